@@ -1,0 +1,323 @@
+"""The ``qcoder`` command: a thin layer over the library.
+
+Results go to stdout (one JSON document with ``--json``); messages, warnings and progress go to
+stderr. Every user error exits 1 with a Chinese and English message naming the file, line or ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from coder import codebook as codebook_mod
+from coder import corpus, ids
+from coder.audit import coder_named
+from coder.coding import add_coding, list_codings
+from coder.db import migrate
+from coder.db.engine import database_url, make_engine, transaction
+from coder.errors import QcoderError
+from coder.sources import list_sources, show_source, source_ids
+
+app = typer.Typer(help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies", no_args_is_help=True)
+id_app = typer.Typer(help="记录编号 / record IDs", no_args_is_help=True)
+sources_app = typer.Typer(help="来源 / sources", no_args_is_help=True)
+codebook_app = typer.Typer(help="编码簿 / codebook", no_args_is_help=True)
+codes_app = typer.Typer(help="编码簿中的代码 / codes of the codebook", no_args_is_help=True)
+code_app = typer.Typer(help="编码 / codings", no_args_is_help=True)
+app.add_typer(id_app, name="id")
+app.add_typer(sources_app, name="sources")
+app.add_typer(codebook_app, name="codebook")
+app.add_typer(codes_app, name="codes")
+app.add_typer(code_app, name="code")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+_db_url: dict[str, str | None] = {"url": None}
+
+JsonOption = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档 / print one JSON document")]
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None, typer.Option("--db", help="数据库 URL（默认 QCODER_DB_URL 或 sqlite:///db/qcoder.sqlite）")
+    ] = None,
+) -> None:
+    _db_url["url"] = db
+
+
+def friendly(command: Callable) -> Callable:
+    """Show user errors as two-language messages and exit 1, never as a stack trace."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except QcoderError as exc:
+            err.print(f"[red]错误 / error:[/red] {exc.zh}\n{exc.en}", highlight=False, markup=True)
+            raise typer.Exit(1) from None
+        except OperationalError as exc:
+            where = make_url(database_url(_db_url["url"])).render_as_string(hide_password=True)
+            err.print(f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {exc.orig}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return run
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """A table for people at a terminal; tab-separated lines for pipes and scripts."""
+    if not out.is_terminal:
+        for row in [dict(zip(columns, columns, strict=True)), *rows]:
+            sys.stdout.write("\t".join("" if row.get(c) is None else str(row.get(c)) for c in columns) + "\n")
+        return
+    table = Table(*columns, show_edge=False, pad_edge=False)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out.print(table)
+
+
+def project_engine() -> Engine:
+    """The project database, refusing one that ``qcoder init`` has not brought up to date."""
+    engine = make_engine(_db_url["url"])
+    if not migrate.is_current(engine):
+        where = make_url(database_url(_db_url["url"])).render_as_string(hide_password=True)
+        raise QcoderError(
+            f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
+            f"database {where} is not initialised or not at the latest schema: run qcoder init first",
+        )
+    return engine
+
+
+@app.command()
+@friendly
+def init(
+    codebook: Annotated[Path, typer.Option(help="编码簿文件 / codebook file")] = codebook_mod.DEFAULT_PATH,
+    force: Annotated[bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")] = False,
+    coder: Annotated[str | None, typer.Option(help="记录在审计日志中的编码者 / coder named in the audit log")] = None,
+) -> None:
+    """建立或升级数据库结构，并同步编码簿 / create or upgrade the database and sync the codebook."""
+    engine = make_engine(_db_url["url"])
+    migrate.upgrade(engine)
+    err.print("数据库结构已是最新 / schema is up to date")
+    if codebook.exists():
+        _sync(engine, codebook, force, coder)
+    else:
+        err.print(f"未找到编码簿 {codebook}，跳过同步 / no codebook at {codebook}: not synced")
+
+
+def _sync(engine: Engine, path: Path, force: bool, coder: str | None) -> None:
+    book = codebook_mod.load(path)
+    with transaction(engine) as session:
+        report = codebook_mod.sync(session, book, coder_named(session, coder), force=force)
+    err.print(
+        f"编码簿 {path} 版本 {report.version}：新增 {len(report.created)}，更新 {len(report.updated)}，"
+        f"改名 {len(report.renamed)}，删除 {len(report.removed)} / codebook synced "
+        f"(created {len(report.created)}, updated {len(report.updated)}, renamed {len(report.renamed)}, "
+        f"removed {len(report.removed)})"
+    )
+
+
+@app.command("import")
+@friendly
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹 / files or folders")],
+    kind: Annotated[str | None, typer.Option(help="interview | policy | media")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """导入访谈、政策文本和媒体报道 / import interviews, policy texts and media reports."""
+    engine = project_engine()
+    files, _ = corpus.collect(paths)
+    with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
+        results = corpus.import_paths(engine, paths, kind, progress=lambda n, total, path: bar.update(1))
+    failed = [r for r in results if r.status == "failed"]
+    if as_json:
+        print_json({"results": [vars(r) for r in results], "failed": len(failed)})
+    else:
+        for r in results:
+            line = f"{r.status:9} {r.id or '-':16} {r.path}" + (f"\n          {r.message}" if r.message else "")
+            (err if r.status == "failed" else out).print(line, highlight=False)
+            for warning in r.warnings:
+                err.print(f"          注意 / warning: {warning}", highlight=False)
+        counts = {s: sum(r.status == s for r in results) for s in ("imported", "unchanged", "failed", "skipped")}
+        err.print(
+            f"导入 {counts['imported']}，未变 {counts['unchanged']}，失败 {counts['failed']}，跳过 {counts['skipped']} / "
+            f"imported {counts['imported']}, unchanged {counts['unchanged']}, failed {counts['failed']}, "
+            f"skipped {counts['skipped']}"
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+@sources_app.command("list")
+@friendly
+def sources_list(as_json: JsonOption = False) -> None:
+    """列出来源 / list sources."""
+    with Session(project_engine()) as session:
+        rows = list_sources(session)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "kind", "date", "who", "title", "characters", "codings"])
+
+
+@sources_app.command("show")
+@friendly
+def sources_show(
+    source_id: Annotated[str, typer.Argument(metavar="ID")],
+    with_names: Annotated[bool, typer.Option("--with-names", help="显示受访者真实姓名 / show real names")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """显示一个来源的正文和元数据 / show one source's text and metadata."""
+    with Session(project_engine()) as session:
+        detail = show_source(session, source_id, with_names=with_names)
+    if as_json:
+        print_json(detail)
+        return
+    for key in ("id", "kind", "date", "title", "filename", "characters"):
+        out.print(f"{key}: {detail[key]}", highlight=False)
+    for key, value in {**detail["meta"], **detail.get("participant", {})}.items():
+        out.print(f"{key}: {value}", highlight=False)
+    out.print("\n" + detail["text"], highlight=False, markup=False)
+
+
+@id_app.command("make")
+@friendly
+def id_make(
+    date: Annotated[str, typer.Option(help="访谈日期 YYYY-MM-DD / interview date")],
+    name: Annotated[str | None, typer.Option(help="受访者姓名（只用于推导首字母）/ name, used only for initials")] = None,
+    initials: Annotated[str | None, typer.Option(help="直接给出首字母 / explicit initials")] = None,
+    suffix: Annotated[bool, typer.Option("--suffix", help="重名时加 -2 后缀 / add -2 on a collision")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """由日期和姓名生成访谈编号 / make an interview record ID from a date and a name."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise QcoderError(f"日期 {date!r} 无效，应为真实存在的 YYYY-MM-DD", f"date {date!r} is not a real YYYY-MM-DD") from None
+    made = ids.make(day, name=name, initials=initials, existing=_existing_ids(), allow_suffix=suffix)
+    if as_json:
+        print_json({"id": made.id, "initials": made.initials, "warnings": made.warnings})
+        return
+    out.print(made.id, highlight=False)
+    for warning in made.warnings:
+        err.print(f"注意 / warning: {warning}", highlight=False)
+
+
+def _existing_ids() -> set[str]:
+    """IDs already in the project, if there is an initialised project; collisions are checked against them."""
+    url = database_url(_db_url["url"])
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return set()
+    engine = make_engine(url)
+    if not migrate.is_current(engine):
+        return set()
+    with Session(engine) as session:
+        return source_ids(session)
+
+
+@id_app.command("check")
+@friendly
+def id_check(record_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonOption = False) -> None:
+    """检查记录编号是否符合规则 / check a record ID (exit 0 valid, 1 invalid)."""
+    parsed = ids.parse(record_id)
+    kind = "interview" if isinstance(parsed, ids.InterviewId) else parsed.kind
+    if as_json:
+        print_json({"id": record_id, "valid": True, "kind": kind, "date": parsed.date.isoformat(), **_id_parts(parsed)})
+    else:
+        out.print(f"{record_id}: 有效 / valid ({kind}, {parsed.date})", highlight=False)
+
+
+def _id_parts(parsed: ids.InterviewId | ids.DocumentId) -> dict[str, Any]:
+    if isinstance(parsed, ids.InterviewId):
+        return {"initials": parsed.initials, "suffix": parsed.suffix}
+    return {"number": parsed.number}
+
+
+@codebook_app.command("check")
+@friendly
+def codebook_check(path: Annotated[Path, typer.Argument()] = codebook_mod.DEFAULT_PATH) -> None:
+    """校验编码簿 / validate a codebook file."""
+    book = codebook_mod.load(path)
+    dims = [n for n in book.nodes if n.is_dimension]
+    out.print(f"{path}: 有效 / valid — {len(dims)} 个维度 / dimensions, {len(book.codes)} 个代码 / codes, "
+              f"版本 / version {book.version}")  # fmt: skip
+
+
+@codebook_app.command("sync")
+@friendly
+def codebook_sync(
+    path: Annotated[Path, typer.Argument()] = codebook_mod.DEFAULT_PATH,
+    force: Annotated[bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")] = False,
+    coder: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """把编码簿同步到数据库 / sync the codebook into the database."""
+    _sync(project_engine(), path, force, coder)
+
+
+@codes_app.command("list")
+@friendly
+def codes_list(as_json: JsonOption = False) -> None:
+    """列出代码 / list codes (id, name, dimension, parent)."""
+    with Session(project_engine()) as session:
+        stored = codebook_mod.stored(session)
+    rows = stored["codes"]
+    if as_json:
+        print_json(stored)
+    else:
+        print_table(rows, ["id", "name", "dimension", "parent", "keywords"])
+
+
+@code_app.command("add")
+@friendly
+def code_add(
+    source: Annotated[str, typer.Option(help="来源编号 / source ID")],
+    start: Annotated[int, typer.Option(help="起始位置（字符）/ start offset in characters")],
+    end: Annotated[int, typer.Option(help="结束位置（不含）/ end offset, exclusive")],
+    code: Annotated[str, typer.Option(help="代码编号 / code id")],
+    coder: Annotated[str | None, typer.Option(help="编码者 / coder name")] = None,
+    memo: Annotated[str | None, typer.Option(help="备忘 / memo")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """手工编码一段文本 / code a span of a source by hand."""
+    with transaction(project_engine()) as session:
+        coding = add_coding(session, source, start, end, code, coder, memo)
+        rows = list_codings(session, source_id=source, code_id=code)
+    row = next(r for r in rows if r["id"] == coding.id)
+    if as_json:
+        print_json(row)
+    else:
+        out.print(f"#{row['id']} {row['source']} [{row['start']}, {row['end']}) {row['code']} {row['coder']}: "
+                  f"“{row['quote']}”", highlight=False, markup=False)  # fmt: skip
+
+
+@code_app.command("list")
+@friendly
+def code_list(
+    source: Annotated[str | None, typer.Option(help="来源编号 / source ID")] = None,
+    code: Annotated[str | None, typer.Option(help="代码编号 / code id")] = None,
+    status: Annotated[str | None, typer.Option(help="suggested | accepted | rejected | manual")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """列出编码及其引文 / list codings with their quotes."""
+    with Session(project_engine()) as session:
+        rows = list_codings(session, source, code, status)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "source", "code", "start", "end", "status", "coder", "quote"])

@@ -1,0 +1,397 @@
+"""The codebook: load and validate ``codebook.yaml``, and sync it into a project database.
+
+The YAML has ``dimensions`` (the roots of the tree: scenario / structure / action in the default
+codebook) and ``codes``. A code's id is ASCII and starts with its dimension (``structure.tiering``);
+its ``parent`` is a dimension or another code of the same dimension. A code that changed its id lists
+the old one in ``renamed_from`` so syncing moves its codings instead of dropping them.
+
+Validation collects every problem with its line number, so a researcher fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, func, select, update
+
+from coder.audit import record, snapshot
+from coder.db.models import Code, Coding, Coder, Memo, Setting
+from coder.errors import QcoderError
+
+DEFAULT_PATH = Path("codebook.yaml")
+
+_DIMENSION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_CODE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_DIMENSION_FIELDS = {"id", "name", "name_en", "color", "definition"}
+_CODE_FIELDS = {
+    "id", "name", "name_en", "parent", "brief", "definition", "when_to_use", "when_not_to_use",
+    "example", "keywords", "exclude", "color", "renamed_from",
+}  # fmt: skip
+_TOP_FIELDS = {"name", "name_en", "version", "dimensions", "codes"}
+
+
+@dataclass
+class CodeSpec:
+    """One node of the codebook as written in the YAML (dimensions included, with no parent)."""
+
+    id: str
+    name: str
+    dimension: str
+    parent: str | None = None
+    name_en: str | None = None
+    brief: str | None = None
+    definition: str | None = None
+    when_to_use: str | None = None
+    when_not_to_use: str | None = None
+    example: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    color: str = "#DDDDDD"
+    renamed_from: list[str] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def is_dimension(self) -> bool:
+        return self.parent is None
+
+
+@dataclass
+class Codebook:
+    name: str
+    version: str
+    nodes: list[CodeSpec]
+    path: str = ""
+
+    def by_id(self) -> dict[str, CodeSpec]:
+        return {node.id: node for node in self.nodes}
+
+    @property
+    def codes(self) -> list[CodeSpec]:
+        return [node for node in self.nodes if not node.is_dimension]
+
+
+class CodebookError(QcoderError):
+    """A codebook that breaks one or more rules; ``problems`` lists each with its line."""
+
+    def __init__(self, path: str, problems: list[tuple[int, str, str]]) -> None:
+        self.problems = problems
+        zh = "\n".join(f"{path} 第 {line} 行：{zh}" for line, zh, _ in problems)
+        en = "\n".join(f"{path} line {line}: {en}" for line, _, en in problems)
+        super().__init__(f"编码簿有 {len(problems)} 处错误：\n{zh}", f"codebook has {len(problems)} error(s):\n{en}")
+
+    def __str__(self) -> str:
+        return f"{self.zh}\n{self.en}"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line each mapping starts on (as ``__line__``)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load(path: str | Path = DEFAULT_PATH) -> Codebook:
+    """Read and validate a codebook file; raise :class:`CodebookError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QcoderError(f"无法读取编码簿 {path}：{exc}", f"cannot read codebook {path}: {exc}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, path: str = "codebook.yaml") -> Codebook:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise CodebookError(path, [(line, f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")]) from None
+    return _validate(data, path)
+
+
+def _validate(data: Any, path: str) -> Codebook:
+    problems: list[tuple[int, str, str]] = []
+
+    def problem(line: int, zh: str, en: str) -> None:
+        problems.append((line, zh, en))
+
+    if not isinstance(data, dict):
+        raise CodebookError(path, [(1, "顶层应为映射（name、dimensions、codes）", "top level must be a mapping")])
+    for key in sorted(set(data) - _TOP_FIELDS - {"__line__"}):
+        problem(1, f"未知字段 {key}", f"unknown field {key}")
+    nodes: list[CodeSpec] = []
+    for raw in _list_of_mappings(data, "dimensions", problem):
+        nodes.append(_dimension(raw, problem))
+    for raw in _list_of_mappings(data, "codes", problem):
+        nodes.append(_code(raw, problem))
+    _check_tree(nodes, problem)
+    if problems:
+        raise CodebookError(path, sorted(problems, key=lambda p: p[0]))
+    return Codebook(
+        name=str(data.get("name") or path),
+        version=f"{data.get('version', 1)}-{_fingerprint(nodes)}",
+        nodes=nodes,
+        path=path,
+    )
+
+
+def _list_of_mappings(data: dict, key: str, problem) -> list[dict]:
+    items = data.get(key)
+    if not isinstance(items, list) or not items:
+        problem(data["__line__"], f"缺少非空列表 {key}", f"{key} must be a non-empty list")
+        return []
+    good = [item for item in items if isinstance(item, dict)]
+    if len(good) != len(items):
+        problem(data["__line__"], f"{key} 的每一项都应为映射", f"every item of {key} must be a mapping")
+    return good
+
+
+def _common(raw: dict, allowed: set[str], problem) -> tuple[int, str]:
+    line = raw["__line__"]
+    for key in sorted(set(raw) - allowed - {"__line__"}):
+        problem(line, f"未知字段 {key}", f"unknown field {key}")
+    if not str(raw.get("name") or "").strip():
+        problem(line, f"{raw.get('id')} 缺少名称 name", f"{raw.get('id')}: name is missing")
+    color = str(raw.get("color", "#DDDDDD"))
+    if not _COLOR.match(color):
+        problem(line, f"{raw.get('id')} 的颜色 {color!r} 无效，应为 #RRGGBB", f"{raw.get('id')}: bad colour {color!r}")
+    return line, color
+
+
+def _dimension(raw: dict, problem) -> CodeSpec:
+    line, color = _common(raw, _DIMENSION_FIELDS, problem)
+    dim_id = str(raw.get("id", ""))
+    if not _DIMENSION_ID.match(dim_id):
+        problem(line, f"维度编号 {dim_id!r} 无效（小写 ASCII）", f"dimension id {dim_id!r} must be lowercase ASCII")
+    return CodeSpec(
+        id=dim_id, name=str(raw.get("name", "")), dimension=dim_id, name_en=raw.get("name_en"),
+        definition=raw.get("definition"), color=color, line=line,
+    )  # fmt: skip
+
+
+def _code(raw: dict, problem) -> CodeSpec:
+    line, color = _common(raw, _CODE_FIELDS, problem)
+    code_id = str(raw.get("id", ""))
+    if not _CODE_ID.match(code_id):
+        problem(
+            line,
+            f"编码编号 {code_id!r} 无效：应为“维度.名称”形式的小写 ASCII（如 structure.tiering）",
+            f"code id {code_id!r} must be lowercase ASCII 'dimension.name' (e.g. structure.tiering)",
+        )
+    keywords = _terms(raw, "keywords", code_id, line, problem)
+    if not keywords:
+        problem(line, f"{code_id} 的关键词 keywords 为空", f"{code_id}: keywords are empty")
+    return CodeSpec(
+        id=code_id,
+        name=str(raw.get("name", "")),
+        dimension=code_id.split(".")[0],
+        parent=str(raw.get("parent") or code_id.split(".")[0]),
+        name_en=raw.get("name_en"),
+        brief=raw.get("brief"),
+        definition=raw.get("definition"),
+        when_to_use=raw.get("when_to_use"),
+        when_not_to_use=raw.get("when_not_to_use"),
+        example=raw.get("example"),
+        keywords=keywords,
+        exclude=_terms(raw, "exclude", code_id, line, problem),
+        color=color,
+        renamed_from=[str(old) for old in raw.get("renamed_from") or []],
+        line=line,
+    )
+
+
+def _terms(raw: dict, key: str, code_id: str, line: int, problem) -> list[str]:
+    terms = raw.get(key) or []
+    if not isinstance(terms, list):
+        problem(line, f"{code_id} 的 {key} 应为列表", f"{code_id}: {key} must be a list")
+        return []
+    clean = [str(t).strip() for t in terms]
+    for term in clean:
+        if not term or re.search(r"\s", term):
+            # jieba splits a term at white space, so such a term could never match as one word.
+            problem(line, f"{code_id} 的 {key} 含空白或空词 {term!r}", f"{code_id}: {key} has a blank term {term!r}")
+    for term in sorted({t for t in clean if clean.count(t) > 1}):
+        problem(line, f"{code_id} 的 {key} 重复：{term}", f"{code_id}: {key} repeats {term}")
+    return clean
+
+
+def _check_tree(nodes: list[CodeSpec], problem) -> None:
+    seen: dict[str, CodeSpec] = {}
+    for node in nodes:
+        if node.id in seen:
+            problem(
+                node.line,
+                f"编号 {node.id} 重复（第 {seen[node.id].line} 行已定义）",
+                f"duplicate id {node.id} (first defined on line {seen[node.id].line})",
+            )
+        else:
+            seen[node.id] = node
+    dimensions = {n.id for n in nodes if n.is_dimension}
+    for node in nodes:
+        if node.is_dimension:
+            continue
+        if node.dimension not in dimensions:
+            problem(
+                node.line,
+                f"{node.id} 的维度 {node.dimension} 未在 dimensions 中定义",
+                f"{node.id}: dimension {node.dimension} is not defined",
+            )
+        parent = seen.get(node.parent or "")
+        if parent is None:
+            problem(node.line, f"{node.id} 的上级 {node.parent} 不存在", f"{node.id}: unknown parent {node.parent}")
+        elif parent.dimension != node.dimension:
+            problem(
+                node.line,
+                f"{node.id} 的上级 {node.parent} 属于另一维度",
+                f"{node.id}: parent {node.parent} is in another dimension",
+            )
+        elif _has_cycle(node, seen):
+            problem(node.line, f"{node.id} 的上级关系成环", f"{node.id}: parent chain forms a cycle")
+
+
+def _has_cycle(node: CodeSpec, by_id: dict[str, CodeSpec]) -> bool:
+    visited = {node.id}
+    current = by_id.get(node.parent or "")
+    while current is not None and current.parent is not None:
+        if current.id in visited:
+            return True
+        visited.add(current.id)
+        current = by_id.get(current.parent)
+    return False
+
+
+def _fingerprint(nodes: list[CodeSpec]) -> str:
+    """A short content hash: the codebook version changes exactly when a code's content does."""
+    payload = [
+        {k: v for k, v in vars(node).items() if k not in ("line", "renamed_from")}
+        for node in sorted(nodes, key=lambda n: n.id)
+    ]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def ordered(codebook: Codebook) -> list[CodeSpec]:
+    """Nodes with every parent before its children (the order rows must be inserted in)."""
+    by_id = codebook.by_id()
+    done: dict[str, CodeSpec] = {}
+
+    def visit(node: CodeSpec) -> None:
+        if node.id in done:
+            return
+        if node.parent:
+            visit(by_id[node.parent])
+        done[node.id] = node
+
+    for node in codebook.nodes:
+        visit(node)
+    return list(done.values())
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    version: str = ""
+
+
+def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force: bool = False) -> SyncReport:
+    """Make the database's codes match the codebook, keeping every coding that can be kept.
+
+    Changing a code's name or keywords keeps its codings (they point at the id). A code listed under
+    another's ``renamed_from`` hands its codings over. Removing a code that has codings is refused
+    unless ``force``, which deletes those codings too (each removal is audited).
+    """
+    report = SyncReport(version=codebook.version)
+    existing = {c.id: c for c in session.exec(select(Code)).all()}
+    wanted = ordered(codebook)
+    renames = {old: node.id for node in wanted for old in node.renamed_from if old in existing}
+
+    for position, node in enumerate(wanted):
+        values = _row_values(node, position)
+        row = existing.get(node.id)
+        if row is None:
+            row = Code(**values)
+            session.add(row)
+            report.created.append(node.id)
+            record(session, coder, "create", "code", node.id, after=snapshot(row))
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            before = snapshot(row)
+            for key, value in values.items():
+                setattr(row, key, value)
+            report.updated.append(node.id)
+            record(session, coder, "update", "code", node.id, before=before, after=snapshot(row))
+    session.flush()
+
+    for old, new in renames.items():
+        session.exec(update(Coding).where(Coding.code_id == old).values(code_id=new))
+        session.exec(update(Memo).where(Memo.code_id == old).values(code_id=new))
+        report.renamed.append((old, new))
+        record(session, coder, "rename", "code", old, before={"id": old}, after={"id": new})
+
+    keep = {node.id for node in wanted}
+    gone = [existing[i] for i in existing if i not in keep]
+    in_use = {
+        code_id: n
+        for code_id, n in session.exec(
+            select(Coding.code_id, func.count()).where(Coding.code_id.in_([c.id for c in gone])).group_by(Coding.code_id)
+        ).all()
+    }
+    if in_use and not force:
+        listing = "、".join(f"{code_id}（{n}）" for code_id, n in sorted(in_use.items()))
+        raise QcoderError(
+            f"编码簿 {codebook.path} 删除了仍有编码的代码：{listing}；确认删除这些编码请加 --force",
+            f"codebook {codebook.path} removes codes that still have codings: {listing}; use --force to delete them",
+        )
+    # Children before parents, so foreign keys never point at a deleted row.
+    for row in sorted(gone, key=lambda c: c.id.count("."), reverse=True):
+        for coding in session.exec(select(Coding).where(Coding.code_id == row.id)).all():
+            record(session, coder, "delete", "coding", coding.id, before=snapshot(coding))
+            session.delete(coding)
+        session.exec(update(Memo).where(Memo.code_id == row.id).values(code_id=None))
+        record(session, coder, "delete", "code", row.id, before=snapshot(row))
+        session.delete(row)
+        report.removed.append(row.id)
+        session.flush()
+
+    setting = session.get(Setting, "codebook_version") or Setting(key="codebook_version", value="")
+    setting.value = codebook.version
+    session.add(setting)
+    return report
+
+
+def _row_values(node: CodeSpec, position: int) -> dict[str, Any]:
+    return {
+        "id": node.id, "name": node.name, "name_en": node.name_en, "dimension": node.dimension,
+        "parent_id": node.parent, "brief": node.brief, "definition": node.definition,
+        "when_to_use": node.when_to_use, "when_not_to_use": node.when_not_to_use, "example": node.example,
+        "keywords": node.keywords, "exclude": node.exclude, "color": node.color, "position": position,
+    }  # fmt: skip
+
+
+def stored(session: Session) -> dict[str, Any]:
+    """The codebook as the database holds it: its version and one row per code, tree order."""
+    version = session.get(Setting, "codebook_version")
+    codes = session.exec(select(Code).order_by(Code.position)).all()
+    return {
+        "version": version.value if version else None,
+        "codes": [
+            {"id": c.id, "name": c.name, "name_en": c.name_en, "dimension": c.dimension, "parent": c.parent_id,
+             "color": c.color, "keywords": len(c.keywords)}
+            for c in codes
+        ],
+    }  # fmt: skip

@@ -1,0 +1,116 @@
+"""Codings made by people: add one to a span, list them back with their quotes.
+
+Every write records an AuditEvent in the same transaction, so the log and the data never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from coder.audit import coder_named, record, snapshot
+from coder.db.models import CODING_STATUSES, Code, Coder, Coding, Memo, Setting, Source
+from coder.errors import QcoderError
+
+
+def add_coding(
+    session: Session,
+    source_id: str,
+    start: int,
+    end: int,
+    code_id: str,
+    coder_name: str | None = None,
+    memo: str | None = None,
+) -> Coding:
+    """Code ``text[start:end]`` of a source by hand (status ``manual``)."""
+    source = session.get(Source, source_id)
+    if source is None:
+        raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
+    if session.get(Code, code_id) is None:
+        raise QcoderError(
+            f"编码 {code_id} 不在编码簿中（qcoder codes list 可查看）",
+            f"code {code_id} is not in the codebook (see qcoder codes list)",
+        )
+    if not 0 <= start < end <= len(source.text):
+        raise QcoderError(
+            f"来源 {source_id}：位置 [{start}, {end}) 无效，应满足 0 ≤ start < end ≤ {len(source.text)}",
+            f"source {source_id}: span [{start}, {end}) is invalid; need 0 <= start < end <= {len(source.text)}",
+        )
+    coder = coder_named(session, coder_name)
+    duplicate = session.exec(
+        select(Coding).where(
+            Coding.source_id == source_id, Coding.code_id == code_id, Coding.start == start,
+            Coding.end == end, Coding.coder_id == coder.id,
+        )  # fmt: skip
+    ).first()
+    if duplicate is not None:
+        raise QcoderError(
+            f"来源 {source_id} [{start}, {end}) 已被 {coder.name} 编码为 {code_id}（编码 #{duplicate.id}）",
+            f"source {source_id} [{start}, {end}) is already coded {code_id} by {coder.name} (coding #{duplicate.id})",
+        )
+    version = session.get(Setting, "codebook_version")
+    coding = Coding(
+        source_id=source_id, code_id=code_id, start=start, end=end, status="manual", origin="manual",
+        coder_id=coder.id, codebook_version=version.value if version else None,
+    )  # fmt: skip
+    session.add(coding)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another session added the same coding between our check and our insert.
+        raise QcoderError(
+            f"来源 {source_id} [{start}, {end}) 的 {code_id} 编码刚被另一会话写入",
+            f"source {source_id} [{start}, {end}) {code_id} was just written by another session",
+        ) from None
+    record(session, coder, "create", "coding", coding.id, after=snapshot(coding))
+    if memo:
+        note = Memo(coder_id=coder.id, coding_id=coding.id, source_id=source_id, code_id=code_id, text=memo)
+        session.add(note)
+        session.flush()
+        record(session, coder, "create", "memo", note.id, after=snapshot(note))
+    return coding
+
+
+def list_codings(
+    session: Session,
+    source_id: str | None = None,
+    code_id: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """Codings with their quotes, ordered by source and position."""
+    if status and status not in CODING_STATUSES:
+        raise QcoderError(
+            f"状态 {status!r} 无效，应为 {'、'.join(CODING_STATUSES)}",
+            f"status {status!r} is not one of {', '.join(CODING_STATUSES)}",
+        )
+    query = (
+        select(Coding, Coder.name)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .order_by(Coding.source_id, Coding.start, Coding.end, Coding.id)
+    )
+    if source_id:
+        query = query.where(Coding.source_id == source_id)
+    if code_id:
+        query = query.where(Coding.code_id == code_id)
+    if status:
+        query = query.where(Coding.status == status)
+    rows = session.exec(query).all()
+    # Each source's text is read once, however many codings it has.
+    wanted = {coding.source_id for coding, _ in rows}
+    texts = dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(wanted))).all()) if wanted else {}
+    return [
+        {
+            "id": coding.id,
+            "source": coding.source_id,
+            "code": coding.code_id,
+            "start": coding.start,
+            "end": coding.end,
+            "status": coding.status,
+            "origin": coding.origin,
+            "coder": coder_name,
+            "quote": texts[coding.source_id][coding.start : coding.end],
+        }
+        for coding, coder_name in rows
+    ]

@@ -1,0 +1,309 @@
+"""Import source files into a project: metadata, record IDs, participants and segments.
+
+Reading a file (:func:`read_source`) is pure and raises :class:`FileProblem` for anything wrong with
+it; storing it (:func:`store`) runs in one transaction per file, so a failed file leaves no rows and a
+batch with bad files still imports the good ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from coder import ids, segments
+from coder.db.engine import transaction
+from coder.db.models import SOURCE_KINDS, Participant, Segment, Source
+from coder.textfile import SUPPORTED_SUFFIXES, FileProblem, read_text
+
+# Folder names that say what kind of source a file is (corpus/interviews, corpus/policy, …).
+KIND_FOLDERS = {
+    "interview": "interview", "interviews": "interview", "访谈": "interview",
+    "policy": "policy", "policies": "policy", "政策": "policy",
+    "media": "media", "news": "media", "媒体": "media", "报道": "media",
+}  # fmt: skip
+# Front-matter keys that describe the person, not the document: they go to Participant.
+PERSON_KEYS = {"interviewee", "name", "participant"}
+IGNORED_NAMES = {"readme.md", "readme.txt", "readme"}
+
+
+@dataclass
+class ParsedSource:
+    """Everything an import will write for one file, before it touches the database."""
+
+    id: str
+    kind: str
+    text: str
+    path: Path
+    date: dt.date | None
+    title: str | None
+    meta: dict[str, Any]
+    person_name: str | None = None
+    person_key: str | None = None
+    initials: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        payload = json.dumps([self.id, self.kind, self.text, self.meta], ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # imported | unchanged | failed | skipped
+    id: str | None = None
+    kind: str | None = None
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path, kind: str | None = None, today: dt.date | None = None) -> ParsedSource:
+    """Read, decode and validate one file; nothing is written."""
+    text = read_text(path)
+    front, body = split_front_matter(path, text)
+    record_id = str(front.pop("id", "") or path.stem.split("_")[0]).strip()
+    try:
+        parsed_id = ids.parse(record_id, today=today)
+    except ids.IdError as exc:
+        raise FileProblem(f"{path}：{exc.zh}", f"{path}: {exc.en}") from None
+    id_kind = "interview" if isinstance(parsed_id, ids.InterviewId) else parsed_id.kind
+    source_kind = _kind(path, front.pop("kind", None), kind)
+    if source_kind != id_kind:
+        raise FileProblem(
+            f"{path}：类型为 {source_kind}，但编号 {record_id} 属于 {id_kind} 的编号规则",
+            f"{path}: kind is {source_kind} but ID {record_id} follows the {id_kind} convention",
+        )
+    source = ParsedSource(
+        id=record_id,
+        kind=source_kind,
+        text=body,
+        path=path,
+        date=_date(path, front.pop("date", None)) or parsed_id.date,
+        title=_optional_str(front.pop("title", None)),
+        meta={},
+    )
+    if isinstance(parsed_id, ids.InterviewId):
+        _person(source, parsed_id, front)
+    source.meta = {k: _plain(v) for k, v in front.items() if k not in PERSON_KEYS}
+    if source.date != parsed_id.date:
+        source.warnings.append(
+            f"编号日期 {parsed_id.date} 与元数据日期 {source.date} 不一致；"
+            f"ID date {parsed_id.date} differs from metadata date {source.date}"
+        )
+    return source
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    """YAML between ``---`` lines at the top; the body is the rest without surrounding blank lines."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text.strip("\n")
+    try:
+        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise FileProblem(f"{path} 第 1 行：元数据块缺少结束行 ---", f"{path} line 1: front matter is not closed by ---") from None
+    try:
+        front = yaml.safe_load("\n".join(lines[1:close])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise FileProblem(
+            f"{path} 第 {line} 行：元数据 YAML 有误（{getattr(exc, 'problem', exc)}）",
+            f"{path} line {line}: front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
+        ) from None
+    if not isinstance(front, dict):
+        raise FileProblem(f"{path} 第 2 行：元数据应为“键: 值”形式", f"{path} line 2: front matter must be key: value lines")
+    body = "\n".join(lines[close + 1 :]).strip("\n")
+    if not body.strip():
+        raise FileProblem(f"{path}：只有元数据，正文为空", f"{path}: front matter only, the body is empty")
+    return {str(k).strip().lower(): v for k, v in front.items()}, body
+
+
+def _kind(path: Path, declared: Any, option: str | None) -> str:
+    kind = declared or option or next(
+        (KIND_FOLDERS[p.lower()] for p in reversed(path.parent.parts) if p.lower() in KIND_FOLDERS), None
+    )
+    if not kind:
+        raise FileProblem(
+            f"{path}：缺少类型：请在元数据写 kind，或放入 interviews/policy/media 文件夹，或用 --kind",
+            f"{path}: missing kind: set kind in the front matter, use an interviews/policy/media folder, or --kind",
+        )
+    kind = str(kind).strip().lower()
+    if kind not in SOURCE_KINDS:
+        raise FileProblem(
+            f"{path}：类型 {kind!r} 无效，应为 interview、policy 或 media",
+            f"{path}: kind {kind!r} is not one of interview, policy, media",
+        )
+    return kind
+
+
+def _date(path: Path, value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise FileProblem(
+            f"{path}：日期 {value!r} 无效，应为真实存在的 YYYY-MM-DD",
+            f"{path}: date {value!r} is not a real YYYY-MM-DD date",
+        ) from None
+
+
+def _person(source: ParsedSource, parsed_id: ids.InterviewId, front: dict[str, Any]) -> None:
+    """Fill in who was interviewed; the real name stays in Participant and out of Source.meta."""
+    name = _optional_str(front.get("interviewee") or front.get("name"))
+    declared = _optional_str(front.pop("initials", None))
+    source.initials = parsed_id.initials
+    source.person_name = name
+    if declared and declared.upper() != parsed_id.initials:
+        source.warnings.append(
+            f"元数据首字母 {declared} 与编号首字母 {parsed_id.initials} 不一致；"
+            f"initials {declared} differ from the ID's {parsed_id.initials}"
+        )
+    if name:
+        try:
+            derived = ids.initials_of(name).initials
+        except ids.IdError:
+            derived = None
+        if derived and derived != parsed_id.initials:
+            source.warnings.append(
+                f"受访者姓名的拼音首字母为 {derived}，编号中为 {parsed_id.initials}；"
+                f"the interviewee's initials are {derived}, the ID says {parsed_id.initials}"
+            )
+    # The key recognises a person across interviews without storing the name in it.
+    explicit = _optional_str(front.get("participant"))
+    if explicit:
+        source.person_key = f"id:{explicit}"
+    elif name:
+        source.person_key = "name:" + hashlib.sha256(name.encode()).hexdigest()[:16]
+    else:
+        source.person_key = f"record:{source.id}"
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _plain(value: Any) -> Any:
+    """Front-matter values as JSON-safe data (YAML turns dates into date objects)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def store(session: Session, parsed: ParsedSource) -> str:
+    """Write one parsed file; ``imported`` or ``unchanged``; refuse an ID or content clash."""
+    existing = session.get(Source, parsed.id)
+    sha = parsed.sha256
+    if existing is not None:
+        if existing.sha256 == sha:
+            return "unchanged"
+        raise FileProblem(
+            f"{parsed.path}：编号 {parsed.id} 已由 {existing.filename} 导入，内容不同；不会覆盖。"
+            "如是另一位同日同首字母的受访者，请改用带后缀的编号（如 -2）",
+            f"{parsed.path}: ID {parsed.id} was already imported from {existing.filename} with different content; "
+            "nothing is overwritten. If this is another interviewee with the same initials, use a suffix such as -2",
+        )
+    twin = session.exec(select(Source).where(Source.sha256 == sha)).first()
+    if twin is not None:
+        raise FileProblem(
+            f"{parsed.path}：内容与已导入的 {twin.id}（{twin.filename}）相同",
+            f"{parsed.path}: same content as {twin.id} already imported from {twin.filename}",
+        )
+    participant_id = _participant(session, parsed) if parsed.kind == "interview" else None
+    session.add(
+        Source(
+            id=parsed.id, kind=parsed.kind, date=parsed.date, title=parsed.title, text=parsed.text, sha256=sha,
+            filename=str(parsed.path), meta=parsed.meta, participant_id=participant_id,
+        )  # fmt: skip
+    )
+    session.flush()
+    session.add_all(
+        Segment(source_id=parsed.id, kind=s.kind, start=s.start, end=s.end, speaker=s.speaker)
+        for s in segments.segment(parsed.text, parsed.kind)
+    )
+    return "imported"
+
+
+def _participant(session: Session, parsed: ParsedSource) -> int:
+    person = session.exec(select(Participant).where(Participant.key == parsed.person_key)).first()
+    if person is None:
+        person = Participant(
+            key=parsed.person_key,
+            initials=parsed.initials or "",
+            name=parsed.person_name,
+            role=_optional_str(parsed.meta.get("role")),
+            organization=_optional_str(parsed.meta.get("organization")),
+        )
+        session.add(person)
+        session.flush()
+    return person.id
+
+
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to import (directories recursively, sorted) and the entries skipped on the way."""
+    files: list[Path] = []
+    skipped: list[FileResult] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                hidden = any(part.startswith((".", "~$")) for part in child.relative_to(path).parts)
+                if hidden or child.name.lower() in IGNORED_NAMES:
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                elif child.suffix.lower() not in {".yaml", ".yml", ".json"}:
+                    skipped.append(FileResult(str(child), "skipped", message=f"不支持的文件类型 / unsupported type {child.suffix}"))
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def import_paths(
+    engine: Engine,
+    paths: Iterable[Path],
+    kind: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[FileResult]:
+    """Import files and folders, one transaction per file; bad files are reported, good ones land."""
+    files, results = collect(paths)
+    for number, path in enumerate(files, start=1):
+        if progress:
+            progress(number, len(files), str(path))
+        results.append(import_file(engine, path, kind))
+    return results
+
+
+def import_file(engine: Engine, path: Path, kind: str | None = None) -> FileResult:
+    try:
+        if not path.exists():
+            raise FileProblem(f"{path}：文件不存在", f"{path}: no such file")
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise FileProblem(
+                f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 .txt .md .docx",
+                f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md or .docx",
+            )
+        parsed = read_source(path, kind)
+        with transaction(engine) as session:
+            status = store(session, parsed)
+        return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
+    except FileProblem as problem:
+        return FileResult(str(path), "failed", message=str(problem))

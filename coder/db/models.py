@@ -1,0 +1,166 @@
+"""The tables of a qcoder project (SQLModel).
+
+Offsets are code-point indices into ``Source.text``, half-open: ``text[start:end]`` is the quote.
+Datetimes are timezone-aware UTC (sqlmodel refuses naive ones at flush).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, MetaData, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints make Alembic's batch mode on SQLite (which rebuilds tables) predictable.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+SOURCE_KINDS = ("interview", "policy", "media")
+CODING_STATUSES = ("suggested", "accepted", "rejected", "manual")
+CODING_ORIGINS = ("manual", "tagger", "import")
+SEGMENT_KINDS = ("turn", "sentence")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _when() -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Participant(SQLModel, table=True):
+    """A person interviewed. ``name`` is private: it never leaves the database unasked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="how imports recognise the same person again")
+    initials: str
+    name: str | None = None
+    role: str | None = None
+    organization: str | None = None
+
+
+class Source(SQLModel, table=True):
+    """One imported document; its text never changes after import."""
+
+    id: str = Field(primary_key=True, description="record ID, e.g. 20240115MJQ or 20230110-P03")
+    kind: str = Field(index=True)
+    date: dt.date | None = None
+    title: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(index=True)
+    filename: str
+    meta: dict = _json(dict)
+    participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
+    imported_at: dt.datetime = _when()
+
+
+class Segment(SQLModel, table=True):
+    """A speaker turn or a sentence of a source: the unit suggestions and agreement work on."""
+
+    __table_args__ = (Index("ix_segment_source_kind", "source_id", "kind", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", ondelete="CASCADE")
+    kind: str
+    start: int
+    end: int
+    speaker: str | None = None
+
+
+class Code(SQLModel, table=True):
+    """A node of the codebook tree; dimensions are the roots (``parent_id`` is None)."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    name_en: str | None = None
+    dimension: str = Field(index=True)
+    parent_id: str | None = Field(default=None, foreign_key="code.id")
+    brief: str | None = None
+    definition: str | None = Field(default=None, sa_column=Column(Text))
+    when_to_use: str | None = Field(default=None, sa_column=Column(Text))
+    when_not_to_use: str | None = Field(default=None, sa_column=Column(Text))
+    example: str | None = Field(default=None, sa_column=Column(Text))
+    keywords: list = _json(list)
+    exclude: list = _json(list)
+    color: str = "#DDDDDD"
+    position: int = 0
+
+
+class Coder(SQLModel, table=True):
+    """A person (or the tagger) who codes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str = "coder"
+    created_at: dt.datetime = _when()
+
+
+class Coding(SQLModel, table=True):
+    """A code applied to a span of a source, by a coder or suggested by the tagger."""
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "code_id", "start", "end", "coder_id", name="uq_coding_span"),
+        Index("ix_coding_source", "source_id", "start"),
+        Index("ix_coding_code_status", "code_id", "status"),
+        Index("ix_coding_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", ondelete="CASCADE")
+    code_id: str = Field(foreign_key="code.id")
+    start: int
+    end: int
+    status: str
+    origin: str
+    coder_id: int = Field(foreign_key="coder.id")
+    score: float | None = None
+    terms: list = _json(list)
+    codebook_version: str | None = None
+    version: int = Field(default=1, description="optimistic-concurrency counter")
+    created_at: dt.datetime = _when()
+    updated_at: dt.datetime = _when()
+
+
+class Memo(SQLModel, table=True):
+    """A researcher's note on a coding, a source or a code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    coder_id: int = Field(foreign_key="coder.id")
+    coding_id: int | None = Field(default=None, foreign_key="coding.id", ondelete="CASCADE", index=True)
+    source_id: str | None = Field(default=None, foreign_key="source.id", ondelete="CASCADE", index=True)
+    code_id: str | None = Field(default=None, foreign_key="code.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = _when()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what, when, with the state before and after (written in the same transaction)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _when()
+    coder_id: int | None = Field(default=None, foreign_key="coder.id")
+    action: str
+    entity: str = Field(index=True)
+    entity_id: str = Field(index=True)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class Setting(SQLModel, table=True):
+    """Project-wide values such as the codebook version in use."""
+
+    key: str = Field(primary_key=True)
+    value: str

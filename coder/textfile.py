@@ -1,0 +1,158 @@
+"""Turn a file's bytes into the normalised text qcoder stores.
+
+The encodings Chinese fieldwork files arrive in are a closed set — UTF-8 (with or without BOM),
+UTF-16 and GB18030/GBK — so a strict cascade decides more reliably than a statistical guesser:
+a BOM is certain; UTF-8 is strict enough that Chinese GBK bytes almost never pass it; what is left is
+GB18030 (a superset of GBK). Binary content is caught before decoding, by magic numbers and NUL bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from coder.errors import QcoderError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES
+
+_MAGIC = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"PK\x03\x04": "ZIP",
+    b"\xd0\xcf\x11\xe0": "Office 97–2003 (.doc/.xls)",
+    b"\x7fELF": "ELF",
+    b"SQLite format 3": "SQLite",
+}
+
+
+class FileProblem(QcoderError):
+    """A file that cannot be imported; the message names the file and the reason."""
+
+
+def read_text(path: Path, raw: bytes | None = None) -> str:
+    """The normalised text of a .txt/.md/.docx file (NFC, ``\\n`` newlines, no BOM)."""
+    raw = path.read_bytes() if raw is None else raw
+    if path.suffix.lower() in DOCX_SUFFIXES:
+        text = docx_text(path, raw)
+    else:
+        text = decode(path, raw)
+    text = normalise(text)
+    if not text.strip():
+        raise FileProblem(f"{path}：文件为空", f"{path}: the file is empty")
+    return text
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def decode(path: Path, raw: bytes) -> str:
+    if not raw.strip():
+        raise FileProblem(f"{path}：文件为空", f"{path}: the file is empty")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if raw.startswith(bom):
+            return _strict(path, raw, encoding)
+    utf16 = _bomless_utf16(raw)
+    if utf16:
+        return _strict(path, raw, utf16)
+    _refuse_binary(path, raw)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return _plausible(path, raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem(
+        f"{path}：无法解码，既不是 UTF-8/UTF-16，也不是 GB18030/GBK 编码",
+        f"{path}: cannot decode: neither UTF-8/UTF-16 nor GB18030/GBK",
+    )
+
+
+def _strict(path: Path, raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            f"{path}：按 {encoding} 解码失败（第 {exc.start} 字节）",
+            f"{path}: cannot decode as {encoding} (byte {exc.start})",
+        ) from None
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL in every other byte for Latin text, rarely for hanzi: check both."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    sample = raw[:4000]
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    for encoding in ("utf-16-le", "utf-16-be"):
+        if (encoding == "utf-16-le" and odd_nuls > even_nuls) or (encoding == "utf-16-be" and even_nuls > odd_nuls):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding if _mostly_text(text) else None
+    return None
+
+
+def _refuse_binary(path: Path, raw: bytes) -> None:
+    for magic, kind in _MAGIC.items():
+        if raw.startswith(magic):
+            raise FileProblem(f"{path}：是二进制文件（{kind}），不是文本", f"{path}: binary file ({kind}), not text")
+    if b"\x00" in raw[:8000]:
+        raise FileProblem(f"{path}：含 NUL 字节，是二进制文件", f"{path}: contains NUL bytes: a binary file")
+
+
+def _plausible(path: Path, text: str) -> str:
+    if not _mostly_text(text):
+        raise FileProblem(
+            f"{path}：内容大多是控制字符，像是二进制文件或编码错误",
+            f"{path}: mostly control characters: binary or wrongly encoded",
+        )
+    return text
+
+
+def _mostly_text(text: str) -> bool:
+    sample = text[:4000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls <= len(sample) * 0.01
+
+
+def docx_text(path: Path, raw: bytes) -> str:
+    """Paragraphs and tables of a Word file in document order; a table row becomes one tab-separated line."""
+    import docx  # python-docx is heavy to import; only .docx imports pay for it
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise FileProblem(f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def _table_lines(table) -> list[str]:
+    lines = []
+    for row in table.rows:
+        cells: list[str] = []
+        previous = None
+        for cell in row.cells:
+            # A merged cell is returned once per grid column it spans; keep it once.
+            if previous is not None and cell._tc is previous:
+                continue
+            previous = cell._tc
+            cells.append(cell.text.replace("\n", " ").strip())
+        lines.append("\t".join(cells))
+    return lines
