@@ -17,20 +17,21 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from coder import codebook as codebook_mod
 from coder import corpus, ids
 from coder.audit import coder_named
-from coder.coding import add_coding, list_codings
+from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
 from coder.errors import QcoderError
-from coder.sources import list_sources, show_source, source_ids
+from coder.project import Project, display_url
 
-app = typer.Typer(help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies", no_args_is_help=True)
+app = typer.Typer(
+    help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies", no_args_is_help=True
+)
 id_app = typer.Typer(help="记录编号 / record IDs", no_args_is_help=True)
 sources_app = typer.Typer(help="来源 / sources", no_args_is_help=True)
 codebook_app = typer.Typer(help="编码簿 / codebook", no_args_is_help=True)
@@ -69,8 +70,10 @@ def friendly(command: Callable) -> Callable:
             err.print(f"[red]错误 / error:[/red] {exc.zh}\n{exc.en}", highlight=False, markup=True)
             raise typer.Exit(1) from None
         except OperationalError as exc:
-            where = make_url(database_url(_db_url["url"])).render_as_string(hide_password=True)
-            err.print(f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {exc.orig}", highlight=False)
+            where = display_url(_db_url["url"])
+            err.print(
+                f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {exc.orig}", highlight=False
+            )
             raise typer.Exit(1) from None
 
     return run
@@ -92,23 +95,17 @@ def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     out.print(table)
 
 
-def project_engine() -> Engine:
-    """The project database, refusing one that ``qcoder init`` has not brought up to date."""
-    engine = make_engine(_db_url["url"])
-    if not migrate.is_current(engine):
-        where = make_url(database_url(_db_url["url"])).render_as_string(hide_password=True)
-        raise QcoderError(
-            f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
-            f"database {where} is not initialised or not at the latest schema: run qcoder init first",
-        )
-    return engine
+def project() -> Project:
+    return Project.open(_db_url["url"])
 
 
 @app.command()
 @friendly
 def init(
     codebook: Annotated[Path, typer.Option(help="编码簿文件 / codebook file")] = codebook_mod.DEFAULT_PATH,
-    force: Annotated[bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")] = False,
+    force: Annotated[
+        bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")
+    ] = False,
     coder: Annotated[str | None, typer.Option(help="记录在审计日志中的编码者 / coder named in the audit log")] = None,
 ) -> None:
     """建立或升级数据库结构，并同步编码簿 / create or upgrade the database and sync the codebook."""
@@ -141,7 +138,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """导入访谈、政策文本和媒体报道 / import interviews, policy texts and media reports."""
-    engine = project_engine()
+    engine = project().engine
     files, _ = corpus.collect(paths)
     with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
         results = corpus.import_paths(engine, paths, kind, progress=lambda n, total, path: bar.update(1))
@@ -168,8 +165,7 @@ def import_(
 @friendly
 def sources_list(as_json: JsonOption = False) -> None:
     """列出来源 / list sources."""
-    with Session(project_engine()) as session:
-        rows = list_sources(session)
+    rows = project().sources()
     if as_json:
         print_json(rows)
     else:
@@ -184,8 +180,7 @@ def sources_show(
     as_json: JsonOption = False,
 ) -> None:
     """显示一个来源的正文和元数据 / show one source's text and metadata."""
-    with Session(project_engine()) as session:
-        detail = show_source(session, source_id, with_names=with_names)
+    detail = project().source(source_id, with_names=with_names)
     if as_json:
         print_json(detail)
         return
@@ -200,7 +195,9 @@ def sources_show(
 @friendly
 def id_make(
     date: Annotated[str, typer.Option(help="访谈日期 YYYY-MM-DD / interview date")],
-    name: Annotated[str | None, typer.Option(help="受访者姓名（只用于推导首字母）/ name, used only for initials")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="受访者姓名（只用于推导首字母）/ name, used only for initials")
+    ] = None,
     initials: Annotated[str | None, typer.Option(help="直接给出首字母 / explicit initials")] = None,
     suffix: Annotated[bool, typer.Option("--suffix", help="重名时加 -2 后缀 / add -2 on a collision")] = False,
     as_json: JsonOption = False,
@@ -209,7 +206,9 @@ def id_make(
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        raise QcoderError(f"日期 {date!r} 无效，应为真实存在的 YYYY-MM-DD", f"date {date!r} is not a real YYYY-MM-DD") from None
+        raise QcoderError(
+            f"日期 {date!r} 无效，应为真实存在的 YYYY-MM-DD", f"date {date!r} is not a real YYYY-MM-DD"
+        ) from None
     made = ids.make(day, name=name, initials=initials, existing=_existing_ids(), allow_suffix=suffix)
     if as_json:
         print_json({"id": made.id, "initials": made.initials, "warnings": made.warnings})
@@ -224,11 +223,10 @@ def _existing_ids() -> set[str]:
     url = database_url(_db_url["url"])
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return set()
-    engine = make_engine(url)
-    if not migrate.is_current(engine):
+    try:
+        return Project.open(url).source_ids()
+    except QcoderError:
         return set()
-    with Session(engine) as session:
-        return source_ids(session)
 
 
 @id_app.command("check")
@@ -263,19 +261,20 @@ def codebook_check(path: Annotated[Path, typer.Argument()] = codebook_mod.DEFAUL
 @friendly
 def codebook_sync(
     path: Annotated[Path, typer.Argument()] = codebook_mod.DEFAULT_PATH,
-    force: Annotated[bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")] = False,
+    force: Annotated[
+        bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")
+    ] = False,
     coder: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """把编码簿同步到数据库 / sync the codebook into the database."""
-    _sync(project_engine(), path, force, coder)
+    _sync(project().engine, path, force, coder)
 
 
 @codes_app.command("list")
 @friendly
 def codes_list(as_json: JsonOption = False) -> None:
     """列出代码 / list codes (id, name, dimension, parent)."""
-    with Session(project_engine()) as session:
-        stored = codebook_mod.stored(session)
+    stored = project().codes()
     rows = stored["codes"]
     if as_json:
         print_json(stored)
@@ -295,10 +294,9 @@ def code_add(
     as_json: JsonOption = False,
 ) -> None:
     """手工编码一段文本 / code a span of a source by hand."""
-    with transaction(project_engine()) as session:
+    with transaction(project().engine) as session:
         coding = add_coding(session, source, start, end, code, coder, memo)
-        rows = list_codings(session, source_id=source, code_id=code)
-    row = next(r for r in rows if r["id"] == coding.id)
+    row = next(r for r in project().codings(source, code) if r["id"] == coding.id)
     if as_json:
         print_json(row)
     else:
@@ -315,8 +313,7 @@ def code_list(
     as_json: JsonOption = False,
 ) -> None:
     """列出编码及其引文 / list codings with their quotes."""
-    with Session(project_engine()) as session:
-        rows = list_codings(session, source, code, status)
+    rows = project().codings(source, code, status)
     if as_json:
         print_json(rows)
     else:

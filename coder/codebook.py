@@ -21,7 +21,7 @@ import yaml
 from sqlmodel import Session, func, select, update
 
 from coder.audit import record, snapshot
-from coder.db.models import Code, Coding, Coder, Memo, Setting
+from coder.db.models import Code, Coder, Coding, Memo, Setting
 from coder.errors import QcoderError
 
 DEFAULT_PATH = Path("codebook.yaml")
@@ -115,7 +115,7 @@ def load(path: str | Path = DEFAULT_PATH) -> Codebook:
 
 def parse(text: str, path: str = "codebook.yaml") -> Codebook:
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -348,7 +348,9 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
     in_use = {
         code_id: n
         for code_id, n in session.exec(
-            select(Coding.code_id, func.count()).where(Coding.code_id.in_([c.id for c in gone])).group_by(Coding.code_id)
+            select(Coding.code_id, func.count())
+            .where(Coding.code_id.in_([c.id for c in gone]))
+            .group_by(Coding.code_id)
         ).all()
     }
     if in_use and not force:

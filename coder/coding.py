@@ -41,9 +41,12 @@ def add_coding(
     coder = coder_named(session, coder_name)
     duplicate = session.exec(
         select(Coding).where(
-            Coding.source_id == source_id, Coding.code_id == code_id, Coding.start == start,
-            Coding.end == end, Coding.coder_id == coder.id,
-        )  # fmt: skip
+            Coding.source_id == source_id,
+            Coding.code_id == code_id,
+            Coding.start == start,
+            Coding.end == end,
+            Coding.coder_id == coder.id,
+        )
     ).first()
     if duplicate is not None:
         raise QcoderError(

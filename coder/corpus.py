@@ -35,6 +35,13 @@ PERSON_KEYS = {"interviewee", "name", "participant"}
 IGNORED_NAMES = {"readme.md", "readme.txt", "readme"}
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so 2024-02-30 gets our message, not a ValueError."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 @dataclass
 class ParsedSource:
     """Everything an import will write for one file, before it touches the database."""
@@ -53,7 +60,9 @@ class ParsedSource:
 
     @property
     def sha256(self) -> str:
-        payload = json.dumps([self.id, self.kind, self.text, self.meta], ensure_ascii=False, sort_keys=True, default=str)
+        payload = json.dumps(
+            [self.id, self.kind, self.text, self.meta], ensure_ascii=False, sort_keys=True, default=str
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -111,9 +120,11 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     try:
         close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        raise FileProblem(f"{path} 第 1 行：元数据块缺少结束行 ---", f"{path} line 1: front matter is not closed by ---") from None
+        raise FileProblem(
+            f"{path} 第 1 行：元数据块缺少结束行 ---", f"{path} line 1: front matter is not closed by ---"
+        ) from None
     try:
-        front = yaml.safe_load("\n".join(lines[1:close])) or {}
+        front = yaml.load("\n".join(lines[1:close]), Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -122,7 +133,9 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
             f"{path} line {line}: front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
         ) from None
     if not isinstance(front, dict):
-        raise FileProblem(f"{path} 第 2 行：元数据应为“键: 值”形式", f"{path} line 2: front matter must be key: value lines")
+        raise FileProblem(
+            f"{path} 第 2 行：元数据应为“键: 值”形式", f"{path} line 2: front matter must be key: value lines"
+        )
     body = "\n".join(lines[close + 1 :]).strip("\n")
     if not body.strip():
         raise FileProblem(f"{path}：只有元数据，正文为空", f"{path}: front matter only, the body is empty")
@@ -130,8 +143,10 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
 
 
 def _kind(path: Path, declared: Any, option: str | None) -> str:
-    kind = declared or option or next(
-        (KIND_FOLDERS[p.lower()] for p in reversed(path.parent.parts) if p.lower() in KIND_FOLDERS), None
+    kind = (
+        declared
+        or option
+        or next((KIND_FOLDERS[p.lower()] for p in reversed(path.parent.parts) if p.lower() in KIND_FOLDERS), None)
     )
     if not kind:
         raise FileProblem(
@@ -231,9 +246,16 @@ def store(session: Session, parsed: ParsedSource) -> str:
     participant_id = _participant(session, parsed) if parsed.kind == "interview" else None
     session.add(
         Source(
-            id=parsed.id, kind=parsed.kind, date=parsed.date, title=parsed.title, text=parsed.text, sha256=sha,
-            filename=str(parsed.path), meta=parsed.meta, participant_id=participant_id,
-        )  # fmt: skip
+            id=parsed.id,
+            kind=parsed.kind,
+            date=parsed.date,
+            title=parsed.title,
+            text=parsed.text,
+            sha256=sha,
+            filename=str(parsed.path),
+            meta=parsed.meta,
+            participant_id=participant_id,
+        )
     )
     session.flush()
     session.add_all(
@@ -271,7 +293,9 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
                 if child.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append(child)
                 elif child.suffix.lower() not in {".yaml", ".yml", ".json"}:
-                    skipped.append(FileResult(str(child), "skipped", message=f"不支持的文件类型 / unsupported type {child.suffix}"))
+                    skipped.append(
+                        FileResult(str(child), "skipped", message=f"不支持的文件类型 / unsupported type {child.suffix}")
+                    )
         else:
             files.append(path)
     return files, skipped

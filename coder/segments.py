@@ -6,8 +6,9 @@ suggestion or an agreement unit can always be quoted back verbatim.
 * A **turn** starts at a line that opens with a speaker label and a colon (``问：``, ``答：``, ``Q:``,
   ``访谈者A：``, ``受访者：`` or initials such as ``MJQ：``) and runs until the next such line. Its span
   is the speech only; the label is kept as ``speaker``.
-* A **sentence** ends at 。！？!?；; or an ellipsis (closing quotes and brackets stay with it) or at a
-  line end. Sentences never include a speaker label and never cross a turn boundary.
+* A **sentence** ends at 。！？!? or an ellipsis (closing quotes and brackets stay with it) or at a
+  line end. Sentences never include a speaker label and never cross a turn boundary. A semicolon does
+  not end one: in policy texts ；separates items of one provision, which is quoted as a whole.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ SPEAKER_LABEL = re.compile(
     r"^[ \t\u3000]*(?P<label>问|答|Q|A|访谈者[A-Z甲乙丙]?|研究者[A-Z甲乙丙]?|受访者[A-Z甲乙丙]?|主持人|记者"
     r"|[A-Z]{2,6}(?:-\d)?)[ \t]*[:：][ \t\u3000]*"
 )
-_SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…+|\.{3,})+[”’」』）)】》\"']*")
+_SENTENCE_END = re.compile(r"(?:[。！？!?]|…+|\.{3,})+[”’」』）)】》\"']*")
 _BLANK = " \t\u3000\n"
 
 
@@ -55,16 +56,17 @@ def _closed_turn(text: str, start: int, speaker: str, end: int) -> list[Span]:
 
 
 def sentences(text: str, turn_spans: list[Span] | None = None) -> list[Span]:
-    """Sentences line by line; with ``turn_spans`` (an interview) labels are skipped and speakers kept.
+    """Sentences line by line; given ``turn_spans`` (an interview) labels are skipped and speakers kept.
 
     Lines outside every turn — a transcript's preamble, say — still yield sentences, with no speaker.
     """
+    skip_labels = turn_spans is not None
     turn_spans = turn_spans or []
     starts = [t.start for t in turn_spans]
     found: list[Span] = []
     offset = 0
     for line in text.split("\n"):
-        match = SPEAKER_LABEL.match(line) if turn_spans else None
+        match = SPEAKER_LABEL.match(line) if skip_labels else None
         start = offset + (match.end() if match else 0)
         for piece in _split_line(text, start, offset + len(line)):
             owner = bisect.bisect_right(starts, piece.start) - 1
@@ -95,5 +97,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def segment(text: str, kind: str) -> list[Span]:
     """All segments of a source: turns (interviews only) followed by sentences."""
-    found_turns = turns(text) if kind == "interview" else []
+    if kind != "interview":
+        return sentences(text)
+    found_turns = turns(text)
     return found_turns + sentences(text, found_turns)

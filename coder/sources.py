@@ -17,7 +17,9 @@ def list_sources(session: Session) -> list[dict[str, Any]]:
     """One row per source, in date order, with what a researcher scans a corpus by."""
     counts = dict(session.exec(select(Coding.source_id, func.count()).group_by(Coding.source_id)).all())
     turns = dict(
-        session.exec(select(Segment.source_id, func.count()).where(Segment.kind == "turn").group_by(Segment.source_id)).all()
+        session.exec(
+            select(Segment.source_id, func.count()).where(Segment.kind == "turn").group_by(Segment.source_id)
+        ).all()
     )
     sentences = dict(
         session.exec(

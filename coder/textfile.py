@@ -39,10 +39,7 @@ class FileProblem(QcoderError):
 def read_text(path: Path, raw: bytes | None = None) -> str:
     """The normalised text of a .txt/.md/.docx file (NFC, ``\\n`` newlines, no BOM)."""
     raw = path.read_bytes() if raw is None else raw
-    if path.suffix.lower() in DOCX_SUFFIXES:
-        text = docx_text(path, raw)
-    else:
-        text = decode(path, raw)
+    text = docx_text(path, raw) if path.suffix.lower() in DOCX_SUFFIXES else decode(path, raw)
     text = normalise(text)
     if not text.strip():
         raise FileProblem(f"{path}：文件为空", f"{path}: the file is empty")
@@ -133,7 +130,9 @@ def docx_text(path: Path, raw: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise FileProblem(f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})") from None
+        raise FileProblem(
+            f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})"
+        ) from None
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):

@@ -1,9 +1,9 @@
 """Alembic environment: migrations run on the engine qcoder hands over (never a URL in a file)."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
 import coder.db.models  # noqa: F401  (registers the tables)
-from sqlmodel import SQLModel
 
 config = context.config
 engine = config.attributes["engine"]

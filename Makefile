@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DB := db/qcoder.sqlite
+PORT ?= 8501
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test bench lint format demo browser clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -e '.[dev]' 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	touch $@
+
+# The demo project: built from corpus/ on the first start only, so a researcher's codings are never rebuilt away.
+demo: $(INSTALLED)
+	@if [ -f $(DB) ]; then $(BIN)/qcoder init; else \
+	  $(BIN)/qcoder init && $(BIN)/qcoder import corpus || { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; fi
+
+run: demo
+	$(BIN)/python -m streamlit run app.py --server.headless=true --server.port=$(PORT) \
+	  --browser.gatherUsageStats=false
+
+# Browser tests drive Debian's Chromium; install it (and a CJK font for screenshots) when missing.
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei; }
+
+test: $(INSTALLED) browser
+	$(BIN)/python -m pytest -q
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

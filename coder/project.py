@@ -1,0 +1,60 @@
+"""A project database as the CLI and the app see it: plain data in, plain data out.
+
+Nothing outside ``coder/`` needs a session or a query; the Streamlit pages call these methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from coder import codebook
+from coder.coding import list_codings
+from coder.db import migrate
+from coder.db.engine import database_url, make_engine
+from coder.errors import QcoderError
+from coder.sources import list_sources, show_source, source_ids
+
+
+class Project:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Project:
+        """Open a database that ``qcoder init`` has brought to the latest schema; refuse any other."""
+        engine = make_engine(url)
+        if not migrate.is_current(engine):
+            where = display_url(url)
+            raise QcoderError(
+                f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
+                f"database {where} is not initialised or not at the latest schema: run qcoder init first",
+            )
+        return cls(engine)
+
+    def sources(self) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            return list_sources(session)
+
+    def source(self, source_id: str, with_names: bool = False) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            return show_source(session, source_id, with_names=with_names)
+
+    def source_ids(self) -> set[str]:
+        with Session(self.engine) as session:
+            return source_ids(session)
+
+    def codes(self) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            return codebook.stored(session)
+
+    def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
+        with Session(self.engine) as session:
+            return list_codings(session, source, code, status)
+
+
+def display_url(url: str | None = None) -> str:
+    """The database URL with any password hidden, for messages."""
+    return make_url(database_url(url)).render_as_string(hide_password=True)

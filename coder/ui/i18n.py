@@ -1,0 +1,42 @@
+"""Interface strings: Chinese first, English as a switch."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"zh": "qcoder 质性案例编码", "en": "qcoder qualitative case coding"},
+    "language": {"zh": "界面语言", "en": "Language"},
+    "sources": {"zh": "来源", "en": "Sources"},
+    "sources_caption": {
+        "zh": "已导入的访谈记录、政策文本和媒体报道。",
+        "en": "Imported interview records, policy texts and media reports.",
+    },
+    "kind_interview": {"zh": "访谈", "en": "Interviews"},
+    "kind_policy": {"zh": "政策文本", "en": "Policy texts"},
+    "kind_media": {"zh": "媒体报道", "en": "Media reports"},
+    "no_sources": {
+        "zh": "还没有来源。运行 `qcoder import corpus` 导入文件。",
+        "en": "No sources yet. Run `qcoder import corpus` to import files.",
+    },
+    "col_id": {"zh": "编号", "en": "ID"},
+    "col_kind": {"zh": "类型", "en": "Kind"},
+    "col_date": {"zh": "日期", "en": "Date"},
+    "col_who": {"zh": "身份/发文/媒体", "en": "Role / issuer / outlet"},
+    "col_title": {"zh": "标题", "en": "Title"},
+    "col_characters": {"zh": "字数", "en": "Characters"},
+    "col_codings": {"zh": "编码数", "en": "Codings"},
+    "codebook_version": {"zh": "编码簿版本", "en": "Codebook version"},
+    "coder": {"zh": "当前编码者", "en": "Current coder"},
+    "db_error": {"zh": "无法打开项目数据库", "en": "Cannot open the project database"},
+}
+
+
+def language() -> str:
+    return st.session_state.get("language", "zh")
+
+
+def t(key: str) -> str:
+    return STRINGS[key][language()]

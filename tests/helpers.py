@@ -1,0 +1,66 @@
+"""Small builders the tests share: files on disk, a Word document, the CLI bound to one database."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import docx
+from typer.testing import CliRunner
+
+from coder.cli import app
+
+
+class Cli:
+    """Runs `qcoder` in-process against one database, from a project folder of its own."""
+
+    def __init__(self, url: str, folder: Path) -> None:
+        self.url = url
+        self.folder = folder
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        cwd = os.getcwd()
+        os.chdir(self.folder)
+        try:
+            return self.runner.invoke(app, ["--db", self.url, *args], input=input, catch_exceptions=False)
+        finally:
+            os.chdir(cwd)
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+INTERVIEW = """---
+id: 20240115MJQ
+kind: interview
+date: 2024-01-15
+interviewee: 马继强
+role: 社区党委书记
+organization: 幸福社区
+---
+访谈者：请您谈谈考核改革。
+MJQ：以前考核就是走过场。现在排名都公示出来了！
+"""
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+        document.add_paragraph("表后一段。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

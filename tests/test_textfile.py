@@ -1,0 +1,81 @@
+"""Decoding: every encoding fieldwork files arrive in becomes the same normalised text."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from coder.textfile import FileProblem, read_text
+from tests.helpers import make_docx
+
+TEXT = "访谈者：您好！\r\nMJQ：“三亮三评一运用”推行以后，考核精细多了。\r\n"
+EXPECTED = "访谈者：您好！\nMJQ：“三亮三评一运用”推行以后，考核精细多了。\n"
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb18030"], ids=str
+)
+def test_each_supported_encoding_decodes_to_the_same_text(tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    path.write_bytes(TEXT.encode(encoding))
+    assert read_text(path) == EXPECTED
+
+
+def test_real_gbk_bytes_are_not_mistaken_for_utf8(tmp_path):
+    raw = "干部绩效考核".encode("gbk")
+    assert raw == b"\xb8\xc9\xb2\xbf\xbc\xa8\xd0\xa7\xbf\xbc\xba\xcb"  # the real GBK bytes
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(raw)
+    assert read_text(path) == "干部绩效考核"
+
+
+def test_gb18030_only_characters_survive(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("𠮷野家和€".encode("gb18030"))  # four-byte GB18030 sequences
+    assert read_text(path) == "𠮷野家和€"
+
+
+def test_text_is_nfc_normalised(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Cafe\u0301 访谈", encoding="utf-8")
+    assert read_text(path) == unicodedata.normalize("NFC", "Café 访谈")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"  \n\r\n ", "empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", "binary file (PDF)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (PNG)"),
+        (b"abc\x00\x01\x02\x03def\x00", "NUL bytes"),
+        ("第一行\n".encode() + b"\xff\xfe\xfd\xff", "cannot decode"),
+    ],
+)
+def test_bad_files_are_refused_naming_file_and_reason(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(FileProblem) as caught:
+        read_text(path)
+    assert reason in caught.value.en
+    assert str(path) in caught.value.zh and str(path) in caught.value.en
+
+
+def test_docx_paragraphs_and_tables_come_out_in_document_order(tmp_path):
+    path = tmp_path / "a.docx"
+    path.write_bytes(make_docx(["问：得分怎么构成？", "答：看这个表。"], [["季度", "总分"], ["一季度", "92"]]))
+    assert read_text(path) == "问：得分怎么构成？\n答：看这个表。\n季度\t总分\n一季度\t92\n表后一段。"
+
+
+def test_a_broken_docx_is_refused(tmp_path):
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(FileProblem, match=r"not a valid \.docx"):
+        read_text(path)
+
+
+def test_demo_gbk_file_is_really_gbk():
+    raw = Path(__file__).resolve().parents[1].joinpath("corpus/interviews/20240129WJG.txt").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert read_text(Path("20240129WJG.txt"), raw).startswith("---\nid: 20240129WJG")
