@@ -35,6 +35,7 @@ _CODE_FIELDS = {
     "example", "keywords", "exclude", "color", "renamed_from",
 }  # fmt: skip
 _TOP_FIELDS = {"name", "name_en", "version", "dimensions", "codes"}
+_BOOKKEEPING = {"__line__", "__lines__"}
 
 
 @dataclass
@@ -56,6 +57,7 @@ class CodeSpec:
     color: str = "#DDDDDD"
     renamed_from: list[str] = field(default_factory=list)
     line: int = 0
+    parent_line: int = 0
 
     @property
     def is_dimension(self) -> bool:
@@ -97,7 +99,13 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value}
     return mapping
+
+
+def _line(raw: dict, key: str) -> int:
+    """The line a field is written on, or the line its mapping starts on when the field is absent."""
+    return raw["__lines__"].get(key, raw["__line__"])
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -131,8 +139,8 @@ def _validate(data: Any, path: str) -> Codebook:
 
     if not isinstance(data, dict):
         raise CodebookError(path, [(1, "顶层应为映射（name、dimensions、codes）", "top level must be a mapping")])
-    for key in sorted(set(data) - _TOP_FIELDS - {"__line__"}):
-        problem(1, f"未知字段 {key}", f"unknown field {key}")
+    for key in sorted(set(data) - _TOP_FIELDS - _BOOKKEEPING):
+        problem(_line(data, key), f"未知字段 {key}", f"unknown field {key}")
     nodes: list[CodeSpec] = []
     for raw in _list_of_mappings(data, "dimensions", problem):
         nodes.append(_dimension(raw, problem))
@@ -152,23 +160,27 @@ def _validate(data: Any, path: str) -> Codebook:
 def _list_of_mappings(data: dict, key: str, problem) -> list[dict]:
     items = data.get(key)
     if not isinstance(items, list) or not items:
-        problem(data["__line__"], f"缺少非空列表 {key}", f"{key} must be a non-empty list")
+        problem(_line(data, key), f"缺少非空列表 {key}", f"{key} must be a non-empty list")
         return []
     good = [item for item in items if isinstance(item, dict)]
     if len(good) != len(items):
-        problem(data["__line__"], f"{key} 的每一项都应为映射", f"every item of {key} must be a mapping")
+        problem(_line(data, key), f"{key} 的每一项都应为映射", f"every item of {key} must be a mapping")
     return good
 
 
 def _common(raw: dict, allowed: set[str], problem) -> tuple[int, str]:
     line = raw["__line__"]
-    for key in sorted(set(raw) - allowed - {"__line__"}):
-        problem(line, f"未知字段 {key}", f"unknown field {key}")
+    for key in sorted(set(raw) - allowed - _BOOKKEEPING):
+        problem(_line(raw, key), f"未知字段 {key}", f"unknown field {key}")
     if not str(raw.get("name") or "").strip():
-        problem(line, f"{raw.get('id')} 缺少名称 name", f"{raw.get('id')}: name is missing")
+        problem(_line(raw, "name"), f"{raw.get('id')} 缺少名称 name", f"{raw.get('id')}: name is missing")
     color = str(raw.get("color", "#DDDDDD"))
     if not _COLOR.match(color):
-        problem(line, f"{raw.get('id')} 的颜色 {color!r} 无效，应为 #RRGGBB", f"{raw.get('id')}: bad colour {color!r}")
+        problem(
+            _line(raw, "color"),
+            f"{raw.get('id')} 的颜色 {color!r} 无效，应为 #RRGGBB",
+            f"{raw.get('id')}: bad colour {color!r}",
+        )
     return line, color
 
 
@@ -192,9 +204,9 @@ def _code(raw: dict, problem) -> CodeSpec:
             f"编码编号 {code_id!r} 无效：应为“维度.名称”形式的小写 ASCII（如 structure.tiering）",
             f"code id {code_id!r} must be lowercase ASCII 'dimension.name' (e.g. structure.tiering)",
         )
-    keywords = _terms(raw, "keywords", code_id, line, problem)
+    keywords = _terms(raw, "keywords", code_id, problem)
     if not keywords:
-        problem(line, f"{code_id} 的关键词 keywords 为空", f"{code_id}: keywords are empty")
+        problem(_line(raw, "keywords"), f"{code_id} 的关键词 keywords 为空", f"{code_id}: keywords are empty")
     return CodeSpec(
         id=code_id,
         name=str(raw.get("name", "")),
@@ -207,14 +219,16 @@ def _code(raw: dict, problem) -> CodeSpec:
         when_not_to_use=raw.get("when_not_to_use"),
         example=raw.get("example"),
         keywords=keywords,
-        exclude=_terms(raw, "exclude", code_id, line, problem),
+        exclude=_terms(raw, "exclude", code_id, problem),
         color=color,
         renamed_from=[str(old) for old in raw.get("renamed_from") or []],
         line=line,
+        parent_line=_line(raw, "parent"),
     )
 
 
-def _terms(raw: dict, key: str, code_id: str, line: int, problem) -> list[str]:
+def _terms(raw: dict, key: str, code_id: str, problem) -> list[str]:
+    line = _line(raw, key)
     terms = raw.get(key) or []
     if not isinstance(terms, list):
         problem(line, f"{code_id} 的 {key} 应为列表", f"{code_id}: {key} must be a list")
@@ -252,10 +266,12 @@ def _check_tree(nodes: list[CodeSpec], problem) -> None:
             )
         parent = seen.get(node.parent or "")
         if parent is None:
-            problem(node.line, f"{node.id} 的上级 {node.parent} 不存在", f"{node.id}: unknown parent {node.parent}")
+            problem(
+                node.parent_line, f"{node.id} 的上级 {node.parent} 不存在", f"{node.id}: unknown parent {node.parent}"
+            )
         elif parent.dimension != node.dimension:
             problem(
-                node.line,
+                node.parent_line,
                 f"{node.id} 的上级 {node.parent} 属于另一维度",
                 f"{node.id}: parent {node.parent} is in another dimension",
             )
@@ -277,7 +293,7 @@ def _has_cycle(node: CodeSpec, by_id: dict[str, CodeSpec]) -> bool:
 def _fingerprint(nodes: list[CodeSpec]) -> str:
     """A short content hash: the codebook version changes exactly when a code's content does."""
     payload = [
-        {k: v for k, v in vars(node).items() if k not in ("line", "renamed_from")}
+        {k: v for k, v in vars(node).items() if k not in ("line", "parent_line", "renamed_from")}
         for node in sorted(nodes, key=lambda n: n.id)
     ]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:10]

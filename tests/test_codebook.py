@@ -1,0 +1,149 @@
+"""The codebook: validation names the line and the rule; syncing keeps codings."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from coder import codebook
+from tests.helpers import INTERVIEW, write
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SMALL = """\
+name: 小编码簿
+version: 1
+dimensions:
+  - id: structure
+    name: 结构
+codes:
+  - id: structure.tiering
+    name: 分类分层与方阵划分
+    color: "#AABBCC"
+    keywords: [方阵, 第一方阵]
+    exclude: [地方阵地]
+  - id: structure.mentoring
+    name: 帮带机制
+    keywords: [帮带, 结对]
+"""
+
+
+def test_the_default_codebook_is_the_scenario_structure_action_framework():
+    book = codebook.load(ROOT / "codebook.yaml")
+    dimensions = [n.id for n in book.nodes if n.is_dimension]
+    assert dimensions == ["scenario", "structure", "action"]
+    assert len(book.codes) == 15
+    assert {c.dimension for c in book.codes} == set(dimensions)
+    names = {c.id: c.name for c in book.codes}
+    assert names["action.open_call"] == "揭榜挂帅"
+    assert names["scenario.uniform_to_tailored"] == "一刀切→因人制宜"
+    for code in book.codes:
+        assert 8 <= len(code.keywords) <= 30, code.id
+        assert code.id.split(".")[0] == code.dimension
+        for field in ("name_en", "brief", "definition", "when_to_use", "when_not_to_use", "example"):
+            assert getattr(code, field), f"{code.id} lacks {field}"
+
+
+def test_the_version_changes_exactly_when_content_does():
+    same = codebook.parse(SMALL).version
+    assert codebook.parse(SMALL).version == same
+    assert codebook.parse(SMALL.replace("帮带, 结对", "帮带, 结对帮扶")).version != same
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "rule"),
+    [
+        (lambda s: s.replace("structure.mentoring", "structure.tiering"), 12, "duplicate id structure.tiering"),
+        (
+            lambda s: s.replace("keywords: [帮带, 结对]", "parent: structure.nope\n    keywords: [帮带]"),
+            14,
+            "unknown parent",
+        ),
+        (lambda s: s.replace("keywords: [帮带, 结对]", "keywords: []"), 14, "keywords are empty"),
+        (lambda s: s.replace("#AABBCC", "blue"), 9, "bad colour 'blue'"),
+        (lambda s: s.replace("结对]", "结对, 结对]"), 14, "keywords repeats 结对"),
+        (lambda s: s.replace("结对]", "结 对]"), 14, "blank term"),
+        (lambda s: s.replace("id: structure.mentoring", "id: Structure-Mentoring"), 12, "lowercase ASCII"),
+        (lambda s: s.replace("id: structure.mentoring", "id: action.mentoring"), 12, "dimension action"),
+        (lambda s: s.replace("    exclude:", "    keyword: [x]\n    exclude:"), 11, "unknown field keyword"),
+    ],
+)
+def test_validation_names_the_line_and_the_rule(edit, line, rule):
+    with pytest.raises(codebook.CodebookError) as caught:
+        codebook.parse(edit(SMALL), "book.yaml")
+    assert f"book.yaml line {line}: " in caught.value.en
+    assert rule in caught.value.en
+    assert f"book.yaml 第 {line} 行" in caught.value.zh
+
+
+def test_all_problems_are_reported_at_once():
+    broken = SMALL.replace("#AABBCC", "red").replace("keywords: [帮带, 结对]", "keywords: []")
+    with pytest.raises(codebook.CodebookError) as caught:
+        codebook.parse(broken)
+    assert len(caught.value.problems) == 2
+
+
+def test_yaml_syntax_errors_name_the_line():
+    with pytest.raises(codebook.CodebookError, match="line 3"):
+        codebook.parse("name: x\ncodes:\n  - id: [unclosed\n")
+
+
+def test_codebook_check_command(sqlite_cli, tmp_path):
+    good = write(tmp_path / "good.yaml", SMALL)
+    bad = write(tmp_path / "bad.yaml", SMALL.replace("#AABBCC", "blue"))
+    ok = sqlite_cli("codebook", "check", str(good))
+    assert ok.exit_code == 0 and "2 个代码 / codes" in ok.stdout
+    refused = sqlite_cli("codebook", "check", str(bad))
+    assert refused.exit_code == 1 and "line 9" in refused.stderr
+
+
+QUOTE = "以前考核就是走过场。"
+
+
+def coded_project(cli, tmp_path):
+    """A project on the small codebook with one manual coding of structure.tiering."""
+    write(cli.folder / "codebook.yaml", SMALL)
+    assert cli("codebook", "sync", "--force").exit_code == 0
+    assert cli("import", str(write(tmp_path / "interviews" / "20240115MJQ.txt", INTERVIEW))).exit_code == 0
+    text = json.loads(cli("sources", "show", "20240115MJQ", "--json").stdout)["text"]
+    start = text.index(QUOTE)
+    added = cli("code", "add", "--source", "20240115MJQ", "--start", str(start), "--end", str(start + len(QUOTE)),
+                "--code", "structure.tiering", "--coder", "甲")  # fmt: skip
+    assert added.exit_code == 0, added.output
+
+
+def codings(cli):
+    return [(c["code"], c["quote"]) for c in json.loads(cli("code", "list", "--json").stdout)]
+
+
+def test_renaming_a_code_keeps_its_codings(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    write(cli.folder / "codebook.yaml", SMALL.replace("分类分层与方阵划分", "方阵划分"))
+    assert cli("codebook", "sync").exit_code == 0
+    assert codings(cli) == [("structure.tiering", QUOTE)]
+    names = {c["id"]: c["name"] for c in json.loads(cli("codes", "list", "--json").stdout)["codes"]}
+    assert names["structure.tiering"] == "方阵划分"
+
+
+def test_a_new_id_with_renamed_from_takes_the_codings_over(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    renamed = SMALL.replace("id: structure.tiering", "id: structure.tiers\n    renamed_from: [structure.tiering]")
+    write(cli.folder / "codebook.yaml", renamed)
+    assert cli("codebook", "sync").exit_code == 0
+    assert codings(cli) == [("structure.tiers", QUOTE)]
+
+
+def test_removing_a_code_with_codings_is_refused_unless_forced(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    without = yaml.safe_load(SMALL)
+    without["codes"] = without["codes"][1:]
+    write(cli.folder / "codebook.yaml", yaml.safe_dump(without, allow_unicode=True))
+    refused = cli("codebook", "sync")
+    assert refused.exit_code == 1
+    assert "structure.tiering（1）" in refused.stderr and "--force" in refused.stderr
+    assert codings(cli) == [("structure.tiering", QUOTE)]
+    assert cli("codebook", "sync", "--force").exit_code == 0
+    assert codings(cli) == []
+    ids = [c["id"] for c in json.loads(cli("codes", "list", "--json").stdout)["codes"]]
+    assert ids == ["structure", "structure.mentoring"]
