@@ -1,4 +1,5 @@
 # Two commands on a fresh machine: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin

@@ -25,7 +25,7 @@ from coder import corpus, ids
 from coder.audit import coder_named
 from coder.coding import add_coding
 from coder.db import migrate
-from coder.db.engine import database_url, make_engine, transaction
+from coder.db.engine import make_engine, transaction
 from coder.errors import QcoderError
 from coder.project import Project, display_url
 
@@ -220,11 +220,8 @@ def id_make(
 
 def _existing_ids() -> set[str]:
     """IDs already in the project, if there is an initialised project; collisions are checked against them."""
-    url = database_url(_db_url["url"])
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return set()
     try:
-        return Project.open(url).source_ids()
+        return Project.open(_db_url["url"]).source_ids()
     except QcoderError:
         return set()
 

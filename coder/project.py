@@ -5,6 +5,7 @@ Nothing outside ``coder/`` needs a session or a query; the Streamlit pages call 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine, make_url
@@ -24,9 +25,11 @@ class Project:
 
     @classmethod
     def open(cls, url: str | None = None) -> Project:
-        """Open a database that ``qcoder init`` has brought to the latest schema; refuse any other."""
-        engine = make_engine(url)
-        if not migrate.is_current(engine):
+        """Open a database that ``qcoder init`` has brought to the latest schema; refuse any other.
+
+        A missing SQLite file is refused before connecting, which would create it empty.
+        """
+        if not _sqlite_file_exists(url) or not migrate.is_current(engine := make_engine(url)):
             where = display_url(url)
             raise QcoderError(
                 f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
@@ -53,6 +56,13 @@ class Project:
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
             return list_codings(session, source, code, status)
+
+
+def _sqlite_file_exists(url: str | None) -> bool:
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return True
+    return Path(parsed.database).exists()
 
 
 def display_url(url: str | None = None) -> str:

@@ -14,9 +14,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已导入的访谈记录、政策文本和媒体报道。",
         "en": "Imported interview records, policy texts and media reports.",
     },
-    "kind_interview": {"zh": "访谈", "en": "Interviews"},
-    "kind_policy": {"zh": "政策文本", "en": "Policy texts"},
-    "kind_media": {"zh": "媒体报道", "en": "Media reports"},
+    "kind_interview": {"zh": "访谈", "en": "Interview"},
+    "kind_policy": {"zh": "政策文本", "en": "Policy text"},
+    "kind_media": {"zh": "媒体报道", "en": "Media report"},
     "no_sources": {
         "zh": "还没有来源。运行 `qcoder import corpus` 导入文件。",
         "en": "No sources yet. Run `qcoder import corpus` to import files.",

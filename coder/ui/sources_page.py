@@ -29,6 +29,7 @@ def render() -> None:
     for column, kind in zip(st.columns(3), ("interview", "policy", "media"), strict=True):
         column.metric(t(f"kind_{kind}"), int(counts.get(kind, 0)))
     st.caption(f"{t('codebook_version')}：{version or '—'}")
+    frame["kind"] = frame["kind"].map(lambda kind: t(f"kind_{kind}"))
     # st.dataframe renders values as text, never as HTML, so transcript content cannot inject markup.
     st.dataframe(
         frame[COLUMNS].rename(columns={c: t(f"col_{c}") for c in COLUMNS}),

@@ -1,0 +1,25 @@
+"""Run every benchmark and write bench/results/<name>.json; numbers are for reading, never asserted."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+
+from bench import bench_import
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    for module in (bench_import,):
+        for result in module.run():
+            result["machine"] = {"python": sys.version.split()[0], "platform": platform.platform()}
+            (RESULTS / f"{result['name']}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+            print(f"{result['name']}: {result['summary']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The real app in Debian's Chromium: `make run`'s server shows the sources, and markup stays text."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import Cli, write
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)></div>"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Streamlit serving app.py on a project with a demo interview and a policy titled with markup."""
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    url = f"sqlite:///{folder / 'app.sqlite'}"
+    cli = Cli(url, folder)
+    assert cli("init").exit_code == 0
+    write(folder / "in" / "policy" / "20230110-P03.txt", f'---\ntitle: "{HOSTILE}"\n---\n第一条 {HOSTILE}')
+    assert cli("import", str(ROOT / "corpus" / "interviews" / "20240110ZLM.txt"), str(folder / "in")).exit_code == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "QCODER_DB_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it with apt (package chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(server)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+        yield page
+        browser.close()
+
+
+def test_the_app_lists_the_imported_sources(page):
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="来源")).to_be_visible(timeout=20_000)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    expect(grid).to_be_visible()
+    expect(grid.get_by_text("20240110ZLM")).to_have_count(1, timeout=20_000)
+    expect(grid.get_by_text("20230110-P03")).to_have_count(1)
+
+
+def test_markup_in_a_source_shows_as_text_and_never_runs(page):
+    from playwright.sync_api import expect
+
+    grid = page.locator('[data-testid="stDataFrame"]')
+    expect(grid.get_by_text(HOSTILE)).to_have_count(1, timeout=20_000)
+    assert page.locator("img[src=x]").count() == 0
+    assert page.dialogs == []

@@ -1,0 +1,106 @@
+"""Storage: the same schema, migrations and writes on SQLite and PostgreSQL."""
+
+import json
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, text
+from sqlmodel import Session, SQLModel, select
+
+from coder.db.engine import make_engine
+from coder.db.models import AuditEvent, Coding, Memo
+from tests.helpers import INTERVIEW, write
+
+
+def imported(cli, tmp_path):
+    assert cli("import", str(write(tmp_path / "interviews" / "20240115MJQ.txt", INTERVIEW))).exit_code == 0
+    return json.loads(cli("sources", "show", "20240115MJQ", "--json").stdout)["text"]
+
+
+def count(url, model):
+    with Session(make_engine(url)) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_migrations_build_exactly_the_models(cli):
+    engine = make_engine(cli.url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_init_twice_is_harmless(cli):
+    again = cli("init")
+    assert again.exit_code == 0, again.output
+    assert json.loads(cli("codes", "list", "--json").stdout)["version"].startswith("1-")
+
+
+def test_queries_have_their_indexes(cli):
+    indexes = {ix["name"]: ix["column_names"] for ix in inspect(make_engine(cli.url)).get_indexes("coding")}
+    assert indexes["ix_coding_source"] == ["source_id", "start"]
+    assert indexes["ix_coding_code_status"] == ["code_id", "status"]
+    assert indexes["ix_coding_status"] == ["status"]
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_cli):
+    with make_engine(sqlite_cli.url).connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_code_add_writes_the_coding_and_its_audit_event_together(cli, tmp_path):
+    source_text = imported(cli, tmp_path)
+    start = source_text.index("现在排名都公示出来了！")
+    result = cli("code", "add", "--source", "20240115MJQ", "--start", str(start), "--end", str(start + 11),
+                 "--code", "action.public_results", "--coder", "研究者A", "--memo", "公开排名", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    coding = json.loads(result.stdout)
+    assert coding["quote"] == "现在排名都公示出来了！"
+    assert (coding["status"], coding["origin"], coding["coder"]) == ("manual", "manual", "研究者A")
+    with Session(make_engine(cli.url)) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.entity.in_(["coding", "memo"]))).all()
+        assert [(e.action, e.entity) for e in events] == [("create", "coding"), ("create", "memo")]
+        assert events[0].after["code_id"] == "action.public_results"
+        assert session.exec(select(Memo)).one().text == "公开排名"
+
+
+def test_a_refused_coding_leaves_no_rows_and_no_audit(cli, tmp_path):
+    imported(cli, tmp_path)
+    codings, events = count(cli.url, Coding), count(cli.url, AuditEvent)
+    cases = [
+        (["--start", "5", "--end", "999"], "span [5, 999) is invalid"),
+        (["--start", "5", "--end", "5"], "span [5, 5) is invalid"),
+        (["--start", "-1", "--end", "3"], "span [-1, 3) is invalid"),
+        (["--start", "0", "--end", "3", "--code", "action.nope"], "code action.nope is not in the codebook"),
+        (["--start", "0", "--end", "3", "--source", "20990101XX"], "no source with ID 20990101XX"),
+    ]
+    for extra, message in cases:
+        args = {"--source": "20240115MJQ", "--code": "action.proactive"}
+        args.update(dict(zip(extra[::2], extra[1::2], strict=True)))
+        result = cli("code", "add", *[x for pair in args.items() for x in pair])
+        assert result.exit_code == 1 and message in result.stderr, (extra, result.stderr)
+    assert (count(cli.url, Coding), count(cli.url, AuditEvent)) == (codings, events)
+
+
+def test_the_same_coding_twice_by_one_coder_is_refused(cli, tmp_path):
+    imported(cli, tmp_path)
+    args = ["code", "add", "--source", "20240115MJQ", "--start", "0", "--end", "5", "--code", "action.proactive"]
+    assert cli(*args, "--coder", "甲").exit_code == 0
+    again = cli(*args, "--coder", "甲")
+    assert again.exit_code == 1 and "already coded action.proactive by 甲" in again.stderr
+    assert cli(*args, "--coder", "乙").exit_code == 0  # a second coder may code the same span
+    assert count(cli.url, Coding) == 2
+
+
+def test_code_list_filters_by_source_code_and_status(cli, tmp_path):
+    imported(cli, tmp_path)
+    for start, code in [(0, "action.proactive"), (5, "structure.tiering"), (9, "action.proactive")]:
+        add = ["code", "add", "--source", "20240115MJQ", "--start", str(start), "--end", str(start + 3)]
+        assert cli(*add, "--code", code).exit_code == 0
+    by_code = json.loads(cli("code", "list", "--code", "action.proactive", "--json").stdout)
+    assert [c["start"] for c in by_code] == [0, 9]
+    assert len(json.loads(cli("code", "list", "--status", "manual", "--json").stdout)) == 3
+    assert json.loads(cli("code", "list", "--status", "suggested", "--json").stdout) == []
+    assert json.loads(cli("code", "list", "--source", "20990101XX", "--json").stdout) == []
+    bad = cli("code", "list", "--status", "done")
+    assert bad.exit_code == 1 and "status 'done'" in bad.stderr
