@@ -139,9 +139,9 @@ def import_(
 ) -> None:
     """导入访谈、政策文本和媒体报道 / import interviews, policy texts and media reports."""
     engine = project().engine
-    files, _ = corpus.collect(paths)
+    files, results = corpus.collect(paths)
     with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
-        results = corpus.import_paths(engine, paths, kind, progress=lambda n, total, path: bar.update(1))
+        results += corpus.import_files(engine, files, kind, progress=lambda _path: bar.update(1))
     failed = [r for r in results if r.status == "failed"]
     if as_json:
         print_json({"results": [vars(r) for r in results], "failed": len(failed)})
@@ -194,21 +194,30 @@ def sources_show(
 @id_app.command("make")
 @friendly
 def id_make(
-    date: Annotated[str, typer.Option(help="访谈日期 YYYY-MM-DD / interview date")],
+    date: Annotated[str, typer.Option(help="日期 YYYY-MM-DD / date of the interview or document")],
     name: Annotated[
         str | None, typer.Option(help="受访者姓名（只用于推导首字母）/ name, used only for initials")
     ] = None,
     initials: Annotated[str | None, typer.Option(help="直接给出首字母 / explicit initials")] = None,
     suffix: Annotated[bool, typer.Option("--suffix", help="重名时加 -2 后缀 / add -2 on a collision")] = False,
+    kind: Annotated[str, typer.Option(help="interview | policy | media")] = "interview",
     as_json: JsonOption = False,
 ) -> None:
-    """由日期和姓名生成访谈编号 / make an interview record ID from a date and a name."""
+    """生成记录编号：访谈用日期+姓名首字母，政策/媒体用日期+序号 / make a record ID."""
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
         raise QcoderError(
             f"日期 {date!r} 无效，应为真实存在的 YYYY-MM-DD", f"date {date!r} is not a real YYYY-MM-DD"
         ) from None
+    if kind != "interview":
+        document_id = ids.make_document(day, kind, existing=_existing_ids())
+        ids.parse(document_id)  # refuses a future date
+        if as_json:
+            print_json({"id": document_id, "warnings": []})
+        else:
+            out.print(document_id, highlight=False)
+        return
     made = ids.make(day, name=name, initials=initials, existing=_existing_ids(), allow_suffix=suffix)
     if as_json:
         print_json({"id": made.id, "initials": made.initials, "warnings": made.warnings})
@@ -231,11 +240,12 @@ def _existing_ids() -> set[str]:
 def id_check(record_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonOption = False) -> None:
     """检查记录编号是否符合规则 / check a record ID (exit 0 valid, 1 invalid)."""
     parsed = ids.parse(record_id)
-    kind = "interview" if isinstance(parsed, ids.InterviewId) else parsed.kind
     if as_json:
-        print_json({"id": record_id, "valid": True, "kind": kind, "date": parsed.date.isoformat(), **_id_parts(parsed)})
+        print_json(
+            {"id": record_id, "valid": True, "kind": parsed.kind, "date": parsed.date.isoformat(), **_id_parts(parsed)}
+        )
     else:
-        out.print(f"{record_id}: 有效 / valid ({kind}, {parsed.date})", highlight=False)
+        out.print(f"{record_id}: 有效 / valid ({parsed.kind}, {parsed.date})", highlight=False)
 
 
 def _id_parts(parsed: ids.InterviewId | ids.DocumentId) -> dict[str, Any]:

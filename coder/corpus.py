@@ -17,11 +17,14 @@ from typing import Any
 
 import yaml
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder import ids, segments
+from coder.audit import coder_named, record
 from coder.db.engine import transaction
 from coder.db.models import SOURCE_KINDS, Participant, Segment, Source
+from coder.errors import QcoderError
 from coder.textfile import SUPPORTED_SUFFIXES, FileProblem, read_text
 
 # Folder names that say what kind of source a file is (corpus/interviews, corpus/policy, …).
@@ -85,12 +88,11 @@ def read_source(path: Path, kind: str | None = None, today: dt.date | None = Non
         parsed_id = ids.parse(record_id, today=today)
     except ids.IdError as exc:
         raise FileProblem(f"{path}：{exc.zh}", f"{path}: {exc.en}") from None
-    id_kind = "interview" if isinstance(parsed_id, ids.InterviewId) else parsed_id.kind
     source_kind = _kind(path, front.pop("kind", None), kind)
-    if source_kind != id_kind:
+    if source_kind != parsed_id.kind:
         raise FileProblem(
-            f"{path}：类型为 {source_kind}，但编号 {record_id} 属于 {id_kind} 的编号规则",
-            f"{path}: kind is {source_kind} but ID {record_id} follows the {id_kind} convention",
+            f"{path}：类型为 {source_kind}，但编号 {record_id} 属于 {parsed_id.kind} 的编号规则",
+            f"{path}: kind is {source_kind} but ID {record_id} follows the {parsed_id.kind} convention",
         )
     source = ParsedSource(
         id=record_id,
@@ -258,6 +260,8 @@ def store(session: Session, parsed: ParsedSource) -> str:
         )
     )
     session.flush()
+    after = {"filename": str(parsed.path), "sha256": sha, "kind": parsed.kind, "characters": len(parsed.text)}
+    record(session, coder_named(session), "import", "source", parsed.id, after=after)
     session.add_all(
         Segment(source_id=parsed.id, kind=s.kind, start=s.start, end=s.end, speaker=s.speaker)
         for s in segments.segment(parsed.text, parsed.kind)
@@ -305,14 +309,21 @@ def import_paths(
     engine: Engine,
     paths: Iterable[Path],
     kind: str | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
     """Import files and folders, one transaction per file; bad files are reported, good ones land."""
-    files, results = collect(paths)
-    for number, path in enumerate(files, start=1):
-        if progress:
-            progress(number, len(files), str(path))
+    files, skipped = collect(paths)
+    return skipped + import_files(engine, files, kind, progress)
+
+
+def import_files(
+    engine: Engine, files: list[Path], kind: str | None = None, progress: Callable[[Path], None] | None = None
+) -> list[FileResult]:
+    results = []
+    for path in files:
         results.append(import_file(engine, path, kind))
+        if progress:
+            progress(path)
     return results
 
 
@@ -331,3 +342,10 @@ def import_file(engine: Engine, path: Path, kind: str | None = None) -> FileResu
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
     except FileProblem as problem:
         return FileResult(str(path), "failed", message=str(problem))
+    except IntegrityError:
+        # Another process stored the same ID between our check and our insert; nothing of ours was kept.
+        message = QcoderError(
+            f"{path}：编号 {parsed.id} 刚被另一进程导入，本文件未写入，请重试",
+            f"{path}: ID {parsed.id} was just imported by another process; nothing was written, try again",
+        )
+        return FileResult(str(path), "failed", parsed.id, message=str(message))

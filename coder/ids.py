@@ -128,6 +128,7 @@ class InterviewId:
     date: dt.date
     initials: str
     suffix: int | None = None
+    kind = "interview"
 
     def __str__(self) -> str:
         tail = f"-{self.suffix}" if self.suffix else ""
@@ -174,8 +175,7 @@ def parse(record_id: str, today: dt.date | None = None) -> InterviewId | Documen
 
 def kind_of(record_id: str) -> str:
     """The source kind an ID belongs to (parses, so invalid IDs raise)."""
-    parsed = parse(record_id)
-    return "interview" if isinstance(parsed, InterviewId) else parsed.kind
+    return parse(record_id).kind
 
 
 def _real_date(record_id: str, digits: str, today: dt.date | None) -> dt.date:
@@ -304,8 +304,17 @@ def make(
     return made
 
 
-def make_document(date: dt.date, kind: str, number: int) -> str:
-    """The ID of a policy text or media report: ``YYYYMMDD-P01`` / ``YYYYMMDD-M01``."""
+def make_document(
+    date: dt.date, kind: str, number: int | None = None, existing: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """The ID of a policy text or media report: ``YYYYMMDD-P01`` / ``YYYYMMDD-M01``.
+
+    The number runs through the project per kind (P01, P02 … whatever the dates), so "P03" alone
+    names one document; without ``number`` the next free one after the ``existing`` IDs is used.
+    """
     if kind not in DOCUMENT_LETTER:
         raise IdError(f"文献类型 {kind!r} 无效，应为 policy 或 media", f"document kind {kind!r}: use policy or media")
+    if number is None:
+        used = [m["number"] for m in map(_DOCUMENT.match, existing) if m and m["letter"] == DOCUMENT_LETTER[kind]]
+        number = max(map(int, used), default=0) + 1
     return str(DocumentId(date, kind, number))

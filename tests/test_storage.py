@@ -48,6 +48,14 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_cli):
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+def test_an_import_is_audited_without_the_interviewees_name(cli, tmp_path):
+    imported(cli, tmp_path)
+    with Session(make_engine(cli.url)) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.entity == "source")).one()
+    assert (event.action, event.entity_id, event.after["kind"]) == ("import", "20240115MJQ", "interview")
+    assert "马继强" not in json.dumps(event.after, ensure_ascii=False)
+
+
 def test_code_add_writes_the_coding_and_its_audit_event_together(cli, tmp_path):
     source_text = imported(cli, tmp_path)
     start = source_text.index("现在排名都公示出来了！")
