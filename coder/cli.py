@@ -19,15 +19,19 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from coder import codebook as codebook_mod
-from coder import corpus, ids
+from coder import corpus, ids, tagging
 from coder.audit import coder_named
 from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.errors import QcoderError
+from coder.keywords import propose as propose_keywords
 from coder.project import Project, display_url
+from coder.tagger import MIN_SCORE, Tagger
+from coder.textfile import normalise
 
 app = typer.Typer(
     help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies", no_args_is_help=True
@@ -325,3 +329,87 @@ def code_list(
         print_json(rows)
     else:
         print_table(rows, ["id", "source", "code", "start", "end", "status", "coder", "quote"])
+
+
+@app.command()
+@friendly
+def suggest(
+    codebook: Annotated[Path, typer.Option(help="编码簿文件 / codebook file")] = codebook_mod.DEFAULT_PATH,
+    min_score: Annotated[float, typer.Option(help="最低分 / lowest score shown")] = MIN_SCORE,
+    as_json: JsonOption = False,
+) -> None:
+    """为标准输入的文本给出编码建议 / suggest codes for the text on stdin."""
+    book = codebook_mod.load(codebook)
+    text = normalise(sys.stdin.read())
+    found = [s.as_dict() for s in Tagger(book.codes, book.version, min_score).suggest(text)]
+    if as_json:
+        print_json({"codebook_version": book.version, "suggestions": found})
+        return
+    for s in found:
+        terms = "、".join(m["term"] + ("（否定）" if m["negated"] else "") for m in s["terms"])
+        out.print(f"{s['code']:32} {s['score']:.2f} [{s['start']}, {s['end']}) {terms}  “{text[s['start'] : s['end']]}”",
+                  highlight=False, markup=False)  # fmt: skip
+
+
+@app.command()
+@friendly
+def tag(
+    force: Annotated[bool, typer.Option(help="全部重新标注 / re-tag everything")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """把编码建议写入数据库 / write code suggestions for every source."""
+    engine = project().engine
+    total = len(project().source_ids())
+    with typer.progressbar(length=total, label="标注 / tagging", file=sys.stderr) as bar:
+        result = tagging.tag(engine, force=force, progress=lambda _source: bar.update(1))
+    summary = {
+        "sources": result.sources, "pairs": result.pairs, "added": result.added, "removed": result.removed,
+        "by_code": dict(sorted(result.by_code.items())),
+    }  # fmt: skip
+    if as_json:
+        print_json(summary)
+    else:
+        err.print(
+            f"重新标注 {result.sources} 个来源（{result.pairs} 个来源×编码），新增建议 {result.added}，移除旧建议 {result.removed} / "
+            f"tagged {result.sources} sources ({result.pairs} source×code pairs): {result.added} suggestions added, "
+            f"{result.removed} stale ones removed"
+        )
+
+
+@app.command("eval")
+@friendly
+def eval_(
+    gold: Annotated[Path, typer.Option(help="金标准文件夹 / folder of gold codings")],
+    as_json: JsonOption = False,
+) -> None:
+    """以句子为单位评估编码建议 / precision, recall and F1 of the suggestions, per sentence."""
+    with Session(project().engine) as session:
+        result = tagging.evaluate_gold(session, gold)
+    if as_json:
+        print_json(result)
+        return
+    rows = [{"unit": name, **_rounded(scores)} for name, scores in {**result["codes"], **result["dimensions"]}.items()]
+    for level in ("code_micro", "code_macro", "dimension_micro", "dimension_macro"):
+        rows.append({"unit": level, **_rounded(result[level])})
+    print_table(rows, ["unit", "precision", "recall", "f1", "tp", "fp", "fn"])
+    err.print(f"单位：句子；来源 {len(result['sources'])} 个 / unit: sentence; {len(result['sources'])} sources")
+
+
+def _rounded(scores: dict) -> dict:
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in scores.items()}
+
+
+@app.command()
+@friendly
+def keywords(
+    code: Annotated[str, typer.Option(help="代码编号 / code id")],
+    top: Annotated[int, typer.Option(help="提议数量 / how many")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """从已接受的编码中为代码提议新关键词 / propose new keywords for a code from its accepted codings."""
+    with Session(project().engine) as session:
+        found = propose_keywords(session, code, top)
+    if as_json:
+        print_json({"code": code, "proposals": found})
+    else:
+        print_table(found, ["term", "score", "in_code", "sentences_in_corpus"])

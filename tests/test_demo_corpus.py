@@ -10,7 +10,7 @@ import yaml
 from coder import codebook
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = sorted((ROOT / "corpus" / "gold").glob("*.yaml"))
+GOLD = sorted((ROOT / "corpus" / "gold").rglob("*.yaml"))
 
 
 @pytest.fixture(scope="module")

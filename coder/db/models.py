@@ -164,3 +164,11 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class TagState(SQLModel, table=True):
+    """Which version of a code's terms the tagger last applied to a source (see coder.tagging)."""
+
+    source_id: str = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+    code_id: str = Field(foreign_key="code.id", primary_key=True, ondelete="CASCADE")
+    fingerprint: str

@@ -1,0 +1,233 @@
+"""Code suggestions from the codebook's keywords: explainable, scored, and cheap.
+
+The unit is the **sentence** (see :mod:`coder.segments`): a sentence is what a researcher quotes, and
+speaker turns in interviews run long enough to mix several codes. Each suggestion names the code,
+a score in [0, 1], the sentence's span, the matched terms with their offsets and the codebook version.
+
+How a sentence is scored, and why each step is there:
+
+1. **Candidates, character level.** One Aho-Corasick pass over the whole text finds every place a
+   keyword or exclusion term occurs (pyahocorasick; millions of characters a second).
+2. **Words, not substrings.** A candidate counts only where jieba's segmentation puts word boundaries
+   at both of its ends, so 方阵 does not fire inside 地方阵地. Every term is registered in a *private*
+   ``jieba.Tokenizer`` (never the process-global one, which other projects in the same server share).
+   jieba segments each run of Han/alphanumeric characters on its own (punctuation splits its input
+   first), so segmenting only the runs that hold a candidate gives exactly the tokens a full pass would
+   — that is how tagging can cost less than segmenting the corpus.
+3. **Weights.** A term's weight grows with its length (longer terms are more specific) and is divided
+   among the codes that list it. Several matched terms combine as independent evidence:
+   ``score = 1 - Π(1 - weight)``.
+4. **Exclusion terms veto** their code's evidence in the same clause (between commas, colons …):
+   a researcher lists 任前公示 under 结果运用公开化's exclusions because a clause about the notice before a
+   promotion is not about publishing results, whatever else it says.
+5. **Near negation** (没有 / 并非 / 不是 … in the few characters before a term, same clause) lowers that
+   term's weight instead of removing it: “我们并没有搞一刀切” is still about one-size-fits-all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+import ahocorasick
+import jieba
+
+from coder.segments import Span, segment
+
+jieba.setLogLevel(logging.WARNING)
+
+# Bump when scoring changes: every code's fingerprint changes with it, so `qcoder tag` re-tags.
+SCORING_VERSION = "1"
+MIN_SCORE = 0.3
+NEGATION_FACTOR = 0.35
+NEGATORS = ("并没有", "没有", "并非", "不是", "并不", "从未", "不再", "没", "未", "不", "别", "非")
+NEGATION_WINDOW = 3  # characters between a negator's end and the term
+_RUN = re.compile(jieba.re_han_default.pattern)  # what jieba segments as one unit
+_CLAUSE_BREAK = re.compile(r"[，,、：:；;]")
+
+
+class CodeTerms(Protocol):
+    """What the tagger needs of a code (both codebook.CodeSpec and db Code rows fit)."""
+
+    id: str
+    keywords: list[str]
+    exclude: list[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str
+    start: int
+    end: int
+    weight: float
+    negated: bool = False
+
+    def as_dict(self) -> dict:
+        return {"term": self.term, "start": self.start, "end": self.end, "negated": self.negated}
+
+
+@dataclass
+class Suggestion:
+    code: str
+    score: float
+    start: int
+    end: int
+    terms: list[Match] = field(default_factory=list)
+    codebook_version: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "score": round(self.score, 4),
+            "start": self.start,
+            "end": self.end,
+            "terms": [m.as_dict() for m in self.terms],
+            "codebook_version": self.codebook_version,
+        }
+
+
+def term_weight(term: str) -> float:
+    """Longer terms say more: 2 characters 0.45, 3 → 0.55, 4 and more → 0.65."""
+    return {1: 0.3, 2: 0.45, 3: 0.55}.get(len(term), 0.65)
+
+
+class Tagger:
+    """Suggests codes for sentences; build one per codebook version and reuse it."""
+
+    def __init__(self, codes: Iterable[CodeTerms], version: str | None = None, min_score: float = MIN_SCORE) -> None:
+        self.version = version
+        self.min_score = min_score
+        self.include: dict[str, list[str]] = defaultdict(list)
+        self.exclude: dict[str, list[str]] = defaultdict(list)
+        for code in codes:
+            for term in code.keywords:
+                self.include[term].append(code.id)
+            for term in code.exclude:
+                self.exclude[term].append(code.id)
+        self.codes = sorted({c for ids in [*self.include.values(), *self.exclude.values()] for c in ids})
+        self._automaton = ahocorasick.Automaton()
+        for term in {*self.include, *self.exclude}:
+            self._automaton.add_word(term, term)
+        if len(self._automaton):
+            self._automaton.make_automaton()
+        self._tokenizer = jieba.Tokenizer()
+        for term in sorted({*self.include, *self.exclude}):
+            # A high frequency makes jieba keep the term whole against neighbouring dictionary words.
+            self._tokenizer.add_word(term, freq=max(self._tokenizer.suggest_freq(term), 1000))
+        self._boundaries = lru_cache(maxsize=65536)(self._run_boundaries)
+
+    def fingerprints(self) -> dict[str, str]:
+        """Per code, a hash of everything that decides its suggestions (its terms and their weights)."""
+        prints = {}
+        for code in self.codes:
+            terms = sorted(
+                [(t, "+", self._weight(t, code)) for t, ids in self.include.items() if code in ids]
+                + [(t, "-", 0.0) for t, ids in self.exclude.items() if code in ids]
+            )
+            payload = json.dumps([SCORING_VERSION, self.min_score, terms], ensure_ascii=False)
+            prints[code] = hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return prints
+
+    def words(self, text: str) -> list[str]:
+        """jieba tokens of ``text`` with the codebook's terms kept whole."""
+        return self._tokenizer.lcut(text, HMM=True)
+
+    def _weight(self, term: str, code: str) -> float:
+        return term_weight(term) / len(self.include[term])
+
+    def suggest(self, text: str, sentences: Sequence[Span] | None = None) -> list[Suggestion]:
+        """Suggestions for every sentence of ``text`` (sentences are computed when not given)."""
+        if sentences is None:
+            sentences = [s for s in segment(text, "interview") if s.kind == "sentence"]
+        starts = [s.start for s in sentences]
+        per_sentence: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+        if len(self._automaton):
+            for last, term in self._automaton.iter(text):
+                start = last - len(term) + 1
+                index = bisect.bisect_right(starts, start) - 1
+                if index >= 0 and last < sentences[index].end:
+                    per_sentence[index].append((term, start, last + 1))
+        found = []
+        for index, candidates in sorted(per_sentence.items()):
+            found.extend(self._score(text, sentences[index], candidates))
+        return found
+
+    def _score(self, text: str, sentence: Span, candidates: list[tuple[str, int, int]]) -> list[Suggestion]:
+        words = [(term, start, end) for term, start, end in candidates if self._is_word(text, start, end)]
+        vetoed = {
+            (code, _clause(text, sentence, start)) for term, start, _ in words for code in self.exclude.get(term, ())
+        }
+        matches: dict[str, list[Match]] = defaultdict(list)
+        for term, start, end in words:
+            negated = self._negated(text, sentence.start, start)
+            for code in self.include.get(term, ()):
+                if (code, _clause(text, sentence, start)) in vetoed:
+                    continue
+                weight = self._weight(term, code) * (NEGATION_FACTOR if negated else 1.0)
+                matches[code].append(Match(term, start, end, weight, negated))
+        suggestions = []
+        for code, found in matches.items():
+            strongest = {}
+            for match in found:  # a term repeated in one sentence is one piece of evidence
+                if match.term not in strongest or match.weight > strongest[match.term].weight:
+                    strongest[match.term] = match
+            remaining = 1.0
+            for match in strongest.values():
+                remaining *= 1.0 - match.weight
+            score = 1.0 - remaining
+            if score >= self.min_score:
+                suggestions.append(
+                    Suggestion(
+                        code, score, sentence.start, sentence.end, sorted(found, key=lambda m: m.start), self.version
+                    )
+                )
+        return sorted(suggestions, key=lambda s: -s.score)
+
+    def _is_word(self, text: str, start: int, end: int) -> bool:
+        """True when jieba puts token boundaries at both ends of text[start:end]."""
+        run_start, run_end = _run_around(text, start, end)
+        if run_start is None:
+            return False
+        cuts = self._boundaries(text[run_start:run_end])
+        return (start - run_start) in cuts and (end - run_start) in cuts
+
+    def _run_boundaries(self, run: str) -> frozenset[int]:
+        cuts = {0}
+        position = 0
+        for token in self._tokenizer.cut(run, HMM=True):
+            position += len(token)
+            cuts.add(position)
+        return frozenset(cuts)
+
+    @staticmethod
+    def _negated(text: str, sentence_start: int, term_start: int) -> bool:
+        window = text[max(sentence_start, term_start - NEGATION_WINDOW - 3) : term_start]
+        window = _CLAUSE_BREAK.split(window)[-1]  # same clause only
+        return any(negator in window[-(NEGATION_WINDOW + len(negator)) :] for negator in NEGATORS)
+
+
+def _clause(text: str, sentence: Span, position: int) -> int:
+    """The start of the clause (comma, colon or semicolon delimited) that holds ``position``."""
+    before = text[sentence.start : position]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    return sentence.start + (breaks[-1] if breaks else 0)
+
+
+def _run_around(text: str, start: int, end: int) -> tuple[int | None, int]:
+    """The maximal run of characters jieba segments together that contains [start, end)."""
+    if not _RUN.fullmatch(text, start, end):
+        return None, 0
+    run_start, run_end = start, end
+    while run_start > 0 and _RUN.match(text[run_start - 1]):
+        run_start -= 1
+    while run_end < len(text) and _RUN.match(text[run_end]):
+        run_end += 1
+    return run_start, run_end

@@ -1,0 +1,162 @@
+"""The tagger against a project database: write suggestions, evaluate against gold codings.
+
+``tag`` keeps one row per (source, code) in ``TagState`` with the fingerprint of the code's terms
+that produced its suggestions there. A run re-tags exactly the pairs whose fingerprint is missing or
+different — new sources, new or edited codes — so re-running is a no-op and a codebook edit re-tags
+only what it affects. Only the tagger's own *suggested* rows are ever replaced: accepted, rejected
+and manual codings stay, and no suggestion is made again for a span and code that already has a
+coding of any status (so a rejected suggestion never comes back).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from coder import evaluation
+from coder.audit import TAGGER, coder_named, record
+from coder.db.engine import transaction
+from coder.db.models import Code, Coding, Segment, Setting, Source, TagState, utcnow
+from coder.errors import QcoderError
+from coder.segments import Span
+from coder.tagger import Tagger
+
+_TAGGERS: dict[str, Tagger] = {}
+
+
+def tagger_for(session: Session) -> Tagger:
+    """The tagger of the database's codebook version, built once per process and version."""
+    version = session.get(Setting, "codebook_version")
+    key = version.value if version else ""
+    if key not in _TAGGERS:
+        codes = session.exec(select(Code).where(Code.parent_id.is_not(None))).all()
+        if len(_TAGGERS) >= 4:  # each tagger holds a jieba dictionary (~70 MB): keep a few
+            _TAGGERS.pop(next(iter(_TAGGERS)))
+        _TAGGERS[key] = Tagger(codes, version=key)
+    return _TAGGERS[key]
+
+
+def sentences_of(session: Session, source_id: str) -> list[Span]:
+    rows = session.exec(
+        select(Segment.start, Segment.end, Segment.speaker)
+        .where(Segment.source_id == source_id, Segment.kind == "sentence")
+        .order_by(Segment.start)
+    ).all()
+    return [Span("sentence", start, end, speaker) for start, end, speaker in rows]
+
+
+@dataclass
+class TagReport:
+    sources: int = 0
+    pairs: int = 0
+    added: int = 0
+    removed: int = 0
+    by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | None = None) -> TagReport:
+    """Write suggestions for every (source, code) pair that is not up to date; one transaction per source."""
+    with Session(engine) as session:
+        tagger = tagger_for(session)
+        prints = tagger.fingerprints()
+        source_ids = session.exec(select(Source.id).order_by(Source.id)).all()
+        done = defaultdict(dict)
+        for state in session.exec(select(TagState)).all():
+            done[state.source_id][state.code_id] = state.fingerprint
+    report = TagReport()
+    for source_id in source_ids:
+        stale = [c for c, p in prints.items() if force or done[source_id].get(c) != p]
+        if stale:
+            with transaction(engine) as session:
+                _tag_source(session, tagger, source_id, stale, prints, report)
+            report.sources += 1
+            report.pairs += len(stale)
+        if progress:
+            progress(source_id)
+    return report
+
+
+def _tag_source(
+    session: Session, tagger: Tagger, source_id: str, codes: list[str], prints: dict[str, str], report: TagReport
+) -> None:
+    text = session.exec(select(Source.text).where(Source.id == source_id)).one()
+    bot = coder_named(session, TAGGER)
+    removed = session.exec(
+        delete(Coding).where(
+            Coding.source_id == source_id,
+            Coding.code_id.in_(codes),
+            Coding.status == "suggested",
+            Coding.coder_id == bot.id,
+        )
+    ).rowcount
+    taken = set(
+        session.exec(
+            select(Coding.code_id, Coding.start, Coding.end).where(
+                Coding.source_id == source_id, Coding.code_id.in_(codes)
+            )
+        ).all()
+    )
+    wanted = set(codes)
+    now = utcnow()
+    rows = [
+        {
+            "source_id": source_id,
+            "code_id": s.code,
+            "start": s.start,
+            "end": s.end,
+            "status": "suggested",
+            "origin": "tagger",
+            "coder_id": bot.id,
+            "score": round(s.score, 4),
+            "terms": [m.as_dict() for m in s.terms],
+            "codebook_version": tagger.version,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for s in tagger.suggest(text, sentences_of(session, source_id))
+        if s.code in wanted and (s.code, s.start, s.end) not in taken
+    ]
+    if rows:
+        session.execute(insert(Coding), rows)  # one executemany, not a row at a time
+    session.exec(delete(TagState).where(TagState.source_id == source_id, TagState.code_id.in_(codes)))
+    session.add_all(TagState(source_id=source_id, code_id=c, fingerprint=prints[c]) for c in codes)
+    record(session, bot, "tag", "source", source_id, after={"added": len(rows), "removed": removed, "codes": codes})
+    report.added += len(rows)
+    report.removed += removed
+    for row in rows:
+        report.by_code[row["code_id"]] += 1
+
+
+def evaluate_gold(session: Session, folder: Path) -> dict:
+    """Score the tagger against the gold codings under ``folder`` (sources must be imported)."""
+    tagger = tagger_for(session)
+    dimension_of = {code.id: code.dimension for code in session.exec(select(Code)).all()}
+    units = []
+    for gold in evaluation.load_gold(folder):
+        source = session.get(Source, gold.source)
+        if source is None:
+            raise QcoderError(
+                f"金标准 {gold.path} 指向未导入的来源 {gold.source}",
+                f"gold {gold.path} refers to source {gold.source}, which is not imported",
+            )
+        for code, _ in gold.codings:
+            if code not in dimension_of:
+                raise QcoderError(
+                    f"金标准 {gold.path} 使用了编码簿中没有的编码 {code}",
+                    f"gold {gold.path} uses code {code}, which is not in the codebook",
+                )
+        sentences = sentences_of(session, gold.source)
+        index = {(s.start, s.end): i for i, s in enumerate(sentences)}
+        predicted = {(index[(s.start, s.end)], s.code) for s in tagger.suggest(source.text, sentences)}
+        units.append((gold.source, evaluation.gold_units(gold, source.text, sentences), predicted))
+    result = evaluation.report(units, dimension_of)
+    result["codebook_version"] = tagger.version
+    result["min_score"] = tagger.min_score
+    return result
