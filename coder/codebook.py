@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, delete, func, select, update
 
 from coder.audit import record, snapshot
 from coder.db.models import Code, Coder, Coding, Memo, Setting
@@ -330,7 +330,8 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
 
     Changing a code's name or keywords keeps its codings (they point at the id). A code listed under
     another's ``renamed_from`` hands its codings over. Removing a code that has codings is refused
-    unless ``force``, which deletes those codings too (each removal is audited).
+    unless ``force``, which deletes those codings too (each removal is audited); its unreviewed
+    suggestions never block the removal.
     """
     report = SyncReport(version=codebook.version)
     existing = {c.id: c for c in session.exec(select(Code)).all()}
@@ -365,7 +366,7 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
         code_id: n
         for code_id, n in session.exec(
             select(Coding.code_id, func.count())
-            .where(Coding.code_id.in_([c.id for c in gone]))
+            .where(Coding.code_id.in_([c.id for c in gone]), Coding.status != "suggested")
             .group_by(Coding.code_id)
         ).all()
     }
@@ -377,6 +378,10 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
         )
     # Children before parents, so foreign keys never point at a deleted row.
     for row in sorted(gone, key=lambda c: c.id.count("."), reverse=True):
+        # Unreviewed suggestions are the tagger's, not evidence: they go with their code, counted once.
+        dropped = session.exec(delete(Coding).where(Coding.code_id == row.id, Coding.status == "suggested")).rowcount
+        if dropped:
+            record(session, coder, "delete", "suggestions", row.id, before={"count": dropped})
         for coding in session.exec(select(Coding).where(Coding.code_id == row.id)).all():
             record(session, coder, "delete", "coding", coding.id, before=snapshot(coding))
             session.delete(coding)

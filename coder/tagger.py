@@ -20,6 +20,8 @@ How a sentence is scored, and why each step is there:
 4. **Exclusion terms veto** their code's evidence in the same clause (between commas, colons …):
    a researcher lists 任前公示 under 结果运用公开化's exclusions because a clause about the notice before a
    promotion is not about publishing results, whatever else it says.
+0. **What is not evidence is not scored**: the interviewer's own turns (问, 访谈者, 研究者 …: questions
+   put to the informant) and headings of policy texts (（二）分类考核。 / 第四章　结果运用).
 5. **Near negation** (没有 / 并非 / 不是 … in the few characters before a term, same clause) lowers that
    term's weight instead of removing it: “我们并没有搞一刀切” is still about one-size-fits-all.
 """
@@ -47,11 +49,15 @@ jieba.setLogLevel(logging.WARNING)
 # Bump when scoring changes: every code's fingerprint changes with it, so `qcoder tag` re-tags.
 SCORING_VERSION = "1"
 MIN_SCORE = 0.3
-NEGATION_FACTOR = 0.35
+NEGATION_FACTOR = 0.7
 NEGATORS = ("并没有", "没有", "并非", "不是", "并不", "从未", "不再", "没", "未", "不", "别", "非")
 NEGATION_WINDOW = 3  # characters between a negator's end and the term
 _RUN = re.compile(jieba.re_han_default.pattern)  # what jieba segments as one unit
 _CLAUSE_BREAK = re.compile(r"[，,、：:；;]")
+INTERVIEWER = re.compile(r"^(问|Q|访谈者.*|研究者.*|主持人)$")
+_HEADING = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d]+[章节条]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)"
+)
 
 
 class CodeTerms(Protocol):
@@ -157,7 +163,8 @@ class Tagger:
                     per_sentence[index].append((term, start, last + 1))
         found = []
         for index, candidates in sorted(per_sentence.items()):
-            found.extend(self._score(text, sentences[index], candidates))
+            if is_evidence(text, sentences[index]):
+                found.extend(self._score(text, sentences[index], candidates))
         return found
 
     def _score(self, text: str, sentence: Span, candidates: list[tuple[str, int, int]]) -> list[Suggestion]:
@@ -212,6 +219,17 @@ class Tagger:
         window = text[max(sentence_start, term_start - NEGATION_WINDOW - 3) : term_start]
         window = _CLAUSE_BREAK.split(window)[-1]  # same clause only
         return any(negator in window[-(NEGATION_WINDOW + len(negator)) :] for negator in NEGATORS)
+
+
+def is_evidence(text: str, sentence: Span) -> bool:
+    """False for an interviewer's turn and for a heading (a short numbered line of its own)."""
+    if sentence.speaker and INTERVIEWER.match(sentence.speaker):
+        return False
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    whole_line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    piece = text[sentence.start : sentence.end]
+    return not (whole_line == piece and len(piece) <= 16 and _HEADING.match(piece))
 
 
 def _clause(text: str, sentence: Span, position: int) -> int:
