@@ -413,3 +413,7 @@ def keywords(
         print_json({"code": code, "proposals": found})
     else:
         print_table(found, ["term", "score", "in_code", "sentences_in_corpus"])
+
+
+if __name__ == "__main__":
+    app()
