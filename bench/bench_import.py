@@ -46,7 +46,7 @@ def run() -> list[dict]:
     jieba.lcut("预热")  # load the dictionary outside the timing
     seg = best_of(5, lambda: segments.segment(text, "interview"))
     base = best_of(3, lambda: jieba.lcut(text))
-    files, _ = collect([CORPUS])
+    files = [path for path, _ in collect([CORPUS])]
     decode = best_of(3, lambda: [read_text(p) for p in files])
 
     def fresh_import() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from coder.db.models import AuditEvent, Coder
+from coder.errors import QcoderError
 
 TAGGER = "tagger"
 
@@ -24,7 +25,9 @@ def default_coder_name() -> str:
 
 def coder_named(session: Session, name: str | None = None) -> Coder:
     """The coder with this name, created on first use."""
-    name = (name or default_coder_name()).strip()
+    name = (default_coder_name() if name is None else name).strip()
+    if not name:
+        raise QcoderError("编码者姓名不能为空", "the coder's name must not be empty")
     coder = session.exec(select(Coder).where(Coder.name == name)).first()
     if coder is None:
         coder = Coder(name=name, role="system" if name == TAGGER else "coder")

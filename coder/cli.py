@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from coder import codebook as codebook_mod
@@ -47,8 +47,9 @@ app.add_typer(codebook_app, name="codebook")
 app.add_typer(codes_app, name="codes")
 app.add_typer(code_app, name="code")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Transcripts and titles may contain [brackets]: never let rich read user text as markup.
+out = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 _db_url: dict[str, str | None] = {"url": None}
 
 JsonOption = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档 / print one JSON document")]
@@ -71,16 +72,22 @@ def friendly(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except QcoderError as exc:
-            err.print(f"[red]错误 / error:[/red] {exc.zh}\n{exc.en}", highlight=False, markup=True)
+            err.print(f"错误 / error: {exc.zh}\n{exc.en}")
             raise typer.Exit(1) from None
-        except OperationalError as exc:
-            where = display_url(_db_url["url"])
-            err.print(
-                f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {exc.orig}", highlight=False
-            )
+        except (SQLAlchemyError, ImportError) as exc:
+            where = _safe_url()
+            detail = getattr(exc, "orig", None) or exc
+            err.print(f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {detail}")
             raise typer.Exit(1) from None
 
     return run
+
+
+def _safe_url() -> str:
+    try:
+        return display_url(_db_url["url"])
+    except SQLAlchemyError:
+        return "(invalid URL)"
 
 
 def print_json(data: Any) -> None:
@@ -91,12 +98,17 @@ def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     """A table for people at a terminal; tab-separated lines for pipes and scripts."""
     if not out.is_terminal:
         for row in [dict(zip(columns, columns, strict=True)), *rows]:
-            sys.stdout.write("\t".join("" if row.get(c) is None else str(row.get(c)) for c in columns) + "\n")
+            sys.stdout.write("\t".join(_cell(row.get(c)) for c in columns) + "\n")
         return
     table = Table(*columns, show_edge=False, pad_edge=False)
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     out.print(table)
+
+
+def _cell(value: Any) -> str:
+    """A value for one tab-separated cell: tabs and line breaks inside it would break the row."""
+    return "" if value is None else " ".join(str(value).split("\t")).replace("\n", " ⏎ ")
 
 
 def project() -> Project:
@@ -106,20 +118,25 @@ def project() -> Project:
 @app.command()
 @friendly
 def init(
-    codebook: Annotated[Path, typer.Option(help="编码簿文件 / codebook file")] = codebook_mod.DEFAULT_PATH,
+    codebook: Annotated[
+        Path | None, typer.Option(help="编码簿文件（默认 codebook.yaml）/ codebook file (default codebook.yaml)")
+    ] = None,
     force: Annotated[
         bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")
     ] = False,
     coder: Annotated[str | None, typer.Option(help="记录在审计日志中的编码者 / coder named in the audit log")] = None,
 ) -> None:
     """建立或升级数据库结构，并同步编码簿 / create or upgrade the database and sync the codebook."""
+    if codebook is not None and not codebook.exists():
+        raise QcoderError(f"找不到编码簿 {codebook}", f"codebook {codebook} does not exist")
     engine = make_engine(_db_url["url"])
     migrate.upgrade(engine)
     err.print("数据库结构已是最新 / schema is up to date")
-    if codebook.exists():
-        _sync(engine, codebook, force, coder)
+    path = codebook or codebook_mod.DEFAULT_PATH
+    if path.exists():
+        _sync(engine, path, force, coder)
     else:
-        err.print(f"未找到编码簿 {codebook}，跳过同步 / no codebook at {codebook}: not synced")
+        err.print(f"未找到编码簿 {path}，跳过同步 / no codebook at {path}: not synced")
 
 
 def _sync(engine: Engine, path: Path, force: bool, coder: str | None) -> None:
@@ -143,23 +160,25 @@ def import_(
 ) -> None:
     """导入访谈、政策文本和媒体报道 / import interviews, policy texts and media reports."""
     engine = project().engine
-    files, results = corpus.collect(paths)
+    files = corpus.collect(paths)
+    if not files:
+        shown = "、".join(map(str, paths))
+        raise QcoderError(f"{shown} 下没有可导入的文件", f"no files to import under {', '.join(map(str, paths))}")
     with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
-        results += corpus.import_files(engine, files, kind, progress=lambda _path: bar.update(1))
+        results = corpus.import_files(engine, files, kind, progress=lambda _path: bar.update(1))
     failed = [r for r in results if r.status == "failed"]
     if as_json:
         print_json({"results": [vars(r) for r in results], "failed": len(failed)})
     else:
         for r in results:
             line = f"{r.status:9} {r.id or '-':16} {r.path}" + (f"\n          {r.message}" if r.message else "")
-            (err if r.status == "failed" else out).print(line, highlight=False)
+            (err if r.status == "failed" else out).print(line)
             for warning in r.warnings:
-                err.print(f"          注意 / warning: {warning}", highlight=False)
-        counts = {s: sum(r.status == s for r in results) for s in ("imported", "unchanged", "failed", "skipped")}
+                err.print(f"          注意 / warning: {warning}")
+        counts = {s: sum(r.status == s for r in results) for s in ("imported", "unchanged", "failed")}
         err.print(
-            f"导入 {counts['imported']}，未变 {counts['unchanged']}，失败 {counts['failed']}，跳过 {counts['skipped']} / "
-            f"imported {counts['imported']}, unchanged {counts['unchanged']}, failed {counts['failed']}, "
-            f"skipped {counts['skipped']}"
+            f"导入 {counts['imported']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
+            f"imported {counts['imported']}, unchanged {counts['unchanged']}, failed {counts['failed']}"
         )
     if failed:
         raise typer.Exit(1)
@@ -189,10 +208,10 @@ def sources_show(
         print_json(detail)
         return
     for key in ("id", "kind", "date", "title", "filename", "characters"):
-        out.print(f"{key}: {detail[key]}", highlight=False)
+        out.print(f"{key}: {detail[key]}")
     for key, value in {**detail["meta"], **detail.get("participant", {})}.items():
-        out.print(f"{key}: {value}", highlight=False)
-    out.print("\n" + detail["text"], highlight=False, markup=False)
+        out.print(f"{key}: {value}")
+    out.print("\n" + detail["text"])
 
 
 @id_app.command("make")
@@ -220,15 +239,15 @@ def id_make(
         if as_json:
             print_json({"id": document_id, "warnings": []})
         else:
-            out.print(document_id, highlight=False)
+            out.print(document_id)
         return
     made = ids.make(day, name=name, initials=initials, existing=_existing_ids(), allow_suffix=suffix)
     if as_json:
         print_json({"id": made.id, "initials": made.initials, "warnings": made.warnings})
         return
-    out.print(made.id, highlight=False)
+    out.print(made.id)
     for warning in made.warnings:
-        err.print(f"注意 / warning: {warning}", highlight=False)
+        err.print(f"注意 / warning: {warning}")
 
 
 def _existing_ids() -> set[str]:
@@ -236,6 +255,10 @@ def _existing_ids() -> set[str]:
     try:
         return Project.open(_db_url["url"]).source_ids()
     except QcoderError:
+        err.print(
+            "注意：没有已初始化的项目数据库，未检查编号是否重复 / "
+            "note: no initialised project database, so collisions with existing IDs were not checked"
+        )
         return set()
 
 
@@ -249,7 +272,7 @@ def id_check(record_id: Annotated[str, typer.Argument(metavar="ID")], as_json: J
             {"id": record_id, "valid": True, "kind": parsed.kind, "date": parsed.date.isoformat(), **_id_parts(parsed)}
         )
     else:
-        out.print(f"{record_id}: 有效 / valid ({parsed.kind}, {parsed.date})", highlight=False)
+        out.print(f"{record_id}: 有效 / valid ({parsed.kind}, {parsed.date})")
 
 
 def _id_parts(parsed: ids.InterviewId | ids.DocumentId) -> dict[str, Any]:
@@ -311,8 +334,9 @@ def code_add(
     if as_json:
         print_json(row)
     else:
-        out.print(f"#{row['id']} {row['source']} [{row['start']}, {row['end']}) {row['code']} {row['coder']}: "
-                  f"“{row['quote']}”", highlight=False, markup=False)  # fmt: skip
+        out.print(
+            f"#{row['id']} {row['source']} [{row['start']}, {row['end']}) {row['code']} {row['coder']}: “{row['quote']}”"
+        )
 
 
 @code_app.command("list")
@@ -347,8 +371,8 @@ def suggest(
         return
     for s in found:
         terms = "、".join(m["term"] + ("（否定）" if m["negated"] else "") for m in s["terms"])
-        out.print(f"{s['code']:32} {s['score']:.2f} [{s['start']}, {s['end']}) {terms}  “{text[s['start'] : s['end']]}”",
-                  highlight=False, markup=False)  # fmt: skip
+        quote = text[s["start"] : s["end"]]
+        out.print(f"{s['code']:32} {s['score']:.2f} [{s['start']}, {s['end']}) {terms}  “{quote}”")
 
 
 @app.command()

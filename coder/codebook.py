@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select, update
 
 from coder.audit import record, snapshot
@@ -97,6 +98,12 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if key.value in seen:
+            # PyYAML would silently keep the last one: a second `keywords:` must not hide the first.
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key.value!r}", key.start_mark)
+        seen.add(key.value)
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value}
@@ -175,7 +182,13 @@ def _common(raw: dict, allowed: set[str], problem) -> tuple[int, str]:
     if not str(raw.get("name") or "").strip():
         problem(_line(raw, "name"), f"{raw.get('id')} 缺少名称 name", f"{raw.get('id')}: name is missing")
     color = str(raw.get("color", "#DDDDDD"))
-    if not _COLOR.match(color):
+    if raw.get("color", "") is None:
+        problem(
+            _line(raw, "color"),
+            f'{raw.get("id")} 的颜色为空：YAML 把 # 当作注释，请加引号，如 color: "#AABBCC"',
+            f'{raw.get("id")}: colour is empty: YAML reads # as a comment, quote it: color: "#AABBCC"',
+        )
+    elif not _COLOR.match(color):
         problem(
             _line(raw, "color"),
             f"{raw.get('id')} 的颜色 {color!r} 无效，应为 #RRGGBB",
@@ -233,7 +246,7 @@ def _terms(raw: dict, key: str, code_id: str, problem) -> list[str]:
     if not isinstance(terms, list):
         problem(line, f"{code_id} 的 {key} 应为列表", f"{code_id}: {key} must be a list")
         return []
-    clean = [str(t).strip() for t in terms]
+    clean = [str(t).strip() if isinstance(t, str | int | float) else "" for t in terms]
     for term in clean:
         if not term or re.search(r"\s", term):
             # jieba splits a term at white space, so such a term could never match as one word.
@@ -355,10 +368,18 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
     session.flush()
 
     for old, new in renames.items():
-        session.exec(update(Coding).where(Coding.code_id == old).values(code_id=new))
+        try:
+            with session.begin_nested():
+                moved = session.exec(update(Coding).where(Coding.code_id == old).values(code_id=new)).rowcount
+        except IntegrityError:
+            raise QcoderError(
+                f"{codebook.path}：把 {old} 并入 {new} 会让同一编码者对同一段文字有两条相同编码；请先删除其中一条",
+                f"{codebook.path}: merging {old} into {new} would give one coder two identical codings of the same span; "
+                "delete one of them first",
+            ) from None
         session.exec(update(Memo).where(Memo.code_id == old).values(code_id=new))
         report.renamed.append((old, new))
-        record(session, coder, "rename", "code", old, before={"id": old}, after={"id": new})
+        record(session, coder, "rename", "code", old, before={"id": old}, after={"id": new, "codings_moved": moved})
 
     keep = {node.id for node in wanted}
     gone = [existing[i] for i in existing if i not in keep]
@@ -383,6 +404,10 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
         if dropped:
             record(session, coder, "delete", "suggestions", row.id, before={"count": dropped})
         for coding in session.exec(select(Coding).where(Coding.code_id == row.id)).all():
+            for memo in session.exec(select(Memo).where(Memo.coding_id == coding.id)).all():
+                record(session, coder, "delete", "memo", memo.id, before=snapshot(memo))
+                session.delete(memo)
+            session.flush()  # memos first: the tables have no ORM relationship to order the deletes by
             record(session, coder, "delete", "coding", coding.id, before=snapshot(coding))
             session.delete(coding)
         session.exec(update(Memo).where(Memo.code_id == row.id).values(code_id=None))

@@ -28,10 +28,16 @@ def add_coding(
     source = session.get(Source, source_id)
     if source is None:
         raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
-    if session.get(Code, code_id) is None:
+    code = session.get(Code, code_id)
+    if code is None:
         raise QcoderError(
             f"编码 {code_id} 不在编码簿中（qcoder codes list 可查看）",
             f"code {code_id} is not in the codebook (see qcoder codes list)",
+        )
+    if code.parent_id is None:
+        raise QcoderError(
+            f"{code_id} 是维度，不是代码：请选择它下面的一个代码",
+            f"{code_id} is a dimension, not a code: pick one of its codes",
         )
     if not 0 <= start < end <= len(source.text):
         raise QcoderError(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,11 @@ KIND_FOLDERS = {
     "media": "media", "news": "media", "媒体": "media", "报道": "media",
 }  # fmt: skip
 # Front-matter keys that describe the person, not the document: they go to Participant.
-PERSON_KEYS = {"interviewee", "name", "participant"}
+PERSON_KEYS = {"interviewee", "name", "participant", "受访者", "姓名"}
+KNOWN_KEYS = {
+    "role", "organization", "interviewer", "place", "issuer", "doc_number", "outlet", "author", "url",
+    "derived_from", "synthetic", "length", "duration", "notes",
+}  # fmt: skip
 IGNORED_NAMES = {"readme.md", "readme.txt", "readme"}
 
 
@@ -56,39 +59,40 @@ class ParsedSource:
     date: dt.date | None
     title: str | None
     meta: dict[str, Any]
+    sha256: str = ""  # of the file's bytes: any edit, front matter included, makes it a different file
     person_name: str | None = None
     person_key: str | None = None
     initials: str | None = None
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def sha256(self) -> str:
-        payload = json.dumps(
-            [self.id, self.kind, self.text, self.meta], ensure_ascii=False, sort_keys=True, default=str
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
-
 
 @dataclass
 class FileResult:
     path: str
-    status: str  # imported | unchanged | failed | skipped
+    status: str  # imported | unchanged | failed
     id: str | None = None
     kind: str | None = None
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-def read_source(path: Path, kind: str | None = None, today: dt.date | None = None) -> ParsedSource:
-    """Read, decode and validate one file; nothing is written."""
-    text = read_text(path)
+def read_source(
+    path: Path, kind: str | None = None, today: dt.date | None = None, root: Path | None = None
+) -> ParsedSource:
+    """Read, decode and validate one file; nothing is written.
+
+    The kind may come from a folder name between ``root`` (the folder the user named) and the file,
+    never from folders above it.
+    """
+    raw = path.read_bytes()
+    text = read_text(path, raw)
     front, body = split_front_matter(path, text)
     record_id = str(front.pop("id", "") or path.stem.split("_")[0]).strip()
     try:
         parsed_id = ids.parse(record_id, today=today)
     except ids.IdError as exc:
         raise FileProblem(f"{path}：{exc.zh}", f"{path}: {exc.en}") from None
-    source_kind = _kind(path, front.pop("kind", None), kind)
+    source_kind = _kind(path, front.pop("kind", None), kind, root or path.parent)
     if source_kind != parsed_id.kind:
         raise FileProblem(
             f"{path}：类型为 {source_kind}，但编号 {record_id} 属于 {parsed_id.kind} 的编号规则",
@@ -102,10 +106,17 @@ def read_source(path: Path, kind: str | None = None, today: dt.date | None = Non
         date=_date(path, front.pop("date", None)) or parsed_id.date,
         title=_optional_str(front.pop("title", None)),
         meta={},
+        sha256=hashlib.sha256(raw).hexdigest(),
     )
     if isinstance(parsed_id, ids.InterviewId):
         _person(source, parsed_id, front)
-    source.meta = {k: _plain(v) for k, v in front.items() if k not in PERSON_KEYS}
+    source.meta = {k: _plain(path, k, v) for k, v in front.items() if k not in PERSON_KEYS}
+    unknown = sorted(set(source.meta) - KNOWN_KEYS)
+    if unknown:
+        source.warnings.append(
+            f"未知的元数据字段 {'、'.join(unknown)}，已作为元数据保存（会显示在导出中）；"
+            f"unknown front-matter keys {', '.join(unknown)} are kept as metadata (and shown in outputs)"
+        )
     if source.date != parsed_id.date:
         source.warnings.append(
             f"编号日期 {parsed_id.date} 与元数据日期 {source.date} 不一致；"
@@ -116,7 +127,7 @@ def read_source(path: Path, kind: str | None = None, today: dt.date | None = Non
 
 def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     """YAML between ``---`` lines at the top; the body is the rest without surrounding blank lines."""
-    lines = text.split("\n")
+    lines = text.lstrip("\n \t").split("\n")  # blank lines before --- must not hide the front matter
     if lines[0].strip() != "---":
         return {}, text.strip("\n")
     try:
@@ -144,12 +155,10 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     return {str(k).strip().lower(): v for k, v in front.items()}, body
 
 
-def _kind(path: Path, declared: Any, option: str | None) -> str:
-    kind = (
-        declared
-        or option
-        or next((KIND_FOLDERS[p.lower()] for p in reversed(path.parent.parts) if p.lower() in KIND_FOLDERS), None)
-    )
+def _kind(path: Path, declared: Any, option: str | None, root: Path) -> str:
+    folders = path.parent.relative_to(root.parent).parts if path.is_relative_to(root.parent) else ()
+    from_folder = next((KIND_FOLDERS[p.lower()] for p in reversed(folders) if p.lower() in KIND_FOLDERS), None)
+    kind = declared or option or from_folder
     if not kind:
         raise FileProblem(
             f"{path}：缺少类型：请在元数据写 kind，或放入 interviews/policy/media 文件夹，或用 --kind",
@@ -182,7 +191,7 @@ def _date(path: Path, value: Any) -> dt.date | None:
 
 def _person(source: ParsedSource, parsed_id: ids.InterviewId, front: dict[str, Any]) -> None:
     """Fill in who was interviewed; the real name stays in Participant and out of Source.meta."""
-    name = _optional_str(front.get("interviewee") or front.get("name"))
+    name = _optional_str(front.get("interviewee") or front.get("name") or front.get("受访者") or front.get("姓名"))
     declared = _optional_str(front.pop("initials", None))
     source.initials = parsed_id.initials
     source.person_name = name
@@ -206,7 +215,9 @@ def _person(source: ParsedSource, parsed_id: ids.InterviewId, front: dict[str, A
     if explicit:
         source.person_key = f"id:{explicit}"
     elif name:
-        source.person_key = "name:" + hashlib.sha256(name.encode()).hexdigest()[:16]
+        # Same name in the same organisation is taken as the same person (two 张伟 elsewhere are not).
+        organization = _optional_str(front.get("organization")) or ""
+        source.person_key = "name:" + hashlib.sha256(f"{name}|{organization}".encode()).hexdigest()[:16]
     else:
         source.person_key = f"record:{source.id}"
 
@@ -215,15 +226,18 @@ def _optional_str(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def _plain(value: Any) -> Any:
-    """Front-matter values as JSON-safe data (YAML turns dates into date objects)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
+def _plain(path: Path, key: str, value: Any) -> Any:
+    """A front-matter value as JSON data; anything else (binary, sets …) is refused, naming the key."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(path, key, v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+        return [_plain(path, key, v) for v in value]
+    raise FileProblem(
+        f"{path}：元数据 {key} 的值类型 {type(value).__name__} 不受支持，请写成文字",
+        f"{path}: front-matter key {key} has an unsupported value of type {type(value).__name__}; write it as text",
+    )
 
 
 def store(session: Session, parsed: ParsedSource) -> str:
@@ -270,39 +284,45 @@ def store(session: Session, parsed: ParsedSource) -> str:
 
 
 def _participant(session: Session, parsed: ParsedSource) -> int:
+    """The interviewee's Participant row, created on first sight; a changed role is worth a warning."""
+    role = _optional_str(parsed.meta.get("role"))
     person = session.exec(select(Participant).where(Participant.key == parsed.person_key)).first()
     if person is None:
         person = Participant(
             key=parsed.person_key,
             initials=parsed.initials or "",
             name=parsed.person_name,
-            role=_optional_str(parsed.meta.get("role")),
+            role=role,
             organization=_optional_str(parsed.meta.get("organization")),
         )
         session.add(person)
         session.flush()
+    elif role and person.role and role != person.role:
+        parsed.warnings.append(
+            f"同一受访者此前的身份为 {person.role}，本次为 {role}；若不是同一人，请在元数据中写 participant: 区分；"
+            f"this interviewee's role was {person.role} before and is {role} now; "
+            "if these are different people, tell them apart with participant:"
+        )
     return person.id
 
 
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to import (directories recursively, sorted) and the entries skipped on the way."""
-    files: list[Path] = []
-    skipped: list[FileResult] = []
+def collect(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """(file, root) pairs to import: folders recursively and sorted, each file with the folder named.
+
+    Hidden files, Word lock files (~$…), README files and YAML/JSON side files (gold codings) are left
+    out; any other file is returned, so an unsupported one (.pdf) is reported, not silently skipped.
+    """
+    found: list[tuple[Path, Path]] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                hidden = any(part.startswith((".", "~$")) for part in child.relative_to(path).parts)
-                if hidden or child.name.lower() in IGNORED_NAMES:
-                    continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(child)
-                elif child.suffix.lower() not in {".yaml", ".yml", ".json"}:
-                    skipped.append(
-                        FileResult(str(child), "skipped", message=f"不支持的文件类型 / unsupported type {child.suffix}")
-                    )
-        else:
-            files.append(path)
-    return files, skipped
+        if not path.is_dir():
+            found.append((path, path.parent))
+            continue
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            hidden = any(part.startswith((".", "~$")) for part in child.relative_to(path).parts)
+            side_file = child.suffix.lower() in {".yaml", ".yml", ".json"}
+            if not (hidden or side_file or child.name.lower() in IGNORED_NAMES):
+                found.append((child, path))
+    return found
 
 
 def import_paths(
@@ -312,22 +332,26 @@ def import_paths(
     progress: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
     """Import files and folders, one transaction per file; bad files are reported, good ones land."""
-    files, skipped = collect(paths)
-    return skipped + import_files(engine, files, kind, progress)
+    return import_files(engine, collect(paths), kind, progress)
 
 
 def import_files(
-    engine: Engine, files: list[Path], kind: str | None = None, progress: Callable[[Path], None] | None = None
+    engine: Engine,
+    files: list[tuple[Path, Path]],
+    kind: str | None = None,
+    progress: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
     results = []
-    for path in files:
-        results.append(import_file(engine, path, kind))
+    for path, root in files:
+        results.append(import_file(engine, path, kind, root))
         if progress:
             progress(path)
     return results
 
 
-def import_file(engine: Engine, path: Path, kind: str | None = None) -> FileResult:
+def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path | None = None) -> FileResult:
+    """Import one file in its own transaction; any failure is reported as this file's, never raised."""
+    parsed = None
     try:
         if not path.exists():
             raise FileProblem(f"{path}：文件不存在", f"{path}: no such file")
@@ -336,7 +360,7 @@ def import_file(engine: Engine, path: Path, kind: str | None = None) -> FileResu
                 f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 .txt .md .docx",
                 f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md or .docx",
             )
-        parsed = read_source(path, kind)
+        parsed = read_source(path, kind, root=root)
         with transaction(engine) as session:
             status = store(session, parsed)
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
@@ -349,3 +373,9 @@ def import_file(engine: Engine, path: Path, kind: str | None = None) -> FileResu
             f"{path}: ID {parsed.id} was just imported by another process; nothing was written, try again",
         )
         return FileResult(str(path), "failed", parsed.id, message=str(message))
+    except Exception as exc:
+        message = QcoderError(
+            f"{path}：导入失败，未写入任何内容（{type(exc).__name__}: {exc}）",
+            f"{path}: import failed, nothing was written ({type(exc).__name__}: {exc})",
+        )
+        return FileResult(str(path), "failed", parsed.id if parsed else None, message=str(message))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -25,8 +26,9 @@ from coder.errors import QcoderError
 KINDS = ("interview", "policy", "media")
 DOCUMENT_LETTER = {"policy": "P", "media": "M"}
 
-_INTERVIEW = re.compile(r"^(?P<date>\d{8})(?P<initials>[A-Z]{2,6})(?:-(?P<suffix>[2-9]|[1-9]\d))?$")
-_DOCUMENT = re.compile(r"^(?P<date>\d{8})-(?P<letter>[PM])(?P<number>\d{2,3})$")
+_INTERVIEW = re.compile(r"^(?P<date>[0-9]{8})(?P<initials>[A-Z]{2,6})(?:-(?P<suffix>[2-9]|[1-9]\d))?$")
+_DOCUMENT = re.compile(r"^(?P<date>[0-9]{8})-(?P<letter>[PM])(?P<number>[0-9]{2,3})$")
+EARLIEST = dt.date(1900, 1, 1)  # an earlier "interview" is a typing error, not a record
 
 # Surname readings pypinyin gets wrong: it reads these characters as common words, not as surnames.
 SURNAME_READINGS = {
@@ -46,7 +48,7 @@ SURNAME_READINGS = {
     "繁": "po",
     "缪": "miao",
     "盖": "ge",
-    "尉": "yu",
+    "尉": "wei",  # as a single surname; the compound 尉迟 is Yuchi
     "黑": "he",
     "员": "yun",
     "车": "che",
@@ -79,6 +81,23 @@ SURNAME_READINGS = {
     "薄": "bo",
     "尹": "yin",
     "应": "ying",
+    # Traditional forms, as names are written in Hong Kong, Macao and Taiwan sources.
+    "單": "shan",
+    "樂": "yue",
+    "區": "ou",
+    "種": "chong",
+    "長": "chang",
+    "華": "hua",
+    "紀": "ji",
+    "員": "yun",
+    "車": "che",
+    "萬": "wan",
+    "過": "guo",
+    "闞": "kan",
+    "諶": "chen",
+    "繆": "miao",
+    "蓋": "ge",
+    "應": "ying",
 }
 # Compound surnames, matched before single characters, with their readings syllable by syllable.
 COMPOUND_SURNAMES = {
@@ -117,7 +136,12 @@ COMPOUND_SURNAMES = {
     "公冶": "gong ye",
     "仲孙": "zhong sun",
     "拓跋": "tuo ba",
-}
+    # Traditional forms.
+    "歐陽": "ou yang", "司馬": "si ma", "諸葛": "zhu ge", "尉遲": "yu chi", "長孫": "zhang sun",
+    "萬俟": "mo qi", "東方": "dong fang", "公孫": "gong sun", "軒轅": "xuan yuan", "澹臺": "tan tai",
+    "獨孤": "du gu", "南宮": "nan gong", "西門": "xi men", "聞人": "wen ren", "單于": "chan yu",
+    "赫連": "he lian", "鍾離": "zhong li", "濮陽": "pu yang", "仲孫": "zhong sun",
+}  # fmt: skip
 _HANZI = re.compile(r"^[\u3400-\u9fff\U00020000-\U0002ffff]+$")
 
 
@@ -161,8 +185,11 @@ class IdError(QcoderError):
 
 
 def parse(record_id: str, today: dt.date | None = None) -> InterviewId | DocumentId:
-    """Parse any record ID; raise :class:`IdError` naming the broken rule."""
-    record_id = record_id.strip()
+    """Parse any record ID; raise :class:`IdError` naming the broken rule.
+
+    Full-width digits and letters (２０２４０１１５ＭＪＱ, typed with a Chinese IME) are read as ASCII.
+    """
+    record_id = unicodedata.normalize("NFKC", record_id).strip()
     if m := _INTERVIEW.match(record_id):
         day = _real_date(record_id, m["date"], today)
         return InterviewId(day, m["initials"], int(m["suffix"]) if m["suffix"] else None)
@@ -186,6 +213,11 @@ def _real_date(record_id: str, digits: str, today: dt.date | None) -> dt.date:
             f"记录编号 {record_id}：{digits} 不是真实存在的日期（如 2 月 30 日、非闰年 2 月 29 日、13 月）",
             f"record ID {record_id}: {digits} is not a real calendar date",
         ) from None
+    if day < EARLIEST:
+        raise IdError(
+            f"记录编号 {record_id}：日期 {day} 早于 {EARLIEST}，应是输入错误",
+            f"record ID {record_id}: date {day} is before {EARLIEST}, which must be a typing error",
+        )
     if day > (today or dt.date.today()):
         raise IdError(
             f"记录编号 {record_id}：日期 {day} 晚于今天，访谈不可能发生在未来",
@@ -243,7 +275,23 @@ def initials_of(name: str) -> MadeId:
             f"name {name}: a character has no known pinyin; give --initials",
         )
     letters = "".join(s[0] for s in surname_syllables + given_syllables).upper()
-    return MadeId(id="", initials=letters, warnings=_heteronym_warnings(given))
+    return MadeId(id="", initials=letters, warnings=_compound_warning(name, letters) + _heteronym_warnings(given))
+
+
+def _compound_warning(name: str, letters: str) -> list[str]:
+    """单于洋 may be Chanyu Yang or Shan Yuyang: say so when the two readings give other initials."""
+    surname, _ = split_name(name)
+    if len(surname) < 2:
+        return []
+    single = _surname_syllables(name[0]) + lazy_pinyin(name[1:], style=Style.NORMAL, errors="ignore")
+    alternative = "".join(s[0] for s in single).upper()
+    if alternative == letters:
+        return []
+    return [
+        f"按复姓“{surname}”读作 {letters}；若姓“{name[0]}”，应为 {alternative}（可用 --initials）；"
+        f"read with the compound surname {surname} as {letters}; with the surname {name[0]} it would be "
+        f"{alternative} (use --initials)"
+    ]
 
 
 def _surname_syllables(surname: str) -> list[str]:

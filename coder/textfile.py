@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import io
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from coder.errors import QcoderError
@@ -43,6 +42,11 @@ def read_text(path: Path, raw: bytes | None = None) -> str:
     text = normalise(text)
     if not text.strip():
         raise FileProblem(f"{path}：文件为空", f"{path}: the file is empty")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileProblem(
+            f"{path} 第 {line} 行：含 NUL 字符，不是纯文本", f"{path} line {line}: contains a NUL character"
+        )
     return text
 
 
@@ -62,11 +66,14 @@ def decode(path: Path, raw: bytes) -> str:
     if utf16:
         return _strict(path, raw, utf16)
     _refuse_binary(path, raw)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return _plausible(path, raw.decode(encoding))
-        except UnicodeDecodeError:
-            continue
+    try:
+        return _plausible(path, raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _common_hanzi(path, _plausible(path, raw.decode("gb18030")))
+    except UnicodeDecodeError:
+        pass
     raise FileProblem(
         f"{path}：无法解码，既不是 UTF-8/UTF-16，也不是 GB18030/GBK 编码",
         f"{path}: cannot decode: neither UTF-8/UTF-16 nor GB18030/GBK",
@@ -116,6 +123,26 @@ def _plausible(path: Path, text: str) -> str:
     return text
 
 
+def _common_hanzi(path: Path, text: str) -> str:
+    """GB18030 accepts almost any bytes: Big5 read as GB18030 is rare characters, not Chinese. Refuse it."""
+    hanzi = [ch for ch in text[:4000] if "\u4e00" <= ch <= "\u9fff"]
+    common = sum(1 for ch in hanzi if _in_gb2312(ch))
+    if len(hanzi) >= 20 and common < 0.8 * len(hanzi):
+        raise FileProblem(
+            f"{path}：按 GB18030 解码后多为生僻字，可能是 Big5 或其他编码；请另存为 UTF-8",
+            f"{path}: decoded as GB18030 it is mostly rare characters (Big5 or another encoding?); save it as UTF-8",
+        )
+    return text
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _mostly_text(text: str) -> bool:
     sample = text[:4000]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
@@ -123,35 +150,50 @@ def _mostly_text(text: str) -> bool:
 
 
 def docx_text(path: Path, raw: bytes) -> str:
-    """Paragraphs and tables of a Word file in document order; a table row becomes one tab-separated line."""
+    """Paragraphs and tables of a Word file in document order; a table row becomes one tab-separated line.
+
+    Text is read from the XML runs so that tracked insertions count and tracked deletions do not, as
+    Word shows the document with changes accepted.
+    """
     import docx  # python-docx is heavy to import; only .docx imports pay for it
-    from docx.table import Table
 
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        body = docx.Document(io.BytesIO(raw)).element.body
+    except Exception as exc:
         raise FileProblem(
             f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})"
         ) from None
     lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_lines(block))
-        else:
-            lines.append(block.text)
+    for block in body.iterchildren(_W + "p", _W + "tbl"):
+        lines.extend(_table_lines(block) if block.tag == _W + "tbl" else [_paragraph_text(block)])
     return "\n".join(lines)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraph_text(paragraph) -> str:
+    parts = []
+    for node in paragraph.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        if any(ancestor.tag == _W + "del" for ancestor in node.iterancestors()):
+            continue
+        parts.append(node.text or "" if node.tag == _W + "t" else "\t" if node.tag == _W + "tab" else "\n")
+    return "".join(parts)
+
+
 def _table_lines(table) -> list[str]:
+    """One line per row; a vertically merged cell counts once (in its first row); nested tables inline."""
     lines = []
-    for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            # A merged cell is returned once per grid column it spans; keep it once.
-            if previous is not None and cell._tc is previous:
+    for row in table.iterchildren(_W + "tr"):
+        cells = []
+        for cell in row.iterchildren(_W + "tc"):
+            merge = cell.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(_W + "val") in (None, "continue"):
+                cells.append("")
                 continue
-            previous = cell._tc
-            cells.append(cell.text.replace("\n", " ").strip())
+            parts = []
+            for block in cell.iterchildren(_W + "p", _W + "tbl"):
+                parts.extend(_table_lines(block) if block.tag == _W + "tbl" else [_paragraph_text(block)])
+            cells.append(" ".join(p.strip() for p in parts if p.strip()))
         lines.append("\t".join(cells))
     return lines

@@ -64,3 +64,20 @@ def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> by
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def docx_with_body(body_xml: str) -> bytes:
+    """A Word file whose document body is exactly ``body_xml`` (for tracked changes and odd tables)."""
+    import zipfile
+
+    buffer = io.BytesIO(make_docx(["占位"]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                start = xml.index("<w:body>") + len("<w:body>")
+                data = (xml[:start] + body_xml + xml[xml.index("<w:sectPr") :]).encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()

@@ -44,10 +44,10 @@ def test_id_check_exit_codes(sqlite_cli):
 
 
 def test_document_ids_take_the_next_number_of_their_kind(sqlite_cli, tmp_path):
-    write(tmp_path / "policy" / "20220315-P01.txt", "第一条 总则。")
-    write(tmp_path / "policy" / "20230110-P03.txt", "第一条 方阵。")
-    write(tmp_path / "media" / "20230218-M01.txt", "本报讯。")
-    assert sqlite_cli("import", str(tmp_path)).exit_code == 0
+    write(tmp_path / "in" / "policy" / "20220315-P01.txt", "第一条 总则。")
+    write(tmp_path / "in" / "policy" / "20230110-P03.txt", "第一条 方阵。")
+    write(tmp_path / "in" / "media" / "20230218-M01.txt", "本报讯。")
+    assert sqlite_cli("import", str(tmp_path / "in")).exit_code == 0
     policy = sqlite_cli("id", "make", "--date", "2023-04-20", "--kind", "policy")
     media = sqlite_cli("id", "make", "--date", "2023-06-05", "--kind", "media", "--json")
     assert policy.stdout.strip() == "20230420-P04"

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import Session, select
 
 from coder import codebook
+from coder.db.engine import make_engine
+from coder.db.models import AuditEvent
 from tests.helpers import INTERVIEW, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,3 +150,58 @@ def test_removing_a_code_with_codings_is_refused_unless_forced(cli, tmp_path):
     assert codings(cli) == []
     ids = [c["id"] for c in json.loads(cli("codes", "list", "--json").stdout)["codes"]]
     assert ids == ["structure", "structure.mentoring"]
+
+
+def test_a_repeated_key_is_refused_not_silently_overwritten():
+    with pytest.raises(codebook.CodebookError, match="duplicate key 'keywords'") as caught:
+        codebook.parse(SMALL.replace("    exclude: [地方阵地]", "    keywords: [分层]"))
+    assert "line 11" in caught.value.en
+
+
+def test_an_unquoted_colour_gets_a_hint():
+    with pytest.raises(codebook.CodebookError, match="quote it"):
+        codebook.parse(SMALL.replace('color: "#AABBCC"', "color: #AABBCC"))
+
+
+def test_an_empty_list_item_is_not_the_keyword_none():
+    with pytest.raises(codebook.CodebookError, match="blank term"):
+        codebook.parse(SMALL.replace("keywords: [帮带, 结对]", "keywords: [帮带, null]"))
+
+
+def test_a_parent_cycle_is_refused():
+    cyclic = SMALL.replace("name: 帮带机制", "name: 帮带机制\n    parent: structure.tiering").replace(
+        "name: 分类分层与方阵划分", "name: 分类分层与方阵划分\n    parent: structure.mentoring"
+    )
+    with pytest.raises(codebook.CodebookError, match="cycle"):
+        codebook.parse(cyclic)
+
+
+def test_a_forced_removal_audits_the_memos_it_deletes(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    text = json.loads(cli("sources", "show", "20240115MJQ", "--json").stdout)["text"]
+    start = text.index(QUOTE)
+    args = ["--start", str(start), "--end", str(start + 3), "--code", "structure.tiering", "--memo", "备忘"]
+    assert cli("code", "add", "--source", "20240115MJQ", *args).exit_code == 0
+    without = yaml.safe_load(SMALL)
+    without["codes"] = without["codes"][1:]
+    write(cli.folder / "codebook.yaml", yaml.safe_dump(without, allow_unicode=True))
+    assert cli("codebook", "sync", "--force").exit_code == 0
+    with Session(make_engine(cli.url)) as session:
+        deleted = {(e.entity, e.action) for e in session.exec(select(AuditEvent)).all() if e.action == "delete"}
+    assert {("memo", "delete"), ("coding", "delete"), ("code", "delete")} <= deleted
+
+
+def test_merging_two_codes_with_the_same_coding_is_refused_clearly(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    text = json.loads(cli("sources", "show", "20240115MJQ", "--json").stdout)["text"]
+    start = text.index(QUOTE)
+    span = ["--start", str(start), "--end", str(start + len(QUOTE)), "--coder", "甲"]
+    assert cli("code", "add", "--source", "20240115MJQ", *span, "--code", "structure.mentoring").exit_code == 0
+    merged = SMALL.replace(
+        "    keywords: [帮带, 结对]", "    keywords: [帮带, 结对]\n    renamed_from: [structure.tiering]"
+    )
+    merged = merged[: merged.index("  - id: structure.tiering")] + merged[merged.index("  - id: structure.mentoring") :]
+    write(cli.folder / "codebook.yaml", merged)
+    result = cli("codebook", "sync")
+    assert result.exit_code == 1 and "two identical codings" in result.stderr
+    assert len(codings(cli)) == 2

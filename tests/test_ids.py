@@ -143,3 +143,24 @@ def test_every_accepted_id_is_a_real_date(digits, initials):
         return
     assert parsed.date.strftime("%Y%m%d") == digits
     assert parsed.date <= TODAY
+
+
+@pytest.mark.parametrize(("name", "initials"), [("單海林", "SHL"), ("樂小燕", "YXY"), ("歐陽輝", "OYH")])
+def test_traditional_characters_use_surname_readings_too(name, initials):
+    assert ids.initials_of(name).initials == initials
+
+
+def test_a_compound_surname_that_could_be_a_single_one_is_flagged():
+    made = ids.initials_of("单于洋")
+    assert made.initials == "CYY"
+    assert any("SYY" in w for w in made.warnings)
+    assert not ids.initials_of("欧阳辉").warnings  # 欧阳 or 欧 + 阳…: the initials agree, nothing to check
+
+
+def test_full_width_ids_typed_with_a_chinese_ime_are_understood():
+    assert ids.parse("２０２４０１１５ＭＪＱ", today=TODAY) == ids.InterviewId(dt.date(2024, 1, 15), "MJQ")
+
+
+def test_an_implausibly_early_date_is_refused():
+    with pytest.raises(ids.IdError, match="before 1900-01-01"):
+        ids.parse("00010101AB", today=TODAY)

@@ -1,13 +1,15 @@
 """`qcoder import`: good files land, bad files are named with the reason, nothing half-written."""
 
 import json
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from coder.db.engine import make_engine
 from coder.db.models import Participant, Segment, Source
-from tests.helpers import INTERVIEW, Cli, make_docx, write
+from tests.helpers import INTERVIEW, Cli, docx_with_body, make_docx, write
 
 
 def rows(url):
@@ -95,7 +97,7 @@ def test_a_batch_imports_the_good_files_and_names_each_bad_one(cli, tmp_path):
 
 def test_human_output_names_each_bad_file_on_stderr(sqlite_cli, tmp_path):
     bad = write(tmp_path / "interviews" / "20240230ZHY.txt", "问：好。")
-    result = sqlite_cli("import", str(tmp_path))
+    result = sqlite_cli("import", str(bad.parent))
     assert result.exit_code == 1
     assert str(bad) in result.stderr and "不是真实存在的日期" in result.stderr
 
@@ -109,8 +111,10 @@ def test_kind_comes_from_the_option_when_the_folder_does_not_say(sqlite_cli, tmp
 def test_bad_front_matter_names_the_line(sqlite_cli, tmp_path):
     path = write(tmp_path / "interviews" / "x.txt", "---\nid: 20240115MJQ\ndate: [2024\n---\n问：好。")
     result = sqlite_cli("import", str(path), "--json")
+    assert result.exit_code == 1
     message = json.loads(result.stdout)["results"][0]["message"]
     assert "line 3" in message and "第 3 行" in message
+    assert rows(sqlite_cli.url)["sources"] == 0
 
 
 def test_an_unreal_metadata_date_is_refused(sqlite_cli, tmp_path):
@@ -159,3 +163,92 @@ def test_an_uninitialised_database_is_refused_with_advice(tmp_path):
     result = Cli(f"sqlite:///{tmp_path / 'new.sqlite'}", tmp_path)("sources", "list")
     assert result.exit_code == 1
     assert "qcoder init" in result.stderr
+
+
+def test_an_edited_file_under_the_same_id_is_refused_even_if_only_metadata_changed(cli, tmp_path):
+    path = write(tmp_path / "interviews" / "20240115MJQ.txt", INTERVIEW)
+    assert cli("import", str(path)).exit_code == 0
+    write(path, INTERVIEW.replace("role: 社区党委书记", "role: 居委会主任"))
+    result = cli("import", str(path))
+    assert result.exit_code == 1 and "nothing is overwritten" in result.stderr
+    assert json.loads(cli("sources", "show", "20240115MJQ", "--json").stdout)["meta"]["role"] == "社区党委书记"
+
+
+def test_one_broken_file_does_not_stop_the_batch(sqlite_cli, tmp_path):
+    folder = tmp_path / "interviews"
+    write(folder / "20240110AA.txt", "---\nphoto: !!binary aGVsbG8=\n---\n问：好。")
+    write(folder / "20240111BB.docx", docx_with_body("<w:p><w:r><w:t>半截"))
+    write(folder / "20240112CC.pdf", b"%PDF-1.7")
+    write(folder / "20240113DD.txt", "问：好。\n答：好的。")
+    result = sqlite_cli("import", str(folder), "--json")
+    assert result.exit_code == 1
+    report = {Path(r["path"]).name: r for r in json.loads(result.stdout)["results"]}
+    assert "photo" in report["20240110AA.txt"]["message"]
+    assert "not a valid .docx" in report["20240111BB.docx"]["message"]
+    assert "unsupported file type .pdf" in report["20240112CC.pdf"]["message"]
+    assert report["20240113DD.txt"]["status"] == "imported"
+
+
+def test_an_empty_folder_is_an_error(sqlite_cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = sqlite_cli("import", str(tmp_path / "empty"))
+    assert result.exit_code == 1 and "no files to import" in result.stderr
+
+
+def test_blank_lines_before_front_matter_do_not_leak_the_name(sqlite_cli, tmp_path):
+    path = write(tmp_path / "interviews" / "20240117LMM.txt", "\n\n" + INTERVIEW.replace("20240115MJQ", "20240117LMM"))
+    assert sqlite_cli("import", str(path)).exit_code == 0
+    shown = sqlite_cli("sources", "show", "20240117LMM", "--json").stdout
+    assert "马继强" not in shown and json.loads(shown)["text"].startswith("访谈者：")
+
+
+def test_chinese_name_keys_stay_private_and_unknown_keys_are_flagged(sqlite_cli, tmp_path):
+    content = INTERVIEW.replace("interviewee: 马继强", "受访者: 马继强\nintervewer: 研究者A")
+    result = sqlite_cli("import", str(write(tmp_path / "interviews" / "x.txt", content)), "--json")
+    warnings = json.loads(result.stdout)["results"][0]["warnings"]
+    assert any("intervewer" in w for w in warnings)
+    assert "马继强" not in sqlite_cli("sources", "show", "20240115MJQ", "--json").stdout
+
+
+def test_namesakes_in_different_organisations_stay_different_people(sqlite_cli, tmp_path):
+    first = INTERVIEW.replace("马继强", "张伟").replace("20240115MJQ", "20240116ZW").replace("2024-01-15", "2024-01-16")
+    second = first.replace("20240116ZW", "20240301ZW").replace("2024-01-16", "2024-03-01")
+    write(tmp_path / "interviews" / "20240116ZW.txt", first)
+    write(
+        tmp_path / "interviews" / "20240301ZW.txt",
+        second.replace("幸福社区", "区民政局").replace("社区党委书记", "科员"),
+    )
+    assert sqlite_cli("import", str(tmp_path / "interviews")).exit_code == 0
+    assert rows(sqlite_cli.url)["participants"] == 2
+
+
+def test_the_kind_never_comes_from_folders_above_the_one_named(sqlite_cli, tmp_path):
+    path = write(tmp_path / "media" / "study" / "inbox" / "20240115MJQ.txt", "问：好。")
+    result = sqlite_cli("import", str(path.parent), "--json")
+    assert "missing kind" in json.loads(result.stdout)["results"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        ("---\nid: 20240115MJQ\n问：好。", "front matter is not closed"),
+        ("---\nid: 20240115MJQ\n---\n", "the body is empty"),
+        ("---\nkind: survey\n---\n问：好。", "kind 'survey' is not one of"),
+    ],
+)
+def test_front_matter_mistakes_are_named_and_nothing_is_written(sqlite_cli, tmp_path, content, rule):
+    result = sqlite_cli("import", str(write(tmp_path / "interviews" / "20240115MJQ.txt", content)), "--json")
+    assert result.exit_code == 1
+    assert rule in json.loads(result.stdout)["results"][0]["message"]
+    assert rows(sqlite_cli.url) == {"sources": 0, "segments": 0, "participants": 0}
+
+
+def test_a_missing_path_is_named(sqlite_cli, tmp_path):
+    result = sqlite_cli("import", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 1 and "nope.txt: no such file" in result.stderr
+
+
+def test_markup_like_text_is_printed_literally(sqlite_cli, tmp_path):
+    content = INTERVIEW.replace("role: 社区党委书记", "role: '[red]草稿[/]'")
+    assert sqlite_cli("import", str(write(tmp_path / "interviews" / "x.txt", content))).exit_code == 0
+    assert "[red]草稿[/]" in sqlite_cli("sources", "show", "20240115MJQ").stdout

@@ -112,3 +112,30 @@ def test_code_list_filters_by_source_code_and_status(cli, tmp_path):
     assert json.loads(cli("code", "list", "--source", "20990101XX", "--json").stdout) == []
     bad = cli("code", "list", "--status", "done")
     assert bad.exit_code == 1 and "status 'done'" in bad.stderr
+
+
+def test_a_dimension_or_a_blank_coder_cannot_code(cli, tmp_path):
+    imported(cli, tmp_path)
+    span = ["code", "add", "--source", "20240115MJQ", "--start", "0", "--end", "3"]
+    dimension = cli(*span, "--code", "structure")
+    assert dimension.exit_code == 1 and "is a dimension" in dimension.stderr
+    blank = cli(*span, "--code", "structure.tiering", "--coder", "  ")
+    assert blank.exit_code == 1 and "must not be empty" in blank.stderr
+    assert count(cli.url, Coding) == 0
+
+
+def test_an_unusable_database_url_is_a_message_not_a_traceback(tmp_path):
+    from tests.helpers import Cli
+
+    (tmp_path / "notes.txt").write_text("not a database", encoding="utf-8")
+    for url in ["nonsense", f"sqlite:///{tmp_path / 'notes.txt'}", "mysql://user@127.0.0.1/x"]:
+        result = Cli(url, tmp_path)("init")
+        assert result.exit_code == 1, url
+        assert "cannot use database" in result.stderr, url
+
+
+def test_init_refuses_a_named_codebook_that_does_not_exist(sqlite_url, tmp_path):
+    from tests.helpers import Cli
+
+    result = Cli(sqlite_url, tmp_path)("init", "--codebook", "nope.yaml")
+    assert result.exit_code == 1 and "nope.yaml does not exist" in result.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from coder.textfile import FileProblem, read_text
-from tests.helpers import make_docx
+from tests.helpers import docx_with_body, make_docx
 
 TEXT = "访谈者：您好！\r\nMJQ：“三亮三评一运用”推行以后，考核精细多了。\r\n"
 EXPECTED = "访谈者：您好！\nMJQ：“三亮三评一运用”推行以后，考核精细多了。\n"
@@ -79,3 +79,50 @@ def test_demo_gbk_file_is_really_gbk():
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert read_text(Path("20240129WJG.txt"), raw).startswith("---\nid: 20240129WJG")
+
+
+def test_big5_bytes_are_refused_not_turned_into_rare_characters(tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes(
+        "受訪者說，考核辦法改了以後，大家的壓力都比較大，但是幹部的積極性也提高了不少。".encode("big5") * 3
+    )
+    with pytest.raises(FileProblem, match="Big5"):
+        read_text(path)
+
+
+def test_a_nul_anywhere_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(("第一行。\n" * 3000 + "坏\x00行").encode("utf-8"))
+    with pytest.raises(FileProblem, match="line 3001: contains a NUL"):
+        read_text(path)
+
+
+def test_docx_keeps_tracked_insertions_and_drops_tracked_deletions(tmp_path):
+    body = (
+        '<w:p><w:r><w:t>考核</w:t></w:r><w:ins w:id="1" w:author="A"><w:r><w:t>办法</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="A"><w:r><w:delText>草案</w:delText></w:r></w:del><w:r><w:tab/><w:t>完</w:t></w:r></w:p>'
+    )
+    path = tmp_path / "tracked.docx"
+    path.write_bytes(docx_with_body(body))
+    assert read_text(path) == "考核办法\t完"
+
+
+def test_docx_nested_tables_count_and_vertical_merges_count_once(tmp_path):
+    cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    merged_start = '<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>'
+    merged_more = "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+    nested = f"<w:tc><w:tbl><w:tr>{cell.format('内')}{cell.format('表')}</w:tr></w:tbl><w:p/></w:tc>"
+    body = (
+        f"<w:tbl><w:tr>{merged_start}{cell.format('一')}</w:tr>"
+        f"<w:tr>{merged_more}{cell.format('二')}</w:tr><w:tr>{nested}{cell.format('三')}</w:tr></w:tbl>"
+    )
+    path = tmp_path / "tables.docx"
+    path.write_bytes(docx_with_body(body))
+    assert read_text(path) == "合并\t一\n\t二\n内\t表\t三"
+
+
+def test_a_truncated_docx_is_refused(tmp_path):
+    path = tmp_path / "cut.docx"
+    path.write_bytes(docx_with_body("<w:p><w:r><w:t>半截"))
+    with pytest.raises(FileProblem, match=r"not a valid \.docx"):
+        read_text(path)

@@ -18,9 +18,9 @@ def app_on(monkeypatch, sqlite_cli):
 
 
 def test_the_sources_page_lists_imported_sources(app_on, sqlite_cli, tmp_path):
-    write(tmp_path / "interviews" / "20240115MJQ.txt", INTERVIEW)
-    write(tmp_path / "policy" / "20230110-P03.txt", "第一条 方阵比例为3.5:5.5:1。")
-    assert sqlite_cli("import", str(tmp_path)).exit_code == 0
+    write(tmp_path / "in" / "interviews" / "20240115MJQ.txt", INTERVIEW)
+    write(tmp_path / "in" / "policy" / "20230110-P03.txt", "第一条 方阵比例为3.5:5.5:1。")
+    assert sqlite_cli("import", str(tmp_path / "in")).exit_code == 0
     at = app_on()
     assert not at.exception
     frame = at.dataframe[0].value
