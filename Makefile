@@ -18,7 +18,7 @@ $(INSTALLED): pyproject.toml
 # The demo project: built from corpus/ on the first start only, so a researcher's codings are never rebuilt away.
 demo: $(INSTALLED)
 	@if [ -f $(DB) ]; then $(BIN)/qcoder init; else \
-	  $(BIN)/qcoder init && $(BIN)/qcoder import corpus || { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; fi
+	  $(BIN)/qcoder init && $(BIN)/qcoder import corpus && $(BIN)/qcoder tag || { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; fi
 
 run: demo
 	$(BIN)/python -m streamlit run app.py --server.headless=true --server.port=$(PORT) \

@@ -75,19 +75,12 @@ def friendly(command: Callable) -> Callable:
             err.print(f"错误 / error: {exc.zh}\n{exc.en}")
             raise typer.Exit(1) from None
         except (SQLAlchemyError, ImportError) as exc:
-            where = _safe_url()
+            where = display_url(_db_url["url"])
             detail = getattr(exc, "orig", None) or exc
             err.print(f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {detail}")
             raise typer.Exit(1) from None
 
     return run
-
-
-def _safe_url() -> str:
-    try:
-        return display_url(_db_url["url"])
-    except SQLAlchemyError:
-        return "(invalid URL)"
 
 
 def print_json(data: Any) -> None:

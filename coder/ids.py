@@ -200,11 +200,6 @@ def parse(record_id: str, today: dt.date | None = None) -> InterviewId | Documen
     raise IdError(*_shape_problem(record_id))
 
 
-def kind_of(record_id: str) -> str:
-    """The source kind an ID belongs to (parses, so invalid IDs raise)."""
-    return parse(record_id).kind
-
-
 def _real_date(record_id: str, digits: str, today: dt.date | None) -> dt.date:
     try:
         day = dt.datetime.strptime(digits, "%Y%m%d").date()

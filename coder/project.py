@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from coder import codebook
@@ -29,7 +30,12 @@ class Project:
 
         A missing SQLite file is refused before connecting, which would create it empty.
         """
-        if not _sqlite_file_exists(url) or not migrate.is_current(engine := make_engine(url)):
+        try:
+            ready = _sqlite_file_exists(url) and migrate.is_current(engine := make_engine(url))
+        except (SQLAlchemyError, ImportError) as exc:
+            where = display_url(url)
+            raise QcoderError(f"无法使用数据库 {where}：{exc}", f"cannot use database {where}: {exc}") from None
+        if not ready:
             where = display_url(url)
             raise QcoderError(
                 f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
@@ -67,4 +73,7 @@ def _sqlite_file_exists(url: str | None) -> bool:
 
 def display_url(url: str | None = None) -> str:
     """The database URL with any password hidden, for messages."""
-    return make_url(database_url(url)).render_as_string(hide_password=True)
+    try:
+        return make_url(database_url(url)).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return repr(database_url(url))

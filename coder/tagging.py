@@ -124,7 +124,8 @@ def _tag_source(
         if s.code in wanted and (s.code, s.start, s.end) not in taken
     ]
     if rows:
-        session.execute(insert(Coding), rows)  # one executemany, not a row at a time
+        # One Core executemany: the ORM's bulk path costs more than the insert itself here.
+        session.connection().execute(insert(Coding.__table__), rows)
     session.exec(delete(TagState).where(TagState.source_id == source_id, TagState.code_id.in_(codes)))
     session.add_all(TagState(source_id=source_id, code_id=c, fingerprint=prints[c]) for c in codes)
     record(session, bot, "tag", "source", source_id, after={"added": len(rows), "removed": removed, "codes": codes})

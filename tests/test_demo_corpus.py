@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from coder import codebook
+from coder.textfile import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "corpus" / "gold").rglob("*.yaml"))
@@ -61,9 +62,10 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def test_every_file_is_marked_synthetic():
-    for path in (ROOT / "corpus").rglob("*.txt"):
-        text = path.read_bytes().decode("gbk" if not _is_utf8(path.read_bytes()) else "utf-8")
-        assert "synthetic: true" in text, path
+    sources = [p for p in (ROOT / "corpus").rglob("*") if p.suffix in {".txt", ".docx"}]
+    assert len(sources) >= 21
+    for path in sources:
+        assert "synthetic: true" in read_text(path), path
 
 
 def test_gold_quotes_are_exact_quotes_of_known_codes(demo):

@@ -118,9 +118,9 @@ def test_document_ids_tell_their_kind():
     policy = ids.make_document(dt.date(2023, 1, 10), "policy", 3)
     media = ids.make_document(dt.date(2023, 2, 18), "media", 3)
     assert (policy, media) == ("20230110-P03", "20230218-M03")
-    assert ids.kind_of(policy) == "policy"
-    assert ids.kind_of(media) == "media"
-    assert ids.kind_of("20240115MJQ") == "interview"
+    assert ids.parse(policy).kind == "policy"
+    assert ids.parse(media).kind == "media"
+    assert ids.parse("20240115MJQ").kind == "interview"
 
 
 dates = st.dates(min_value=dt.date(1949, 10, 1), max_value=TODAY)

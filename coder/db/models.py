@@ -25,8 +25,6 @@ SQLModel.metadata = MetaData(
 
 SOURCE_KINDS = ("interview", "policy", "media")
 CODING_STATUSES = ("suggested", "accepted", "rejected", "manual")
-CODING_ORIGINS = ("manual", "tagger", "import")
-SEGMENT_KINDS = ("turn", "sentence")
 
 
 def utcnow() -> dt.datetime:

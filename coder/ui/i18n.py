@@ -8,7 +8,6 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"zh": "qcoder 质性案例编码", "en": "qcoder qualitative case coding"},
-    "language": {"zh": "界面语言", "en": "Language"},
     "sources": {"zh": "来源", "en": "Sources"},
     "sources_caption": {
         "zh": "已导入的访谈记录、政策文本和媒体报道。",
