@@ -168,7 +168,8 @@ class Tagger:
         return found
 
     def _score(self, text: str, sentence: Span, candidates: list[tuple[str, int, int]]) -> list[Suggestion]:
-        words = [(term, start, end) for term, start, end in candidates if self._is_word(text, start, end)]
+        runs = [(m.start(), m.end()) for m in _RUN.finditer(text, sentence.start, sentence.end)]
+        words = [(term, start, end) for term, start, end in candidates if self._is_word(text, runs, start, end)]
         vetoed = {
             (code, _clause(text, sentence, start)) for term, start, _ in words for code in self.exclude.get(term, ())
         }
@@ -198,11 +199,15 @@ class Tagger:
                 )
         return sorted(suggestions, key=lambda s: -s.score)
 
-    def _is_word(self, text: str, start: int, end: int) -> bool:
-        """True when jieba puts token boundaries at both ends of text[start:end]."""
-        run_start, run_end = _run_around(text, start, end)
-        if run_start is None:
-            return False
+    def _is_word(self, text: str, runs: list[tuple[int, int]], start: int, end: int) -> bool:
+        """True when jieba puts token boundaries at both ends of text[start:end].
+
+        ``runs`` are the sentence's stretches of characters that jieba segments as one piece.
+        """
+        index = bisect.bisect_right(runs, (start, len(text))) - 1
+        if index < 0 or runs[index][1] < end:
+            return False  # the term crosses punctuation or white space: not one word
+        run_start, run_end = runs[index]
         cuts = self._boundaries(text[run_start:run_end])
         return (start - run_start) in cuts and (end - run_start) in cuts
 
@@ -237,15 +242,3 @@ def _clause(text: str, sentence: Span, position: int) -> int:
     before = text[sentence.start : position]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
     return sentence.start + (breaks[-1] if breaks else 0)
-
-
-def _run_around(text: str, start: int, end: int) -> tuple[int | None, int]:
-    """The maximal run of characters jieba segments together that contains [start, end)."""
-    if not _RUN.fullmatch(text, start, end):
-        return None, 0
-    run_start, run_end = start, end
-    while run_start > 0 and _RUN.match(text[run_start - 1]):
-        run_start -= 1
-    while run_end < len(text) and _RUN.match(text[run_end]):
-        run_end += 1
-    return run_start, run_end

@@ -87,22 +87,22 @@ def _tag_source(
 ) -> None:
     text = session.exec(select(Source.text).where(Source.id == source_id)).one()
     bot = coder_named(session, TAGGER)
-    removed = session.exec(
-        delete(Coding).where(
-            Coding.source_id == source_id,
-            Coding.code_id.in_(codes),
-            Coding.status == "suggested",
-            Coding.coder_id == bot.id,
+    # One read through the per-source index; filtering by code in SQL lets SQLite pick the
+    # (code, status) index instead, which grows with the whole project and made tagging quadratic.
+    existing = session.exec(
+        select(Coding.id, Coding.code_id, Coding.start, Coding.end, Coding.status, Coding.coder_id).where(
+            Coding.source_id == source_id
         )
-    ).rowcount
-    taken = set(
-        session.exec(
-            select(Coding.code_id, Coding.start, Coding.end).where(
-                Coding.source_id == source_id, Coding.code_id.in_(codes)
-            )
-        ).all()
-    )
+    ).all()
     wanted = set(codes)
+    mine = [row for row in existing if row.code_id in wanted]
+    stale = [row.id for row in mine if row.status == "suggested" and row.coder_id == bot.id]
+    taken = {
+        (row.code_id, row.start, row.end) for row in mine if not (row.status == "suggested" and row.coder_id == bot.id)
+    }
+    for chunk in range(0, len(stale), 500):
+        session.exec(delete(Coding).where(Coding.id.in_(stale[chunk : chunk + 500])))
+    removed = len(stale)
     now = utcnow()
     rows = [
         {
