@@ -11,7 +11,6 @@ memory is that process's own) and is repeated; the median is reported:
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -36,6 +35,14 @@ def measure(what: str, folder: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory. (ru_maxrss would carry over the parent's peak from fork.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def child(what: str, folder: Path) -> None:
     texts = [p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in sorted((folder / "corpus").rglob("*.txt"))]
     started = time.perf_counter()
@@ -57,7 +64,7 @@ def child(what: str, folder: Path) -> None:
 
         count = tag(make_engine(f"sqlite:///{folder / 'run.sqlite'}")).added
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(json.dumps({"seconds": seconds, "peak_mb": peak, "suggestions": locals().get("count")}))
 
 
