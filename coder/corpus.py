@@ -127,27 +127,31 @@ def read_source(
 
 def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     """YAML between ``---`` lines at the top; the body is the rest without surrounding blank lines."""
-    lines = text.lstrip("\n \t").split("\n")  # blank lines before --- must not hide the front matter
+    stripped = text.lstrip("\n \t")  # blank lines before --- must not hide the front matter
+    skipped = text[: len(text) - len(stripped)].count("\n")
+    lines = stripped.split("\n")
     if lines[0].strip() != "---":
         return {}, text.strip("\n")
     try:
         close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise FileProblem(
-            f"{path} 第 1 行：元数据块缺少结束行 ---", f"{path} line 1: front matter is not closed by ---"
+            f"{path} 第 {skipped + 1} 行：元数据块缺少结束行 ---",
+            f"{path} line {skipped + 1}: front matter is not closed by ---",
         ) from None
     try:
         front = yaml.load("\n".join(lines[1:close]), Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = skipped + (mark.line + 2 if mark else 1)
         raise FileProblem(
             f"{path} 第 {line} 行：元数据 YAML 有误（{getattr(exc, 'problem', exc)}）",
             f"{path} line {line}: front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
         ) from None
     if not isinstance(front, dict):
         raise FileProblem(
-            f"{path} 第 2 行：元数据应为“键: 值”形式", f"{path} line 2: front matter must be key: value lines"
+            f"{path} 第 {skipped + 2} 行：元数据应为“键: 值”形式",
+            f"{path} line {skipped + 2}: front matter must be key: value lines",
         )
     body = "\n".join(lines[close + 1 :]).strip("\n")
     if not body.strip():

@@ -135,7 +135,7 @@ class Tagger:
         prints = {}
         for code in self.codes:
             terms = sorted(
-                [(t, "+", self._weight(t, code)) for t, ids in self.include.items() if code in ids]
+                [(t, "+", self._weight(t)) for t, ids in self.include.items() if code in ids]
                 + [(t, "-", 0.0) for t, ids in self.exclude.items() if code in ids]
             )
             payload = json.dumps([SCORING_VERSION, self.min_score, terms], ensure_ascii=False)
@@ -146,7 +146,7 @@ class Tagger:
         """jieba tokens of ``text`` with the codebook's terms kept whole."""
         return self._tokenizer.lcut(text, HMM=True)
 
-    def _weight(self, term: str, code: str) -> float:
+    def _weight(self, term: str) -> float:
         return term_weight(term) / len(self.include[term])
 
     def suggest(self, text: str, sentences: Sequence[Span] | None = None) -> list[Suggestion]:
@@ -179,7 +179,7 @@ class Tagger:
             for code in self.include.get(term, ()):
                 if (code, _clause(text, sentence, start)) in vetoed:
                     continue
-                weight = self._weight(term, code) * (NEGATION_FACTOR if negated else 1.0)
+                weight = self._weight(term) * (NEGATION_FACTOR if negated else 1.0)
                 matches[code].append(Match(term, start, end, weight, negated))
         suggestions = []
         for code, found in matches.items():
@@ -227,14 +227,13 @@ class Tagger:
 
 
 def is_evidence(text: str, sentence: Span) -> bool:
-    """False for an interviewer's turn and for a heading (a short numbered line of its own)."""
+    """False for an interviewer's turn and for a heading: a short numbered sentence opening its line,
+    alone (第四章　结果运用) or run in before the provision's text (（二）分类考核。按照……)."""
     if sentence.speaker and INTERVIEWER.match(sentence.speaker):
         return False
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    whole_line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    opens_line = text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start].strip() == ""
     piece = text[sentence.start : sentence.end]
-    return not (whole_line == piece and len(piece) <= 16 and _HEADING.match(piece))
+    return not (opens_line and len(piece) <= 16 and _HEADING.match(piece))
 
 
 def _clause(text: str, sentence: Span, position: int) -> int:

@@ -88,6 +88,11 @@ def test_interviewer_questions_and_headings_are_not_evidence(tagger):
     assert [text[s.start : s.end] for s in suggestions] == ["按比例划方阵。"]
 
 
+def test_a_run_in_heading_is_not_evidence_but_its_provision_is(tagger):
+    text = "（二）结对帮带。第一方阵干部与第三方阵干部结对帮带。"
+    assert [text[s.start : s.end] for s in tagger.suggest(text)] == ["第一方阵干部与第三方阵干部结对帮带。"] * 2
+
+
 def test_fingerprints_change_only_for_the_code_whose_terms_change():
     before = Tagger([code("a.x", ["方阵"]), code("a.y", ["帮带"])]).fingerprints()
     after = Tagger([code("a.x", ["方阵", "分层"]), code("a.y", ["帮带"])]).fingerprints()
