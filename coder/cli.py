@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from coder import codebook as codebook_mod
-from coder import corpus, ids, tagging
+from coder import corpus, ids, review, tagging
 from coder.audit import coder_named
 from coder.coding import add_coding
 from coder.db import migrate
@@ -430,6 +430,75 @@ def keywords(
         print_json({"code": code, "proposals": found})
     else:
         print_table(found, ["term", "score", "in_code", "sentences_in_corpus"])
+
+
+review_app = typer.Typer(help="审阅编码建议 / review suggestions", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+def _review(decision: str, ids: list[int] | None, source: str | None, code: str | None,
+            min_score: float | None, coder: str | None, as_json: bool) -> None:  # fmt: skip
+    selection = review.Selection(ids=ids, source=source, code=code, min_score=min_score)
+    if not (ids or source or code or min_score is not None):
+        raise QcoderError(
+            "请用 --id、--source、--code 或 --min-score 指明要审阅哪些建议",
+            "say which suggestions to review with --id, --source, --code or --min-score",
+        )
+    with transaction(project().engine) as session:
+        decided = review.decide_many(session, selection, decision, coder)
+        result = [{"id": c.id, "source": c.source_id, "code": c.code_id, "start": c.start, "end": c.end,
+                   "status": c.status} for c in decided]  # fmt: skip
+    if as_json:
+        print_json({"decided": result})
+    else:
+        err.print(
+            f"已{'接受' if decision == 'accept' else '拒绝'} {len(result)} 条建议 / {decision}ed {len(result)} suggestions"
+        )
+
+
+IdsOption = Annotated[list[int] | None, typer.Option("--id", help="编码编号，可多次给出 / coding id, repeatable")]
+SourceOption = Annotated[str | None, typer.Option("--source", help="来源编号 / source ID")]
+CodeOption = Annotated[str | None, typer.Option("--code", help="代码编号 / code id")]
+MinScoreOption = Annotated[float | None, typer.Option("--min-score", help="只审分数不低于此值的 / score at least")]
+CoderOption = Annotated[str | None, typer.Option("--coder", help="审阅者 / reviewer")]
+
+
+@review_app.command("accept")
+@friendly
+def review_accept(
+    ids: IdsOption = None, source: SourceOption = None, code: CodeOption = None, min_score: MinScoreOption = None,
+    coder: CoderOption = None, as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """接受建议（可按来源、代码、分数批量）/ accept suggestions, in bulk by source, code or score."""
+    _review("accept", ids, source, code, min_score, coder, as_json)
+
+
+@review_app.command("reject")
+@friendly
+def review_reject(
+    ids: IdsOption = None, source: SourceOption = None, code: CodeOption = None, min_score: MinScoreOption = None,
+    coder: CoderOption = None, as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """拒绝建议；被拒绝的建议不会再被提出 / reject suggestions; a rejected one is never suggested again."""
+    _review("reject", ids, source, code, min_score, coder, as_json)
+
+
+@review_app.command("recode")
+@friendly
+def review_recode(
+    coding_id: Annotated[int, typer.Option("--id", help="建议的编码编号 / the suggestion's coding id")],
+    code: Annotated[str, typer.Option("--code", help="改用的代码 / the code to use instead")],
+    coder: CoderOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """以另一个代码接受建议 / accept a suggestion under another code."""
+    with transaction(project().engine) as session:
+        coding = review.decide(session, coding_id, "accept", coder, new_code=code)
+        result = {"id": coding.id, "source": coding.source_id, "code": coding.code_id, "status": coding.status}
+    if as_json:
+        print_json(result)
+    else:
+        err.print(f"#{coding_id} → #{result['id']} {code}")
 
 
 if __name__ == "__main__":

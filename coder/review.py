@@ -1,0 +1,127 @@
+"""Reviewing the tagger's suggestions: accept, reject or give another code, one by one or in bulk.
+
+A decision turns the suggestion into the reviewer's own coding (``accepted`` or ``rejected``, with
+the reviewer as coder and ``origin`` still ``tagger``), so agreement and exports can tell who
+decided. A rejected suggestion stays in the database: that is what keeps the tagger from making it
+again. Every change is audited, and a caller that read a coding at ``version`` n can ask for the
+change to be refused if someone else changed it meanwhile (optimistic concurrency).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from coder.audit import coder_named, record, snapshot
+from coder.db.models import Code, Coder, Coding, utcnow
+from coder.errors import QcoderError
+
+DECISIONS = {"accept": "accepted", "reject": "rejected"}
+ACTIONS = {status: decision for decision, status in DECISIONS.items()}
+
+
+@dataclass
+class Selection:
+    """Which suggestions a bulk decision applies to; every given field must match."""
+
+    ids: list[int] | None = None
+    source: str | None = None
+    code: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+
+
+def suggestions(session: Session, selection: Selection) -> list[Coding]:
+    query = select(Coding).where(Coding.status == "suggested").order_by(Coding.source_id, Coding.start, Coding.id)
+    if selection.ids:
+        query = query.where(Coding.id.in_(selection.ids))
+    if selection.source:
+        query = query.where(Coding.source_id == selection.source)
+    if selection.code:
+        query = query.where(Coding.code_id == selection.code)
+    if selection.min_score is not None:
+        query = query.where(Coding.score >= selection.min_score)
+    if selection.max_score is not None:
+        query = query.where(Coding.score < selection.max_score)
+    return list(session.exec(query).all())
+
+
+def decide(
+    session: Session,
+    coding_id: int,
+    decision: str,
+    coder_name: str | None = None,
+    expected_version: int | None = None,
+    new_code: str | None = None,
+) -> Coding:
+    """Accept or reject one suggestion, or accept it under ``new_code`` (the original code is rejected)."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise QcoderError(f"没有编号为 #{coding_id} 的编码", f"no coding #{coding_id}")
+    if expected_version is not None and coding.version != expected_version:
+        raise QcoderError(
+            f"编码 #{coding_id} 已被他人修改（版本 {coding.version}，你看到的是 {expected_version}）；请刷新后再决定",
+            f"coding #{coding_id} was changed by someone else (version {coding.version}, you saw {expected_version}); "
+            "reload and decide again",
+        )
+    if coding.status != "suggested":
+        raise QcoderError(
+            f"编码 #{coding_id} 的状态是 {coding.status}，不是待审的建议",
+            f"coding #{coding_id} is {coding.status}, not a suggestion",
+        )
+    reviewer = coder_named(session, coder_name)
+    if new_code is not None and new_code != coding.code_id:
+        _check_code(session, new_code)
+        _change(session, coding, reviewer, "rejected")
+        recoded = Coding(
+            source_id=coding.source_id, code_id=new_code, start=coding.start, end=coding.end, status="accepted",
+            origin="tagger", coder_id=reviewer.id, codebook_version=coding.codebook_version,
+        )  # fmt: skip
+        session.add(recoded)
+        _flush(session, coding, reviewer)
+        record(session, reviewer, "recode", "coding", recoded.id, before=snapshot(coding), after=snapshot(recoded))
+        return recoded
+    if decision not in DECISIONS:
+        raise QcoderError(
+            f"决定 {decision!r} 无效，应为 accept 或 reject", f"decision {decision!r}: use accept or reject"
+        )
+    return _change(session, coding, reviewer, DECISIONS[decision])
+
+
+def decide_many(session: Session, selection: Selection, decision: str, coder_name: str | None = None) -> list[Coding]:
+    """The same decision for every suggestion the selection matches (e.g. all of one code in one source)."""
+    return [decide(session, coding.id, decision, coder_name) for coding in suggestions(session, selection)]
+
+
+def _change(session: Session, coding: Coding, reviewer: Coder, status: str) -> Coding:
+    before = snapshot(coding)
+    coding.status = status
+    coding.coder_id = reviewer.id
+    coding.version += 1
+    coding.updated_at = utcnow()
+    session.add(coding)
+    _flush(session, coding, reviewer)
+    record(session, reviewer, ACTIONS[status], "coding", coding.id, before, snapshot(coding))
+    return coding
+
+
+def _flush(session: Session, coding: Coding, reviewer: Coder) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        raise QcoderError(
+            f"{reviewer.name} 已对来源 {coding.source_id} [{coding.start}, {coding.end}) 有同样的编码；这条建议无需再审",
+            f"{reviewer.name} already has the same coding of {coding.source_id} [{coding.start}, {coding.end}); "
+            "this suggestion needs no review",
+        ) from None
+
+
+def _check_code(session: Session, code_id: str) -> None:
+    code = session.get(Code, code_id)
+    if code is None or code.parent_id is None:
+        raise QcoderError(
+            f"{code_id} 不是编码簿中的代码（维度不能直接编码）",
+            f"{code_id} is not a code of the codebook (dimensions cannot be coded)",
+        )
