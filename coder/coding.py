@@ -119,6 +119,9 @@ def list_codings(
             "status": coding.status,
             "origin": coding.origin,
             "coder": coder_name,
+            "score": coding.score,
+            "terms": [m["term"] for m in coding.terms],
+            "version": coding.version,
             "quote": texts[coding.source_id][coding.start : coding.end],
         }
         for coding, coder_name in rows

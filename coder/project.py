@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from coder import codebook
-from coder.coding import list_codings
+from coder import codebook, review
+from coder.coding import add_coding, list_codings
 from coder.db import migrate
-from coder.db.engine import database_url, make_engine
+from coder.db.engine import database_url, make_engine, transaction
 from coder.errors import QcoderError
 from coder.sources import list_sources, show_source, source_ids
 
@@ -62,6 +62,22 @@ class Project:
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
             return list_codings(session, source, code, status)
+
+    def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
+        with transaction(self.engine) as session:
+            return add_coding(session, source, start, end, code, coder, memo).id
+
+    def decide(
+        self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None
+    ) -> None:
+        """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review."""
+        with transaction(self.engine) as session:
+            review.decide(session, coding_id, decision, coder, expected_version=version, new_code=new_code)
+
+    def decide_all(self, source: str, code: str, decision: str, coder: str) -> int:
+        """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
+        with transaction(self.engine) as session:
+            return len(review.decide_many(session, review.Selection(source=source, code=code), decision, coder))
 
 
 def _sqlite_file_exists(url: str | None) -> bool:

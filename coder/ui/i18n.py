@@ -30,6 +30,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "codebook_version": {"zh": "编码簿版本", "en": "Codebook version"},
     "coder": {"zh": "当前编码者", "en": "Current coder"},
     "db_error": {"zh": "无法打开项目数据库", "en": "Cannot open the project database"},
+    "coding": {"zh": "编码", "en": "Coding"},
+    "source": {"zh": "来源", "en": "Source"},
+    "suggestions": {"zh": "待审建议", "en": "Suggestions to review"},
+    "no_suggestions": {"zh": "这个来源没有待审的建议。", "en": "No suggestions to review in this source."},
+    "accept": {"zh": "接受", "en": "Accept"},
+    "reject": {"zh": "拒绝", "en": "Reject"},
+    "accept_all": {"zh": "全部接受", "en": "Accept all"},
+    "reject_all": {"zh": "全部拒绝", "en": "Reject all"},
+    "recode": {"zh": "改为其他代码", "en": "Use another code"},
+    "matched": {"zh": "匹配词", "en": "Matched terms"},
+    "score": {"zh": "分数", "en": "Score"},
+    "selected": {"zh": "选中的文字", "en": "Selected text"},
+    "select_hint": {
+        "zh": "用鼠标在左侧正文中选中一段文字，即可为它编码。",
+        "en": "Select text with the mouse in the reading view to code it.",
+    },
+    "code": {"zh": "代码", "en": "Code"},
+    "memo": {"zh": "备忘（可选）", "en": "Memo (optional)"},
+    "code_it": {"zh": "编码所选文字", "en": "Code the selection"},
+    "coded": {"zh": "已编码", "en": "Coded"},
+    "decided": {"zh": "已处理", "en": "Done"},
 }
 
 

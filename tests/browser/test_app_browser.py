@@ -16,6 +16,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)></div>"
+# Characters outside the BMP (𠮷, 😀) are one code point but two UTF-16 units: offsets must not drift.
+POLICY_TEXT = f"第一条 𠮷😀为推进分类考核，制定本办法。{HOSTILE}"
 
 
 def free_port() -> int:
@@ -32,7 +34,7 @@ def server(tmp_path_factory):
     url = f"sqlite:///{folder / 'app.sqlite'}"
     cli = Cli(url, folder)
     assert cli("init").exit_code == 0
-    write(folder / "in" / "policy" / "20230110-P03.txt", f'---\ntitle: "{HOSTILE}"\n---\n第一条 {HOSTILE}')
+    write(folder / "in" / "policy" / "20230110-P03.txt", f'---\ntitle: "{HOSTILE}"\n---\n{POLICY_TEXT}')
     assert cli("import", str(ROOT / "corpus" / "interviews" / "20240110ZLM.txt"), str(folder / "in")).exit_code == 0
     port = free_port()
     process = subprocess.Popen(
@@ -113,4 +115,41 @@ def test_markup_in_a_source_shows_as_text_and_never_runs(page):
     grid = page.locator('[data-testid="stDataFrame"]')
     expect(grid.get_by_text(HOSTILE)).to_have_count(1, timeout=20_000)
     assert page.locator("img[src=x]").count() == 0
+    assert page.dialogs == []
+
+
+def select_in_reader(page, phrase: str) -> None:
+    """Select ``phrase`` in the reading view as a mouse would, and release the button."""
+    page.evaluate(
+        """(phrase) => {
+            const box = document.querySelector('[data-testid="qc-reader"]');
+            const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const node = walker.currentNode, at = node.textContent.indexOf(phrase);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + phrase.length);
+                const selection = document.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                document.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+                return;
+            }
+            throw new Error("phrase not in the reading view: " + phrase + " in " + box.textContent.slice(0, 60));
+        }""",
+        phrase,
+    )
+
+
+def test_the_coding_page_returns_code_point_offsets_and_shows_markup_as_text(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/coding")
+    reader = page.locator('[data-testid="qc-reader"]')
+    expect(reader).to_contain_text(HOSTILE, timeout=20_000)
+    assert page.locator("img[src=x]").count() == 0
+    select_in_reader(page, "分类考核")
+    start = POLICY_TEXT.index("分类考核")  # Python str index = code points
+    expect(page.get_by_text(f"[{start}, {start + 4})")).to_be_visible(timeout=20_000)
     assert page.dialogs == []

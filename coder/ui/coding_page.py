@@ -1,0 +1,102 @@
+"""编码 Coding: read one source with its codings, review the tagger's suggestions, code any span."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from coder.errors import QcoderError
+from coder.highlight import pieces
+from coder.ui.i18n import t
+from coder.ui.reader import reader
+from coder.ui.state import coder_name, project
+
+
+def render() -> None:
+    st.title(t("coding"))
+    try:
+        sources = [s["id"] for s in project().sources()]
+        codes = [c for c in project().codes()["codes"] if c["parent"]]
+    except QcoderError as exc:
+        st.error(f"{t('db_error')}：{exc}")
+        return
+    if not sources:
+        st.info(t("no_sources"))
+        return
+    source_id = st.selectbox(t("source"), sources, key="coding_source")
+    detail = project().source(source_id)
+    codings = project().codings(source=source_id)
+    names = {c["id"]: f"{c['name']}（{c['id']}）" for c in codes}
+    colors = {c["id"]: c["color"] for c in codes}
+    st.caption(f"{detail['title'] or ''}  ·  {detail['characters']} 字 / characters  ·  {t('coder')}：{coder_name()}")
+    reading, side = st.columns([3, 2], gap="large")
+    with reading:
+        shown = [c for c in codings if c["status"] != "rejected"]
+        selection = reader(pieces(detail["text"], shown, colors), key=f"reader-{source_id}")
+    with side:
+        _code_selection(source_id, detail["text"], selection, names)
+        _review(source_id, [c for c in codings if c["status"] == "suggested"], names)
+
+
+def _code_selection(source_id: str, text: str, selection: dict[str, Any] | None, names: dict[str, str]) -> None:
+    if not selection:
+        st.caption(t("select_hint"))
+        return
+    start, end = int(selection["start"]), int(selection["end"])
+    st.markdown(f"**{t('selected')}** [{start}, {end})")
+    st.text(text[start:end])  # st.text shows text as it is: no markdown, no HTML
+    with st.form(key=f"code-{source_id}-{start}-{end}", clear_on_submit=True):
+        code = st.selectbox(t("code"), list(names), format_func=names.get)
+        memo = st.text_input(t("memo"))
+        if st.form_submit_button(t("code_it")):
+            _act(lambda: project().add_coding(source_id, start, end, code, coder_name(), memo or None), t("coded"))
+
+
+def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, str]) -> None:
+    st.subheader(t("suggestions"))
+    if not suggested:
+        st.caption(t("no_suggestions"))
+        return
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for coding in suggested:
+        by_code.setdefault(coding["code"], []).append(coding)
+    for code, group in by_code.items():
+        with st.expander(f"{names.get(code, code)} · {len(group)}"):
+            left, right = st.columns(2)
+            if left.button(t("accept_all"), key=f"all-accept-{source_id}-{code}"):
+                _act(lambda code=code: project().decide_all(source_id, code, "accept", coder_name()), t("decided"))
+            if right.button(t("reject_all"), key=f"all-reject-{source_id}-{code}"):
+                _act(lambda code=code: project().decide_all(source_id, code, "reject", coder_name()), t("decided"))
+            for coding in group:
+                _suggestion(coding, names)
+
+
+def _suggestion(coding: dict[str, Any], names: dict[str, str]) -> None:
+    st.text(coding["quote"])
+    st.caption(f"{t('matched')}：{'、'.join(coding['terms'])} · {t('score')} {coding['score']:.2f}")
+    accept, reject, other = st.columns([1, 1, 2])
+    key = f"{coding['id']}-{coding['version']}"
+    if accept.button(t("accept"), key=f"accept-{key}"):
+        _act(lambda: project().decide(coding["id"], "accept", coder_name(), coding["version"]), t("decided"))
+    if reject.button(t("reject"), key=f"reject-{key}"):
+        _act(lambda: project().decide(coding["id"], "reject", coder_name(), coding["version"]), t("decided"))
+    others = [c for c in names if c != coding["code"]]
+    choice = other.selectbox(t("recode"), [None, *others], format_func=lambda c: "—" if c is None else names[c],
+                             key=f"recode-{key}", label_visibility="collapsed")  # fmt: skip
+    if choice:
+        _act(
+            lambda: project().decide(coding["id"], "accept", coder_name(), coding["version"], new_code=choice),
+            t("decided"),
+        )
+
+
+def _act(action, done: str) -> None:
+    """Run a write; show its error in the page (never a stack trace), or rerun to show the new state."""
+    try:
+        action()
+    except QcoderError as exc:
+        st.error(str(exc))
+        return
+    st.toast(done)
+    st.rerun()
