@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from coder import codebook, review
+from coder import codebook, retrieval, review
 from coder.coding import add_coding, list_codings
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
@@ -62,6 +62,15 @@ class Project:
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
             return list_codings(session, source, code, status)
+
+    def retrieve(self, query: retrieval.Query) -> list[dict]:
+        with Session(self.engine) as session:
+            return retrieval.retrieve(session, query)
+
+    def filter_values(self) -> dict[str, list[str]]:
+        """What the Retrieve filters can offer: participant roles and coder names."""
+        with Session(self.engine) as session:
+            return {"roles": retrieval.roles(session), "coders": retrieval.coder_names(session)}
 
     def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
         with transaction(self.engine) as session:

@@ -24,6 +24,9 @@ def render() -> None:
     if not sources:
         st.info(t("no_sources"))
         return
+    asked = st.query_params.get("source")  # a link from Retrieve opens its source
+    if asked in sources and "coding_source" not in st.session_state:
+        st.session_state["coding_source"] = asked
     source_id = st.selectbox(t("source"), sources, key="coding_source")
     detail = project().source(source_id)
     codings = project().codings(source=source_id)

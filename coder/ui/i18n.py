@@ -51,6 +51,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "code_it": {"zh": "编码所选文字", "en": "Code the selection"},
     "coded": {"zh": "已编码", "en": "Coded"},
     "decided": {"zh": "已处理", "en": "Done"},
+    "retrieve": {"zh": "检索", "en": "Retrieve"},
+    "dimension": {"zh": "维度", "en": "Dimension"},
+    "kind": {"zh": "来源类型", "en": "Kind of source"},
+    "role": {"zh": "受访者身份", "en": "Participant role"},
+    "status": {"zh": "状态", "en": "Status"},
+    "search": {"zh": "在引文中查找（中文子串）", "en": "Find in quotes (Chinese substring)"},
+    "results": {"zh": "共 {n} 条", "en": "{n} results"},
+    "more_results": {"zh": "另有 {n} 条未显示，请缩小条件", "en": "{n} more not shown: narrow the filters"},
+    "open_in_coding": {"zh": "在编码页打开", "en": "Open on the Coding page"},
 }
 
 

@@ -1,0 +1,23 @@
+"""The app's pages, in navigation order; links between pages use these same definitions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coder.ui.i18n import t
+
+
+def coding() -> st.Page:
+    from coder.ui import coding_page
+
+    return st.Page(coding_page.render, title=t("coding"), icon="🖍️", url_path="coding")
+
+
+def all_pages() -> list[st.Page]:
+    from coder.ui import retrieve_page, sources_page
+
+    return [
+        st.Page(sources_page.render, title=t("sources"), icon="📚", url_path="sources", default=True),
+        coding(),
+        st.Page(retrieve_page.render, title=t("retrieve"), icon="🔎", url_path="retrieve"),
+    ]
