@@ -383,3 +383,28 @@ def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path 
             f"{path}: import failed, nothing was written ({type(exc).__name__}: {exc})",
         )
         return FileResult(str(path), "failed", parsed.id if parsed else None, message=str(message))
+
+
+KIND_FOLDER_NAMES = {"interview": "interviews", "policy": "policy", "media": "media"}
+
+
+def import_upload(engine: Engine, corpus: Path, name: str, data: bytes, kind: str) -> FileResult:
+    """Keep an uploaded file in the project's corpus folder for its kind, then import it like any file.
+
+    An existing file of the same name is never overwritten; a failed import removes the copy it made.
+    """
+    folder = corpus / KIND_FOLDER_NAMES[kind]
+    target = folder / Path(name).name  # no directories from the browser's file name
+    if target.exists() and target.read_bytes() != data:
+        message = FileProblem(
+            f"{name}：语料文件夹中已有同名但内容不同的文件 {target}，未覆盖",
+            f"{name}: {target} already exists with other content; nothing was overwritten",
+        )
+        return FileResult(name, "failed", message=str(message))
+    created = not target.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    result = import_file(engine, target, kind, root=corpus)
+    if result.status == "failed" and created:
+        target.unlink()
+    return result

@@ -12,12 +12,14 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from coder import codebook, retrieval, review
+from coder import codebook, overview, retrieval, review
+from coder.audit import coder_named
 from coder.coding import add_coding, list_codings
+from coder.corpus import import_upload
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
 from coder.errors import QcoderError
-from coder.sources import list_sources, show_source, source_ids
+from coder.sources import list_sources, show_source, source_ids, update_metadata
 
 
 class Project:
@@ -51,6 +53,14 @@ class Project:
         with Session(self.engine) as session:
             return show_source(session, source_id, with_names=with_names)
 
+    def update_metadata(self, source_id: str, changes: dict, coder: str) -> None:
+        with transaction(self.engine) as session:
+            update_metadata(session, source_id, changes, coder_named(session, coder))
+
+    def import_upload(self, corpus: Path, name: str, data: bytes, kind: str) -> dict:
+        """Import one uploaded file (kept under ``corpus``) with the same rules as ``qcoder import``."""
+        return vars(import_upload(self.engine, corpus, name, data, kind))
+
     def source_ids(self) -> set[str]:
         with Session(self.engine) as session:
             return source_ids(session)
@@ -62,6 +72,16 @@ class Project:
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
             return list_codings(session, source, code, status)
+
+    def overview(self, with_suggestions: bool = False) -> dict:
+        """Counts for the Overview page (suggestions count as evidence only when asked)."""
+        statuses = ("accepted", "manual", "suggested") if with_suggestions else ("accepted", "manual")
+        with Session(self.engine) as session:
+            return {
+                **overview.summary(session),
+                "progress": overview.progress(session),
+                "codes": overview.code_frequencies(session, statuses),
+            }
 
     def retrieve(self, query: retrieval.Query) -> list[dict]:
         with Session(self.engine) as session:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from coder.db.models import Coding, Participant, Segment, Source
+from coder.audit import record
+from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
 
 ORG_KEYS = {"interview": ("role", "organization"), "policy": ("issuer", "doc_number"), "media": ("outlet", "author")}
@@ -73,3 +75,57 @@ def show_source(session: Session, source_id: str, with_names: bool = False) -> d
 
 def source_ids(session: Session) -> set[str]:
     return set(session.exec(select(Source.id)).all())
+
+
+EDITABLE_META = (
+    "role", "organization", "interviewer", "place", "issuer", "doc_number", "outlet", "author", "url", "derived_from",
+)  # fmt: skip
+
+
+def update_metadata(session: Session, source_id: str, changes: dict[str, Any], coder: Coder) -> None:
+    """Change a source's title, date or metadata — never its text — and audit the change.
+
+    An empty value removes the key. Unknown keys are refused so a typo cannot create a new field.
+    """
+    source = session.get(Source, source_id)
+    if source is None:
+        raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
+    unknown = set(changes) - {"title", "date", *EDITABLE_META}
+    if unknown:
+        raise QcoderError(
+            f"来源 {source_id}：不能修改 {'、'.join(sorted(unknown))}（正文和编号在导入后不可更改）",
+            f"source {source_id}: cannot change {', '.join(sorted(unknown))} (text and ID are fixed at import)",
+        )
+    before = {
+        "title": source.title,
+        "date": source.date.isoformat() if source.date else None,
+        "meta": dict(source.meta),
+    }
+    meta = dict(source.meta)
+    for key, value in changes.items():
+        value = value.strip() if isinstance(value, str) else value
+        if key == "title":
+            source.title = value or None
+        elif key == "date":
+            source.date = _real_date(source_id, value) if value else None
+        elif value:
+            meta[key] = value
+        else:
+            meta.pop(key, None)
+    source.meta = meta
+    session.add(source)
+    after = {"title": source.title, "date": source.date.isoformat() if source.date else None, "meta": meta}
+    if after != before:
+        record(session, coder, "update", "source", source_id, before=before, after=after)
+
+
+def _real_date(source_id: str, value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise QcoderError(
+            f"来源 {source_id}：日期 {value!r} 无效，应为真实存在的 YYYY-MM-DD",
+            f"source {source_id}: date {value!r} is not a real YYYY-MM-DD date",
+        ) from None

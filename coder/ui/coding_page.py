@@ -11,6 +11,7 @@ from coder.highlight import pieces
 from coder.ui.i18n import t
 from coder.ui.reader import reader
 from coder.ui.state import coder_name, project
+from coder.ui.text import plain
 
 
 def render() -> None:
@@ -19,7 +20,7 @@ def render() -> None:
         sources = [s["id"] for s in project().sources()]
         codes = [c for c in project().codes()["codes"] if c["parent"]]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{exc}")
+        st.error(f"{t('db_error')}：{plain(exc)}")
         return
     if not sources:
         st.info(t("no_sources"))
@@ -99,7 +100,7 @@ def _act(action, done: str) -> None:
     try:
         action()
     except QcoderError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     st.toast(done)
     st.rerun()

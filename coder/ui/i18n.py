@@ -8,7 +8,20 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"zh": "qcoder 质性案例编码", "en": "qcoder qualitative case coding"},
-    "sources": {"zh": "来源", "en": "Sources"},
+    "sources": {"zh": "语料", "en": "Corpus"},
+    "upload": {"zh": "上传文件", "en": "Upload files"},
+    "upload_files": {
+        "zh": "访谈、政策文本或媒体报道（.txt .md .docx，可多选）",
+        "en": "Interviews, policy texts or media reports (.txt .md .docx, several at once)",
+    },
+    "import": {"zh": "导入", "en": "Import"},
+    "edit_metadata": {"zh": "编辑元数据（正文不可修改）", "en": "Edit metadata (the text never changes)"},
+    "show_names": {
+        "zh": "显示受访者真实姓名（仅限项目所有者）",
+        "en": "Show the interviewee's real name (project owner only)",
+    },
+    "save": {"zh": "保存", "en": "Save"},
+    "saved": {"zh": "已保存", "en": "Saved"},
     "sources_caption": {
         "zh": "已导入的访谈记录、政策文本和媒体报道。",
         "en": "Imported interview records, policy texts and media reports.",
@@ -52,6 +65,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "coded": {"zh": "已编码", "en": "Coded"},
     "decided": {"zh": "已处理", "en": "Done"},
     "retrieve": {"zh": "检索", "en": "Retrieve"},
+    "overview": {"zh": "概览", "en": "Overview"},
+    "progress": {"zh": "编码进度", "en": "Coding progress"},
+    "frequencies": {"zh": "各代码的编码次数", "en": "Codings per code"},
+    "with_suggestions": {"zh": "计入未审的建议", "en": "Count unreviewed suggestions"},
+    "col_suggested": {"zh": "待审建议", "en": "To review"},
+    "col_reviewed": {"zh": "已审", "en": "Reviewed"},
+    "col_manual": {"zh": "手工编码", "en": "Manual"},
+    "col_source": {"zh": "来源", "en": "Source"},
+    "col_count": {"zh": "次数", "en": "Count"},
     "dimension": {"zh": "维度", "en": "Dimension"},
     "kind": {"zh": "来源类型", "en": "Kind of source"},
     "role": {"zh": "受访者身份", "en": "Participant role"},

@@ -14,10 +14,11 @@ def coding() -> st.Page:
 
 
 def all_pages() -> list[st.Page]:
-    from coder.ui import retrieve_page, sources_page
+    from coder.ui import overview_page, retrieve_page, sources_page
 
     return [
-        st.Page(sources_page.render, title=t("sources"), icon="📚", url_path="sources", default=True),
+        st.Page(overview_page.render, title=t("overview"), icon="📊", url_path="overview", default=True),
+        st.Page(sources_page.render, title=t("sources"), icon="📚", url_path="sources"),
         coding(),
         st.Page(retrieve_page.render, title=t("retrieve"), icon="🔎", url_path="retrieve"),
     ]

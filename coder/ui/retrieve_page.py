@@ -9,6 +9,7 @@ from coder.retrieval import EVIDENCE, Query
 from coder.ui import pages
 from coder.ui.i18n import t
 from coder.ui.state import project
+from coder.ui.text import plain
 
 KINDS = ("interview", "policy", "media")
 STATUSES = ("accepted", "manual", "suggested", "rejected")
@@ -20,7 +21,7 @@ def render() -> None:
         codes = project().codes()["codes"]
         values = project().filter_values()
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{exc}")
+        st.error(f"{t('db_error')}：{plain(exc)}")
         return
     names = {c["id"]: ("　" * c["id"].count(".")) + f"{c['name']}（{c['id']}）" for c in codes}
     dimensions = [c["id"] for c in codes if not c["parent"]]

@@ -1,6 +1,9 @@
-"""来源 Sources: the imported corpus at a glance (placeholder until the workbench lands)."""
+"""语料 Corpus: upload sources, see the corpus with its coding progress, edit metadata (never text)."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -8,8 +11,19 @@ import streamlit as st
 from coder.errors import QcoderError
 from coder.ui.i18n import t
 from coder.ui.state import coder_name, project
+from coder.ui.text import plain
 
 COLUMNS = ["id", "kind", "date", "who", "title", "characters", "codings"]
+KINDS = ("interview", "policy", "media")
+META_BY_KIND = {
+    "interview": ("role", "organization", "interviewer", "place"),
+    "policy": ("issuer", "doc_number"),
+    "media": ("outlet", "author", "url", "derived_from"),
+}
+
+
+def corpus_folder() -> Path:
+    return Path(os.environ.get("QCODER_CORPUS", "corpus"))
 
 
 def render() -> None:
@@ -17,22 +31,54 @@ def render() -> None:
     st.caption(f"{t('sources_caption')}  ·  {t('coder')}：{coder_name()}")
     try:
         rows = project().sources()
-        version = project().codes()["version"]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{exc}")
+        st.error(f"{t('db_error')}：{plain(exc)}")
         return
+    _upload()
     if not rows:
         st.info(t("no_sources"))
         return
     frame = pd.DataFrame(rows)
-    counts = frame["kind"].value_counts()
-    for column, kind in zip(st.columns(3), ("interview", "policy", "media"), strict=True):
-        column.metric(t(f"kind_{kind}"), int(counts.get(kind, 0)))
-    st.caption(f"{t('codebook_version')}：{version or '—'}")
     frame["kind"] = frame["kind"].map(lambda kind: t(f"kind_{kind}"))
     # st.dataframe renders values as text, never as HTML, so transcript content cannot inject markup.
-    st.dataframe(
-        frame[COLUMNS].rename(columns={c: t(f"col_{c}") for c in COLUMNS}),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(frame[COLUMNS].rename(columns={c: t(f"col_{c}") for c in COLUMNS}), hide_index=True, width="stretch")
+    _edit([r["id"] for r in rows])
+
+
+def _upload() -> None:
+    with st.expander(t("upload")):
+        files = st.file_uploader(t("upload_files"), type=["txt", "md", "docx"], accept_multiple_files=True)
+        kind = st.selectbox(t("kind"), KINDS, format_func=lambda k: t(f"kind_{k}"), key="upload_kind")
+        if files and st.button(t("import"), key="upload_import"):
+            bar = st.progress(0.0)
+            for number, upload in enumerate(files, start=1):
+                result = project().import_upload(corpus_folder(), upload.name, upload.getvalue(), kind)
+                bar.progress(number / len(files), text=upload.name)
+                if result["status"] == "failed":
+                    st.error(plain(result["message"]))
+                else:
+                    st.success(plain(f"{result['status']}: {result['id']} ← {upload.name}"))
+                for warning in result["warnings"]:
+                    st.warning(plain(warning))
+
+
+def _edit(source_ids: list[str]) -> None:
+    st.subheader(t("edit_metadata"))
+    source_id = st.selectbox(t("source"), source_ids, key="edit_source")
+    detail = project().source(source_id, with_names=st.session_state.get("show_names", False))
+    if "participant" in detail:
+        person = detail["participant"]
+        st.caption(plain(f"{person['initials']} · {person['role'] or '—'} · {person['organization'] or '—'}"))
+        if st.checkbox(t("show_names"), key="show_names") and person.get("name"):
+            st.caption(plain(person["name"]))
+    with st.form(key=f"meta-{source_id}"):
+        title = st.text_input(t("col_title"), detail["title"] or "")
+        date = st.text_input(t("col_date"), detail["date"] or "")
+        fields = {key: st.text_input(key, str(detail["meta"].get(key, ""))) for key in META_BY_KIND[detail["kind"]]}
+        if st.form_submit_button(t("save")):
+            try:
+                project().update_metadata(source_id, {"title": title, "date": date, **fields}, coder_name())
+            except QcoderError as exc:
+                st.error(plain(exc))
+            else:
+                st.toast(t("saved"))

@@ -93,6 +93,7 @@ def page(server):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.dialogs = []
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.base = server
         page.goto(server)
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
         yield page
@@ -102,7 +103,8 @@ def page(server):
 def test_the_app_lists_the_imported_sources(page):
     from playwright.sync_api import expect
 
-    expect(page.get_by_role("heading", name="来源")).to_be_visible(timeout=20_000)
+    page.goto(f"{page.base}/sources")
+    expect(page.get_by_role("heading", name="语料")).to_be_visible(timeout=20_000)
     grid = page.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible()
     expect(grid.get_by_text("20240110ZLM")).to_have_count(1, timeout=20_000)

@@ -1,0 +1,46 @@
+"""Project figures for the 概览 Overview page: what is imported, how far coding has come, which codes
+carry the evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from coder.db.models import Code, Coding, Setting, Source
+
+
+def progress(session: Session) -> list[dict[str, Any]]:
+    """Per source: suggestions still to review, reviewed ones (accepted or rejected) and manual codings."""
+    counts = session.exec(
+        select(Coding.source_id, Coding.status, func.count()).group_by(Coding.source_id, Coding.status)
+    )
+    per_source: dict[str, dict[str, int]] = {}
+    for source_id, status, n in counts.all():
+        per_source.setdefault(source_id, {})[status] = n
+    rows = []
+    for source_id, kind in session.exec(select(Source.id, Source.kind).order_by(Source.date, Source.id)).all():
+        c = per_source.get(source_id, {})
+        rows.append(
+            {"source": source_id, "kind": kind, "suggested": c.get("suggested", 0),
+             "reviewed": c.get("accepted", 0) + c.get("rejected", 0), "manual": c.get("manual", 0)}
+        )  # fmt: skip
+    return rows
+
+
+def code_frequencies(session: Session, statuses: tuple[str, ...] = ("accepted", "manual")) -> list[dict[str, Any]]:
+    """How often each code is used, with its dimension; codes never used are listed with 0."""
+    used = dict(
+        session.exec(
+            select(Coding.code_id, func.count()).where(Coding.status.in_(statuses)).group_by(Coding.code_id)
+        ).all()
+    )
+    codes = session.exec(select(Code).where(Code.parent_id.is_not(None)).order_by(Code.position)).all()
+    return [{"code": c.id, "name": c.name, "dimension": c.dimension, "count": used.get(c.id, 0)} for c in codes]
+
+
+def summary(session: Session) -> dict[str, Any]:
+    kinds = dict(session.exec(select(Source.kind, func.count()).group_by(Source.kind)).all())
+    version = session.get(Setting, "codebook_version")
+    return {"kinds": kinds, "codebook_version": version.value if version else None}
