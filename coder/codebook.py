@@ -431,15 +431,20 @@ def _row_values(node: CodeSpec, position: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def stored(session: Session) -> dict[str, Any]:
-    """The codebook as the database holds it: its version and one row per code, tree order."""
+def stored(session: Session, full: bool = False) -> dict[str, Any]:
+    """The codebook as the database holds it: its version and one row per code, tree order.
+
+    ``full`` adds every text field and the term lists (for the Codebook page); otherwise the keyword
+    count stands in for them.
+    """
     version = session.get(Setting, "codebook_version")
-    codes = session.exec(select(Code).order_by(Code.position)).all()
-    return {
-        "version": version.value if version else None,
-        "codes": [
-            {"id": c.id, "name": c.name, "name_en": c.name_en, "dimension": c.dimension, "parent": c.parent_id,
-             "color": c.color, "keywords": len(c.keywords)}
-            for c in codes
-        ],
-    }  # fmt: skip
+    rows = []
+    for c in session.exec(select(Code).order_by(Code.position)).all():
+        row = {"id": c.id, "name": c.name, "name_en": c.name_en, "dimension": c.dimension, "parent": c.parent_id,
+               "color": c.color, "keywords": len(c.keywords)}  # fmt: skip
+        if full:
+            row |= {"keywords": list(c.keywords), "exclude": list(c.exclude), "brief": c.brief,
+                    "definition": c.definition, "when_to_use": c.when_to_use,
+                    "when_not_to_use": c.when_not_to_use, "example": c.example}  # fmt: skip
+        rows.append(row)
+    return {"version": version.value if version else None, "codes": rows}

@@ -19,6 +19,7 @@ from coder.corpus import import_upload
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
 from coder.errors import QcoderError
+from coder.keywords import propose as propose_keywords
 from coder.sources import list_sources, show_source, source_ids, update_metadata
 
 
@@ -65,9 +66,9 @@ class Project:
         with Session(self.engine) as session:
             return source_ids(session)
 
-    def codes(self) -> dict[str, Any]:
+    def codes(self, full: bool = False) -> dict[str, Any]:
         with Session(self.engine) as session:
-            return codebook.stored(session)
+            return codebook.stored(session, full)
 
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
@@ -82,6 +83,24 @@ class Project:
                 "progress": overview.progress(session),
                 "codes": overview.code_frequencies(session, statuses),
             }
+
+    def propose_keywords(self, code: str, top: int = 20) -> list[dict]:
+        with Session(self.engine) as session:
+            return propose_keywords(session, code, top)
+
+    def save_codebook(self, path: Path, text: str, coder: str, force: bool = False) -> codebook.SyncReport:
+        """Validate the YAML, sync it into the database, and only then write it to ``path``.
+
+        A refused sync (say, a removed code still has codings) leaves both the file and the database as
+        they were.
+        """
+        book = codebook.parse(text, str(path))
+        with transaction(self.engine) as session:
+            report = codebook.sync(session, book, coder_named(session, coder), force=force)
+        draft = path.with_suffix(".yaml.saving")
+        draft.write_text(text, encoding="utf-8")
+        draft.replace(path)
+        return report
 
     def retrieve(self, query: retrieval.Query) -> list[dict]:
         with Session(self.engine) as session:

@@ -1,0 +1,73 @@
+"""编码簿 Codebook: the code tree with definitions and keywords; edit codebook.yaml with validation;
+keyword proposals from accepted codings one click away."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from coder.errors import QcoderError
+from coder.ui.i18n import t
+from coder.ui.state import coder_name, project
+from coder.ui.text import plain
+
+
+def codebook_path() -> Path:
+    return Path(os.environ.get("QCODER_CODEBOOK", "codebook.yaml"))
+
+
+def render() -> None:
+    st.title(t("codebook"))
+    try:
+        book = project().codes(full=True)
+    except QcoderError as exc:
+        st.error(f"{t('db_error')}：{plain(exc)}")
+        return
+    st.caption(f"{t('codebook_version')}：{book['version'] or '—'}")
+    for dimension in [c for c in book["codes"] if not c["parent"]]:
+        st.subheader(plain(f"{dimension['name']} {dimension['name_en'] or ''}"))
+        for code in [c for c in book["codes"] if c["dimension"] == dimension["id"] and c["parent"]]:
+            _code(code)
+    _editor()
+
+
+def _code(code: dict) -> None:
+    with st.expander(f"{code['name']}（{code['id']}）"):
+        st.markdown(
+            f"<span style='background:{code['color']};padding:0 1em'>&nbsp;</span> {plain(code['brief'] or '')}",
+            unsafe_allow_html=True,
+        )  # fmt: skip  (the colour is validated #RRGGBB; the text is escaped)
+        for field in ("definition", "when_to_use", "when_not_to_use", "example"):
+            if code[field]:
+                st.markdown(f"**{t(field)}**　{plain(code[field])}")
+        st.markdown(f"**{t('keywords')}**　{plain('、'.join(code['keywords']))}")
+        if code["exclude"]:
+            st.markdown(f"**{t('exclude')}**　{plain('、'.join(code['exclude']))}")
+        if st.button(t("propose"), key=f"propose-{code['id']}"):
+            try:
+                proposals = project().propose_keywords(code["id"])
+            except QcoderError as exc:
+                st.info(plain(exc))
+            else:
+                st.dataframe(pd.DataFrame(proposals), hide_index=True)
+
+
+def _editor() -> None:
+    path = codebook_path()
+    with st.expander(t("edit_codebook")):
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        text = st.text_area(str(path), current, height=480, key="codebook_yaml")
+        if st.button(t("save_codebook"), key="codebook_save"):
+            try:
+                report = project().save_codebook(path, text, coder_name())
+            except QcoderError as exc:
+                st.error(plain(exc))
+            else:
+                st.success(
+                    plain(
+                        f"{t('codebook_saved')}: +{len(report.created)} ~{len(report.updated)} -{len(report.removed)}"
+                    )
+                )

@@ -1,0 +1,51 @@
+"""The 编码簿 Codebook page: the tree, validated editing of codebook.yaml, keyword proposals."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def codebook_page():
+    from coder.ui import codebook_page
+
+    codebook_page.render()
+
+
+@pytest.fixture
+def at(monkeypatch, sqlite_cli):
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    monkeypatch.setenv("QCODER_CODEBOOK", str(sqlite_cli.folder / "codebook.yaml"))
+    return AppTest.from_function(codebook_page, default_timeout=30).run()
+
+
+def test_the_tree_shows_every_code_with_its_definition(at):
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["场景 Scenario", "结构 Structure", "行动 Action"]
+    assert len([e for e in at.expander if "（" in e.label]) == 15
+    assert any(
+        "揭榜挂帅（action.open\\_call）" in e.label or "揭榜挂帅（action.open_call）" in e.label for e in at.expander
+    )
+
+
+def test_an_invalid_edit_names_the_line_and_changes_nothing(at, sqlite_cli):
+    before = (sqlite_cli.folder / "codebook.yaml").read_text(encoding="utf-8")
+    at.text_area(key="codebook_yaml").input(before.replace('color: "#C5B0D5"', 'color: "purple"', 1))
+    at.button(key="codebook_save").click().run()
+    assert "bad colour" in at.error[0].value and "line" in at.error[0].value
+    assert (sqlite_cli.folder / "codebook.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_valid_edit_is_saved_and_synced(at, sqlite_cli):
+    before = (sqlite_cli.folder / "codebook.yaml").read_text(encoding="utf-8")
+    at.text_area(key="codebook_yaml").input(before.replace("name: 揭榜挂帅", "name: 揭榜挂帅机制", 1))
+    at.button(key="codebook_save").click().run()
+    assert not at.error
+    assert "name: 揭榜挂帅机制" in (sqlite_cli.folder / "codebook.yaml").read_text(encoding="utf-8")
+    names = {c["id"]: c["name"] for c in json.loads(sqlite_cli("codes", "list", "--json").stdout)["codes"]}
+    assert names["action.open_call"] == "揭榜挂帅机制"
+
+
+def test_keyword_proposals_explain_when_there_is_nothing_to_learn_from(at):
+    at.button(key="propose-action.open_call").click().run()
+    assert "no accepted or manual codings" in at.info[0].value
