@@ -5,19 +5,21 @@ Nothing outside ``coder/`` needs a session or a query; the Streamlit pages call 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
-from coder import codebook, overview, retrieval, review
+from coder import codebook, overview, retrieval, review, tagging
 from coder.audit import coder_named
 from coder.coding import add_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
+from coder.db.models import AuditEvent
 from coder.errors import QcoderError
 from coder.keywords import propose as propose_keywords
 from coder.sources import list_sources, show_source, source_ids, update_metadata
@@ -45,6 +47,16 @@ class Project:
                 f"database {where} is not initialised or not at the latest schema: run qcoder init first",
             )
         return cls(engine)
+
+    def data_version(self) -> int:
+        """Changes whenever anything is written (every write leaves an AuditEvent): the app's cache key."""
+        with Session(self.engine) as session:
+            return session.exec(select(func.max(AuditEvent.id))).one() or 0
+
+    def tag(self, progress: Callable[[str], None] | None = None) -> dict:
+        """Suggest codes for what is not tagged yet (see coder.tagging)."""
+        report = tagging.tag(self.engine, progress=progress)
+        return {"sources": report.sources, "added": report.added, "removed": report.removed}
 
     def sources(self) -> list[dict[str, Any]]:
         with Session(self.engine) as session:

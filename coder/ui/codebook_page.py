@@ -11,7 +11,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui.i18n import t
-from coder.ui.state import coder_name, project
+from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
 
@@ -22,7 +22,7 @@ def codebook_path() -> Path:
 def render() -> None:
     st.title(t("codebook"))
     try:
-        book = project().codes(full=True)
+        book = cached("codes", True)
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(exc)}")
         return

@@ -10,15 +10,15 @@ from coder.errors import QcoderError
 from coder.highlight import pieces
 from coder.ui.i18n import t
 from coder.ui.reader import reader
-from coder.ui.state import coder_name, project
+from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
 
 def render() -> None:
     st.title(t("coding"))
     try:
-        sources = [s["id"] for s in project().sources()]
-        codes = [c for c in project().codes()["codes"] if c["parent"]]
+        sources = [s["id"] for s in cached("sources")]
+        codes = [c for c in cached("codes")["codes"] if c["parent"]]
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(exc)}")
         return

@@ -15,6 +15,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Interviews, policy texts or media reports (.txt .md .docx, several at once)",
     },
     "import": {"zh": "导入", "en": "Import"},
+    "tag": {"zh": "为新来源生成编码建议", "en": "Suggest codes for new sources"},
+    "tagged": {
+        "zh": "已处理 {sources} 个来源：新增建议 {added} 条，替换旧建议 {removed} 条",
+        "en": "{sources} sources tagged: {added} suggestions added, {removed} replaced",
+    },
     "edit_metadata": {"zh": "编辑元数据（正文不可修改）", "en": "Edit metadata (the text never changes)"},
     "show_names": {
         "zh": "显示受访者真实姓名（仅限项目所有者）",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui.i18n import t
-from coder.ui.state import coder_name, project
+from coder.ui.state import cached, coder_name
 from coder.ui.text import plain
 
 
@@ -17,7 +17,7 @@ def render() -> None:
     st.caption(f"{t('coder')}：{coder_name()}")
     with_suggestions = st.toggle(t("with_suggestions"), key="overview_suggestions")
     try:
-        data = project().overview(with_suggestions)
+        data = cached("overview", with_suggestions)
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(exc)}")
         return

@@ -8,7 +8,7 @@ from coder.errors import QcoderError
 from coder.retrieval import EVIDENCE, Query
 from coder.ui import pages
 from coder.ui.i18n import t
-from coder.ui.state import project
+from coder.ui.state import cached
 from coder.ui.text import plain
 
 KINDS = ("interview", "policy", "media")
@@ -18,8 +18,8 @@ STATUSES = ("accepted", "manual", "suggested", "rejected")
 def render() -> None:
     st.title(t("retrieve"))
     try:
-        codes = project().codes()["codes"]
-        values = project().filter_values()
+        codes = cached("codes")["codes"]
+        values = cached("filter_values")
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(exc)}")
         return
@@ -37,7 +37,7 @@ def render() -> None:
         statuses=right.multiselect(t("status"), STATUSES, default=list(EVIDENCE), key="r_statuses"),
         text=st.text_input(t("search"), key="r_text").strip(),
     )
-    results = project().retrieve(query)
+    results = cached("retrieve", query)
     st.caption(t("results").format(n=len(results)))
     for row in results[:200]:
         with st.container(border=True):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui.i18n import t
-from coder.ui.state import coder_name, project
+from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
 COLUMNS = ["id", "kind", "date", "who", "title", "characters", "codings"]
@@ -30,7 +30,7 @@ def render() -> None:
     st.title(t("sources"))
     st.caption(f"{t('sources_caption')}  ·  {t('coder')}：{coder_name()}")
     try:
-        rows = project().sources()
+        rows = cached("sources")
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(exc)}")
         return
@@ -60,6 +60,22 @@ def _upload() -> None:
                     st.success(plain(f"{result['status']}: {result['id']} ← {upload.name}"))
                 for warning in result["warnings"]:
                     st.warning(plain(warning))
+    if st.button(t("tag"), key="tag_sources"):
+        _tag()
+
+
+def _tag() -> None:
+    """Suggest codes for new sources (and for codes whose keywords changed), with a progress bar."""
+    total = max(1, len(cached("sources")))
+    bar = st.progress(0.0, text=t("tag"))
+    done = []
+
+    def step(source_id: str) -> None:
+        done.append(source_id)
+        bar.progress(min(1.0, len(done) / total), text=source_id)
+
+    result = project().tag(progress=step)
+    st.success(t("tagged").format(**result))
 
 
 def _edit(source_ids: list[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from coder.audit import default_coder_name
@@ -22,3 +24,22 @@ def _open(url: str) -> Project:
 
 def coder_name() -> str:
     return default_coder_name()
+
+
+def version() -> int:
+    """The project's data version, read once per script run (one cheap query)."""
+    return project().data_version()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached(url: str, data_version: int, method: str, *args: Any) -> Any:
+    return getattr(_open(url), method)(*args)
+
+
+def cached(method: str, *args: Any) -> Any:
+    """``project().<method>(*args)``, recomputed only when the data changed since the last call.
+
+    Pages call this for corpus-wide reads (source lists, code tables, counts), so a click that
+    changes nothing does not query the whole corpus again.
+    """
+    return _cached(database_url(), version(), method, *args)

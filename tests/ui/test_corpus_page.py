@@ -25,6 +25,10 @@ def at(monkeypatch, sqlite_cli, tmp_path):
     return AppTest.from_function(corpus_page, default_timeout=30).run()
 
 
+def save(at):
+    return next(b for b in at.button if b.label == "保存")
+
+
 def shown(cli):
     return json.loads(cli("sources", "show", "20240115MJQ", "--json").stdout)
 
@@ -34,13 +38,13 @@ def test_metadata_edits_are_saved_and_the_text_is_not_editable(at, sqlite_cli):
     labels = [w.label for w in at.text_input]
     assert "role" in labels and not any(label == "text" for label in labels)
     at.text_input[labels.index("role")].input("居委会主任")
-    at.button[0].click().run()
+    save(at).click().run()
     assert shown(sqlite_cli)["meta"]["role"] == "居委会主任"
 
 
 def test_a_bad_date_is_refused_in_the_page(at, sqlite_cli):
     at.text_input[1].input("2024-02-30")
-    at.button[0].click().run()
+    save(at).click().run()
     assert "is not a real" in at.error[0].value  # (the page shows it with Markdown escaped)
     assert shown(sqlite_cli)["date"] == "2024-01-15"
 
@@ -61,3 +65,10 @@ def test_an_upload_is_kept_in_the_corpus_and_never_overwrites(sqlite_cli, tmp_pa
     assert clash["status"] == "failed" and "nothing was overwritten" in clash["message"]
     bad = project.import_upload(corpus, "20240230ZHY.txt", text, "interview")
     assert bad["status"] == "failed" and not (corpus / "interviews" / "20240230ZHY.txt").exists()
+
+
+def test_tagging_from_the_page_reports_what_it_did(at, sqlite_cli):
+    at.button(key="tag_sources").click().run()
+    assert not at.exception
+    assert "1 个来源" in at.success[0].value
+    assert json.loads(sqlite_cli("code", "list", "--status", "suggested", "--json").stdout)
