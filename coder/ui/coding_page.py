@@ -16,6 +16,8 @@ from coder.ui.text import plain
 
 def render() -> None:
     st.title(t("coding"))
+    if flash := st.session_state.pop("coding_flash", None):
+        st.success(flash)
     try:
         sources = [s["id"] for s in cached("sources")]
         codes = [c for c in cached("codes")["codes"] if c["parent"]]
@@ -102,5 +104,5 @@ def _act(action, done: str) -> None:
     except QcoderError as exc:
         st.error(plain(exc))
         return
-    st.toast(done)
+    st.session_state["coding_flash"] = done  # shown after the rerun (a toast would be lost with it)
     st.rerun()

@@ -33,8 +33,10 @@ def render() -> None:
         ),
         kinds=middle.multiselect(t("kind"), KINDS, format_func=lambda k: t(f"kind_{k}"), key="r_kinds"),
         roles=middle.multiselect(t("role"), values["roles"], key="r_roles"),
-        coders=right.multiselect(t("coder"), values["coders"], key="r_coders"),
-        statuses=right.multiselect(t("status"), STATUSES, default=list(EVIDENCE), key="r_statuses"),
+        coders=right.multiselect(t("coders"), values["coders"], key="r_coders"),
+        statuses=right.multiselect(
+            t("status"), STATUSES, default=list(EVIDENCE), format_func=lambda s: t(f"status_{s}"), key="r_statuses"
+        ),
         text=st.text_input(t("search"), key="r_text").strip(),
     )
     results = cached("retrieve", query)
