@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder.audit import coder_named, record, snapshot
-from coder.db.models import CODING_STATUSES, Code, Coder, Coding, Memo, Setting, Source
+from coder.db.models import CODING_STATUSES, Code, Coder, Coding, Memo, Setting, Source, utcnow
 from coder.errors import QcoderError
 
 
@@ -39,11 +39,7 @@ def add_coding(
             f"{code_id} 是维度，不是代码：请选择它下面的一个代码",
             f"{code_id} is a dimension, not a code: pick one of its codes",
         )
-    if not 0 <= start < end <= len(source.text):
-        raise QcoderError(
-            f"来源 {source_id}：位置 [{start}, {end}) 无效，应满足 0 ≤ start < end ≤ {len(source.text)}",
-            f"source {source_id}: span [{start}, {end}) is invalid; need 0 <= start < end <= {len(source.text)}",
-        )
+    _check_span(source, start, end)
     coder = coder_named(session, coder_name)
     duplicate = session.exec(
         select(Coding).where(
@@ -82,6 +78,64 @@ def add_coding(
     return coding
 
 
+def _check_span(source: Source, start: int, end: int) -> None:
+    if not 0 <= start < end <= len(source.text):
+        raise QcoderError(
+            f"来源 {source.id}：位置 [{start}, {end}) 无效，应满足 0 ≤ start < end ≤ {len(source.text)}",
+            f"source {source.id}: span [{start}, {end}) is invalid; need 0 <= start < end <= {len(source.text)}",
+        )
+
+
+def coding_at_version(session: Session, coding_id: int, expected_version: int | None) -> Coding:
+    """The coding, refusing if someone changed it since the caller read ``expected_version``."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise QcoderError(f"没有编号为 #{coding_id} 的编码", f"no coding #{coding_id}")
+    if expected_version is not None and coding.version != expected_version:
+        raise QcoderError(
+            f"编码 #{coding_id} 已被他人修改（版本 {coding.version}，你看到的是 {expected_version}）；请刷新后再操作",
+            f"coding #{coding_id} was changed by someone else (version {coding.version}, you saw {expected_version}); "
+            "reload and try again",
+        )
+    return coding
+
+
+def adjust_coding(
+    session: Session, coding_id: int, start: int, end: int, coder_name: str | None = None, version: int | None = None
+) -> Coding:
+    """Move a coding to another span of its source (audited; a stale ``version`` is refused)."""
+    coding = coding_at_version(session, coding_id, version)
+    _check_span(session.get(Source, coding.source_id), start, end)
+    coder = coder_named(session, coder_name)
+    before = snapshot(coding)
+    coding.start, coding.end = start, end
+    coding.version += 1
+    coding.updated_at = utcnow()
+    session.add(coding)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise QcoderError(
+            f"[{start}, {end}) 已有同一编码者的同一编码 {coding.code_id}",
+            f"[{start}, {end}) already has this coder's {coding.code_id}",
+        ) from None
+    record(session, coder, "update", "coding", coding.id, before=before, after=snapshot(coding))
+    return coding
+
+
+def delete_coding(session: Session, coding_id: int, coder_name: str | None = None, version: int | None = None) -> None:
+    """Delete a coding and its memos; the audit log keeps what they were."""
+    coding = coding_at_version(session, coding_id, version)
+    coder = coder_named(session, coder_name)
+    for memo in session.exec(select(Memo).where(Memo.coding_id == coding_id)).all():
+        record(session, coder, "delete", "memo", memo.id, before=snapshot(memo))
+        session.delete(memo)
+    session.flush()
+    record(session, coder, "delete", "coding", coding_id, before=snapshot(coding))
+    session.delete(coding)
+    session.flush()
+
+
 def list_codings(
     session: Session,
     source_id: str | None = None,
@@ -106,6 +160,12 @@ def list_codings(
     if status:
         query = query.where(Coding.status == status)
     rows = session.exec(query).all()
+    memos: dict[int, list[str]] = {}
+    if source_id:
+        for coding_id, text in session.exec(
+            select(Memo.coding_id, Memo.text).where(Memo.source_id == source_id, Memo.coding_id.is_not(None))
+        ).all():
+            memos.setdefault(coding_id, []).append(text)
     # Each source's text is read once, however many codings it has.
     wanted = {coding.source_id for coding, _ in rows}
     texts = dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(wanted))).all()) if wanted else {}
@@ -122,6 +182,7 @@ def list_codings(
             "score": coding.score,
             "terms": [m["term"] for m in coding.terms],
             "version": coding.version,
+            "memos": memos.get(coding.id, []),
             "quote": texts[coding.source_id][coding.start : coding.end],
         }
         for coding, coder_name in rows

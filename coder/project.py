@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 
 from coder import codebook, overview, retrieval, review, tagging
 from coder.audit import coder_named
-from coder.coding import add_coding, list_codings
+from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
@@ -126,6 +126,14 @@ class Project:
     def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
         with transaction(self.engine) as session:
             return add_coding(session, source, start, end, code, coder, memo).id
+
+    def adjust_coding(self, coding_id: int, start: int, end: int, coder: str, version: int | None = None) -> None:
+        with transaction(self.engine) as session:
+            adjust_coding(session, coding_id, start, end, coder, version)
+
+    def delete_coding(self, coding_id: int, coder: str, version: int | None = None) -> None:
+        with transaction(self.engine) as session:
+            delete_coding(session, coding_id, coder, version)
 
     def decide(
         self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder.audit import coder_named, record, snapshot
+from coder.coding import coding_at_version
 from coder.db.models import Code, Coder, Coding, utcnow
 from coder.errors import QcoderError
 
@@ -57,15 +58,7 @@ def decide(
     new_code: str | None = None,
 ) -> Coding:
     """Accept or reject one suggestion, or accept it under ``new_code`` (the original code is rejected)."""
-    coding = session.get(Coding, coding_id)
-    if coding is None:
-        raise QcoderError(f"没有编号为 #{coding_id} 的编码", f"no coding #{coding_id}")
-    if expected_version is not None and coding.version != expected_version:
-        raise QcoderError(
-            f"编码 #{coding_id} 已被他人修改（版本 {coding.version}，你看到的是 {expected_version}）；请刷新后再决定",
-            f"coding #{coding_id} was changed by someone else (version {coding.version}, you saw {expected_version}); "
-            "reload and decide again",
-        )
+    coding = coding_at_version(session, coding_id, expected_version)
     if coding.status != "suggested":
         raise QcoderError(
             f"编码 #{coding_id} 的状态是 {coding.status}，不是待审的建议",

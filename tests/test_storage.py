@@ -9,6 +9,7 @@ from sqlmodel import Session, SQLModel, select
 
 from coder.db.engine import make_engine
 from coder.db.models import AuditEvent, Coding, Memo
+from coder.errors import QcoderError
 from tests.helpers import INTERVIEW, write
 
 
@@ -66,7 +67,9 @@ def test_code_add_writes_the_coding_and_its_audit_event_together(cli, tmp_path):
     assert coding["quote"] == "现在排名都公示出来了！"
     assert (coding["status"], coding["origin"], coding["coder"]) == ("manual", "manual", "研究者A")
     with Session(make_engine(cli.url)) as session:
-        events = session.exec(select(AuditEvent).where(AuditEvent.entity.in_(["coding", "memo"]))).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.entity.in_(["coding", "memo"])).order_by(AuditEvent.id)
+        ).all()
         assert [(e.action, e.entity) for e in events] == [("create", "coding"), ("create", "memo")]
         assert events[0].after["code_id"] == "action.public_results"
         assert session.exec(select(Memo)).one().text == "公开排名"
@@ -139,3 +142,23 @@ def test_init_refuses_a_named_codebook_that_does_not_exist(sqlite_url, tmp_path)
 
     result = Cli(sqlite_url, tmp_path)("init", "--codebook", "nope.yaml")
     assert result.exit_code == 1 and "nope.yaml does not exist" in result.stderr
+
+
+def test_adjusting_and_deleting_a_coding_are_audited_and_version_checked(cli, tmp_path):
+    from coder.project import Project
+
+    imported(cli, tmp_path)
+    project = Project.open(cli.url)
+    coding_id = project.add_coding("20240115MJQ", 0, 5, "action.proactive", "甲", memo="备忘")
+    project.adjust_coding(coding_id, 2, 6, "甲", version=1)
+    try:
+        project.adjust_coding(coding_id, 3, 7, "乙", version=1)
+        raise AssertionError("a stale version must be refused")
+    except QcoderError as exc:
+        assert "changed by someone else" in exc.en
+    project.delete_coding(coding_id, "甲", version=2)
+    assert count(cli.url, Coding) == 0 and count(cli.url, Memo) == 0
+    with Session(make_engine(cli.url)) as session:
+        events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+        actions = [(e.action, e.entity) for e in events if e.entity != "source"]
+    assert actions[-3:] == [("update", "coding"), ("delete", "memo"), ("delete", "coding")]

@@ -42,6 +42,7 @@ def render() -> None:
         selection = reader(pieces(detail["text"], shown, colors), key=f"reader-{source_id}")
     with side:
         _code_selection(source_id, detail["text"], selection, names)
+        _codings([c for c in codings if c["status"] in ("accepted", "manual")], selection, names)
         _review(source_id, [c for c in codings if c["status"] == "suggested"], names)
 
 
@@ -57,6 +58,26 @@ def _code_selection(source_id: str, text: str, selection: dict[str, Any] | None,
         memo = st.text_input(t("memo"))
         if st.form_submit_button(t("code_it")):
             _act(lambda: project().add_coding(source_id, start, end, code, coder_name(), memo or None), t("coded"))
+
+
+def _codings(evidence: list[dict[str, Any]], selection: dict[str, Any] | None, names: dict[str, str]) -> None:
+    """The source's accepted and manual codings: delete one, or move it to the current selection."""
+    with st.expander(f"{t('source_codings')} · {len(evidence)}"):
+        for coding in evidence:
+            st.caption(plain(f"#{coding['id']} {names.get(coding['code'], coding['code'])} · {coding['coder']}"))
+            st.text(coding["quote"])
+            for memo in coding["memos"]:
+                st.text(f"✎ {memo}")  # memos are user text too: shown as text, never markup
+            key = f"{coding['id']}-{coding['version']}"
+            delete, move = st.columns(2)
+            if delete.button(t("delete"), key=f"delete-{key}"):
+                _act(lambda c=coding: project().delete_coding(c["id"], coder_name(), c["version"]), t("decided"))
+            if selection and move.button(t("move_here"), key=f"move-{key}"):
+                start, end = int(selection["start"]), int(selection["end"])
+                _act(
+                    lambda c=coding, s=start, e=end: project().adjust_coding(c["id"], s, e, coder_name(), c["version"]),
+                    t("decided"),
+                )
 
 
 def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, str]) -> None:

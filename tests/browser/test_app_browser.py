@@ -184,7 +184,7 @@ def test_core_flow_accept_code_a_selection_and_find_it_in_retrieve(page, server)
     expect(reader).to_contain_text("三亮三评一运用", timeout=20_000)
     settle(page)
     shot(page, "coding")
-    page.locator('[data-testid="stExpander"]').first.click()
+    page.locator('[data-testid="stExpander"]').filter(has_text="scenario.backstage").first.click()
     accept = page.get_by_role("button", name="接受", exact=True).first
     expect(accept).to_be_visible()
     accept.click()

@@ -84,3 +84,30 @@ def test_a_selection_can_be_coded_with_a_memo(at, sqlite_cli):
     at.button[0].click().run()
     manual = codings(sqlite_cli, "manual")
     assert [(c["code"], c["quote"], c["coder"]) for c in manual] == [("scenario.backstage", "人人称职", "研究者A")]
+
+
+def coded_with_memo(at, sqlite_cli):
+    text = json.loads(sqlite_cli("sources", "show", SOURCE, "--json").stdout)["text"]
+    start = text.index("人人称职")
+    args = ["--start", str(start), "--end", str(start + 4), "--code", "scenario.backstage", "--memo", "<b>注意</b>"]
+    assert sqlite_cli("code", "add", "--source", SOURCE, *args).exit_code == 0
+    at.run()
+    return codings(sqlite_cli, "manual")[0], text
+
+
+def test_memos_show_as_text_and_a_coding_can_be_deleted(at, sqlite_cli):
+    coding, _ = coded_with_memo(at, sqlite_cli)
+    assert "✎ <b>注意</b>" in [t.value for t in at.text]
+    at.button(key=f"delete-{coding['id']}-1").click().run()
+    assert codings(sqlite_cli, "manual") == []
+
+
+def test_a_coding_moves_to_the_current_selection(at, sqlite_cli):
+    coding, text = coded_with_memo(at, sqlite_cli)
+    start = text.index("以前考核就是走过场")
+    at.session_state[f"reader-{SOURCE}"] = {
+        "selection": {"start": start, "end": start + 9, "text": "以前考核就是走过场"}
+    }
+    at.run()
+    at.button(key=f"move-{coding['id']}-1").click().run()
+    assert codings(sqlite_cli, "manual")[0]["quote"] == "以前考核就是走过场"
