@@ -9,24 +9,21 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from coder.db.models import Code, Coding, Setting, Source
+from coder.sources import list_sources
 
 
 def progress(session: Session) -> list[dict[str, Any]]:
     """Per source: suggestions still to review, reviewed ones (accepted or rejected) and manual codings."""
-    counts = session.exec(
-        select(Coding.source_id, Coding.status, func.count()).group_by(Coding.source_id, Coding.status)
-    )
-    per_source: dict[str, dict[str, int]] = {}
-    for source_id, status, n in counts.all():
-        per_source.setdefault(source_id, {})[status] = n
-    rows = []
-    for source_id, kind in session.exec(select(Source.id, Source.kind).order_by(Source.date, Source.id)).all():
-        c = per_source.get(source_id, {})
-        rows.append(
-            {"source": source_id, "kind": kind, "suggested": c.get("suggested", 0),
-             "reviewed": c.get("accepted", 0) + c.get("rejected", 0), "manual": c.get("manual", 0)}
-        )  # fmt: skip
-    return rows
+    return [
+        {
+            "source": r["id"],
+            "kind": r["kind"],
+            "suggested": r["suggested"],
+            "reviewed": r["reviewed"],
+            "manual": r["manual"],
+        }
+        for r in list_sources(session)
+    ]
 
 
 def code_frequencies(session: Session, statuses: tuple[str, ...] = ("accepted", "manual")) -> list[dict[str, Any]]:

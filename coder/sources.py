@@ -16,32 +16,38 @@ ORG_KEYS = {"interview": ("role", "organization"), "policy": ("issuer", "doc_num
 
 
 def list_sources(session: Session) -> list[dict[str, Any]]:
-    """One row per source, in date order, with what a researcher scans a corpus by."""
-    counts = dict(session.exec(select(Coding.source_id, func.count()).group_by(Coding.source_id)).all())
-    turns = dict(
-        session.exec(
-            select(Segment.source_id, func.count()).where(Segment.kind == "turn").group_by(Segment.source_id)
+    """One row per source, in date order, with what a researcher scans a corpus by and how far its
+    coding has come (suggestions to review, reviewed ones, manual codings). Texts are not loaded."""
+    statuses: dict[str, dict[str, int]] = {}
+    for source_id, status, n in session.exec(
+        select(Coding.source_id, Coding.status, func.count()).group_by(Coding.source_id, Coding.status)
+    ).all():
+        statuses.setdefault(source_id, {})[status] = n
+    segments: dict[tuple[str, str], int] = {
+        (source_id, kind): n
+        for source_id, kind, n in session.exec(
+            select(Segment.source_id, Segment.kind, func.count()).group_by(Segment.source_id, Segment.kind)
         ).all()
-    )
-    sentences = dict(
-        session.exec(
-            select(Segment.source_id, func.count()).where(Segment.kind == "sentence").group_by(Segment.source_id)
-        ).all()
-    )
+    }
+    columns = select(Source.id, Source.kind, Source.date, Source.title, Source.meta, func.length(Source.text))
     rows = []
-    for source in session.exec(select(Source).order_by(Source.date, Source.id)).all():
-        first, second = ORG_KEYS[source.kind]
+    for source_id, kind, date, title, meta, length in session.exec(columns.order_by(Source.date, Source.id)).all():
+        first, second = ORG_KEYS[kind]
+        counts = statuses.get(source_id, {})
         rows.append(
             {
-                "id": source.id,
-                "kind": source.kind,
-                "date": source.date.isoformat() if source.date else None,
-                "title": source.title,
-                "who": source.meta.get(first) or source.meta.get(second),
-                "characters": len(source.text),
-                "turns": turns.get(source.id, 0),
-                "sentences": sentences.get(source.id, 0),
-                "codings": counts.get(source.id, 0),
+                "id": source_id,
+                "kind": kind,
+                "date": date.isoformat() if date else None,
+                "title": title,
+                "who": meta.get(first) or meta.get(second),
+                "characters": length,
+                "turns": segments.get((source_id, "turn"), 0),
+                "sentences": segments.get((source_id, "sentence"), 0),
+                "codings": sum(counts.values()),
+                "suggested": counts.get("suggested", 0),
+                "reviewed": counts.get("accepted", 0) + counts.get("rejected", 0),
+                "manual": counts.get("manual", 0),
             }
         )
     return rows

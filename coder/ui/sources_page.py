@@ -13,7 +13,7 @@ from coder.ui.i18n import t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
-COLUMNS = ["id", "kind", "date", "who", "title", "characters", "codings"]
+COLUMNS = ["id", "kind", "date", "who", "title", "characters", "suggested", "reviewed", "manual"]
 KINDS = ("interview", "policy", "media")
 META_BY_KIND = {
     "interview": ("role", "organization", "interviewer", "place"),
