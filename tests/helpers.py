@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import docx
+from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from coder.cli import app
@@ -81,3 +82,8 @@ def docx_with_body(body_xml: str) -> bytes:
                 data = (xml[:start] + body_xml + xml[xml.index("<w:sectPr") :]).encode("utf-8")
             target.writestr(item, data)
     return out.getvalue()
+
+
+def page_app(module: str) -> AppTest:
+    """An AppTest running one page module of ``coder.ui`` on its own (its ``render()``), not yet run."""
+    return AppTest.from_string(f"from coder.ui import {module}\n{module}.render()\n", default_timeout=30)

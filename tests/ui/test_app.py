@@ -5,15 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import INTERVIEW, write
+from tests.helpers import INTERVIEW, page_app, write
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def sources_page():
-    from coder.ui import sources_page
-
-    sources_page.render()
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def test_english_is_one_switch_away(project):
 
 
 def test_the_sources_page_lists_imported_sources_without_names(project):
-    at = AppTest.from_function(sources_page, default_timeout=30).run()
+    at = page_app("sources_page").run()
     assert not at.exception
     frame = at.dataframe[0].value
     assert list(frame["编号"]) == ["20230110-P03", "20240115MJQ"]
@@ -53,7 +47,7 @@ def test_the_sources_page_lists_imported_sources_without_names(project):
 
 def test_an_empty_project_says_how_to_import(monkeypatch, sqlite_cli):
     monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
-    at = AppTest.from_function(sources_page, default_timeout=30).run()
+    at = page_app("sources_page").run()
     assert "qcoder import" in at.info[0].value
 
 

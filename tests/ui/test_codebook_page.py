@@ -3,20 +3,15 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-
-def codebook_page():
-    from coder.ui import codebook_page
-
-    codebook_page.render()
+from tests.helpers import page_app
 
 
 @pytest.fixture
 def at(monkeypatch, sqlite_cli):
     monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
     monkeypatch.setenv("QCODER_CODEBOOK", str(sqlite_cli.folder / "codebook.yaml"))
-    return AppTest.from_function(codebook_page, default_timeout=30).run()
+    return page_app("codebook_page").run()
 
 
 def test_the_tree_shows_every_code_with_its_definition(at):

@@ -4,19 +4,12 @@ test covers the JavaScript of the reading view)."""
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from coder.highlight import pieces
-from tests.helpers import write
+from tests.helpers import page_app, write
 from tests.test_tagging import TRANSCRIPT
 
 SOURCE = "20240115MJQ"
-
-
-def coding_page():
-    from coder.ui import coding_page
-
-    coding_page.render()
 
 
 @pytest.fixture
@@ -26,7 +19,7 @@ def at(monkeypatch, sqlite_cli, tmp_path):
     monkeypatch.setenv("QCODER_CODER", "研究者A")
     assert sqlite_cli("import", str(write(tmp_path / "in" / "interviews" / "x.txt", TRANSCRIPT))).exit_code == 0
     assert sqlite_cli("tag").exit_code == 0
-    return AppTest.from_function(coding_page, default_timeout=30).run()
+    return page_app("coding_page").run()
 
 
 def codings(cli, status=None):

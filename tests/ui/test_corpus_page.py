@@ -3,16 +3,9 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from coder.project import Project
-from tests.helpers import INTERVIEW, write
-
-
-def corpus_page():
-    from coder.ui import sources_page
-
-    sources_page.render()
+from tests.helpers import INTERVIEW, page_app, write
 
 
 @pytest.fixture
@@ -22,7 +15,7 @@ def at(monkeypatch, sqlite_cli, tmp_path):
     assert (
         sqlite_cli("import", str(write(tmp_path / "in" / "interviews" / "20240115MJQ.txt", INTERVIEW))).exit_code == 0
     )
-    return AppTest.from_function(corpus_page, default_timeout=30).run()
+    return page_app("sources_page").run()
 
 
 def save(at):

@@ -3,16 +3,9 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.helpers import write
+from tests.helpers import page_app, write
 from tests.test_tagging import TRANSCRIPT
-
-
-def retrieve_page():
-    from coder.ui import retrieve_page
-
-    retrieve_page.render()
 
 
 @pytest.fixture
@@ -26,7 +19,7 @@ def at(monkeypatch, sqlite_cli, tmp_path):
         start = text.index(phrase)
         args = ["--start", str(start), "--end", str(start + 4), "--code", code, "--coder", coder]
         assert sqlite_cli("code", "add", "--source", "20240115MJQ", *args).exit_code == 0
-    return AppTest.from_function(retrieve_page, default_timeout=30).run()
+    return page_app("retrieve_page").run()
 
 
 def shown(at):
