@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from coder import codebook as codebook_mod
 from coder import corpus, ids, review, tagging
@@ -28,7 +27,6 @@ from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.errors import QcoderError
-from coder.keywords import propose as propose_keywords
 from coder.project import Project, display_url
 from coder.tagger import MIN_SCORE, Tagger
 from coder.textfile import normalise
@@ -400,8 +398,7 @@ def eval_(
     as_json: JsonOption = False,
 ) -> None:
     """以句子为单位评估编码建议 / precision, recall and F1 of the suggestions, per sentence."""
-    with Session(project().engine) as session:
-        result = tagging.evaluate_gold(session, gold)
+    result = project().evaluate(gold)
     if as_json:
         print_json(result)
         return
@@ -424,8 +421,7 @@ def keywords(
     as_json: JsonOption = False,
 ) -> None:
     """从已接受的编码中为代码提议新关键词 / propose new keywords for a code from its accepted codings."""
-    with Session(project().engine) as session:
-        found = propose_keywords(session, code, top)
+    found = project().propose_keywords(code, top)
     if as_json:
         print_json({"code": code, "proposals": found})
     else:

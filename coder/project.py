@@ -96,6 +96,11 @@ class Project:
                 "codes": overview.code_frequencies(session, statuses),
             }
 
+    def evaluate(self, gold: Path) -> dict:
+        """Precision, recall and F1 of the suggestions against the gold codings under ``gold``."""
+        with Session(self.engine) as session:
+            return tagging.evaluate_gold(session, gold)
+
     def propose_keywords(self, code: str, top: int = 20) -> list[dict]:
         with Session(self.engine) as session:
             return propose_keywords(session, code, top)
