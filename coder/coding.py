@@ -108,6 +108,7 @@ def adjust_coding(
     _check_span(session.get(Source, coding.source_id), start, end)
     coder = coder_named(session, coder_name)
     before = snapshot(coding)
+    code_id = coding.code_id  # read now: after a failed flush the session cannot load it
     coding.start, coding.end = start, end
     coding.version += 1
     coding.updated_at = utcnow()
@@ -116,8 +117,8 @@ def adjust_coding(
         session.flush()
     except IntegrityError:
         raise QcoderError(
-            f"[{start}, {end}) 已有同一编码者的同一编码 {coding.code_id}",
-            f"[{start}, {end}) already has this coder's {coding.code_id}",
+            f"[{start}, {end}) 已有同一编码者的同一编码 {code_id}",
+            f"[{start}, {end}) already has this coder's {code_id}",
         ) from None
     record(session, coder, "update", "coding", coding.id, before=before, after=snapshot(coding))
     return coding

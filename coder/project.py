@@ -5,7 +5,8 @@ Nothing outside ``coder/`` needs a session or a query; the Streamlit pages call 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,19 @@ class Project:
             )
         return cls(engine)
 
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """One transaction; a database failure (locked, a concurrent duplicate) becomes a message."""
+        try:
+            with transaction(self.engine) as session:
+                yield session
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise QcoderError(
+                f"数据库未能完成这次写入，未作任何更改：{detail}",
+                f"the database refused this write; nothing changed: {detail}",
+            ) from None
+
     def data_version(self) -> int:
         """Changes whenever anything is written (every write leaves an AuditEvent): the app's cache key."""
         with Session(self.engine) as session:
@@ -55,7 +69,11 @@ class Project:
 
     def tag(self, progress: Callable[[str], None] | None = None) -> dict:
         """Suggest codes for what is not tagged yet (see coder.tagging)."""
-        report = tagging.tag(self.engine, progress=progress)
+        try:
+            report = tagging.tag(self.engine, progress=progress)
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise QcoderError(f"标注未完成：{detail}", f"tagging stopped: {detail}") from None
         return {"sources": report.sources, "added": report.added, "removed": report.removed}
 
     def sources(self) -> list[dict[str, Any]]:
@@ -67,7 +85,7 @@ class Project:
             return show_source(session, source_id, with_names=with_names)
 
     def update_metadata(self, source_id: str, changes: dict, coder: str) -> None:
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             update_metadata(session, source_id, changes, coder_named(session, coder))
 
     def import_upload(self, corpus: Path, name: str, data: bytes, kind: str) -> dict:
@@ -112,7 +130,7 @@ class Project:
         they were.
         """
         book = codebook.parse(text, str(path))
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             report = codebook.sync(session, book, coder_named(session, coder), force=force)
         draft = path.with_suffix(".yaml.saving")
         draft.write_text(text, encoding="utf-8")
@@ -129,27 +147,27 @@ class Project:
             return {"roles": retrieval.roles(session), "coders": retrieval.coder_names(session)}
 
     def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             return add_coding(session, source, start, end, code, coder, memo).id
 
     def adjust_coding(self, coding_id: int, start: int, end: int, coder: str, version: int | None = None) -> None:
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             adjust_coding(session, coding_id, start, end, coder, version)
 
     def delete_coding(self, coding_id: int, coder: str, version: int | None = None) -> None:
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             delete_coding(session, coding_id, coder, version)
 
     def decide(
         self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None
     ) -> None:
         """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review."""
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             review.decide(session, coding_id, decision, coder, expected_version=version, new_code=new_code)
 
     def decide_all(self, source: str, code: str, decision: str, coder: str) -> int:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
-        with transaction(self.engine) as session:
+        with self._writing() as session:
             return len(review.decide_many(session, review.Selection(source=source, code=code), decision, coder))
 
 

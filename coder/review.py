@@ -68,6 +68,9 @@ def decide(
     if new_code is not None and new_code != coding.code_id:
         _check_code(session, new_code)
         _change(session, coding, reviewer, "rejected")
+        existing = _same(session, coding, reviewer, new_code)
+        if existing is not None:  # the reviewer had already coded this span with the new code
+            return existing
         recoded = Coding(
             source_id=coding.source_id, code_id=new_code, start=coding.start, end=coding.end, status="accepted",
             origin="tagger", coder_id=reviewer.id, codebook_version=coding.codebook_version,
@@ -88,8 +91,30 @@ def decide_many(session: Session, selection: Selection, decision: str, coder_nam
     return [decide(session, coding.id, decision, coder_name) for coding in suggestions(session, selection)]
 
 
+def _same(session: Session, coding: Coding, reviewer: Coder, code_id: str) -> Coding | None:
+    """The reviewer's own coding of the same span with ``code_id``, other than ``coding`` itself."""
+    return session.exec(
+        select(Coding).where(
+            Coding.source_id == coding.source_id,
+            Coding.code_id == code_id,
+            Coding.start == coding.start,
+            Coding.end == coding.end,
+            Coding.coder_id == reviewer.id,
+            Coding.id != coding.id,
+        )
+    ).first()
+
+
 def _change(session: Session, coding: Coding, reviewer: Coder, status: str) -> Coding:
+    """Make the suggestion the reviewer's decision; if the reviewer already coded that span with that
+    code, the suggestion is redundant: it is removed (audited) and their coding stands."""
     before = snapshot(coding)
+    existing = _same(session, coding, reviewer, coding.code_id)
+    if existing is not None:
+        session.delete(coding)
+        session.flush()
+        record(session, reviewer, ACTIONS[status], "coding", before["id"], before, {"merged_into": existing.id})
+        return existing
     coding.status = status
     coding.coder_id = reviewer.id
     coding.version += 1
@@ -101,13 +126,14 @@ def _change(session: Session, coding: Coding, reviewer: Coder, status: str) -> C
 
 
 def _flush(session: Session, coding: Coding, reviewer: Coder) -> None:
+    # Read what the message needs first: after a failed flush the session can no longer load it.
+    who, where = reviewer.name, f"{coding.source_id} [{coding.start}, {coding.end})"
     try:
         session.flush()
     except IntegrityError:
         raise QcoderError(
-            f"{reviewer.name} 已对来源 {coding.source_id} [{coding.start}, {coding.end}) 有同样的编码；这条建议无需再审",
-            f"{reviewer.name} already has the same coding of {coding.source_id} [{coding.start}, {coding.end}); "
-            "this suggestion needs no review",
+            f"{who} 对来源 {where} 的同一编码刚被另一会话写入；请刷新后再审",
+            f"{who}'s same coding of {where} was just written by another session; reload and review again",
         ) from None
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -131,14 +132,20 @@ class Tagger:
         self._boundaries = lru_cache(maxsize=65536)(self._run_boundaries)
 
     def fingerprints(self) -> dict[str, str]:
-        """Per code, a hash of everything that decides its suggestions (its terms and their weights)."""
+        """Per code, a hash of what decides its suggestions: its terms with their weights, and every other
+        code's term that shares a character with them (adding 第一方阵 anywhere changes whether 方阵
+        is a word in 第一方阵). A term without a shared character can still, rarely, move jieba's
+        boundaries elsewhere in a run: ``qcoder tag --force`` re-tags everything when that matters."""
+        every = sorted({*self.include, *self.exclude})
         prints = {}
         for code in self.codes:
-            terms = sorted(
+            own = sorted(
                 [(t, "+", self._weight(t)) for t, ids in self.include.items() if code in ids]
                 + [(t, "-", 0.0) for t, ids in self.exclude.items() if code in ids]
             )
-            payload = json.dumps([SCORING_VERSION, self.min_score, terms], ensure_ascii=False)
+            characters = {ch for term, _, _ in own for ch in term}
+            nearby = [t for t in every if characters & set(t)]
+            payload = json.dumps([SCORING_VERSION, self.min_score, own, nearby], ensure_ascii=False)
             prints[code] = hashlib.sha256(payload.encode()).hexdigest()[:16]
         return prints
 
@@ -175,7 +182,7 @@ class Tagger:
         }
         matches: dict[str, list[Match]] = defaultdict(list)
         for term, start, end in words:
-            negated = self._negated(text, sentence.start, start)
+            negated = self._negated(text, runs, start)
             for code in self.include.get(term, ()):
                 if (code, _clause(text, sentence, start)) in vetoed:
                     continue
@@ -219,11 +226,17 @@ class Tagger:
             cuts.add(position)
         return frozenset(cuts)
 
-    @staticmethod
-    def _negated(text: str, sentence_start: int, term_start: int) -> bool:
-        window = text[max(sentence_start, term_start - NEGATION_WINDOW - 3) : term_start]
-        window = _CLAUSE_BREAK.split(window)[-1]  # same clause only
-        return any(negator in window[-(NEGATION_WINDOW + len(negator)) :] for negator in NEGATORS)
+    def _negated(self, text: str, runs: list[tuple[int, int]], term_start: int) -> bool:
+        """A negator *word* ends at most NEGATION_WINDOW characters before the term, in the same run
+        (punctuation ends a run, so the same clause): 不 in 不搞 counts, 非常 and 不断 do not."""
+        run_start, run_end = runs[bisect.bisect_right(runs, (term_start, len(text))) - 1]
+        cuts = sorted(self._boundaries(text[run_start:run_end]))
+        position = term_start - run_start
+        return any(
+            text[run_start + a : run_start + b] in NEGATORS
+            for a, b in itertools.pairwise(cuts)
+            if position - NEGATION_WINDOW <= b <= position
+        )
 
 
 def is_evidence(text: str, sentence: Span) -> bool:

@@ -71,3 +71,18 @@ def test_review_needs_a_selection_and_names_bad_codes(sqlite_cli, tmp_path):
     bad = sqlite_cli("review", "recode", "--id", str(first["id"]), "--code", "structure")
     assert bad.exit_code == 1 and "dimensions cannot be coded" in bad.stderr
     assert suggestions(sqlite_cli)[0]["id"] == first["id"]  # nothing changed
+
+
+def test_a_suggestion_the_reviewer_already_coded_merges_into_their_coding(cli, tmp_path):
+    tagged(cli, tmp_path)
+    first = suggestions(cli)[0]
+    span = ["--start", str(first["start"]), "--end", str(first["end"]), "--coder", "研究者A"]
+    assert cli("code", "add", "--source", first["source"], *span, "--code", first["code"]).exit_code == 0
+    result = cli("review", "accept", "--source", first["source"], "--code", first["code"], "--coder", "研究者A")
+    assert result.exit_code == 0, result.stderr
+    same_span = [
+        c
+        for c in all_codings(cli)
+        if (c["code"], c["start"], c["end"]) == (first["code"], first["start"], first["end"])
+    ]
+    assert [(c["status"], c["coder"]) for c in same_span] == [("manual", "研究者A")]

@@ -75,6 +75,12 @@ def test_an_exclusion_term_vetoes_its_code_in_that_clause_only(tagger):
     assert tagger.suggest("任前公示结束了。") == []
 
 
+def test_words_that_merely_start_with_a_negator_are_not_negation():
+    tagger = Tagger([code("a.x", ["积极", "请缨"])], min_score=0.0)
+    assert not any(m.negated for s in tagger.suggest("大家非常积极。不少干部请缨。") for m in s.terms)
+    assert all(m.negated for s in tagger.suggest("他们不积极。") for m in s.terms)
+
+
 def test_near_negation_lowers_the_score_but_keeps_the_suggestion(tagger):
     plain = by_code(tagger.suggest("这就是一刀切。"))["scenario.uniform_to_tailored"]
     negated = by_code(tagger.suggest("我们并没有搞一刀切。"))["scenario.uniform_to_tailored"]
@@ -97,6 +103,14 @@ def test_fingerprints_change_only_for_the_code_whose_terms_change():
     before = Tagger([code("a.x", ["方阵"]), code("a.y", ["帮带"])]).fingerprints()
     after = Tagger([code("a.x", ["方阵", "分层"]), code("a.y", ["帮带"])]).fingerprints()
     assert before["a.y"] == after["a.y"] and before["a.x"] != after["a.x"]
+
+
+def test_a_new_term_of_another_code_that_can_change_word_boundaries_changes_the_fingerprint():
+    before = Tagger([code("a.x", ["方阵"]), code("a.y", ["帮带"])])
+    after = Tagger([code("a.x", ["方阵"]), code("a.y", ["帮带", "第一方阵"])])
+    assert [s.code for s in before.suggest("他进了第一方阵。")] == ["a.x"]
+    assert [s.code for s in after.suggest("他进了第一方阵。")] == ["a.y"]  # 方阵 is no longer a word here
+    assert before.fingerprints()["a.x"] != after.fingerprints()["a.x"]
 
 
 def test_qcoder_suggest_reads_stdin(sqlite_cli):

@@ -35,7 +35,7 @@ def render() -> None:
 
 
 def _code(code: dict) -> None:
-    with st.expander(f"{code['name']}（{code['id']}）"):
+    with st.expander(plain(f"{code['name']}（{code['id']}）")):
         st.markdown(
             f"<span style='background:{code['color']};padding:0 1em'>&nbsp;</span> {plain(code['brief'] or '')}",
             unsafe_allow_html=True,

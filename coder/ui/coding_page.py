@@ -18,6 +18,8 @@ def render() -> None:
     st.title(t("coding"))
     if flash := st.session_state.pop("coding_flash", None):
         st.success(flash)
+    if problem := st.session_state.pop("coding_flash_error", None):
+        st.error(plain(problem))
     try:
         sources = [s["id"] for s in cached("sources")]
         codes = [c for c in cached("codes")["codes"] if c["parent"]]
@@ -35,7 +37,9 @@ def render() -> None:
     codings = project().codings(source=source_id)
     names = {c["id"]: f"{c['name']}（{c['id']}）" for c in codes}
     colors = {c["id"]: c["color"] for c in codes}
-    st.caption(f"{detail['title'] or ''}  ·  {detail['characters']} 字 / characters  ·  {t('coder')}：{coder_name()}")
+    st.caption(
+        plain(f"{detail['title'] or ''}  ·  {detail['characters']} 字 / characters  ·  {t('coder')}：{coder_name()}")
+    )
     reading, side = st.columns([3, 2], gap="large")
     with reading:
         shown = [c for c in codings if c["status"] != "rejected"]
@@ -89,7 +93,7 @@ def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, st
     for coding in suggested:
         by_code.setdefault(coding["code"], []).append(coding)
     for code, group in by_code.items():
-        with st.expander(f"{names.get(code, code)} · {len(group)}"):
+        with st.expander(plain(f"{names.get(code, code)} · {len(group)}")):
             left, right = st.columns(2)
             if left.button(t("accept_all"), key=f"all-accept-{source_id}-{code}"):
                 _act(lambda code=code: project().decide_all(source_id, code, "accept", coder_name()), t("decided"))
@@ -101,7 +105,7 @@ def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, st
 
 def _suggestion(coding: dict[str, Any], names: dict[str, str]) -> None:
     st.text(coding["quote"])
-    st.caption(f"{t('matched')}：{'、'.join(coding['terms'])} · {t('score')} {coding['score']:.2f}")
+    st.caption(plain(f"{t('matched')}：{'、'.join(coding['terms'])} · {t('score')} {coding['score']:.2f}"))
     accept, reject, other = st.columns([1, 1, 2])
     key = f"{coding['id']}-{coding['version']}"
     if accept.button(t("accept"), key=f"accept-{key}"):
@@ -109,13 +113,23 @@ def _suggestion(coding: dict[str, Any], names: dict[str, str]) -> None:
     if reject.button(t("reject"), key=f"reject-{key}"):
         _act(lambda: project().decide(coding["id"], "reject", coder_name(), coding["version"]), t("decided"))
     others = [c for c in names if c != coding["code"]]
-    choice = other.selectbox(t("recode"), [None, *others], format_func=lambda c: "—" if c is None else names[c],
-                             key=f"recode-{key}", label_visibility="collapsed")  # fmt: skip
-    if choice:
-        _act(
-            lambda: project().decide(coding["id"], "accept", coder_name(), coding["version"], new_code=choice),
-            t("decided"),
-        )
+    other.selectbox(
+        t("recode"), [None, *others], format_func=lambda c: "—" if c is None else names[c], key=f"recode-{key}",
+        label_visibility="collapsed", on_change=_recode, args=(coding, f"recode-{key}"),
+    )  # fmt: skip
+
+
+def _recode(coding: dict[str, Any], key: str) -> None:
+    """Runs once when a new code is picked (a callback, so a failure is not retried on every rerun)."""
+    choice = st.session_state.get(key)
+    if not choice:
+        return
+    try:
+        project().decide(coding["id"], "accept", coder_name(), coding["version"], new_code=choice)
+    except QcoderError as exc:
+        st.session_state["coding_flash_error"] = str(exc)
+    else:
+        st.session_state["coding_flash"] = t("decided")
 
 
 def _act(action, done: str) -> None:

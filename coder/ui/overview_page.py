@@ -14,7 +14,7 @@ from coder.ui.text import plain
 
 def render() -> None:
     st.title(t("overview"))
-    st.caption(f"{t('coder')}：{coder_name()}")
+    st.caption(plain(f"{t('coder')}：{coder_name()}"))
     with_suggestions = st.toggle(t("with_suggestions"), key="overview_suggestions")
     try:
         data = cached("overview", with_suggestions)

@@ -28,7 +28,7 @@ def corpus_folder() -> Path:
 
 def render() -> None:
     st.title(t("sources"))
-    st.caption(f"{t('sources_caption')}  ·  {t('coder')}：{coder_name()}")
+    st.caption(plain(f"{t('sources_caption')}  ·  {t('coder')}：{coder_name()}"))
     try:
         rows = cached("sources")
     except QcoderError as exc:
@@ -74,7 +74,11 @@ def _tag() -> None:
         done.append(source_id)
         bar.progress(min(1.0, len(done) / total), text=source_id)
 
-    result = project().tag(progress=step)
+    try:
+        result = project().tag(progress=step)
+    except QcoderError as exc:
+        st.error(plain(exc))
+        return
     st.success(t("tagged").format(**result))
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from coder.ui.text import plain
 from tests.helpers import page_app
 
 
@@ -18,7 +19,7 @@ def test_the_tree_shows_every_code_with_its_definition(at):
     assert not at.exception
     assert [s.value for s in at.subheader] == ["场景 Scenario", "结构 Structure", "行动 Action"]
     assert len([e for e in at.expander if "（" in e.label]) == 15
-    assert any(e.label == "揭榜挂帅（action.open_call）" for e in at.expander)
+    assert any(e.label == plain("揭榜挂帅（action.open_call）") for e in at.expander)
 
 
 def test_an_invalid_edit_names_the_line_and_changes_nothing(at, sqlite_cli):

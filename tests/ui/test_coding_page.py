@@ -6,6 +6,7 @@ import json
 import pytest
 
 from coder.highlight import pieces
+from coder.ui.text import plain
 from tests.helpers import page_app, write
 from tests.test_tagging import TRANSCRIPT
 
@@ -46,7 +47,7 @@ def test_the_page_lists_suggestions_by_code_with_their_terms(at, sqlite_cli):
     assert not at.exception
     assert at.selectbox(key="coding_source").value == SOURCE
     labels = [e.label for e in at.expander]
-    assert any("structure.tiering" in label for label in labels)
+    assert any(plain("structure.tiering") in label for label in labels)
     quotes = [t.value for t in at.text]
     assert "按比例分成三个方阵，第一方阵的同志要帮带第三方阵的同志。" in quotes
     assert not any(q.endswith("？") for q in quotes)  # the interviewer's question has no suggestion
@@ -104,3 +105,15 @@ def test_a_coding_moves_to_the_current_selection(at, sqlite_cli):
     at.run()
     at.button(key=f"move-{coding['id']}-1").click().run()
     assert codings(sqlite_cli, "manual")[0]["quote"] == "以前考核就是走过场"
+
+
+def test_choosing_another_code_accepts_the_suggestion_under_it(at, sqlite_cli):
+    first = next(c for c in codings(sqlite_cli, "suggested") if c["code"] == "structure.mentoring")
+    at.selectbox(key=f"recode-{first['id']}-1").set_value("structure.resilient").run()
+    assert not at.exception
+    same_span = {
+        (c["code"], c["status"])
+        for c in codings(sqlite_cli)
+        if (c["start"], c["end"]) == (first["start"], first["end"])
+    }
+    assert {("structure.mentoring", "rejected"), ("structure.resilient", "accepted")} <= same_span
