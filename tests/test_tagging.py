@@ -79,11 +79,21 @@ def test_decisions_survive_and_a_rejected_suggestion_never_returns(cli, tmp_path
 def test_a_codebook_edit_retags_only_the_code_it_changes(cli, tmp_path):
     tagged(cli, tmp_path)
     book = (cli.folder / "codebook.yaml").read_text(encoding="utf-8")
-    write(cli.folder / "codebook.yaml", book.replace("keywords: [帮带,", "keywords: [同志, 帮带,", 1))
+    # 师傅 shares no character with another code's terms, so no other code's word boundaries can move.
+    write(cli.folder / "codebook.yaml", book.replace("keywords: [帮带,", "keywords: [师傅, 帮带,", 1))
     assert cli("codebook", "sync").exit_code == 0
     result = json.loads(cli("tag", "--json").stdout)
     assert (result["sources"], result["pairs"]) == (1, 1)
     assert set(result["by_code"]) == {"structure.mentoring"}
+
+
+def test_a_new_term_sharing_characters_retags_the_codes_it_could_affect(cli, tmp_path):
+    tagged(cli, tmp_path)
+    book = (cli.folder / "codebook.yaml").read_text(encoding="utf-8")
+    write(cli.folder / "codebook.yaml", book.replace("keywords: [帮带,", "keywords: [第一方阵同志, 帮带,", 1))
+    assert cli("codebook", "sync").exit_code == 0
+    result = json.loads(cli("tag", "--json").stdout)
+    assert result["pairs"] > 1  # structure.tiering's 第一方阵 may no longer be a word: it is re-tagged too
 
 
 def test_a_removed_code_with_only_suggestions_can_go(cli, tmp_path):
