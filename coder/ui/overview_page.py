@@ -31,7 +31,7 @@ def render() -> None:
             alt.Chart(codes)
             .mark_bar()
             .encode(
-                x=alt.X("count:Q", title=t("col_count")),
+                x=alt.X("count:Q", title=t("col_count"), axis=alt.Axis(format="d", tickMinStep=1)),
                 y=alt.Y("name:N", sort=None, title=None),
                 color=alt.Color("dimension:N", title=t("dimension")),
                 tooltip=["code", "name", "count"],

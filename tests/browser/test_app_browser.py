@@ -114,6 +114,8 @@ def test_the_app_lists_the_imported_sources(page):
     expect(grid).to_be_visible()
     expect(grid.get_by_text("20240110ZLM")).to_have_count(1, timeout=20_000)
     expect(grid.get_by_text("20230110-P03")).to_have_count(1)
+    settle(page)
+    shot(page, "corpus")
 
 
 def test_markup_in_a_source_shows_as_text_and_never_runs(page):
@@ -174,7 +176,7 @@ def settle(page) -> None:
 def test_core_flow_accept_code_a_selection_and_find_it_in_retrieve(page, server):
     from playwright.sync_api import expect
 
-    page.goto(f"{server}/overview")
+    page.goto(server)  # the Overview is the default page, at the root
     expect(page.get_by_role("heading", name="概览")).to_be_visible(timeout=20_000)
     settle(page)
     shot(page, "overview")
