@@ -6,7 +6,6 @@ stderr. Every user error exits 1 with a Chinese and English message naming the f
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import sys
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from coder import codebook as codebook_mod
-from coder import corpus, ids, review, tagging
+from coder import corpus, ids, review
 from coder.audit import coder_named
 from coder.coding import add_coding
 from coder.db import migrate
@@ -218,12 +217,7 @@ def id_make(
     as_json: JsonOption = False,
 ) -> None:
     """生成记录编号：访谈用日期+姓名首字母，政策/媒体用日期+序号 / make a record ID."""
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise QcoderError(
-            f"日期 {date!r} 无效，应为真实存在的 YYYY-MM-DD", f"date {date!r} is not a real YYYY-MM-DD"
-        ) from None
+    day = ids.calendar_date(date, "--date")
     if kind != "interview":
         document_id = ids.make_document(day, kind, existing=_existing_ids())
         ids.parse(document_id)  # refuses a future date
@@ -373,21 +367,16 @@ def tag(
     as_json: JsonOption = False,
 ) -> None:
     """把编码建议写入数据库 / write code suggestions for every source."""
-    engine = project().engine
-    total = len(project().source_ids())
-    with typer.progressbar(length=total, label="标注 / tagging", file=sys.stderr) as bar:
-        result = tagging.tag(engine, force=force, progress=lambda _source: bar.update(1))
-    summary = {
-        "sources": result.sources, "pairs": result.pairs, "added": result.added, "removed": result.removed,
-        "by_code": dict(sorted(result.by_code.items())),
-    }  # fmt: skip
+    current = project()
+    with typer.progressbar(length=len(current.source_ids()), label="标注 / tagging", file=sys.stderr) as bar:
+        result = current.tag(progress=lambda _source: bar.update(1), force=force)
     if as_json:
-        print_json(summary)
+        print_json(result)
     else:
         err.print(
-            f"重新标注 {result.sources} 个来源（{result.pairs} 个来源×编码），新增建议 {result.added}，移除旧建议 {result.removed} / "
-            f"tagged {result.sources} sources ({result.pairs} source×code pairs): {result.added} suggestions added, "
-            f"{result.removed} stale ones removed"
+            f"重新标注 {result['sources']} 个来源（{result['pairs']} 个来源×编码），新增建议 {result['added']}，"
+            f"移除旧建议 {result['removed']} / tagged {result['sources']} sources ({result['pairs']} source×code "
+            f"pairs): {result['added']} suggestions added, {result['removed']} stale ones removed"
         )
 
 

@@ -180,17 +180,10 @@ def _kind(path: Path, declared: Any, option: str | None, root: Path) -> str:
 def _date(path: Path, value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise FileProblem(
-            f"{path}：日期 {value!r} 无效，应为真实存在的 YYYY-MM-DD",
-            f"{path}: date {value!r} is not a real YYYY-MM-DD date",
-        ) from None
+        return ids.calendar_date(value, str(path))
+    except ids.IdError as exc:
+        raise FileProblem(exc.zh, exc.en) from None
 
 
 def _person(source: ParsedSource, parsed_id: ids.InterviewId, front: dict[str, Any]) -> None:

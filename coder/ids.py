@@ -221,6 +221,21 @@ def _real_date(record_id: str, digits: str, today: dt.date | None) -> dt.date:
     return day
 
 
+def calendar_date(value: object, where: str) -> dt.date:
+    """A YYYY-MM-DD value (or a date YAML already parsed) as a real date; ``where`` names the file or ID."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise IdError(
+            f"{where}：日期 {value!r} 无效，应为真实存在的 YYYY-MM-DD",
+            f"{where}: date {value!r} is not a real YYYY-MM-DD date",
+        ) from None
+
+
 def _shape_problem(record_id: str) -> tuple[str, str]:
     """Explain which part of the convention an unparseable ID breaks."""
     if not re.match(r"^\d{8}", record_id):

@@ -67,14 +67,17 @@ class Project:
         with Session(self.engine) as session:
             return session.exec(select(func.max(AuditEvent.id))).one() or 0
 
-    def tag(self, progress: Callable[[str], None] | None = None) -> dict:
-        """Suggest codes for what is not tagged yet (see coder.tagging)."""
+    def tag(self, progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
+        """Suggest codes for what is not tagged yet, or for everything with ``force`` (see coder.tagging)."""
         try:
-            report = tagging.tag(self.engine, progress=progress)
+            report = tagging.tag(self.engine, force=force, progress=progress)
         except SQLAlchemyError as exc:
             detail = getattr(exc, "orig", None) or exc
             raise QcoderError(f"标注未完成：{detail}", f"tagging stopped: {detail}") from None
-        return {"sources": report.sources, "added": report.added, "removed": report.removed}
+        return {
+            "sources": report.sources, "pairs": report.pairs, "added": report.added, "removed": report.removed,
+            "by_code": dict(sorted(report.by_code.items())),
+        }  # fmt: skip
 
     def sources(self) -> list[dict[str, Any]]:
         with Session(self.engine) as session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import func
@@ -11,6 +10,7 @@ from sqlmodel import Session, select
 from coder.audit import record
 from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
+from coder.ids import calendar_date
 
 ORG_KEYS = {"interview": ("role", "organization"), "policy": ("issuer", "doc_number"), "media": ("outlet", "author")}
 
@@ -113,7 +113,7 @@ def update_metadata(session: Session, source_id: str, changes: dict[str, Any], c
         if key == "title":
             source.title = value or None
         elif key == "date":
-            source.date = _real_date(source_id, value) if value else None
+            source.date = calendar_date(value, source_id) if value else None
         elif value:
             meta[key] = value
         else:
@@ -123,15 +123,3 @@ def update_metadata(session: Session, source_id: str, changes: dict[str, Any], c
     after = {"title": source.title, "date": source.date.isoformat() if source.date else None, "meta": meta}
     if after != before:
         record(session, coder, "update", "source", source_id, before=before, after=after)
-
-
-def _real_date(source_id: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise QcoderError(
-            f"来源 {source_id}：日期 {value!r} 无效，应为真实存在的 YYYY-MM-DD",
-            f"source {source_id}: date {value!r} is not a real YYYY-MM-DD date",
-        ) from None

@@ -76,23 +76,24 @@ def test_decisions_survive_and_a_rejected_suggestion_never_returns(cli, tmp_path
     assert {r["status"] for r in kept} == {"suggested", "rejected", "accepted"}
 
 
-def test_a_codebook_edit_retags_only_the_code_it_changes(cli, tmp_path):
+def retag_after_adding(cli, tmp_path, term: str) -> dict:
+    """Tag, add ``term`` to structure.mentoring's keywords, sync, and tag again: the second run's summary."""
     tagged(cli, tmp_path)
     book = (cli.folder / "codebook.yaml").read_text(encoding="utf-8")
-    # 师傅 shares no character with another code's terms, so no other code's word boundaries can move.
-    write(cli.folder / "codebook.yaml", book.replace("keywords: [帮带,", "keywords: [师傅, 帮带,", 1))
+    write(cli.folder / "codebook.yaml", book.replace("keywords: [帮带,", f"keywords: [{term}, 帮带,", 1))
     assert cli("codebook", "sync").exit_code == 0
-    result = json.loads(cli("tag", "--json").stdout)
+    return json.loads(cli("tag", "--json").stdout)
+
+
+def test_a_codebook_edit_retags_only_the_code_it_changes(cli, tmp_path):
+    # 师傅 shares no character with another code's terms, so no other code's word boundaries can move.
+    result = retag_after_adding(cli, tmp_path, "师傅")
     assert (result["sources"], result["pairs"]) == (1, 1)
     assert set(result["by_code"]) == {"structure.mentoring"}
 
 
 def test_a_new_term_sharing_characters_retags_the_codes_it_could_affect(cli, tmp_path):
-    tagged(cli, tmp_path)
-    book = (cli.folder / "codebook.yaml").read_text(encoding="utf-8")
-    write(cli.folder / "codebook.yaml", book.replace("keywords: [帮带,", "keywords: [第一方阵同志, 帮带,", 1))
-    assert cli("codebook", "sync").exit_code == 0
-    result = json.loads(cli("tag", "--json").stdout)
+    result = retag_after_adding(cli, tmp_path, "第一方阵同志")
     assert result["pairs"] > 1  # structure.tiering's 第一方阵 may no longer be a word: it is re-tagged too
 
 
