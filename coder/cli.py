@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,8 +28,10 @@ from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.errors import QcoderError
 from coder.project import Project, display_url
+from coder.quote_files import load_quote_files
 from coder.tagger import MIN_SCORE, Tagger
 from coder.textfile import normalise
+from coder.triangulation import STATUSES
 
 app = typer.Typer(
     help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies", no_args_is_help=True
@@ -484,6 +487,120 @@ def review_recode(
         print_json(result)
     else:
         err.print(f"#{coding_id} → #{result['id']} {code}")
+
+
+@code_app.command("import")
+@friendly
+def code_import(
+    path: Annotated[Path, typer.Argument(help="引文文件或文件夹（YAML：source + codings: [code, quote]）")],
+    coder: Annotated[str, typer.Option(help="记为哪位编码者的手工编码 / the coder these codings belong to")],
+    as_json: JsonOption = False,
+) -> None:
+    """以引文文件导入手工编码（如金标准）/ import codings written as quotes (e.g. the gold files)."""
+    if not path.exists():
+        raise QcoderError(f"找不到 {path}", f"{path} does not exist")
+    report = load_quote_files(project().engine, path, coder)
+    if as_json:
+        print_json(vars(report))
+    else:
+        for problem in report.errors:
+            err.print(f"错误 / error: {problem}")
+        err.print(
+            f"{report.files} 个文件：新增编码 {report.added}，已存在 {report.unchanged} / "
+            f"{report.files} files: {report.added} codings added, {report.unchanged} already there"
+        )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def triangulate(
+    min_kinds: Annotated[
+        int, typer.Option(min=1, max=3, help="佐证所需的来源类型数 / kinds needed to corroborate")
+    ] = 2,
+    fmt: Annotated[str, typer.Option("--format", help="json | md | html | docx")] = "md",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件 / write to this file")] = None,
+    lang: Annotated[str, typer.Option(help="报告语言 zh | en / report language")] = "zh",
+) -> None:
+    """三角验证：每个代码是否得到多类来源佐证 / is every code corroborated across kinds of sources?"""
+    current = project()
+    result = current.triangulate(min_kinds)
+    data = current.triangulation_report(result, fmt, lang)
+    if output is None and fmt == "docx" and sys.stdout.isatty():
+        raise QcoderError("docx 报告请用 -o 指定文件", "write a docx report to a file with -o")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        replaced = output.exists()
+        output.write_bytes(data)
+        err.print(f"{'已覆盖' if replaced else '已写入'} {output} / {'replaced' if replaced else 'wrote'} {output}")
+    statuses = Counter(row["status"] for row in result["codes"] if row["level"] == "code")
+    err.print(" · ".join(f"{status} {statuses.get(status, 0)}" for status in STATUSES))
+
+
+claim_app = typer.Typer(help="论断 / claims checked by triangulation", no_args_is_help=True)
+app.add_typer(claim_app, name="claim")
+
+
+@claim_app.command("add")
+@friendly
+def claim_add(
+    text: Annotated[str, typer.Argument(help="论断内容 / the finding in words")],
+    code: Annotated[list[str] | None, typer.Option("--code", help="关联代码，可多次给出 / linked code")] = None,
+    coding: Annotated[list[int] | None, typer.Option("--coding", help="关联编码记录 / linked coding id")] = None,
+    coder: CoderOption = None,
+) -> None:
+    """记录一个论断并关联其证据 / state a finding and link it to codes or codings."""
+    claim_id = project().add_claim(text, code or [], coding or [], coder)
+    out.print(str(claim_id))
+
+
+@claim_app.command("list")
+@friendly
+def claim_list(
+    min_kinds: Annotated[int, typer.Option(min=1, max=3, help="佐证所需的来源类型数")] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """列出论断及其验证状态 / list claims with their triangulation status."""
+    rows = project().triangulate(min_kinds)["claims"]
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(
+            [{**r, "codes": ",".join(r["codes"]), "codings": ",".join(map(str, r["codings"]))} for r in rows],
+            ["id", "status", "codes", "codings", "text"],
+        )
+
+
+@claim_app.command("remove")
+@friendly
+def claim_remove(
+    claim_id: Annotated[int, typer.Argument(help="论断编号 / claim id")], coder: CoderOption = None
+) -> None:
+    """删除论断（记入审计日志）/ delete a claim (audited)."""
+    project().delete_claim(claim_id, coder)
+
+
+@app.command()
+@friendly
+def fieldwork(
+    start: Annotated[str | None, typer.Argument(help="开始日期 YYYY-MM-DD / first day")] = None,
+    end: Annotated[str | None, typer.Argument(help="结束日期 YYYY-MM-DD / last day")] = None,
+    clear: Annotated[bool, typer.Option(help="取消田野调查期 / remove the window")] = False,
+    coder: CoderOption = None,
+) -> None:
+    """查看或设置田野调查期（访谈日期应在其中）/ show or set the fieldwork window interviews fall in."""
+    current = project()
+    if clear:
+        current.set_fieldwork(None, None, coder)
+    elif start or end:
+        if not (start and end):
+            raise QcoderError("请同时给出开始和结束日期", "give both the first and the last day")
+        current.set_fieldwork(ids.calendar_date(start, "start"), ids.calendar_date(end, "end"), coder)
+    first, last = current.fieldwork()
+    out.print(f"{first.isoformat()} {last.isoformat()}" if first and last else "—")
 
 
 if __name__ == "__main__":

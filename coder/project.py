@@ -5,6 +5,7 @@ Nothing outside ``coder/`` needs a session or a query; the Streamlit pages call 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
-from coder import codebook, overview, retrieval, review, tagging
+from coder import claims, codebook, overview, retrieval, review, tagging, triangulation, triangulation_report
 from coder.audit import coder_named
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
@@ -172,6 +173,37 @@ class Project:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
         with self._writing() as session:
             return len(review.decide_many(session, review.Selection(source=source, code=code), decision, coder))
+
+    def triangulate(self, min_kinds: int = 2) -> dict:
+        """The corroboration check of every code, dimension and claim (see coder.triangulation)."""
+        with Session(self.engine) as session:
+            return triangulation.check(session, min_kinds)
+
+    def triangulation_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
+        """``result`` of :meth:`triangulate` rendered as md, html, docx or json."""
+        return triangulation_report.render(result, fmt, lang)
+
+    def claims(self) -> list[dict]:
+        with Session(self.engine) as session:
+            return claims.list_claims(session)
+
+    def add_claim(self, text: str, codes: list[str], codings: list[int], coder: str | None) -> int:
+        with self._writing() as session:
+            return claims.add_claim(session, text, codes, codings, coder)
+
+    def delete_claim(self, claim_id: int, coder: str | None) -> None:
+        with self._writing() as session:
+            claims.delete_claim(session, claim_id, coder)
+
+    def fieldwork(self) -> tuple[dt.date | None, dt.date | None]:
+        """The fieldwork window interviews should fall in: (start, end) dates or (None, None)."""
+        with Session(self.engine) as session:
+            return triangulation.fieldwork(session)
+
+    def set_fieldwork(self, start: dt.date | None, end: dt.date | None, coder: str | None) -> None:
+        """Set both ends of the fieldwork window, or clear it with (None, None)."""
+        with self._writing() as session:
+            triangulation.set_fieldwork(session, start, end, coder_named(session, coder))
 
 
 def _sqlite_file_exists(url: str | None) -> bool:

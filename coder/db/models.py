@@ -170,3 +170,21 @@ class TagState(SQLModel, table=True):
     source_id: str = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
     code_id: str = Field(foreign_key="code.id", primary_key=True, ondelete="CASCADE")
     fingerprint: str
+
+
+class Claim(SQLModel, table=True):
+    """A finding stated in the researcher's words, checked against the evidence it is linked to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    coder_id: int = Field(foreign_key="coder.id")
+    created_at: dt.datetime = _when()
+
+
+class ClaimLink(SQLModel, table=True):
+    """One piece of a claim's support: a whole code (with its sub-codes) or one coding."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE", index=True)
+    code_id: str | None = Field(default=None, foreign_key="code.id", ondelete="CASCADE")
+    coding_id: int | None = Field(default=None, foreign_key="coding.id", ondelete="CASCADE")

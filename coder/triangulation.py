@@ -1,0 +1,423 @@
+"""Is each finding corroborated across interviews, policy texts and media reports?
+
+Evidence is what a person accepted or coded: suggestions are not evidence. For every code, every
+dimension and every claim the check counts evidence by kind of source and decides a status:
+
+``corroborated``  independent evidence from at least ``min_kinds`` kinds (default 2) and no conflict;
+``single-source`` evidence from one kind only (flag ``single_informant`` when every interview quote
+                  comes from one person);
+``contested``     its evidence states one fact with different values in different sources
+                  (see :mod:`coder.facts`);
+``no-evidence``   nothing accepted or coded yet.
+
+Independence: interviews count once per person (two talks with 张伟 are one informant), and a source
+whose metadata says ``derived_from: <ID>`` (a press report retelling a policy text) counts as part of
+that source — its kind and its document — not as a kind of its own.
+
+The result is plain data (see :func:`check`); :mod:`coder.triangulation_report` renders it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from coder import claims as claim_store
+from coder import facts, ids
+from coder.audit import record
+from coder.citation import cite
+from coder.db.models import SOURCE_KINDS, Code, Coder, Coding, Participant, Setting, Source
+from coder.errors import QcoderError
+from coder.tagging import tagger_for
+
+EVIDENCE = ("accepted", "manual")
+STATUSES = ("corroborated", "single-source", "contested", "no-evidence")
+FIELDWORK = ("fieldwork_start", "fieldwork_end")
+READABLE = (15, 150)  # quote lengths (characters) that read well in a table cell
+
+
+@dataclass
+class Evidence:
+    """One accepted or manual coding, placed in its line of evidence."""
+
+    coding: int
+    code: str
+    source: str
+    kind: str  # the kind it counts as (a derived source counts as its origin's kind)
+    line: str  # what counts once: a person for interviews, a document (its origin, if derived) otherwise
+    start: int
+    end: int
+    score: float
+    person: int | None = None
+    organization: str | None = None
+    role: str | None = None
+    derived_from: str | None = None
+    agreeing: int = 1  # coders who coded this code on an overlapping span
+
+
+@dataclass
+class Corpus:
+    """Everything the check reads, loaded once."""
+
+    evidence: list[Evidence]
+    sources: dict[str, Source]
+    codes: dict[str, Code]
+    children: dict[str, list[str]]
+    facts: list[facts.Fact]
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+def check(session: Session, min_kinds: int = 2) -> dict[str, Any]:
+    """The whole check as JSON-ready data: ``{"rules", "codes", "claims", "facts", "warnings"}``."""
+    corpus = load(session)
+    by_code = defaultdict(list)
+    for item in corpus.evidence:
+        by_code[item.code].append(item)
+    rows = []
+    for code in sorted(corpus.codes.values(), key=lambda c: (c.dimension, c.parent_id is not None, c.position)):
+        members = [e for c in _subtree(corpus.children, code.id) for e in by_code.get(c, [])]
+        level = "dimension" if code.parent_id is None else "code"
+        rows.append({"code": code.id, "name": code.name, "level": level, "dimension": code.dimension,
+                     **assess(corpus, members, min_kinds)})  # fmt: skip
+    claim_rows = []
+    for claim in claim_store.list_claims(session):
+        coded = {c for code in claim["codes"] for c in _subtree(corpus.children, code)}
+        members = [e for e in corpus.evidence if e.code in coded or e.coding in claim["codings"]]
+        claim_rows.append({**claim, **assess(corpus, _unique(members), min_kinds)})
+    return {
+        "rules": rules(session, min_kinds),
+        "codes": rows,
+        "claims": claim_rows,
+        "facts": [_fact_json(n, fact) for n, fact in enumerate(corpus.facts, 1) if fact.status != "single"],
+        "warnings": corpus.warnings + record_id_warnings(session, fieldwork(session)),
+    }
+
+
+def rules(session: Session, min_kinds: int) -> dict[str, Any]:
+    """The rules a report states in its methods paragraph."""
+    start, end = fieldwork(session)
+    return {
+        "min_kinds": min_kinds,
+        "evidence_statuses": list(EVIDENCE),
+        "same_fact": facts.SAME_FACT,
+        "same_ratio": facts.SAME_RATIO,
+        "fieldwork": {"start": start.isoformat(), "end": end.isoformat()} if start and end else None,
+    }
+
+
+def load(session: Session) -> Corpus:
+    """Evidence codings with their sources and people, and the facts stated in them."""
+    codes = {c.id: c for c in session.exec(select(Code)).all()}
+    children: dict[str, list[str]] = defaultdict(list)
+    for code in codes.values():
+        if code.parent_id:
+            children[code.parent_id].append(code.id)
+    rows = session.exec(
+        select(Coding, Coder.name)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.status.in_(EVIDENCE))
+        .order_by(Coding.source_id, Coding.start, Coding.id)
+    ).all()
+    wanted = {coding.source_id for coding, _ in rows}
+    sources = {s.id: s for s in session.exec(select(Source).where(Source.id.in_(wanted))).all()} if wanted else {}
+    people = {p.id: p for p in session.exec(select(Participant)).all()}
+    warnings: list[dict[str, str]] = []
+    origins = _origins(session, sources, warnings)
+    evidence = []
+    for coding, _coder in rows:
+        source = sources[coding.source_id]
+        origin_kind, origin = origins.get(source.id, (source.kind, source.id))
+        person = people.get(source.participant_id) if source.participant_id else None
+        evidence.append(
+            Evidence(
+                coding=coding.id,
+                code=coding.code_id,
+                source=source.id,
+                kind=origin_kind,
+                line=f"person:{person.id}" if person else f"document:{origin}",
+                start=coding.start,
+                end=coding.end,
+                score=coding.score or 0.0,
+                person=person.id if person else None,
+                organization=(person.organization if person else None) or source.meta.get("organization"),
+                role=(person.role if person else None) or source.meta.get("role"),
+                derived_from=origin if origin != source.id else None,
+            )
+        )
+    _count_agreement(evidence, [coding for coding, _ in rows])
+    return Corpus(evidence, sources, codes, children, _facts(session, evidence, sources), warnings)
+
+
+def _origins(session: Session, sources: dict[str, Source], warnings: list[dict[str, str]]) -> dict[str, tuple]:
+    """For each derived source: the (kind, ID) of the source it ultimately retells."""
+    meta = dict(session.exec(select(Source.id, Source.meta)).all())
+    kinds = dict(session.exec(select(Source.id, Source.kind)).all())
+    origins = {}
+    for source_id in sources:
+        seen, current = {source_id}, source_id
+        while (parent := str(meta.get(current, {}).get("derived_from") or "").strip()) and parent not in seen:
+            seen.add(parent)
+            current = parent
+            if parent not in kinds:
+                break
+        if current == source_id:
+            continue
+        kind = kinds.get(current) or _kind_from_id(current)
+        if current not in kinds:
+            warnings.append(_warning(
+                "derived-unknown", source_id,
+                f"{source_id} 的 derived_from 指向未导入的来源 {current}；按 {kind or '原类型'} 计",
+                f"{source_id} is derived_from {current}, which is not imported; counted as {kind or 'its own kind'}",
+            ))  # fmt: skip
+        origins[source_id] = (kind or sources[source_id].kind, current)
+    return origins
+
+
+def _kind_from_id(record_id: str) -> str | None:
+    try:
+        return ids.parse(record_id).kind
+    except ids.IdError:
+        return None
+
+
+def _count_agreement(evidence: list[Evidence], codings: list[Coding]) -> None:
+    """How many coders coded the same code on an overlapping span: the best-attested quotes come first."""
+    by_place = defaultdict(list)
+    for coding in codings:
+        by_place[(coding.source_id, coding.code_id)].append(coding)
+    for item in evidence:
+        coders = {c.coder_id for c in by_place[(item.source, item.code)] if c.start < item.end and item.start < c.end}
+        item.agreeing = len(coders)
+
+
+def _facts(session: Session, evidence: list[Evidence], sources: dict[str, Source]) -> list[facts.Fact]:
+    """Figures in the evidence, each place once, with the codes and codings that quote it."""
+    if not evidence:
+        return []
+    words = tagger_for(session).words if session.exec(select(Code.id).limit(1)).first() else list
+    found: dict[tuple[str, int], facts.Statement] = {}
+    for item in evidence:
+        source = sources[item.source]
+        span = facts.sentence_span(source.text, item.start, item.end)
+        for statement in facts.statements_in(source.text, span, source.id, item.kind, words):
+            kept = found.setdefault((source.id, statement.figure.start), statement)
+            kept.codes.add(item.code)
+            kept.codings.add(item.coding)
+    return facts.group(list(found.values()))
+
+
+def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str, Any]:
+    """Counts, status, flags, conflicts and the strongest quote per kind for one body of evidence."""
+    counts = {kind: 0 for kind in SOURCE_KINDS}
+    lines: dict[str, set[str]] = {kind: set() for kind in SOURCE_KINDS}
+    documents: dict[str, set[str]] = {kind: set() for kind in SOURCE_KINDS}
+    for item in evidence:
+        counts[item.kind] += 1
+        lines[item.kind].add(item.line)
+        documents[item.kind].add(item.source)
+    interviews = [e for e in evidence if e.person is not None]
+    persons = {e.person for e in interviews}
+    kinds = [kind for kind in SOURCE_KINDS if lines[kind]]
+    codings = {e.coding for e in evidence}
+    conflicts = [n for n, fact in enumerate(corpus.facts, 1) if _conflicting(fact, codings)]
+    elsewhere = [
+        n for n, fact in enumerate(corpus.facts, 1)
+        if n not in conflicts and fact.status == "conflict" and any(s.codings & codings for s in fact.statements)
+    ]  # fmt: skip
+    flags = []
+    if len(persons) == 1:
+        flags.append("single_informant")
+    if any(e.derived_from for e in evidence):
+        flags.append("derived_counted_with_origin")
+    if elsewhere:
+        flags.append("fact_disputed_elsewhere")
+    if not evidence:
+        status = "no-evidence"
+    elif conflicts:
+        status = "contested"
+    elif len(kinds) >= min_kinds:
+        status = "corroborated"
+    else:
+        status = "single-source"
+    return {
+        "status": status,
+        "flags": flags,
+        "counts": counts,
+        "independent": {kind: len(lines[kind]) for kind in SOURCE_KINDS},
+        "kinds": kinds,
+        "interviewees": len(persons),
+        "organizations": len({e.organization for e in interviews if e.organization}),
+        "roles": len({e.role for e in interviews if e.role}),
+        "documents": len({e.source for e in evidence}),
+        "sources": {kind: sorted(documents[kind]) for kind in SOURCE_KINDS},
+        "conflicts": conflicts,
+        "strongest": {kind: _quote(corpus, best) for kind in kinds if (best := _strongest(evidence, kind))},
+    }
+
+
+def _conflicting(fact: facts.Fact, codings: set[int]) -> bool:
+    """Does this body of evidence itself state the fact with different values in different sources?"""
+    inside = [s for s in fact.statements if s.codings & codings]
+    values = defaultdict(set)
+    for s in inside:
+        values[s.figure.value].add(s.source)
+    return len(values) > 1 and len(set().union(*values.values())) > 1
+
+
+def _strongest(evidence: Iterable[Evidence], kind: str) -> Evidence | None:
+    """The quote to show for a kind: most coders agreeing, then the tagger's score, then readable length."""
+    low, high = READABLE
+
+    def strength(e: Evidence) -> tuple:
+        length = e.end - e.start
+        return (e.agreeing, low <= length <= high, e.score, -abs(length - high / 2), -e.coding)
+
+    return max((e for e in evidence if e.kind == kind), key=strength, default=None)
+
+
+def _quote(corpus: Corpus, item: Evidence) -> dict[str, Any]:
+    source = corpus.sources[item.source]
+    return {
+        "coding": item.coding,
+        "code": item.code,
+        "source": source.id,
+        "kind": source.kind,
+        "start": item.start,
+        "end": item.end,
+        "text": source.text[item.start : item.end],
+        "citation": cite(source.id, source.kind, source.title, source.date, source.meta),
+    }
+
+
+def _fact_json(number: int, fact: facts.Fact) -> dict[str, Any]:
+    return {
+        "id": number,
+        "measure": fact.measure,
+        "status": fact.status,
+        "values": fact.values,
+        "statements": [
+            {
+                "source": s.source,
+                "kind": s.kind,
+                "value": s.figure.value,
+                "figure": s.figure.text,
+                "start": s.figure.start,
+                "end": s.figure.end,
+                "sentence": s.sentence,
+                "codes": sorted(s.codes),
+                "codings": sorted(s.codings),
+            }
+            for s in sorted(fact.statements, key=lambda s: (s.figure.value, s.source))
+        ],
+    }
+
+
+def _subtree(children: dict[str, list[str]], code: str) -> list[str]:
+    found, stack = [], [code]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _unique(evidence: list[Evidence]) -> list[Evidence]:
+    return list({e.coding: e for e in evidence}.values())
+
+
+def fieldwork(session: Session) -> tuple[dt.date | None, dt.date | None]:
+    """The configured fieldwork window (``qcoder fieldwork``), or (None, None)."""
+    values = dict(session.exec(select(Setting.key, Setting.value).where(Setting.key.in_(FIELDWORK))).all())
+    start, end = (values.get(key) for key in FIELDWORK)
+    return (dt.date.fromisoformat(start) if start else None, dt.date.fromisoformat(end) if end else None)
+
+
+def set_fieldwork(session: Session, start: dt.date | None, end: dt.date | None, coder: Coder) -> None:
+    """Store the fieldwork window (both ends or neither), audited like any other change."""
+    if (start is None) != (end is None):
+        raise QcoderError("田野调查期需要同时给出开始和结束日期", "the fieldwork window needs both a start and an end")
+    if start and end and start > end:
+        raise QcoderError(
+            f"田野调查期的开始 {start.isoformat()} 晚于结束 {end.isoformat()}",
+            f"the fieldwork window starts ({start.isoformat()}) after it ends ({end.isoformat()})",
+        )
+    before = [v.isoformat() if v else None for v in fieldwork(session)]
+    for key, value in zip(FIELDWORK, (start, end), strict=True):
+        row = session.get(Setting, key)
+        if value is None:
+            if row is not None:
+                session.delete(row)
+        else:
+            session.add(Setting(key=key, value=value.isoformat()) if row is None else _set(row, value.isoformat()))
+    after = [v.isoformat() if v else None for v in (start, end)]
+    if after != before:
+        record(session, coder, "update", "setting", "fieldwork", before={"window": before}, after={"window": after})
+
+
+def _set(row: Setting, value: str) -> Setting:
+    row.value = value
+    return row
+
+
+def record_id_warnings(session: Session, window: tuple[dt.date | None, dt.date | None]) -> list[dict[str, str]]:
+    """Record-ID rules: ID date = metadata date, initials = the interviewee's name, one ID per record,
+    interviews inside the fieldwork window. Each warning names the source and the rule."""
+    warnings = []
+    seen: dict[str, str] = {}
+    start, end = window
+    rows = session.exec(
+        select(Source.id, Source.kind, Source.date, Participant.name)
+        .outerjoin(Participant, Participant.id == Source.participant_id)
+        .order_by(Source.id)
+    ).all()
+    for source_id, kind, date, name in rows:
+        canonical = source_id.upper()
+        if canonical in seen:
+            warnings.append(_warning("id-unique", source_id,
+                f"编号 {source_id} 与 {seen[canonical]} 只差大小写，应为同一编号",
+                f"ID {source_id} differs from {seen[canonical]} only in letter case"))  # fmt: skip
+        seen[canonical] = source_id
+        try:
+            parsed = ids.parse(source_id)
+        except ids.IdError as exc:
+            warnings.append(_warning("id-format", source_id, exc.zh, exc.en))
+            continue
+        if parsed.kind != kind:
+            warnings.append(_warning("id-kind", source_id,
+                f"编号 {source_id} 是{_KIND_ZH[parsed.kind]}编号，但来源类型为{_KIND_ZH[kind]}",
+                f"ID {source_id} is a {parsed.kind} ID but the source is a {kind}"))  # fmt: skip
+        if date and parsed.date != date:
+            warnings.append(_warning("id-date", source_id,
+                f"编号 {source_id} 的日期 {parsed.date.isoformat()} 与元数据日期 {date.isoformat()} 不一致",
+                f"the date in ID {source_id} ({parsed.date.isoformat()}) differs from its metadata date ({date.isoformat()})"))  # fmt: skip
+        if isinstance(parsed, ids.InterviewId) and name:
+            _check_initials(source_id, parsed, name, warnings)
+        if kind == "interview" and start and end and not start <= (date or parsed.date) <= end:
+            warnings.append(_warning("fieldwork", source_id,
+                f"访谈 {source_id} 的日期 {(date or parsed.date).isoformat()} 不在田野调查期 {start.isoformat()} 至 {end.isoformat()} 之内",
+                f"interview {source_id} dated {(date or parsed.date).isoformat()} falls outside the fieldwork window {start.isoformat()} to {end.isoformat()}"))  # fmt: skip
+    return warnings
+
+
+def _check_initials(source_id: str, parsed: ids.InterviewId, name: str, warnings: list[dict[str, str]]) -> None:
+    """The initials in the ID against the stored name — reported without the name itself."""
+    try:
+        derived = ids.initials_of(name).initials
+    except ids.IdError:
+        return
+    if derived != parsed.initials:
+        warnings.append(_warning("id-initials", source_id,
+            f"编号 {source_id} 的首字母 {parsed.initials} 与受访者姓名的拼音首字母 {derived} 不一致",
+            f"the initials in ID {source_id} ({parsed.initials}) differ from the interviewee's name ({derived})"))  # fmt: skip
+
+
+_KIND_ZH = {"interview": "访谈", "policy": "政策文本", "media": "媒体报道"}
+
+
+def _warning(rule: str, source: str, zh: str, en: str) -> dict[str, str]:
+    return {"rule": rule, "source": source, "zh": zh, "en": en}

@@ -1,0 +1,96 @@
+"""Figures in evidence and the facts they state: what is read, what is the same fact, what conflicts."""
+
+import jieba
+import pytest
+
+from coder import facts
+
+
+def read(text):
+    return [(f.measure, f.value) for f in facts.figures(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("比例为3.5:5.5:1。", [("ratio3", "3.5:5.5:1")]),
+        ("人数比例为３∶６∶１", [("ratio3", "3:6:1")]),  # full-width digits and the ratio colon
+        ("满意度96.37%", [("percent", "96.37")]),
+        ("满意度百分之九十六点三七", [("percent", "96.37")]),
+        ("提拔重用了六十七人", [("count:人", "67")]),
+        ("共1,286名干部", [("count:人", "1286")]),  # 名 and 人 are one unit
+        ("奖励150万元", [("amount", "1500000")]),
+        ("2022年3月试行", [("date", "2022-03")]),
+        ("帮带期一般为6个月", [("count:个月", "6")]),
+        ("比例为2:1", [("ratio2", "2:1")]),
+    ],
+)
+def test_figures_are_read_with_a_normalised_value(text, expected):
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第十条　方阵划分", "第二十条　本办法自印发之日起施行",  # article numbers
+        "青组发〔2023〕3号",  # a document number
+        "2023年以来",  # a year on its own
+        "三个方阵", "一把尺子量到底",  # small Chinese numerals are wording
+        "下午14:30开会",  # a time is not a ratio
+    ],
+)  # fmt: skip
+def test_wording_that_only_looks_like_a_figure_is_not_a_fact(text):
+    assert read(text) == []
+
+
+WORDS = jieba.Tokenizer().lcut  # a private tokenizer, as the tagger's
+
+
+def statement(source, text, kind="policy"):
+    """The one figure of ``text`` as ``source`` states it."""
+    found = facts.statements_in(text, (0, len(text)), source, kind, words=WORDS)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_same_ratio_with_different_values_in_two_sources_is_a_conflict():
+    policy = statement("20230110-P03", "干部由高到低划分为第一方阵、第二方阵、第三方阵，比例为3.5:5.5:1。")
+    media = statement("20230218-M03", "干部划入第一、第二、第三方阵，三个方阵的人数比例为3:6:1。", "media")
+    [fact] = facts.group([policy, media])
+    assert fact.status == "conflict"
+    assert fact.values == ["3.5:5.5:1", "3:6:1"]
+
+
+def test_the_same_figure_in_two_sources_is_consistent():
+    one = statement("20240110ZLM", "去年全区的群众满意度是96.37%。", "interview")
+    two = statement("20231208-M05", "全区机关服务群众满意度达到96.37%。", "media")
+    [fact] = facts.group([one, two])
+    assert fact.status == "consistent"
+
+
+def test_counts_about_different_things_are_different_facts():
+    assessed = statement("20240110ZLM", "参与考核的机关干部是1286名。", "interview")
+    volunteers = statement("20231208-M05", "全区共发布揭榜项目，210名干部组队参与揭榜。", "media")
+    assert sorted(f.status for f in facts.group([assessed, volunteers])) == ["single", "single"]
+
+
+def test_two_values_from_one_source_are_never_one_fact():
+    """“分别给予1分、0.5分”: the policy and the report retelling it agree on both figures."""
+    policy = facts.statements_in("验收合格的，分别给予挂帅干部1分、团队成员0.5分。", (0, 27), "P04", "policy", WORDS)
+    media = facts.statements_in("验收合格的，分别给予挂帅干部1分、团队成员0.5分。", (0, 27), "M04", "media", WORDS)
+    grouped = facts.group(policy + media)
+    assert sorted((f.status, tuple(f.values)) for f in grouped) == [("consistent", ("0.5",)), ("consistent", ("1",))]
+
+
+def test_a_figure_is_described_by_its_clause_and_the_clause_before():
+    text = "按得分排序，分成第一方阵、第二方阵、第三方阵，比例是3.5:5.5:1。下一句。"
+    [figure] = facts.figures(text)
+    own, before = facts.clauses(text, figure)
+    assert own.strip() == "比例是"
+    assert before == "分成第一方阵、第二方阵、第三方阵，"
+
+
+def test_an_evidence_span_widens_to_whole_sentences():
+    text = "第一句。比例为3.5:5.5:1，已经公布。第三句。"
+    start = text.index("3.5")
+    assert text[slice(*facts.sentence_span(text, start, start + 3))] == "比例为3.5:5.5:1，已经公布。"

@@ -1,0 +1,217 @@
+"""`qcoder triangulate`: each status, the independence rules, fact conflicts, record-ID checks and claims.
+
+Every test builds a tiny corpus on disk and codes it with quote files (code + exact quote), the way a
+researcher's accepted work looks to the check.
+"""
+
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.helpers import write
+
+TIERING, MENTORING, OPEN_CALL = "structure.tiering", "structure.mentoring", "action.open_call"
+
+
+def interview(record_id, name, body, organization="河西镇人民政府", date=None):
+    day = date or f"{record_id[:4]}-{record_id[4:6]}-{record_id[6:8]}"
+    return f"""---
+id: {record_id}
+kind: interview
+date: {day}
+interviewee: {name}
+role: 副镇长
+organization: {organization}
+---
+问：请谈谈考核。
+答：{body}
+"""
+
+
+def document(record_id, kind, body, **meta):
+    extra = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    return f"---\nid: {record_id}\nkind: {kind}\ntitle: 关于{record_id}的文本\n{extra}---\n{body}\n"
+
+
+POLICY = document("20230110-P03", "policy", "第十条　干部划分为第一方阵、第二方阵、第三方阵，比例为3.5:5.5:1。",
+                  issuer="中共青川区委组织部", doc_number="青组发〔2023〕3号")  # fmt: skip
+MEDIA = document(
+    "20230218-M03",
+    "media",
+    "记者了解到，全区干部按得分划入第一、第二、第三方阵，三个方阵的人数比例为3:6:1。",
+    outlet="云江新闻网",
+)
+ZLM = interview("20240110ZLM", "曾立明", "我们把干部分成第一方阵、第二方阵、第三方阵，比例是3.5:5.5:1。")
+
+
+def build(cli, tmp_path: Path, files: dict[str, str], quotes: dict[str, list[tuple[str, str]]]) -> None:
+    """Import ``files`` and code them by ``quotes`` ({source: [(code, quote)]}) as 研究者A's work."""
+    for name, content in files.items():
+        write(tmp_path / "corpus" / name, content)
+    result = cli("import", str(tmp_path / "corpus"))
+    assert result.exit_code == 0, result.output
+    for source, pairs in quotes.items():
+        body = {"source": source, "codings": [{"code": c, "quote": q} for c, q in pairs]}
+        write(tmp_path / "quotes" / f"{source}.yaml", yaml.safe_dump(body, allow_unicode=True))
+    if quotes:
+        result = cli("code", "import", str(tmp_path / "quotes"), "--coder", "研究者A")
+        assert result.exit_code == 0, result.output
+
+
+def check(cli, *options):
+    result = cli("triangulate", "--format", "json", *options)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def row(report, code):
+    return next(r for r in report["codes"] if r["code"] == code)
+
+
+def test_evidence_from_an_interview_and_a_policy_text_corroborates_a_code(cli, tmp_path):
+    build(cli, tmp_path, {"20240110ZLM.txt": interview("20240110ZLM", "曾立明", "帮带的老同志每周带着年轻人下社区。"),
+                          "20230110-P03.txt": POLICY.replace("比例为3.5:5.5:1", "第一方阵干部帮带第三方阵干部")},
+          {"20240110ZLM": [(MENTORING, "帮带的老同志每周带着年轻人下社区。")],
+           "20230110-P03": [(MENTORING, "第一方阵干部帮带第三方阵干部")]})  # fmt: skip
+    mentoring = row(check(cli), MENTORING)
+    assert mentoring["status"] == "corroborated"
+    assert mentoring["kinds"] == ["interview", "policy"]
+    assert mentoring["counts"] == {"interview": 1, "policy": 1, "media": 0}
+    assert mentoring["strongest"]["interview"]["citation"] == "访谈记录：20240110ZLM"
+    assert mentoring["strongest"]["policy"]["citation"].startswith("中共青川区委组织部《关于20230110-P03的文本》")
+    structure = row(check(cli), "structure")
+    assert (structure["level"], structure["status"]) == ("dimension", "corroborated")
+
+
+def test_two_interviews_with_one_person_are_one_informant(cli, tmp_path):
+    first = interview("20240110ZLM", "曾立明", "揭榜挂帅让能人冒出来了。")
+    second = interview("20240301ZLM", "曾立明", "揭榜的项目越来越难了。")
+    build(cli, tmp_path, {"20240110ZLM.txt": first, "20240301ZLM.txt": second},
+          {"20240110ZLM": [(OPEN_CALL, "揭榜挂帅让能人冒出来了。")],
+           "20240301ZLM": [(OPEN_CALL, "揭榜的项目越来越难了。")]})  # fmt: skip
+    open_call = row(check(cli), OPEN_CALL)
+    assert (open_call["status"], open_call["flags"]) == ("single-source", ["single_informant"])
+    assert (open_call["counts"]["interview"], open_call["independent"]["interview"]) == (2, 1)
+    assert open_call["interviewees"] == 1
+    assert row(check(cli, "--min-kinds", "1"), OPEN_CALL)["status"] == "corroborated"
+
+
+def test_a_media_report_derived_from_a_policy_text_is_not_a_second_kind(cli, tmp_path):
+    retold = document("20230605-M04", "media", "报道称，区里推行揭榜挂帅攻坚机制。", outlet="云江日报",
+                      derived_from="20230420-P04")  # fmt: skip
+    policy = document("20230420-P04", "policy", "第二条　推行揭榜挂帅攻坚机制。", issuer="青川区委办公室")
+    build(cli, tmp_path, {"20230605-M04.txt": retold, "20230420-P04.txt": policy},
+          {"20230605-M04": [(OPEN_CALL, "区里推行揭榜挂帅攻坚机制。")],
+           "20230420-P04": [(OPEN_CALL, "推行揭榜挂帅攻坚机制。")]})  # fmt: skip
+    open_call = row(check(cli), OPEN_CALL)
+    assert open_call["status"] == "single-source"
+    assert open_call["kinds"] == ["policy"]
+    assert open_call["independent"]["policy"] == 1  # the report and its origin are one document
+    assert "derived_counted_with_origin" in open_call["flags"]
+
+
+def test_a_derived_report_whose_origin_is_not_imported_counts_as_the_origins_kind(cli, tmp_path):
+    retold = document("20230605-M04", "media", "区里推行揭榜挂帅攻坚机制。", derived_from="20230420-P04")
+    build(cli, tmp_path, {"20230605-M04.txt": retold}, {"20230605-M04": [(OPEN_CALL, "区里推行揭榜挂帅攻坚机制。")]})
+    report = check(cli)
+    assert row(report, OPEN_CALL)["kinds"] == ["policy"]
+    assert [w["rule"] for w in report["warnings"]] == ["derived-unknown"]
+
+
+def test_suggestions_are_not_evidence(cli, tmp_path):
+    build(cli, tmp_path, {"20240110ZLM.txt": ZLM}, {})
+    assert cli("tag").exit_code == 0
+    assert {r["status"] for r in check(cli)["codes"]} == {"no-evidence"}
+
+
+def test_the_same_ratio_stated_differently_makes_the_code_contested(cli, tmp_path):
+    build(cli, tmp_path, {"20230110-P03.txt": POLICY, "20230218-M03.txt": MEDIA, "20240110ZLM.txt": ZLM},
+          {"20230110-P03": [(TIERING, "干部划分为第一方阵、第二方阵、第三方阵，比例为3.5:5.5:1。")],
+           "20230218-M03": [(TIERING, "三个方阵的人数比例为3:6:1。")],
+           "20240110ZLM": [(TIERING, "比例是3.5:5.5:1。")]})  # fmt: skip
+    report = check(cli)
+    tiering = row(report, TIERING)
+    assert tiering["status"] == "contested"
+    [fact] = [f for f in report["facts"] if f["status"] == "conflict"]
+    assert tiering["conflicts"] == [fact["id"]]
+    assert fact["values"] == ["3.5:5.5:1", "3:6:1"]
+    sides = {(s["source"], s["value"]) for s in fact["statements"]}
+    assert sides == {("20230110-P03", "3.5:5.5:1"), ("20240110ZLM", "3.5:5.5:1"), ("20230218-M03", "3:6:1")}
+    assert "3:6:1" in next(s["sentence"] for s in fact["statements"] if s["source"] == "20230218-M03")
+
+
+def test_a_code_quoting_one_side_of_a_conflict_is_flagged_not_contested(cli, tmp_path):
+    build(cli, tmp_path, {"20230110-P03.txt": POLICY, "20230218-M03.txt": MEDIA},
+          {"20230110-P03": [(TIERING, "比例为3.5:5.5:1。")], "20230218-M03": [(MENTORING, "人数比例为3:6:1。")]})  # fmt: skip
+    report = check(cli)
+    assert row(report, TIERING)["status"] == "single-source"
+    assert "fact_disputed_elsewhere" in row(report, TIERING)["flags"]
+    assert row(report, "structure")["status"] == "contested"  # the dimension holds both sides
+
+
+def test_counts_percentages_and_dates_conflict_like_ratios(cli, tmp_path):
+    media = document("20231208-M05", "media", "群众满意度达到95.1%。全区提拔重用干部67名。方案于2022年4月试行。")
+    talk = interview("20240110ZLM", "曾立明", "群众满意度是96.37%。提拔重用了六十七人。方案2022年3月就试行了。")
+    build(cli, tmp_path, {"20231208-M05.txt": media, "20240110ZLM.txt": talk},
+          {"20231208-M05": [(OPEN_CALL, "群众满意度达到95.1%。全区提拔重用干部67名。方案于2022年4月试行。")],
+           "20240110ZLM": [(OPEN_CALL, "群众满意度是96.37%。提拔重用了六十七人。方案2022年3月就试行了。")]})  # fmt: skip
+    by_measure = {f["measure"]: f for f in check(cli)["facts"]}
+    assert by_measure["percent"]["status"] == "conflict"
+    assert by_measure["date"]["values"] == ["2022-03", "2022-04"]
+    assert by_measure["count:人"]["status"] == "consistent"  # 67名 and 六十七人 agree
+
+
+def test_record_ids_are_checked_against_dates_names_and_the_fieldwork_window(cli, tmp_path):
+    wrong_date = interview("20240110ZLM", "曾立明", "方阵划分。", date="2024-01-11")
+    wrong_name = interview("20240115MJQ", "王建国", "方阵划分。")
+    build(cli, tmp_path, {"20240110ZLM.txt": wrong_date, "20240115MJQ.txt": wrong_name}, {})
+    assert cli("fieldwork", "2024-01-12", "2024-03-31").exit_code == 0
+    warnings = check(cli)["warnings"]
+    assert {(w["rule"], w["source"]) for w in warnings} == {
+        ("id-date", "20240110ZLM"),
+        ("fieldwork", "20240110ZLM"),  # dated 2024-01-11, before the window opens
+        ("id-initials", "20240115MJQ"),
+    }
+    assert all("王建国" not in w["zh"] + w["en"] for w in warnings)  # names stay in the database
+    assert check(cli)["rules"]["fieldwork"] == {"start": "2024-01-12", "end": "2024-03-31"}
+
+
+def test_the_fieldwork_window_is_refused_backwards_and_can_be_cleared(cli):
+    refused = cli("fieldwork", "2024-03-31", "2024-01-12")
+    assert refused.exit_code == 1
+    assert "晚于" in refused.output and "after it ends" in refused.output
+    assert cli("fieldwork", "2024-01-12", "2024-03-31").stdout.strip() == "2024-01-12 2024-03-31"
+    assert cli("fieldwork", "--clear").stdout.strip() == "—"
+
+
+def test_a_claim_gets_the_same_check_as_the_codes_it_rests_on(cli, tmp_path):
+    build(cli, tmp_path, {"20230110-P03.txt": POLICY, "20230218-M03.txt": MEDIA},
+          {"20230110-P03": [(TIERING, "比例为3.5:5.5:1。")], "20230218-M03": [(TIERING, "人数比例为3:6:1。")]})  # fmt: skip
+    added = cli("claim", "add", "方阵比例的公开口径并不一致。", "--code", TIERING, "--coder", "研究者A")
+    assert added.exit_code == 0, added.output
+    [claim] = check(cli)["claims"]
+    assert (claim["text"], claim["codes"], claim["status"]) == ("方阵比例的公开口径并不一致。", [TIERING], "contested")
+    assert claim["author"] == "研究者A"
+
+
+def test_a_claim_linked_to_single_codings_counts_only_those(cli, tmp_path):
+    build(cli, tmp_path, {"20230110-P03.txt": POLICY, "20230218-M03.txt": MEDIA},
+          {"20230110-P03": [(TIERING, "比例为3.5:5.5:1。")], "20230218-M03": [(TIERING, "人数比例为3:6:1。")]})  # fmt: skip
+    codings = json.loads(cli("code", "list", "--source", "20230110-P03", "--json").stdout)
+    assert cli("claim", "add", "细则规定了方阵比例。", "--coding", str(codings[0]["id"])).exit_code == 0
+    [claim] = check(cli)["claims"]
+    assert (claim["status"], claim["kinds"], claim["codings"]) == ("single-source", ["policy"], [codings[0]["id"]])
+    assert cli("claim", "remove", str(claim["id"])).exit_code == 0
+    assert check(cli)["claims"] == []
+
+
+def test_a_claim_refuses_unknown_codes_and_suggestions_as_evidence(cli, tmp_path):
+    build(cli, tmp_path, {"20240110ZLM.txt": ZLM}, {})
+    unknown = cli("claim", "add", "一个论断。", "--code", "structure.nothing")
+    assert unknown.exit_code == 1 and "structure.nothing" in unknown.output
+    assert cli("tag").exit_code == 0
+    suggestion = json.loads(cli("code", "list", "--status", "suggested", "--json").stdout)[0]
+    refused = cli("claim", "add", "一个论断。", "--coding", str(suggestion["id"]))
+    assert refused.exit_code == 1 and "only accepted or manual codings are evidence" in refused.output
+    assert check(cli)["claims"] == []
