@@ -16,9 +16,14 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 # The demo project: built from corpus/ on the first start only, so a researcher's codings are never rebuilt away.
+# The gold quotes come in as a demo coder's finished work, so triangulation has evidence to check.
+DEMO_CODER := 演示编码员
 demo: $(INSTALLED)
 	@if [ -f $(DB) ]; then $(BIN)/qcoder init; else \
-	  $(BIN)/qcoder init && $(BIN)/qcoder import corpus && $(BIN)/qcoder tag || { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; fi
+	  $(BIN)/qcoder init && $(BIN)/qcoder import corpus && $(BIN)/qcoder tag \
+	  && $(BIN)/qcoder code import corpus/gold --coder $(DEMO_CODER) \
+	  && $(BIN)/qcoder fieldwork 2024-01-10 2024-03-31 --coder $(DEMO_CODER) \
+	  || { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; fi
 
 run: demo
 	$(BIN)/python -m streamlit run app.py --server.headless=true --server.port=$(PORT) \

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import cn2an
 
 SAME_FACT = 0.5  # cosine similarity of the clause words at which two statements state one fact
+COMMON = 200  # see _candidates
 SAME_RATIO = 0.3  # a ratio of three or more parts is specific in itself: less shared wording is needed
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,286 and 1286 alike
@@ -245,7 +246,7 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
         threshold = SAME_RATIO if measure.startswith("ratio") and measure != "ratio2" else SAME_FACT
         vectors = [_vector(s.words, idf) for s in members]
         pairs = []
-        for i, j in itertools.combinations(range(len(members)), 2):
+        for i, j in _candidates(vectors):
             similarity = _cosine(vectors[i], vectors[j])
             if similarity >= threshold:
                 same_value = members[i].figure.value == members[j].figure.value
@@ -261,6 +262,17 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
         unique = {id(c): c for c in cluster_of.values()}.values()
         facts.extend(Fact(measure, [members[k] for k in sorted(c)]) for c in unique)
     return sorted(facts, key=lambda f: (f.measure, f.values))
+
+
+def _candidates(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """Pairs that share a feature — no other pair can be similar — so a large project is not compared
+    all against all. A feature shared by more than ``COMMON`` statements pairs too much to be a lead."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, vector in enumerate(vectors):
+        for feature in vector:
+            holders[feature].append(i)
+    pairs = {pair for held in holders.values() if len(held) <= COMMON for pair in itertools.combinations(held, 2)}
+    return sorted(pairs)
 
 
 def _clash(members: Sequence[Statement], a: set[int], b: set[int]) -> bool:

@@ -14,12 +14,13 @@ def coding() -> st.Page:
 
 
 def all_pages() -> list[st.Page]:
-    from coder.ui import codebook_page, overview_page, retrieve_page, sources_page
+    from coder.ui import codebook_page, overview_page, retrieve_page, sources_page, triangulation_page
 
     return [
         st.Page(overview_page.render, title=t("overview"), icon="📊", url_path="overview", default=True),
         st.Page(sources_page.render, title=t("sources"), icon="📚", url_path="sources"),
         coding(),
         st.Page(retrieve_page.render, title=t("retrieve"), icon="🔎", url_path="retrieve"),
+        st.Page(triangulation_page.render, title=t("triangulation"), icon="🔺", url_path="triangulation"),
         st.Page(codebook_page.render, title=t("codebook"), icon="🗂️", url_path="codebook"),
     ]

@@ -1,6 +1,8 @@
 """The real app in Debian's Chromium: `make run`'s server shows the sources, and markup stays text."""
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,8 +30,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Streamlit serving app.py on a project with a demo interview and a policy titled with markup."""
+def database(tmp_path_factory) -> str:
+    """A project with a demo interview and a policy titled with markup, tagged: its database URL."""
     folder = tmp_path_factory.mktemp("browser")
     (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     url = f"sqlite:///{folder / 'app.sqlite'}"
@@ -38,6 +40,13 @@ def server(tmp_path_factory):
     write(folder / "in" / "policy" / "20230110-P03.txt", f'---\ntitle: "{HOSTILE}"\n---\n{POLICY_TEXT}')
     assert cli("import", str(ROOT / "corpus" / "interviews" / "20240110ZLM.txt"), str(folder / "in")).exit_code == 0
     assert cli("tag").exit_code == 0
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(database):
+    """Streamlit serving app.py on that project."""
+    url = database
     port = free_port()
     process = subprocess.Popen(
         [
@@ -210,3 +219,53 @@ def test_core_flow_accept_code_a_selection_and_find_it_in_retrieve(page, server)
     expect(page.get_by_role("heading", name="编码簿")).to_be_visible(timeout=20_000)
     settle(page)
     shot(page, "codebook")
+
+
+def test_triangulation_shows_the_heatmap_and_a_clicked_cell_shows_its_quotes_as_text(page, server, database):
+    from playwright.sync_api import expect
+
+    from coder.project import Project
+
+    # Evidence of our own (suggestions are not evidence): the policy's markup, coded by hand.
+    start = POLICY_TEXT.index(HOSTILE)
+    Project.open(database).add_coding(
+        "20230110-P03", start, start + len(HOSTILE), "scenario.uniform_to_tailored", "浏览器"
+    )
+    page.set_viewport_size({"width": 1400, "height": 2000})  # the whole page in one screenshot
+    try:
+        page.goto(f"{server}/triangulation")
+        expect(page.get_by_role("heading", name="三角验证")).to_be_visible(timeout=20_000)
+        chart = page.locator('[data-testid="stVegaLiteChart"]')
+        expect(chart.locator("svg, canvas").first).to_be_visible(timeout=20_000)
+        expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        expect(page.get_by_role("heading", name="各代码的验证状态")).to_be_visible()
+        # Vega labels every cell for screen readers: click the (code, kind) cell by its label.
+        cell = chart.locator(
+            'path[aria-label*="代码: scenario.uniform_to_tailored;"][aria-label*="来源类型: 政策文本;"]'
+        )
+        expect(cell).to_have_attribute("aria-label", re.compile("证据数: 1;"))
+        box = cell.bounding_box()  # the middle, where the count is written over the cell: a click there counts
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(page.get_by_text("一刀切→因人制宜（scenario.uniform_to_tailored） × 政策文本")).to_be_visible(
+            timeout=20_000
+        )
+        quote = page.locator('[data-testid="stMarkdown"] blockquote').filter(has_text=HOSTILE)
+        expect(quote).to_have_count(1)
+        assert page.locator("img[src=x]").count() == 0
+        assert page.dialogs == []
+        page.mouse.move(0, 0)  # no tooltip over the screenshot
+        settle(page)
+        shot(page, "triangulation")
+        # The reports are rendered only when a button is clicked (deferred download data).
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="JSON").click()
+        assert download.value.suggested_filename == "triangulation.json"
+        report = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        row = next(r for r in report["codes"] if r["code"] == "scenario.uniform_to_tailored")
+        assert row["counts"]["policy"] >= 1
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="DOCX").click()
+        assert download.value.suggested_filename == "triangulation.docx"
+        assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # a Word file is a zip archive
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})

@@ -1,0 +1,303 @@
+"""Triangulation reports for people: Markdown, HTML and Word, rendered from :func:`coder.triangulation.check`.
+
+The three formats show the same content, so :func:`view` turns the check's result into plain strings once and
+each renderer only lays them out and escapes them its own way: an escaping or wording fix cannot be forgotten
+in one format. The result never holds participants' names (interviews are cited by record ID), and nothing
+here adds any.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from jinja2 import Environment, PackageLoader
+
+from coder.db.models import SOURCE_KINDS
+from coder.errors import QcoderError
+from coder.triangulation import STATUSES
+
+FORMATS = ("json", "md", "html", "docx")
+BOUNDARIES = "。！？；，、"
+QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan
+COLOURS = {"corroborated": "d8f0dc", "single-source": "fcebc2", "contested": "f8d4d0", "no-evidence": "e6e6e6"}
+FONTS = {"body": "SimSun", "heading": "SimHei"}  # 宋体 / 黑体: Word falls back to a Latin font without them
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "三角验证报告", "method": "方法", "summary": "状态汇总", "matrix": "证据矩阵",
+        "conflicts": "事实矛盾", "consistent": "一致的事实", "claims": "论断", "warnings": "提示", "none": "无",
+        "code": "编码", "status": "状态", "dimensions": "维度", "codes_n": "编码", "claim": "论断 {id}", "value": "数值", "source": "来源",
+        "kind": "类型", "sentence": "原句", "cell": "{n} 条／独立 {i}", "fact": "事实 {id}", "codes": "涉及编码：",
+        "sep": "；", "colon": "：", "and": "、", "paren": "（{}）", "dash": "——",
+        "corroborated": "已佐证", "single-source": "单一来源", "contested": "存在矛盾", "no-evidence": "无证据",
+        "interview": "访谈", "policy": "政策文本", "media": "媒体报道",
+        "single_informant": "访谈证据仅来自一位受访者", "derived_counted_with_origin": "转述来源并入原始来源计数",
+        "fact_disputed_elsewhere": "所涉事实在其他证据中存在矛盾",
+        "ratio": "比例", "percent": "百分比", "count": "数量", "amount": "金额", "date": "日期",
+        "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
+        "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
+        "元数据标注 derived_from 的来源（如转述政策文本的报道）并入其原始来源，按原始来源的类型和文件计数。两处陈述为“同一事实”，"
+        "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}。",
+        "window": "田野调查期为 {start} 至 {end}，期外的访谈列入提示。", "no_window": "未设定田野调查期。",
+    },
+    "en": {
+        "title": "Triangulation report", "method": "Method", "summary": "Status summary", "matrix": "Evidence matrix",
+        "conflicts": "Conflicting facts", "consistent": "Consistent facts", "claims": "Claims",
+        "warnings": "Warnings", "none": "None", "code": "Code", "status": "Status", "dimensions": "Dimensions",
+        "codes_n": "Codes", "claim": "Claim {id}", "value": "Value", "source": "Source", "kind": "Kind", "sentence": "Sentence",
+        "cell": "{n} coded, {i} independent", "fact": "Fact {id}", "codes": "Codes: ", "sep": "; ",
+        "colon": ": ", "and": ", ", "paren": " ({})", "dash": " — ",
+        "corroborated": "corroborated", "single-source": "single source", "contested": "contested",
+        "no-evidence": "no evidence", "interview": "Interview", "policy": "Policy text", "media": "Media report",
+        "single_informant": "all interview evidence from one person",
+        "derived_counted_with_origin": "derived sources counted with their origin",
+        "fact_disputed_elsewhere": "a fact it states is disputed elsewhere",
+        "ratio": "ratio", "percent": "percentage", "count": "count", "amount": "amount", "date": "date",
+        "methods": "Evidence is only codings a researcher accepted or made ({statuses}); the tagger's suggestions are "
+        "not evidence. A finding is corroborated when independent evidence comes from at least {k} kinds of source "
+        "(interviews, policy texts, media reports) and no fact in it is contested. Interviews count once per person, "
+        "however many talks; a source marked derived_from (a report retelling a policy text) counts with its origin, "
+        "as the origin's kind and document. Two statements state the same fact when they have the same measure and "
+        "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts. ",
+        "window": "Fieldwork window: {start} to {end}; interviews outside it are listed under warnings.",
+        "no_window": "No fieldwork window is set.",
+    },
+}  # fmt: skip
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")  # not allowed in XML, nor Word
+
+
+def render(result: dict[str, Any], fmt: str, lang: str = "zh") -> bytes:
+    """``result`` of :func:`coder.triangulation.check` as a file: json, md, html or docx (UTF-8 where text)."""
+    if fmt not in FORMATS:
+        raise QcoderError(
+            f"不支持的报告格式“{fmt}”；可用格式：{'、'.join(FORMATS)}",
+            f"unknown report format '{fmt}'; use one of: {', '.join(FORMATS)}",
+        )
+    if fmt == "json":
+        return json.dumps(result, ensure_ascii=False, indent=2).encode()
+    if lang not in LABELS:
+        raise QcoderError(f"不支持的报告语言“{lang}”：应为 zh 或 en", f"unknown report language '{lang}': use zh or en")
+    return {"md": as_markdown, "html": as_html, "docx": as_docx}[fmt](view(_clean(result), lang))
+
+
+def _clean(data: Any) -> Any:
+    """The data without characters XML and Word refuse (control characters, lone surrogates)."""
+    if isinstance(data, str):
+        return _ILLEGAL.sub("", data)
+    if isinstance(data, dict):
+        return {key: _clean(value) for key, value in data.items()}
+    return [_clean(item) for item in data] if isinstance(data, list) else data
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A quote cut to ``limit`` characters at its last clause boundary and marked “……”, so it never reads as
+    the speaker's whole sentence nor ends mid-phrase. Without a boundary it ends between words and never
+    inside a Latin word, a surrogate pair or a combined character."""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(text)).strip()
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in BOUNDARIES)
+    if cut <= 0:
+        cut = limit
+        while cut > 1 and _inside(text[cut - 1], text[cut]):
+            cut -= 1
+        cut = cut if cut > 1 else limit
+    return text[:cut].rstrip(" " + BOUNDARIES) + "……"
+
+
+def _inside(before: str, after: str) -> bool:
+    """Would a cut between these two characters split a Latin word or number, or one visible character?"""
+    word = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+    pair = "\ud800" <= before <= "\udbff" or before == "\u200d" or after in "\u200d\ufe0e\ufe0f"
+    return word or pair or unicodedata.combining(after) > 0
+
+
+def view(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Everything a report shows, as plain (unescaped) strings in the report's language. A table is
+    ``{"header", "rows", "status_col"}``; each row ``{"cells", "status", "bold"}``."""
+    t = LABELS[lang]
+    kinds = [k for k in SOURCE_KINDS if k in t]
+    codes, claims, facts = result.get("codes", []), result.get("claims", []), result.get("facts", [])
+    groups = [[r for r in codes if r["level"] == "dimension"], [r for r in codes if r["level"] != "dimension"], claims]
+    summary = [_row([t[s], *(str(sum(r["status"] == s for r in g)) for g in groups)], s) for s in STATUSES]
+    matrix = []
+    for row in codes:
+        cells = [row["name"] + t["paren"].format(row["code"]), _status(row, t), *(_cell(row, k, t) for k in kinds)]
+        matrix.append(_row(cells, row["status"], bold=row["level"] == "dimension"))
+    return {
+        "lang": lang,
+        "t": t,
+        "methods": methods(result.get("rules", {}), lang),
+        "summary": _table([t["status"], t["dimensions"], t["codes_n"], t["claims"]], summary, status_col=0),
+        "matrix": _table([t["code"], t["status"], *(t[k] for k in kinds)], matrix, status_col=1),
+        "conflicts": [_conflict(fact, t) for fact in facts if fact["status"] == "conflict"],
+        "consistent": [_fact(fact, t, values=True) for fact in facts if fact["status"] != "conflict"],
+        "claims": [_claim(claim, kinds, t) for claim in claims],
+        "warnings": [
+            f"{w['source']}{t['paren'].format(w['rule'])}{t['colon']}{w[lang]}" for w in result.get("warnings", [])
+        ],
+    }
+
+
+def _table(header: list[str], rows: list[dict[str, Any]], status_col: int | None = None) -> dict[str, Any]:
+    return {"header": header, "rows": rows, "status_col": status_col}
+
+
+def _row(cells: list[str], status: str | None = None, bold: bool = False) -> dict[str, Any]:
+    return {"cells": cells, "status": status, "bold": bold}
+
+
+def methods(rules: dict[str, Any], lang: str) -> str:
+    """The rules the statuses were decided by, so a reader can judge them without reading the code."""
+    t, window = LABELS[lang], rules.get("fieldwork")
+    statuses = t["and"].join(rules.get("evidence_statuses", []))
+    text = t["methods"].format(
+        statuses=statuses, k=rules.get("min_kinds"), fact=rules.get("same_fact"), ratio=rules.get("same_ratio")
+    )
+    return text + (t["window"].format(**window) if window else t["no_window"])
+
+
+def _status(row: dict[str, Any], t: dict[str, str]) -> str:
+    """The status label, then the flags and conflicting facts that explain it: text, never colour alone."""
+    parts = [t.get(row["status"], row["status"]), *(t.get(flag, flag) for flag in row.get("flags", []))]
+    parts += [t["fact"].format(id=n) for n in row.get("conflicts", [])]
+    return t["sep"].join(parts)
+
+
+def _count(row: dict[str, Any], kind: str, t: dict[str, str]) -> str:
+    return t["cell"].format(n=row["counts"].get(kind, 0), i=row["independent"].get(kind, 0))
+
+
+def _cell(row: dict[str, Any], kind: str, t: dict[str, str]) -> str:
+    """Counts, then the strongest quote shortened and cited as a paper would: “……”（访谈记录：ID）."""
+    if not row["counts"].get(kind):
+        return "—"
+    quote = row.get("strongest", {}).get(kind)
+    cited = f"{t['colon']}“{shorten(quote['text'])}”（{quote['citation']}）" if quote else ""
+    return _count(row, kind, t) + cited
+
+
+def _fact(fact: dict[str, Any], t: dict[str, str], values: bool = False) -> str:
+    """``事实 38（比例）``; with ``values`` the agreed value and who states it, for the consistent-facts list."""
+    base, _, unit = fact["measure"].partition(":")
+    name = t.get(base.rstrip("0123456789"), base)
+    label = t["fact"].format(id=fact["id"]) + t["paren"].format(f"{name}{t['colon']}{unit}" if unit else name)
+    if not values:
+        return label
+    sources = t["and"].join(sorted({s["source"] for s in fact["statements"]}))
+    return f"{label}{t['colon']}{'/'.join(fact['values'])}" + t["paren"].format(sources)
+
+
+def _conflict(fact: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
+    """A contested fact: every statement's value, source, kind and sentence in one table."""
+    rows = [_row([s["value"], s["source"], t.get(s["kind"], s["kind"]), s["sentence"]]) for s in fact["statements"]]
+    return {
+        "title": f"{_fact(fact, t)}{t['colon']}{' ≠ '.join(fact['values'])}",
+        "codes": t["codes"] + t["and"].join(sorted({c for s in fact["statements"] for c in s["codes"]})),
+        "table": _table([t["value"], t["source"], t["kind"], t["sentence"]], rows),
+    }
+
+
+def _claim(claim: dict[str, Any], kinds: list[str], t: dict[str, str]) -> str:
+    counts = t["and"].join(t[k] + t["paren"].format(_count(claim, k, t)) for k in kinds)
+    return f"{t['claim'].format(id=claim['id'])}{t['colon']}{claim['text']}{t['dash']}{_status(claim, t)}{t['sep']}{counts}"
+
+
+def _md(text: Any) -> str:
+    """Text safe in a Markdown table cell: one line, no raw HTML (renderers pass it through), no markup."""
+    text = " ".join(str(text).splitlines())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*~\[\]|])", r"\\\1", text)
+
+
+def _md_table(table: dict[str, Any]) -> list[str]:
+    lines = ["| " + " | ".join(map(_md, table["header"])) + " |", "|" + " --- |" * len(table["header"])]
+    for row in table["rows"]:
+        cells = [_md(c) for c in row["cells"]]
+        cells[0] = f"**{cells[0]}**" if row["bold"] else cells[0]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def as_markdown(v: dict[str, Any]) -> bytes:
+    """Markdown for reading as text or pasting into a paper draft; user text escaped, tables one row per line."""
+    t = v["t"]
+    out = [f"# {t['title']}", "", f"## {t['method']}", "", _md(v["methods"]), "", f"## {t['summary']}", ""]
+    out += [*_md_table(v["summary"]), f"## {t['matrix']}", "", *_md_table(v["matrix"]), f"## {t['conflicts']}", ""]
+    for fact in v["conflicts"]:
+        out += [f"### {_md(fact['title'])}", "", _md(fact["codes"]), "", *_md_table(fact["table"])]
+    out += [] if v["conflicts"] else [t["none"], ""]
+    for key in ("consistent", "claims", "warnings"):
+        out += [f"## {t[key]}", "", *(f"- {_md(item)}" for item in v[key]), *([] if v[key] else [t["none"]]), ""]
+    return "\n".join(out).encode()
+
+
+def as_html(v: dict[str, Any]) -> bytes:
+    """A standalone page (no scripts, no external files) that opens in any browser and prints well."""
+    env = Environment(loader=PackageLoader("coder", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("triangulation.html.j2").render(v=v, colours=COLOURS).encode()
+
+
+def as_docx(v: dict[str, Any]) -> bytes:
+    """A Word document for colleagues who edit in Word; East-Asian fonts set so Chinese does not fall back."""
+    doc, t = Document(), v["t"]
+    page = doc.sections[0]  # A4 landscape: the matrix has three quote columns
+    page.orientation, page.page_width, page.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
+    for style, font in (("Normal", "body"), ("Title", "heading"), ("Heading 1", "heading"), ("Heading 2", "heading")):
+        fonts = doc.styles[style].element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+        fonts.set(qn("w:eastAsia"), FONTS[font])
+
+    def write(paragraph: Any, text: str, bold: bool = False, font: str = "body") -> None:
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONTS[font])
+
+    def heading(text: str, level: int) -> None:
+        write(doc.add_heading("", level), text, font="heading")
+
+    def table(data: dict[str, Any]) -> None:
+        grid = doc.add_table(rows=1, cols=len(data["header"]), style="Table Grid")
+        repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page of a long matrix
+        grid.rows[0]._tr.get_or_add_trPr().append(repeat)
+        for cell, text in zip(grid.rows[0].cells, data["header"], strict=True):
+            write(cell.paragraphs[0], text, bold=True)
+        for row in data["rows"]:
+            cells = grid.add_row().cells
+            for n, (cell, text) in enumerate(zip(cells, row["cells"], strict=True)):
+                write(cell.paragraphs[0], text, bold=row["bold"] and n == 0)
+            if data["status_col"] is not None:
+                shade = OxmlElement("w:shd")
+                shade.set(qn("w:val"), "clear")
+                shade.set(qn("w:fill"), COLOURS.get(row["status"], "ffffff"))
+                cells[data["status_col"]]._tc.get_or_add_tcPr().append(shade)
+
+    heading(t["title"], 0)
+    heading(t["method"], 1)
+    write(doc.add_paragraph(), v["methods"])
+    for key in ("summary", "matrix"):
+        heading(t[key], 1)
+        table(v[key])
+    heading(t["conflicts"], 1)
+    for fact in v["conflicts"]:
+        heading(fact["title"], 2)
+        write(doc.add_paragraph(), fact["codes"])
+        table(fact["table"])
+    if not v["conflicts"]:
+        write(doc.add_paragraph(), t["none"])
+    for key in ("consistent", "claims", "warnings"):
+        heading(t[key], 1)
+        for item in v[key] or [t["none"]]:
+            write(doc.add_paragraph(style="List Bullet" if v[key] else None), item)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
