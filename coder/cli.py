@@ -387,10 +387,11 @@ def tag(
 @friendly
 def eval_(
     gold: Annotated[Path, typer.Option(help="金标准文件夹 / folder of gold codings")],
+    unit: Annotated[str, typer.Option(help="sentence（句子）| turn（话轮/段落）/ unit of comparison")] = "sentence",
     as_json: JsonOption = False,
 ) -> None:
-    """以句子为单位评估编码建议 / precision, recall and F1 of the suggestions, per sentence."""
-    result = project().evaluate(gold)
+    """评估编码建议 / precision, recall and F1 of the suggestions, per sentence or per turn."""
+    result = project().evaluate(gold, unit)
     if as_json:
         print_json(result)
         return
@@ -398,7 +399,7 @@ def eval_(
     for level in ("code_micro", "code_macro", "dimension_micro", "dimension_macro"):
         rows.append({"unit": level, **_rounded(result[level])})
     print_table(rows, ["unit", "precision", "recall", "f1", "tp", "fp", "fn"])
-    err.print(f"单位：句子；来源 {len(result['sources'])} 个 / unit: sentence; {len(result['sources'])} sources")
+    err.print(f"单位 / unit: {result['unit']}; 来源 / sources: {len(result['sources'])}")
 
 
 def _rounded(scores: dict) -> dict:

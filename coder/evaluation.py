@@ -5,10 +5,15 @@ every sentence that lies mostly inside the quote (or holds most of it), so a gol
 sentence and a quote without its closing quotation mark label the same sentence. A (sentence, code)
 pair is a true positive when the gold and the suggestions both have it; dimensions are compared the
 same way with each code replaced by its dimension.
+
+With ``unit="turn"`` the same pairs are read one level up — the speaker turn of an interview, the
+paragraph (line) of a policy text or report — which is how a researcher skimming a transcript meets
+the suggestions: “this answer is about 揭榜挂帅”.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,9 +89,29 @@ class Counts:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": precision, "recall": recall, "f1": f1}
 
 
+UNITS = ("sentence", "turn")
+
+
+def enclosing(sentences: list[Span], containers: list[tuple[int, int]]) -> list[int]:
+    """For each sentence, the index of the container (turn or paragraph) it starts in."""
+    starts = [start for start, _ in containers]
+    return [max(bisect.bisect_right(starts, s.start) - 1, 0) for s in sentences]
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The non-blank lines of a text as (start, end)."""
+    found, offset = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            found.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return found
+
+
 def report(
     units: Iterable[tuple[str, set[tuple[int, str]], set[tuple[int, str]]]],
     dimension_of: dict[str, str],
+    unit: str = "sentence",
 ) -> dict:
     """Scores from (source, gold pairs, predicted pairs) per source; codes map to dimensions."""
     per_code: dict[str, Counts] = {code: Counts() for code in dimension_of if "." in code}
@@ -103,7 +128,7 @@ def report(
             counts.add({u for u in gold_dims if u[1] == dim}, {u for u in predicted_dims if u[1] == dim})
         confusion.update(_confusion(gold_dims, predicted_dims))
     return {
-        "unit": "sentence",
+        "unit": unit,
         "sources": sources,
         "codes": {code: c.scores() for code, c in sorted(per_code.items())},
         "dimensions": {dim: c.scores() for dim, c in sorted(per_dimension.items())},

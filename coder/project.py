@@ -118,10 +118,10 @@ class Project:
                 "codes": overview.code_frequencies(session, statuses),
             }
 
-    def evaluate(self, gold: Path) -> dict:
+    def evaluate(self, gold: Path, unit: str = "sentence") -> dict:
         """Precision, recall and F1 of the suggestions against the gold codings under ``gold``."""
         with Session(self.engine) as session:
-            return tagging.evaluate_gold(session, gold)
+            return tagging.evaluate_gold(session, gold, unit)
 
     def propose_keywords(self, code: str, top: int = 20) -> list[dict]:
         with Session(self.engine) as session:

@@ -51,6 +51,18 @@ def sentences_of(session: Session, source_id: str) -> list[Span]:
     return [Span("sentence", start, end, speaker) for start, end, speaker in rows]
 
 
+def _turns(session: Session, source: Source) -> list[tuple[int, int]]:
+    """Speaker turns of an interview; paragraphs of any other source."""
+    if source.kind != "interview":
+        return evaluation.paragraphs(source.text)
+    rows = session.exec(
+        select(Segment.start, Segment.end)
+        .where(Segment.source_id == source.id, Segment.kind == "turn")
+        .order_by(Segment.start)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
 @dataclass
 class TagReport:
     sources: int = 0
@@ -135,8 +147,11 @@ def _tag_source(
         report.by_code[row["code_id"]] += 1
 
 
-def evaluate_gold(session: Session, folder: Path) -> dict:
-    """Score the tagger against the gold codings under ``folder`` (sources must be imported)."""
+def evaluate_gold(session: Session, folder: Path, unit: str = "sentence") -> dict:
+    """Score the tagger against the gold codings under ``folder`` (sources must be imported), per
+    sentence or per turn (see coder.evaluation)."""
+    if unit not in evaluation.UNITS:
+        raise QcoderError(f"评估单位 {unit!r} 无效，应为 sentence 或 turn", f"unit {unit!r} is not sentence or turn")
     tagger = tagger_for(session)
     dimension_of = {code.id: code.dimension for code in session.exec(select(Code)).all()}
     units = []
@@ -156,8 +171,12 @@ def evaluate_gold(session: Session, folder: Path) -> dict:
         sentences = sentences_of(session, gold.source)
         index = {(s.start, s.end): i for i, s in enumerate(sentences)}
         predicted = {(index[(s.start, s.end)], s.code) for s in tagger.suggest(source.text, sentences)}
-        units.append((gold.source, evaluation.gold_units(gold, source.text, sentences), predicted))
-    result = evaluation.report(units, dimension_of)
+        labelled = evaluation.gold_units(gold, source.text, sentences)
+        if unit == "turn":
+            owner = evaluation.enclosing(sentences, _turns(session, source))
+            labelled, predicted = ({(owner[i], code) for i, code in pairs} for pairs in (labelled, predicted))
+        units.append((gold.source, labelled, predicted))
+    result = evaluation.report(units, dimension_of, unit)
     result["codebook_version"] = tagger.version
     result["min_score"] = tagger.min_score
     return result

@@ -199,7 +199,7 @@ def _facts(session: Session, evidence: list[Evidence], sources: dict[str, Source
     """Figures in the evidence, each place once, with the codes and codings that quote it."""
     if not evidence:
         return []
-    words = tagger_for(session).words if session.exec(select(Code.id).limit(1)).first() else list
+    words = tagger_for(session).words  # the codebook's terms stay whole words
     found: dict[tuple[str, int], facts.Statement] = {}
     for item in evidence:
         source = sources[item.source]
@@ -309,6 +309,7 @@ def _fact_json(number: int, fact: facts.Fact) -> dict[str, Any]:
                 "start": s.figure.start,
                 "end": s.figure.end,
                 "sentence": s.sentence,
+                "terms": list(dict.fromkeys(s.words)),  # what the figure is about, as compared
                 "codes": sorted(s.codes),
                 "codings": sorted(s.codings),
             }

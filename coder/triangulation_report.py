@@ -46,7 +46,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
         "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
         "元数据标注 derived_from 的来源（如转述政策文本的报道）并入其原始来源，按原始来源的类型和文件计数。两处陈述为“同一事实”，"
-        "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}。",
+        "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}。矩阵每格的引文取标注一致的编码者最多者，"
+        "其次取编码建议得分较高、长度适中者。",
         "window": "田野调查期为 {start} 至 {end}，期外的访谈列入提示。", "no_window": "未设定田野调查期。",
     },
     "en": {
@@ -67,7 +68,9 @@ LABELS: dict[str, dict[str, str]] = {
         "(interviews, policy texts, media reports) and no fact in it is contested. Interviews count once per person, "
         "however many talks; a source marked derived_from (a report retelling a policy text) counts with its origin, "
         "as the origin's kind and document. Two statements state the same fact when they have the same measure and "
-        "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts. ",
+        "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts. "
+        "Each matrix cell quotes the evidence most coders agree on, then the one with the higher tagger score and a "
+        "readable length. ",
         "window": "Fieldwork window: {start} to {end}; interviews outside it are listed under warnings.",
         "no_window": "No fieldwork window is set.",
     },

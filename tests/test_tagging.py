@@ -129,6 +129,21 @@ def test_eval_scores_suggestions_against_gold(cli, tmp_path):
     assert {"gold": "structure", "predicted": "action", "count": 1} in report["dimension_confusion"]
 
 
+def test_eval_per_turn_counts_a_code_once_per_speaker_turn(cli, tmp_path):
+    tagged(cli, tmp_path)
+    write(
+        tmp_path / "gold" / "x.yaml",
+        "source: 20240115MJQ\ncodings:\n"
+        "  - {code: structure.mentoring, quote: 按比例分成三个方阵，第一方阵的同志要帮带第三方阵的同志。}\n"
+        "  - {code: action.public_results, quote: 结果公示出来。}\n",
+    )
+    report = json.loads(cli("eval", "--gold", str(tmp_path / "gold"), "--unit", "turn", "--json").stdout)
+    assert report["unit"] == "turn"
+    assert report["codes"]["structure.mentoring"]["tp"] == 1
+    assert report["codes"]["action.public_results"]["tp"] == 1
+    assert cli("eval", "--gold", str(tmp_path / "gold"), "--unit", "page").exit_code == 1
+
+
 def test_eval_names_a_gold_quote_that_is_not_in_the_source(cli, tmp_path):
     tagged(cli, tmp_path)
     write(

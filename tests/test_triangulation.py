@@ -82,6 +82,8 @@ def test_evidence_from_an_interview_and_a_policy_text_corroborates_a_code(cli, t
     assert mentoring["strongest"]["policy"]["citation"].startswith("中共青川区委组织部《关于20230110-P03的文本》")
     structure = row(check(cli), "structure")
     assert (structure["level"], structure["status"]) == ("dimension", "corroborated")
+    for fmt in ("md", "html", "json"):
+        assert "曾立明" not in cli("triangulate", "--format", fmt).stdout  # the name stays in the database
 
 
 def test_two_interviews_with_one_person_are_one_informant(cli, tmp_path):
@@ -138,7 +140,9 @@ def test_the_same_ratio_stated_differently_makes_the_code_contested(cli, tmp_pat
     assert fact["values"] == ["3.5:5.5:1", "3:6:1"]
     sides = {(s["source"], s["value"]) for s in fact["statements"]}
     assert sides == {("20230110-P03", "3.5:5.5:1"), ("20240110ZLM", "3.5:5.5:1"), ("20230218-M03", "3:6:1")}
-    assert "3:6:1" in next(s["sentence"] for s in fact["statements"] if s["source"] == "20230218-M03")
+    media = next(s for s in fact["statements"] if s["source"] == "20230218-M03")
+    assert "3:6:1" in media["sentence"]
+    assert {"人数", "比例"} <= set(media["terms"])
 
 
 def test_a_code_quoting_one_side_of_a_conflict_is_flagged_not_contested(cli, tmp_path):
@@ -150,15 +154,24 @@ def test_a_code_quoting_one_side_of_a_conflict_is_flagged_not_contested(cli, tmp
     assert row(report, "structure")["status"] == "contested"  # the dimension holds both sides
 
 
-def test_counts_percentages_and_dates_conflict_like_ratios(cli, tmp_path):
-    media = document("20231208-M05", "media", "群众满意度达到95.1%。全区提拔重用干部67名。方案于2022年4月试行。")
-    talk = interview("20240110ZLM", "曾立明", "群众满意度是96.37%。提拔重用了六十七人。方案2022年3月就试行了。")
+def test_percentages_dates_and_amounts_conflict_like_ratios_while_equal_counts_agree(cli, tmp_path):
+    media = document(
+        "20231208-M05",
+        "media",
+        "群众满意度达到95.1%。全区提拔重用干部67名。方案于2022年4月试行。揭榜项目奖励资金共150万元。",
+    )
+    talk = interview(
+        "20240110ZLM",
+        "曾立明",
+        "群众满意度是96.37%。提拔重用了六十七人。方案2022年3月就试行了。揭榜项目的奖励资金一共120万元。",
+    )
     build(cli, tmp_path, {"20231208-M05.txt": media, "20240110ZLM.txt": talk},
-          {"20231208-M05": [(OPEN_CALL, "群众满意度达到95.1%。全区提拔重用干部67名。方案于2022年4月试行。")],
-           "20240110ZLM": [(OPEN_CALL, "群众满意度是96.37%。提拔重用了六十七人。方案2022年3月就试行了。")]})  # fmt: skip
+          {"20231208-M05": [(OPEN_CALL, "群众满意度达到95.1%。全区提拔重用干部67名。方案于2022年4月试行。揭榜项目奖励资金共150万元。")],
+           "20240110ZLM": [(OPEN_CALL, "群众满意度是96.37%。提拔重用了六十七人。方案2022年3月就试行了。揭榜项目的奖励资金一共120万元。")]})  # fmt: skip
     by_measure = {f["measure"]: f for f in check(cli)["facts"]}
     assert by_measure["percent"]["status"] == "conflict"
     assert by_measure["date"]["values"] == ["2022-03", "2022-04"]
+    assert by_measure["amount"]["values"] == ["1200000", "1500000"]
     assert by_measure["count:人"]["status"] == "consistent"  # 67名 and 六十七人 agree
 
 

@@ -18,13 +18,13 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.retrieval import Query
+from coder.triangulation import STATUSES
 from coder.ui import pages
 from coder.ui.i18n import STRINGS, language, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
 KINDS = ("interview", "policy", "media")
-STATUSES = ("corroborated", "single-source", "contested", "no-evidence")
 STATUS_COLORS = {
     "corroborated": "#59A14F",
     "single-source": "#F28E2B",

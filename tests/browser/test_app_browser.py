@@ -267,5 +267,32 @@ def test_triangulation_shows_the_heatmap_and_a_clicked_cell_shows_its_quotes_as_
             page.get_by_role("button", name="DOCX").click()
         assert download.value.suggested_filename == "triangulation.docx"
         assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # a Word file is a zip archive
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="HTML").click()
+        ARTIFACTS.mkdir(exist_ok=True)
+        report = ARTIFACTS / "triangulation-report.html"  # the browser reads it as HTML by its name
+        download.value.save_as(report)
+        _the_html_report_renders_with_markup_as_text(page, report)
     finally:
         page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def _the_html_report_renders_with_markup_as_text(page, report: Path) -> None:
+    """The downloaded HTML report opened in the browser: the matrix is there, the markup is text."""
+    from playwright.sync_api import expect
+
+    opened = page.context.browser.new_page()
+    alerts = []
+    opened.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    try:
+        opened.goto(report.resolve().as_uri())
+        expect(opened.get_by_role("heading", name="三角验证报告")).to_be_visible()
+        matrix = opened.locator("table").filter(has_text="一刀切→因人制宜").first
+        expect(matrix).to_contain_text("政策文本")
+        expect(opened.get_by_text(HOSTILE[:20]).first).to_be_visible()
+        assert opened.locator("img[src=x]").count() == 0
+        assert opened.locator("script").count() == 0
+        assert alerts == []
+        opened.screenshot(path=str(ARTIFACTS / "triangulation-report.png"), full_page=True)
+    finally:
+        opened.close()
