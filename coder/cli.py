@@ -23,10 +23,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from coder import codebook as codebook_mod
 from coder import corpus, ids, review
 from coder.audit import coder_named
+from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.errors import QcoderError
+from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
 from coder.tagger import MIN_SCORE, Tagger
@@ -46,6 +48,8 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(codes_app, name="codes")
 app.add_typer(code_app, name="code")
+export_app = typer.Typer(help="导出 / export for papers and other tools", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 # Transcripts and titles may contain [brackets]: never let rich read user text as markup.
 out = Console(soft_wrap=True, markup=False, highlight=False)
@@ -53,6 +57,8 @@ err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 _db_url: dict[str, str | None] = {"url": None}
 
 JsonOption = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档 / print one JSON document")]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="写入文件 / write to this file")]
+LangOption = Annotated[str, typer.Option(help="语言 zh | en / language of headings")]
 
 
 @app.callback()
@@ -521,24 +527,77 @@ def triangulate(
         int, typer.Option(min=1, max=3, help="佐证所需的来源类型数 / kinds needed to corroborate")
     ] = 2,
     fmt: Annotated[str, typer.Option("--format", help="json | md | html | docx")] = "md",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件 / write to this file")] = None,
-    lang: Annotated[str, typer.Option(help="报告语言 zh | en / report language")] = "zh",
+    output: OutputOption = None,
+    lang: LangOption = "zh",
 ) -> None:
     """三角验证：每个代码是否得到多类来源佐证 / is every code corroborated across kinds of sources?"""
     current = project()
     result = current.triangulate(min_kinds)
-    data = current.triangulation_report(result, fmt, lang)
-    if output is None and fmt == "docx" and sys.stdout.isatty():
-        raise QcoderError("docx 报告请用 -o 指定文件", "write a docx report to a file with -o")
+    emit(current.triangulation_report(result, fmt, lang), fmt, output)
+    statuses = Counter(row["status"] for row in result["codes"] if row["level"] == "code")
+    err.print(" · ".join(f"{status} {statuses.get(status, 0)}" for status in STATUSES))
+
+
+BINARY = ("docx", "xlsx")
+
+
+def emit(data: bytes, fmt: str, output: Path | None) -> None:
+    """A rendered file to ``output`` (saying so, and saying when it replaced one) or to stdout; binary
+    formats only into a file or a pipe, never onto a terminal."""
+    if output is None and fmt in BINARY and sys.stdout.isatty():
+        raise QcoderError(f"{fmt} 文件请用 -o 指定写入位置", f"write a {fmt} file with -o FILE")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        replaced = output.exists()
-        output.write_bytes(data)
-        err.print(f"{'已覆盖' if replaced else '已写入'} {output} / {'replaced' if replaced else 'wrote'} {output}")
-    statuses = Counter(row["status"] for row in result["codes"] if row["level"] == "code")
-    err.print(" · ".join(f"{status} {statuses.get(status, 0)}" for status in STATUSES))
+        return
+    replaced = output.exists()
+    output.write_bytes(data)
+    err.print(f"{'已覆盖' if replaced else '已写入'} {output} / {'replaced' if replaced else 'wrote'} {output}")
+
+
+@export_app.command("quotes")
+@friendly
+def export_quotes(
+    code: Annotated[list[str] | None, typer.Option("--code", help="代码（含下级代码），可多次给出 / code")] = None,
+    exact: Annotated[bool, typer.Option(help="不含下级代码 / without sub-codes")] = False,
+    dimension: Annotated[list[str] | None, typer.Option("--dimension", help="维度 / dimension")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="默认 accepted、manual / statuses")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="interview | policy | media")] = None,
+    participant: Annotated[
+        list[str] | None, typer.Option("--participant", help="该受访者的任一访谈编号 / an interview ID of the person")
+    ] = None,
+    max_chars: Annotated[int, typer.Option(help="超长引文在句末截断，0 为不截断 / shorten longer quotes")] = MAX_CHARS,
+    context: Annotated[int, typer.Option(help="前后各附几句上下文 / sentences of context")] = 0,
+    footnotes: Annotated[bool, typer.Option(help="出处用脚注 / cite in notes, not brackets")] = False,
+    interview_template: Annotated[str | None, typer.Option(help="访谈出处模板，如 访谈编号：{id}")] = None,
+    policy_template: Annotated[str | None, typer.Option(help="政策文本出处模板")] = None,
+    media_template: Annotated[str | None, typer.Option(help="媒体报道出处模板")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx | csv")] = "md",
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """导出编码引文（按维度、代码分组并标注出处）/ export coded quotes, grouped and cited for a paper."""
+    templates = {**DEFAULT_TEMPLATES}
+    for kind_name, template in (("interview", interview_template), ("policy", policy_template),
+                                ("media", media_template)):  # fmt: skip
+        if template:
+            templates[kind_name] = template
+    selection = Selection(
+        codes=code or [], subcodes=not exact, dimensions=dimension or [], statuses=status or list(EVIDENCE),
+        kinds=kind or [], participants=participant or [], max_chars=max_chars, context=context,
+    )  # fmt: skip
+    emit(project().export_quotes(selection, fmt, Style(templates, footnotes), lang), fmt, output)
+
+
+@export_app.command("respondents")
+@friendly
+def export_respondents(
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx | csv")] = "md",
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """导出受访者基本情况表（不含姓名）/ export the respondent table (never with names)."""
+    emit(project().export_respondents(fmt, lang), fmt, output)
 
 
 claim_app = typer.Typer(help="论断 / claims checked by triangulation", no_args_is_help=True)

@@ -8,8 +8,10 @@ says 3:6:1. This module finds the figures in a piece of text, describes each by 
   (人 and 名 are one unit: people), amounts of money (in 元), and calendar dates.
 * **About the same thing.** The content words of the figure's clause and the clause before it are
   compared by cosine similarity weighted by how rare each word is among all statements compared
-  (``干部`` says little in a corpus about cadres; ``揭榜`` says a lot). At ``SAME_FACT`` or above (``SAME_RATIO``
-  for ratios of three or more parts, which are specific in themselves), two statements state one fact.
+  (``干部`` says little in a corpus about cadres; ``揭榜`` says a lot). At ``SAME_FACT`` or above two
+  statements state one fact. Ratios of three or more parts are specific in themselves and need less
+  (``SAME_RATIO``), and less again (``SAME_SHARES``) when their parts add up to the same whole, as
+  3.5:5.5:1 and 3:6:1 both split ten shares.
 * A fact stated with different values in different sources is a **conflict**; the same value in
   several sources is **consistent**.
 
@@ -33,6 +35,7 @@ import cn2an
 SAME_FACT = 0.5  # cosine similarity of the clause words at which two statements state one fact
 COMMON = 200  # see _candidates
 SAME_RATIO = 0.3  # a ratio of three or more parts is specific in itself: less shared wording is needed
+SAME_SHARES = 0.15  # … and two such ratios splitting the same whole are shares of one thing
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,286 and 1286 alike
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千万亿点]*[十百千万亿][零〇一二两三四五六七八九十百千万亿点]*"
@@ -243,12 +246,11 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
     for s in statements:
         by_measure[s.figure.measure].append(s)
     for measure, members in by_measure.items():
-        threshold = SAME_RATIO if measure.startswith("ratio") and measure != "ratio2" else SAME_FACT
         vectors = [_vector(s.words, idf) for s in members]
         pairs = []
         for i, j in _candidates(vectors):
             similarity = _cosine(vectors[i], vectors[j])
-            if similarity >= threshold:
+            if similarity >= _threshold(members[i].figure, members[j].figure):
                 same_value = members[i].figure.value == members[j].figure.value
                 pairs.append((similarity, same_value, i, j))
         cluster_of = {i: {i} for i in range(len(members))}
@@ -262,6 +264,17 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
         unique = {id(c): c for c in cluster_of.values()}.values()
         facts.extend(Fact(measure, [members[k] for k in sorted(c)]) for c in unique)
     return sorted(facts, key=lambda f: (f.measure, f.values))
+
+
+def _threshold(a: Figure, b: Figure) -> float:
+    """How similar the wording around two figures of one measure must be for them to state one fact."""
+    if not a.measure.startswith("ratio") or a.measure == "ratio2":
+        return SAME_FACT
+    return SAME_SHARES if _total(a.value) == _total(b.value) else SAME_RATIO
+
+
+def _total(ratio: str) -> float:
+    return round(sum(float(part) for part in ratio.split(":")), 6)
 
 
 def _candidates(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:

@@ -17,12 +17,16 @@ from sqlmodel import Session, func, select
 
 from coder import claims, codebook, overview, retrieval, review, tagging, triangulation, triangulation_report
 from coder.audit import coder_named
+from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
 from coder.db.models import AuditEvent
 from coder.errors import QcoderError
+from coder.export.formats import render_quotes, render_respondents
+from coder.export.quotes import Selection, select_quotes
+from coder.export.respondents import respondents
 from coder.keywords import propose as propose_keywords
 from coder.sources import list_sources, show_source, source_ids, update_metadata
 
@@ -204,6 +208,22 @@ class Project:
         """Set both ends of the fieldwork window, or clear it with (None, None)."""
         with self._writing() as session:
             triangulation.set_fieldwork(session, start, end, coder_named(session, coder))
+
+    def quotes(self, selection: Selection, style: Style | None = None) -> list[dict]:
+        """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes)."""
+        with Session(self.engine) as session:
+            statuses = {row["code"]: row["status"] for row in triangulation.check(session)["codes"]}
+            return select_quotes(session, selection, tagging.tagger_for(session).words, style, statuses)
+
+    def export_quotes(self, selection: Selection, fmt: str, style: Style | None = None, lang: str = "zh") -> bytes:
+        return render_quotes(self.quotes(selection, style), fmt, style, lang)
+
+    def respondents(self) -> list[dict]:
+        with Session(self.engine) as session:
+            return respondents(session)
+
+    def export_respondents(self, fmt: str, lang: str = "zh") -> bytes:
+        return render_respondents(self.respondents(), fmt, lang)
 
 
 def _sqlite_file_exists(url: str | None) -> bool:

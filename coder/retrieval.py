@@ -36,7 +36,7 @@ def retrieve(session: Session, query: Query) -> list[dict[str, Any]]:
         .order_by(Source.date, Coding.source_id, Coding.start, Coding.id)
     )
     if query.codes:
-        statement = statement.where(Coding.code_id.in_(_with_descendants(session, query.codes)))
+        statement = statement.where(Coding.code_id.in_(with_descendants(session, query.codes)))
     if query.dimension:
         statement = statement.where(Code.dimension == query.dimension)
     if query.kinds:
@@ -78,7 +78,8 @@ def retrieve(session: Session, query: Query) -> list[dict[str, Any]]:
     return found
 
 
-def _with_descendants(session: Session, codes: list[str]) -> set[str]:
+def with_descendants(session: Session, codes: list[str]) -> set[str]:
+    """The codes and every code below them in the codebook tree."""
     children: dict[str, list[str]] = {}
     for code_id, parent in session.exec(select(Code.id, Code.parent_id)).all():
         children.setdefault(parent, []).append(code_id)

@@ -106,6 +106,7 @@ def rules(session: Session, min_kinds: int) -> dict[str, Any]:
         "evidence_statuses": list(EVIDENCE),
         "same_fact": facts.SAME_FACT,
         "same_ratio": facts.SAME_RATIO,
+        "same_shares": facts.SAME_SHARES,
         "fieldwork": {"start": start.isoformat(), "end": end.isoformat()} if start and end else None,
     }
 

@@ -8,28 +8,20 @@ here adds any.
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import unicodedata
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm
 from jinja2 import Environment, PackageLoader
 
 from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
+from coder.export import word
+from coder.export.text import clean, md, md_table, shorten
 from coder.triangulation import STATUSES
 
 FORMATS = ("json", "md", "html", "docx")
-BOUNDARIES = "。！？；，、"
 QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan
 COLOURS = {"corroborated": "d8f0dc", "single-source": "fcebc2", "contested": "f8d4d0", "no-evidence": "e6e6e6"}
-FONTS = {"body": "SimSun", "heading": "SimHei"}  # 宋体 / 黑体: Word falls back to a Latin font without them
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -46,7 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
         "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
         "元数据标注 derived_from 的来源（如转述政策文本的报道）并入其原始来源，按原始来源的类型和文件计数。两处陈述为“同一事实”，"
-        "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}。矩阵每格的引文取标注一致的编码者最多者，"
+        "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}，各项之和相同的比例 ≥ {shares}。矩阵每格的引文取标注一致的编码者最多者，"
         "其次取编码建议得分较高、长度适中者。",
         "window": "田野调查期为 {start} 至 {end}，期外的访谈列入提示。", "no_window": "未设定田野调查期。",
     },
@@ -68,14 +60,13 @@ LABELS: dict[str, dict[str, str]] = {
         "(interviews, policy texts, media reports) and no fact in it is contested. Interviews count once per person, "
         "however many talks; a source marked derived_from (a report retelling a policy text) counts with its origin, "
         "as the origin's kind and document. Two statements state the same fact when they have the same measure and "
-        "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts. "
+        "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts, ≥ {shares} when their parts add up to the same whole. "
         "Each matrix cell quotes the evidence most coders agree on, then the one with the higher tagger score and a "
         "readable length. ",
         "window": "Fieldwork window: {start} to {end}; interviews outside it are listed under warnings.",
         "no_window": "No fieldwork window is set.",
     },
 }  # fmt: skip
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")  # not allowed in XML, nor Word
 
 
 def render(result: dict[str, Any], fmt: str, lang: str = "zh") -> bytes:
@@ -89,39 +80,7 @@ def render(result: dict[str, Any], fmt: str, lang: str = "zh") -> bytes:
         return json.dumps(result, ensure_ascii=False, indent=2).encode()
     if lang not in LABELS:
         raise QcoderError(f"不支持的报告语言“{lang}”：应为 zh 或 en", f"unknown report language '{lang}': use zh or en")
-    return {"md": as_markdown, "html": as_html, "docx": as_docx}[fmt](view(_clean(result), lang))
-
-
-def _clean(data: Any) -> Any:
-    """The data without characters XML and Word refuse (control characters, lone surrogates)."""
-    if isinstance(data, str):
-        return _ILLEGAL.sub("", data)
-    if isinstance(data, dict):
-        return {key: _clean(value) for key, value in data.items()}
-    return [_clean(item) for item in data] if isinstance(data, list) else data
-
-
-def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """A quote cut to ``limit`` characters at its last clause boundary and marked “……”, so it never reads as
-    the speaker's whole sentence nor ends mid-phrase. Without a boundary it ends between words and never
-    inside a Latin word, a surrogate pair or a combined character."""
-    text = re.sub(r"\s*[\r\n]+\s*", " ", str(text)).strip()
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind(mark, 0, limit) for mark in BOUNDARIES)
-    if cut <= 0:
-        cut = limit
-        while cut > 1 and _inside(text[cut - 1], text[cut]):
-            cut -= 1
-        cut = cut if cut > 1 else limit
-    return text[:cut].rstrip(" " + BOUNDARIES) + "……"
-
-
-def _inside(before: str, after: str) -> bool:
-    """Would a cut between these two characters split a Latin word or number, or one visible character?"""
-    word = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
-    pair = "\ud800" <= before <= "\udbff" or before == "\u200d" or after in "\u200d\ufe0e\ufe0f"
-    return word or pair or unicodedata.combining(after) > 0
+    return {"md": as_markdown, "html": as_html, "docx": as_docx}[fmt](view(clean(result), lang))
 
 
 def view(result: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -164,7 +123,11 @@ def methods(rules: dict[str, Any], lang: str) -> str:
     t, window = LABELS[lang], rules.get("fieldwork")
     statuses = t["and"].join(rules.get("evidence_statuses", []))
     text = t["methods"].format(
-        statuses=statuses, k=rules.get("min_kinds"), fact=rules.get("same_fact"), ratio=rules.get("same_ratio")
+        statuses=statuses,
+        k=rules.get("min_kinds"),
+        fact=rules.get("same_fact"),
+        ratio=rules.get("same_ratio"),
+        shares=rules.get("same_shares"),
     )
     return text + (t["window"].format(**window) if window else t["no_window"])
 
@@ -185,7 +148,7 @@ def _cell(row: dict[str, Any], kind: str, t: dict[str, str]) -> str:
     if not row["counts"].get(kind):
         return "—"
     quote = row.get("strongest", {}).get(kind)
-    cited = f"{t['colon']}“{shorten(quote['text'])}”（{quote['citation']}）" if quote else ""
+    cited = f"{t['colon']}“{shorten(quote['text'], QUOTE_LIMIT)}”（{quote['citation']}）" if quote else ""
     return _count(row, kind, t) + cited
 
 
@@ -215,32 +178,20 @@ def _claim(claim: dict[str, Any], kinds: list[str], t: dict[str, str]) -> str:
     return f"{t['claim'].format(id=claim['id'])}{t['colon']}{claim['text']}{t['dash']}{_status(claim, t)}{t['sep']}{counts}"
 
 
-def _md(text: Any) -> str:
-    """Text safe in a Markdown table cell: one line, no raw HTML (renderers pass it through), no markup."""
-    text = " ".join(str(text).splitlines())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*~\[\]|])", r"\\\1", text)
-
-
 def _md_table(table: dict[str, Any]) -> list[str]:
-    lines = ["| " + " | ".join(map(_md, table["header"])) + " |", "|" + " --- |" * len(table["header"])]
-    for row in table["rows"]:
-        cells = [_md(c) for c in row["cells"]]
-        cells[0] = f"**{cells[0]}**" if row["bold"] else cells[0]
-        lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, ""]
+    return md_table(table["header"], [r["cells"] for r in table["rows"]], [r["bold"] for r in table["rows"]])
 
 
 def as_markdown(v: dict[str, Any]) -> bytes:
     """Markdown for reading as text or pasting into a paper draft; user text escaped, tables one row per line."""
     t = v["t"]
-    out = [f"# {t['title']}", "", f"## {t['method']}", "", _md(v["methods"]), "", f"## {t['summary']}", ""]
+    out = [f"# {t['title']}", "", f"## {t['method']}", "", md(v["methods"]), "", f"## {t['summary']}", ""]
     out += [*_md_table(v["summary"]), f"## {t['matrix']}", "", *_md_table(v["matrix"]), f"## {t['conflicts']}", ""]
     for fact in v["conflicts"]:
-        out += [f"### {_md(fact['title'])}", "", _md(fact["codes"]), "", *_md_table(fact["table"])]
+        out += [f"### {md(fact['title'])}", "", md(fact["codes"]), "", *_md_table(fact["table"])]
     out += [] if v["conflicts"] else [t["none"], ""]
     for key in ("consistent", "claims", "warnings"):
-        out += [f"## {t[key]}", "", *(f"- {_md(item)}" for item in v[key]), *([] if v[key] else [t["none"]]), ""]
+        out += [f"## {t[key]}", "", *(f"- {md(item)}" for item in v[key]), *([] if v[key] else [t["none"]]), ""]
     return "\n".join(out).encode()
 
 
@@ -251,56 +202,31 @@ def as_html(v: dict[str, Any]) -> bytes:
 
 
 def as_docx(v: dict[str, Any]) -> bytes:
-    """A Word document for colleagues who edit in Word; East-Asian fonts set so Chinese does not fall back."""
-    doc, t = Document(), v["t"]
-    page = doc.sections[0]  # A4 landscape: the matrix has three quote columns
-    page.orientation, page.page_width, page.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
-    for style, font in (("Normal", "body"), ("Title", "heading"), ("Heading 1", "heading"), ("Heading 2", "heading")):
-        fonts = doc.styles[style].element.get_or_add_rPr().get_or_add_rFonts()
-        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
-        fonts.set(qn("w:eastAsia"), FONTS[font])
-
-    def write(paragraph: Any, text: str, bold: bool = False, font: str = "body") -> None:
-        run = paragraph.add_run(text)
-        run.bold = bold or None
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONTS[font])
-
-    def heading(text: str, level: int) -> None:
-        write(doc.add_heading("", level), text, font="heading")
+    """A Word document for colleagues who edit in Word; A4 landscape, as the matrix has three quote columns."""
+    doc, t = word.document(landscape=True), v["t"]
 
     def table(data: dict[str, Any]) -> None:
-        grid = doc.add_table(rows=1, cols=len(data["header"]), style="Table Grid")
-        repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page of a long matrix
-        grid.rows[0]._tr.get_or_add_trPr().append(repeat)
-        for cell, text in zip(grid.rows[0].cells, data["header"], strict=True):
-            write(cell.paragraphs[0], text, bold=True)
-        for row in data["rows"]:
-            cells = grid.add_row().cells
-            for n, (cell, text) in enumerate(zip(cells, row["cells"], strict=True)):
-                write(cell.paragraphs[0], text, bold=row["bold"] and n == 0)
-            if data["status_col"] is not None:
-                shade = OxmlElement("w:shd")
-                shade.set(qn("w:val"), "clear")
-                shade.set(qn("w:fill"), COLOURS.get(row["status"], "ffffff"))
-                cells[data["status_col"]]._tc.get_or_add_tcPr().append(shade)
+        rows = data["rows"]
+        cells = word.table(doc, data["header"], [r["cells"] for r in rows], [r["bold"] for r in rows])
+        if data["status_col"] is not None:
+            for row, row_cells in zip(rows, cells, strict=True):
+                word.shade(row_cells[data["status_col"]], COLOURS.get(row["status"], "ffffff"))
 
-    heading(t["title"], 0)
-    heading(t["method"], 1)
-    write(doc.add_paragraph(), v["methods"])
+    word.heading(doc, t["title"], 0)
+    word.heading(doc, t["method"], 1)
+    word.write(doc.add_paragraph(), v["methods"])
     for key in ("summary", "matrix"):
-        heading(t[key], 1)
+        word.heading(doc, t[key], 1)
         table(v[key])
-    heading(t["conflicts"], 1)
+    word.heading(doc, t["conflicts"], 1)
     for fact in v["conflicts"]:
-        heading(fact["title"], 2)
-        write(doc.add_paragraph(), fact["codes"])
+        word.heading(doc, fact["title"], 2)
+        word.write(doc.add_paragraph(), fact["codes"])
         table(fact["table"])
     if not v["conflicts"]:
-        write(doc.add_paragraph(), t["none"])
+        word.write(doc.add_paragraph(), t["none"])
     for key in ("consistent", "claims", "warnings"):
-        heading(t[key], 1)
+        word.heading(doc, t[key], 1)
         for item in v[key] or [t["none"]]:
-            write(doc.add_paragraph(style="List Bullet" if v[key] else None), item)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            word.write(doc.add_paragraph(style="List Bullet" if v[key] else None), item)
+    return word.to_bytes(doc)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import docx
+import yaml
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -87,3 +88,17 @@ def docx_with_body(body_xml: str) -> bytes:
 def page_app(module: str) -> AppTest:
     """An AppTest running one page module of ``coder.ui`` on its own (its ``render()``), not yet run."""
     return AppTest.from_string(f"from coder.ui import {module}\n{module}.render()\n", default_timeout=30)
+
+
+def code_quotes(cli, tmp_path: Path, files: dict[str, str], quotes: dict[str, list[tuple[str, str]]]) -> None:
+    """Import ``files`` and code them by ``quotes`` ({source: [(code, quote)]}) as 研究者A's work."""
+    for name, content in files.items():
+        write(tmp_path / "corpus" / name, content)
+    result = cli("import", str(tmp_path / "corpus"))
+    assert result.exit_code == 0, result.output
+    for source, pairs in quotes.items():
+        body = {"source": source, "codings": [{"code": c, "quote": q} for c, q in pairs]}
+        write(tmp_path / "quotes" / f"{source}.yaml", yaml.safe_dump(body, allow_unicode=True))
+    if quotes:
+        result = cli("code", "import", str(tmp_path / "quotes"), "--coder", "研究者A")
+        assert result.exit_code == 0, result.output

@@ -94,3 +94,13 @@ def test_an_evidence_span_widens_to_whole_sentences():
     text = "第一句。比例为3.5:5.5:1，已经公布。第三句。"
     start = text.index("3.5")
     assert text[slice(*facts.sentence_span(text, start, start + 3))] == "比例为3.5:5.5:1，已经公布。"
+
+
+def test_ratios_splitting_the_same_whole_need_less_shared_wording():
+    """3.5:5.5:1 and 3:6:1 both split ten shares: a tier ratio told in different words is still one fact."""
+    policy = statement("P03", "干部由高到低划分为第一方阵、第二方阵、第三方阵，比例原则上为3.5:5.5:1。")
+    media = statement("M03", "全区干部按得分划入三个方阵，三个方阵的人数比例为3:6:1。", "media")
+    weights = statement("P02", "领导评鉴、群众评议、同事互评的权重之比为4:3:3。")
+    assert [f.values for f in facts.group([policy, media, weights]) if f.status == "conflict"] == [
+        ["3.5:5.5:1", "3:6:1"]
+    ]

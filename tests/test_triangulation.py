@@ -5,11 +5,8 @@ researcher's accepted work looks to the check.
 """
 
 import json
-from pathlib import Path
 
-import yaml
-
-from tests.helpers import write
+from tests.helpers import code_quotes as build
 
 TIERING, MENTORING, OPEN_CALL = "structure.tiering", "structure.mentoring", "action.open_call"
 
@@ -43,20 +40,6 @@ MEDIA = document(
     outlet="云江新闻网",
 )
 ZLM = interview("20240110ZLM", "曾立明", "我们把干部分成第一方阵、第二方阵、第三方阵，比例是3.5:5.5:1。")
-
-
-def build(cli, tmp_path: Path, files: dict[str, str], quotes: dict[str, list[tuple[str, str]]]) -> None:
-    """Import ``files`` and code them by ``quotes`` ({source: [(code, quote)]}) as 研究者A's work."""
-    for name, content in files.items():
-        write(tmp_path / "corpus" / name, content)
-    result = cli("import", str(tmp_path / "corpus"))
-    assert result.exit_code == 0, result.output
-    for source, pairs in quotes.items():
-        body = {"source": source, "codings": [{"code": c, "quote": q} for c, q in pairs]}
-        write(tmp_path / "quotes" / f"{source}.yaml", yaml.safe_dump(body, allow_unicode=True))
-    if quotes:
-        result = cli("code", "import", str(tmp_path / "quotes"), "--coder", "研究者A")
-        assert result.exit_code == 0, result.output
 
 
 def check(cli, *options):

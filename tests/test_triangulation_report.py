@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 
 from coder.errors import QcoderError
-from coder.triangulation_report import render, shorten
+from coder.triangulation_report import render
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -177,15 +177,3 @@ def test_an_unknown_format_names_the_valid_ones():
 def test_json_is_the_result_itself():
     assert render(result(), "json").decode().startswith("{")
     assert "<script>" in render(result(), "json").decode()  # data, not a page: escaping is the reader's job
-
-
-def test_shorten_cuts_at_the_last_clause_boundary_before_the_limit():
-    text = "第一句话说完了，第二句还在继续；第三句很长很长很长很长很长很长很长很长很长很长"
-    assert shorten(text, 20) == "第一句话说完了，第二句还在继续……"
-    assert shorten("很短的一句。", 20) == "很短的一句。"
-
-
-def test_shorten_without_a_boundary_never_cuts_a_word_or_a_character():
-    assert shorten("panel " * 20, 40) == "panel panel panel panel panel panel……"
-    accented = "中" * 59 + "e\u0301" + "中" * 10  # é as e + combining accent, across the limit
-    assert shorten(accented, 60) == "中" * 59 + "……"

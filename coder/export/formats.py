@@ -1,0 +1,182 @@
+"""Quotes and the respondent table as files: Markdown and Word for the paper, XLSX and CSV for checking.
+
+Markdown and Word group quotes by dimension → code and cite each one; the ID convention is explained once,
+in a note at the first interview citation. Spreadsheets hold one row per quote with all its metadata and
+can never run a formula from a transcript.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import groupby
+from typing import Any
+
+import pandas as pd
+
+from coder.citation import ID_NOTE, Style
+from coder.errors import QcoderError
+from coder.export import word
+from coder.export.respondents import COLUMNS as RESPONDENT_COLUMNS
+from coder.export.text import clean, md, md_table, spreadsheet_cell
+
+FORMATS = ("md", "docx", "xlsx", "csv")
+QUOTE_COLUMNS = (
+    "dimension", "dimension_name", "code", "code_name", "source", "kind", "date", "title", "quote", "citation",
+    "full_quote", "before", "after", "start", "end", "status", "coder", "memo", "role", "organization",
+    "interviewer", "place", "issuer", "doc_number", "outlet", "triangulation",
+)  # fmt: skip
+LABELS = {
+    "zh": {
+        "quotes": "编码引文", "respondents": "受访者基本情况表", "notes": "注释", "id_note": "说明",
+        "before": "前文", "after": "后文", "none": "（没有符合条件的引文）",
+        "dimension": "维度", "dimension_name": "维度名称", "code": "代码", "code_name": "代码名称",
+        "source": "编号", "kind": "来源类型", "date": "日期", "title": "标题", "quote": "引文", "citation": "出处",
+        "full_quote": "完整引文", "start": "起点", "end": "终点", "status": "编码状态", "coder": "编码者",
+        "memo": "备忘", "role": "身份", "organization": "单位", "interviewer": "访谈者", "place": "地点",
+        "issuer": "发文机关", "doc_number": "文号", "outlet": "媒体", "triangulation": "三角验证",
+        "duration": "时长", "characters": "字数",
+    },
+    "en": {
+        "quotes": "Coded quotes", "respondents": "Respondents", "notes": "Notes", "id_note": "Note",
+        "before": "Before", "after": "After", "none": "(no quotes match)",
+        **{key: key.replace("_", " ") for key in (*QUOTE_COLUMNS, *RESPONDENT_COLUMNS)},
+    },
+}  # fmt: skip
+
+
+def render_quotes(rows: list[dict[str, Any]], fmt: str, style: Style | None = None, lang: str = "zh") -> bytes:
+    """The quotes of :func:`coder.export.quotes.select_quotes` as a file."""
+    labels = _labels(fmt, lang)
+    rows = clean(rows)
+    if fmt == "md":
+        return _quotes_markdown(rows, style or Style(), labels)
+    if fmt == "docx":
+        return _quotes_docx(rows, style or Style(), labels)
+    return _table(rows, QUOTE_COLUMNS, labels, fmt, labels["quotes"])
+
+
+def render_respondents(rows: list[dict[str, Any]], fmt: str, lang: str = "zh") -> bytes:
+    """The respondent table of :func:`coder.export.respondents.respondents` as a file."""
+    labels = _labels(fmt, lang)
+    rows = clean(rows)
+    header = [labels[c] for c in RESPONDENT_COLUMNS]
+    cells = [["" if row[c] is None else str(row[c]) for c in RESPONDENT_COLUMNS] for row in rows]
+    if fmt == "md":
+        return "\n".join([f"# {labels['respondents']}", "", *md_table(header, cells)]).encode()
+    if fmt == "docx":
+        doc = word.document(landscape=True)
+        word.heading(doc, labels["respondents"], 0)
+        word.table(doc, header, cells)
+        return word.to_bytes(doc)
+    return _table(rows, RESPONDENT_COLUMNS, labels, fmt, labels["respondents"])
+
+
+def _labels(fmt: str, lang: str) -> dict[str, str]:
+    if fmt not in FORMATS:
+        raise QcoderError(
+            f"不支持的导出格式“{fmt}”；可用格式：{'、'.join(FORMATS)}",
+            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}",
+        )
+    if lang not in LABELS:
+        raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
+    return LABELS[lang]
+
+
+class _Citations:
+    """Citations in brackets or as numbered notes, with the ID convention explained at the first interview."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.notes: list[str] = []
+        self.explained = False
+
+    def after_quote(self, row: dict[str, Any]) -> tuple[str, str | None]:
+        """What follows the closing quotation mark: the bracketed citation, and a note marker if any."""
+        explain = row["kind"] == "interview" and not self.explained
+        self.explained = self.explained or explain
+        if self.style.footnotes:
+            self.notes.append(row["citation"] + ("。" + ID_NOTE if explain else ""))
+            return "", str(len(self.notes))
+        if explain:
+            self.notes.append(ID_NOTE)
+            return f"（{row['citation']}）", str(len(self.notes))
+        return f"（{row['citation']}）", None
+
+
+def _groups(rows: list[dict[str, Any]]) -> list[tuple[dict, list[tuple[dict, list[dict]]]]]:
+    """Rows (already in order) as [(first row of a dimension, [(first row of a code, its rows)])]."""
+    grouped = []
+    for _, in_dimension in groupby(rows, key=lambda r: r["dimension"]):
+        codes = [list(quotes) for _, quotes in groupby(in_dimension, key=lambda r: r["code"])]
+        grouped.append((codes[0][0], [(quotes[0], quotes) for quotes in codes]))
+    return grouped
+
+
+def _quotes_markdown(rows: list[dict[str, Any]], style: Style, labels: dict[str, str]) -> bytes:
+    cite = _Citations(style)
+    out = [f"# {labels['quotes']}", ""]
+    for dimension, codes in _groups(rows):
+        out += [f"## {md(dimension['dimension_name'])}（{md(dimension['dimension'])}）", ""]
+        for code, quotes in codes:
+            out += [f"### {md(code['code_name'])}（{md(code['code'])}）", ""]
+            for row in quotes:
+                after, note = cite.after_quote(row)
+                out += [f"“{md(row['quote'])}”{md(after)}" + (f"[^{note}]" if note else ""), ""]
+                out += _context_lines(row, labels)
+    if not rows:
+        out += [labels["none"], ""]
+    out += [f"[^{n}]: {md(text)}" for n, text in enumerate(cite.notes, 1)]
+    return ("\n".join(out).rstrip() + "\n").encode()
+
+
+def _context_lines(row: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    parts = [f"{labels[side]}：{md(row[side])}" for side in ("before", "after") if row.get(side)]
+    return [f"〔{'　'.join(parts)}〕", ""] if parts else []
+
+
+def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str]) -> bytes:
+    cite = _Citations(style)
+    doc = word.document()
+    word.heading(doc, labels["quotes"], 0)
+    for dimension, codes in _groups(rows):
+        word.heading(doc, f"{dimension['dimension_name']}（{dimension['dimension']}）", 1)
+        for code, quotes in codes:
+            word.heading(doc, f"{code['code_name']}（{code['code']}）", 2)
+            for row in quotes:
+                after, note = cite.after_quote(row)
+                paragraph = doc.add_paragraph()
+                word.write(paragraph, f"“{row['quote']}”{after}")
+                if note:
+                    word.write(paragraph, note, superscript=True)
+                parts = [f"{labels[side]}：{row[side]}" for side in ("before", "after") if row.get(side)]
+                if parts:
+                    word.write(doc.add_paragraph(), f"〔{'　'.join(parts)}〕")
+    if not rows:
+        word.write(doc.add_paragraph(), labels["none"])
+    if cite.notes:
+        word.heading(doc, labels["notes"], 1)
+        for n, text in enumerate(cite.notes, 1):
+            paragraph = doc.add_paragraph()
+            word.write(paragraph, str(n), superscript=True)
+            word.write(paragraph, f" {text}")
+    return word.to_bytes(doc)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], labels: dict[str, str], fmt: str, sheet: str) -> bytes:
+    """One row per item, every text cell neutralised against formula injection."""
+    frame = pd.DataFrame([{labels[c]: spreadsheet_cell(row.get(c)) for c in columns} for row in rows],
+                         columns=[labels[c] for c in columns])  # fmt: skip
+    if fmt == "csv":
+        out = io.StringIO()
+        frame.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
+        return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+        sheet_view = writer.sheets[sheet[:31]]
+        sheet_view.freeze_panes = "A2"
+        for column in sheet_view.columns:
+            longest = max((len(str(c.value)) for c in column if c.value is not None), default=4)
+            sheet_view.column_dimensions[column[0].column_letter].width = min(max(longest, 6) * 1.6, 60)
+    return buffer.getvalue()

@@ -1,0 +1,185 @@
+"""Coded quotes for a paper: selected, grouped by dimension → code, ordered by source date and position,
+shortened where long, and cited the way the field cites them: “……”（访谈记录：20240115MJQ）.
+
+Only evidence by default (accepted and manual codings). Participants are chosen by the record ID of any of
+their interviews, so a selection never needs a name; names never appear in a row.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from coder.citation import Style, cite
+from coder.db.models import CODING_STATUSES, SOURCE_KINDS, Code, Coder, Coding, Memo, Participant, Segment, Source
+from coder.errors import QcoderError
+from coder.retrieval import with_descendants
+
+EVIDENCE = ("accepted", "manual")
+SENTENCE_ENDS = "。！？!?…；;"
+CLAUSE_ENDS = "，,、：:"
+MAX_CHARS = 200  # longer quotes are shortened; 0 keeps every quote whole
+
+
+@dataclass
+class Selection:
+    codes: list[str] = field(default_factory=list)
+    subcodes: bool = True  # a code stands for itself and every code below it
+    dimensions: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=lambda: list(EVIDENCE))
+    kinds: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)  # record IDs of interviews with these people
+    max_chars: int = MAX_CHARS
+    context: int = 0  # whole sentences shown before and after each quote
+
+
+def select_quotes(
+    session: Session,
+    selection: Selection,
+    words: Callable[[str], list[str]],
+    style: Style | None = None,
+    triangulation: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per coding: its code and dimension, its source's metadata (no names), the quote shortened
+    by ``words``' boundaries, its citation, and the triangulation status of its code when given."""
+    codes = {c.id: c for c in session.exec(select(Code)).all()}
+    _check(session, selection, codes)
+    statement = (
+        select(Coding, Coder.name, Source, Participant)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Source, Source.id == Coding.source_id)
+        .outerjoin(Participant, Participant.id == Source.participant_id)
+        .where(Coding.status.in_(selection.statuses))
+    )
+    if selection.codes:
+        wanted = with_descendants(session, selection.codes) if selection.subcodes else set(selection.codes)
+        statement = statement.where(Coding.code_id.in_(wanted))
+    if selection.dimensions:
+        statement = statement.where(
+            Coding.code_id.in_([c for c, code in codes.items() if code.dimension in selection.dimensions])
+        )
+    if selection.kinds:
+        statement = statement.where(Source.kind.in_(selection.kinds))
+    if selection.participants:
+        people = session.exec(select(Source.participant_id).where(Source.id.in_(selection.participants))).all()
+        statement = statement.where(Source.participant_id.in_([p for p in people if p is not None]))
+    rows = session.exec(statement).all()
+    memos = _memos(session, [coding.id for coding, *_ in rows])
+    sentences = _sentences(session, {source.id for _, _, source, _ in rows}) if selection.context else {}
+    found = []
+    for coding, coder, source, person in rows:
+        code = codes[coding.code_id]
+        dimension = codes.get(code.dimension)
+        quote = source.text[coding.start : coding.end]
+        before, after = _context(source.text, sentences.get(source.id, []), coding.start, coding.end, selection.context)
+        found.append(
+            {
+                "dimension": code.dimension,
+                "dimension_name": dimension.name if dimension else code.dimension,
+                "code": code.id,
+                "code_name": code.name,
+                "source": source.id,
+                "kind": source.kind,
+                "date": source.date.isoformat() if source.date else None,
+                "title": source.title,
+                "citation": cite(source.id, source.kind, source.title, source.date, source.meta, style),
+                "quote": trim(quote, selection.max_chars, words),
+                "full_quote": quote,
+                "before": before,
+                "after": after,
+                "start": coding.start,
+                "end": coding.end,
+                "status": coding.status,
+                "coder": coder,
+                "memo": "\n".join(memos.get(coding.id, [])),
+                "role": (person.role if person else None) or source.meta.get("role"),
+                "organization": (person.organization if person else None) or source.meta.get("organization"),
+                **{key: source.meta.get(key) for key in ("interviewer", "place", "issuer", "doc_number", "outlet")},
+                "triangulation": (triangulation or {}).get(code.id),
+                "_order": (_position(codes, code.dimension), _position(codes, code.id), source.date is None,
+                           source.date, source.id, coding.start, coding.end),
+            }
+        )  # fmt: skip
+    found.sort(key=lambda row: row.pop("_order"))
+    return found
+
+
+def _check(session: Session, selection: Selection, codes: dict[str, Code]) -> None:
+    """Unknown codes, dimensions, statuses, kinds or interview IDs are named, never silently ignored."""
+    dimensions = {c.id for c in codes.values() if c.parent_id is None}
+    problems = [
+        ("代码 / code", [c for c in selection.codes if c not in codes]),
+        ("维度 / dimension", [d for d in selection.dimensions if d not in dimensions]),
+        ("状态 / status", [s for s in selection.statuses if s not in CODING_STATUSES]),
+        ("来源类型 / kind", [k for k in selection.kinds if k not in SOURCE_KINDS]),
+    ]
+    if selection.participants:
+        interviews = set(
+            session.exec(
+                select(Source.id).where(Source.id.in_(selection.participants), Source.participant_id.is_not(None))
+            ).all()
+        )
+        problems.append(("访谈编号 / interview ID", [p for p in selection.participants if p not in interviews]))
+    for what, unknown in problems:
+        if unknown:
+            zh, en = what.split(" / ")
+            raise QcoderError(f"未知的{zh}：{'、'.join(unknown)}", f"unknown {en}: {', '.join(unknown)}")
+
+
+def _position(codes: dict[str, Code], code_id: str) -> tuple[int, str]:
+    code = codes.get(code_id)
+    return (code.position if code else 0, code_id)
+
+
+def _memos(session: Session, coding_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    if coding_ids:
+        for coding_id, text in session.exec(
+            select(Memo.coding_id, Memo.text).where(Memo.coding_id.in_(coding_ids)).order_by(Memo.id)
+        ).all():
+            found[coding_id].append(text)
+    return found
+
+
+def _sentences(session: Session, source_ids: set[str]) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for source_id, start, end in session.exec(
+        select(Segment.source_id, Segment.start, Segment.end)
+        .where(Segment.source_id.in_(source_ids), Segment.kind == "sentence")
+        .order_by(Segment.source_id, Segment.start)
+    ).all():
+        found[source_id].append((start, end))
+    return found
+
+
+def _context(text: str, sentences: list[tuple[int, int]], start: int, end: int, n: int) -> tuple[str, str]:
+    """Up to ``n`` whole sentences before and after a quote (not the sentences it cuts into)."""
+    if not n or not sentences:
+        return "", ""
+    starts = [s for s, _ in sentences]
+    before = [s for s in sentences[: bisect.bisect_right(starts, start)] if s[1] <= start][-n:]
+    after = sentences[bisect.bisect_left(starts, end) :][:n]
+    return "".join(text[s:e] for s, e in before), "".join(text[s:e] for s, e in after)
+
+
+def trim(quote: str, limit: int, words: Callable[[str], list[str]]) -> str:
+    """A quote of at most ``limit`` characters (0: any length) ending at a sentence boundary and marked “……”;
+    a first sentence longer than that ends at a clause boundary, else between two words — never mid-word."""
+    quote = quote.strip()
+    if not limit or len(quote) <= limit:
+        return quote
+    for ends in (SENTENCE_ENDS, CLAUSE_ENDS):
+        cut = max(quote.rfind(mark, 0, limit) for mark in ends)
+        if cut > 0:
+            return quote[: cut + (1 if ends == SENTENCE_ENDS else 0)].rstrip() + "……"
+    boundary = 0
+    for word in words(quote[: limit + 20]):
+        if boundary + len(word) > limit:
+            break
+        boundary += len(word)
+    return quote[: boundary or limit].rstrip() + "……"
