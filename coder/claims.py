@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, delete, select
 
 from coder.audit import coder_named, record
-from coder.db.models import Claim, ClaimLink, Code, Coder, Coding
+from coder.db.models import EVIDENCE, Claim, ClaimLink, Code, Coder, Coding
 from coder.errors import QcoderError
 
 
@@ -30,7 +30,7 @@ def add_claim(session: Session, text: str, codes: list[str], codings: list[int],
         coding = session.get(Coding, coding_id)
         if coding is None:
             raise QcoderError(f"没有编号为 {coding_id} 的编码记录", f"no coding with id {coding_id}")
-        if coding.status not in ("accepted", "manual"):
+        if coding.status not in EVIDENCE:
             raise QcoderError(
                 f"编码记录 {coding_id} 的状态为 {coding.status}，只有已接受或手工编码才能作为证据",
                 f"coding {coding_id} is {coding.status}; only accepted or manual codings are evidence",

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder.audit import coder_named, record, snapshot
-from coder.db.models import CODING_STATUSES, Code, Coder, Coding, Memo, Setting, Source, utcnow
+from coder.db.models import CODING_STATUSES, ClaimLink, Code, Coder, Coding, Memo, Setting, Source, utcnow
 from coder.errors import QcoderError
 
 
@@ -125,8 +125,16 @@ def adjust_coding(
 
 
 def delete_coding(session: Session, coding_id: int, coder_name: str | None = None, version: int | None = None) -> None:
-    """Delete a coding and its memos; the audit log keeps what they were."""
+    """Delete a coding and its memos; the audit log keeps what they were. A coding a claim rests on is
+    refused: the claim would lose its evidence without anyone noticing."""
     coding = coding_at_version(session, coding_id, version)
+    claims = sorted(set(session.exec(select(ClaimLink.claim_id).where(ClaimLink.coding_id == coding_id)).all()))
+    if claims:
+        listed = ", ".join(map(str, claims))
+        raise QcoderError(
+            f"编码 #{coding_id} 是论断 {listed} 的证据，请先从论断中移除（qcoder claim remove）再删除",
+            f"coding #{coding_id} is evidence for claim {listed}; remove it from the claim first (qcoder claim remove)",
+        )
     coder = coder_named(session, coder_name)
     for memo in session.exec(select(Memo).where(Memo.coding_id == coding_id)).all():
         record(session, coder, "delete", "memo", memo.id, before=snapshot(memo))

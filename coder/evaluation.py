@@ -34,23 +34,30 @@ class GoldFile:
     codings: list[tuple[str, str]]  # (code id, exact quote)
 
 
-def load_gold(folder: Path) -> list[GoldFile]:
-    """Every ``*.yaml`` gold file under ``folder`` (sub-folders such as dev/ and test/ included)."""
-    files = sorted(Path(folder).rglob("*.yaml"))
+def gold_paths(path: Path) -> list[Path]:
+    """One ``*.yaml`` file, or every one under a folder (sub-folders such as dev/ and test/ included)."""
+    path = Path(path)
+    files = [path] if path.is_file() else sorted(path.rglob("*.yaml"))
     if not files:
-        raise QcoderError(f"{folder} 下没有金标准文件（*.yaml）", f"no gold files (*.yaml) under {folder}")
-    gold = []
-    for path in files:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            codings = [(str(item["code"]), str(item["quote"])) for item in data["codings"]]
-            gold.append(GoldFile(path, str(data["source"]), codings))
-        except (yaml.YAMLError, KeyError, TypeError) as exc:
-            raise QcoderError(
-                f"金标准文件 {path} 格式有误（需要 source 和 codings: [code, quote]）：{exc}",
-                f"gold file {path} is malformed (needs source and codings: [code, quote]): {exc}",
-            ) from None
-    return gold
+        raise QcoderError(f"{path} 下没有金标准文件（*.yaml）", f"no gold files (*.yaml) under {path}")
+    return files
+
+
+def read_gold(path: Path) -> GoldFile:
+    """One file of codings written as quotes; a malformed one is named with what it needs."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        codings = [(str(item["code"]), str(item["quote"])) for item in data["codings"]]
+        return GoldFile(path, str(data["source"]), codings)
+    except (yaml.YAMLError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise QcoderError(
+            f"金标准文件 {path} 格式有误（需要 source 和 codings: [code, quote]）：{exc}",
+            f"gold file {path} is malformed (needs source and codings: [code, quote]): {exc}",
+        ) from None
+
+
+def load_gold(path: Path) -> list[GoldFile]:
+    return [read_gold(file) for file in gold_paths(path)]
 
 
 def gold_units(gold: GoldFile, text: str, sentences: list[Span]) -> set[tuple[int, str]]:

@@ -1,66 +1,44 @@
-"""Figures stated in evidence — counts, ratios, percentages, amounts, dates — and where sources disagree.
+"""Facts stated in evidence, and where sources disagree about them.
 
 A case study that says “the tiers are split 3.5:5.5:1” should notice that one of its own media sources
-says 3:6:1. This module finds the figures in a piece of text, describes each by the words of its clause
-(what the figure is *about*), and compares figures across sources:
+says 3:6:1. :mod:`coder.figures` reads the figures; this module describes each by the words of its clause
+(what the figure is *about*) and compares figures across sources:
 
-* **The same measure.** Ratios with the same number of parts, percentages, counts with the same unit
-  (人 and 名 are one unit: people), amounts of money (in 元), and calendar dates.
-* **About the same thing.** The content words of the figure's clause and the clause before it are
-  compared by cosine similarity weighted by how rare each word is among all statements compared
-  (``干部`` says little in a corpus about cadres; ``揭榜`` says a lot). At ``SAME_FACT`` or above two
-  statements state one fact. Ratios of three or more parts are specific in themselves and need less
-  (``SAME_RATIO``), and less again (``SAME_SHARES``) when their parts add up to the same whole, as
-  3.5:5.5:1 and 3:6:1 both split ten shares.
+* **The same measure.** Ratios with the same number of parts, percentages, counts with the same unit,
+  amounts of money (in 元), calendar dates — and, where the text says so, the same year (2022年 and
+  2023年 figures are different facts).
+* **About the same thing.** The content words of the figure's clause and the clause before it (its own
+  clause counting double) are compared by cosine similarity over their character pairs, weighted by how
+  rare each pair is among all statements compared (``干部`` says little in a corpus about cadres; ``揭榜``
+  says a lot). At ``SAME_FACT`` or above two statements state one fact. Ratios of three or more parts
+  are specific in themselves and need less (``SAME_RATIO``), and less again (``SAME_SHARES``) when their
+  parts add up to the same whole, as 3.5:5.5:1 and 3:6:1 both split ten shares.
 * A fact stated with different values in different sources is a **conflict**; the same value in
   several sources is **consistent**.
-
-Arabic figures are read everywhere; Chinese numerals only from ten upwards (六十七人, 二百一十名), because
-small ones are mostly wording (三个方阵, 一把尺子), not reported facts. Years on their own (2023年以来),
-article numbers (第十条) and document numbers (〔2023〕3号) are not facts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-import cn2an
+from coder.figures import Figure, agree, figures, period
 
 SAME_FACT = 0.5  # cosine similarity of the clause words at which two statements state one fact
-COMMON = 200  # see _candidates
 SAME_RATIO = 0.3  # a ratio of three or more parts is specific in itself: less shared wording is needed
 SAME_SHARES = 0.15  # … and two such ratios splitting the same whole are shares of one thing
+ALL_PAIRS = 1500  # up to this many statements of one measure every pair is compared; beyond, see _candidates
+COMMON = 200  # see _candidates
+LOOK_BACK = 2000  # characters searched backwards for the start of a sentence
 
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,286 and 1286 alike
-_CN_NUMBER = r"[零〇一二两三四五六七八九十百千万亿点]*[十百千万亿][零〇一二两三四五六七八九十百千万亿点]*"
-_PEOPLE = "人|名|位"
-_UNIT_WORDS = (
-    "人次 人 名 位 个 项 家 次 件 条 户 所 批 场 篇 份 类 处 村 镇 街道 部门 单位 个工作日 工作日 个月 天 日 年 小时 分"
-)
-_UNITS = "|".join(sorted(_UNIT_WORDS.split(), key=len, reverse=True))  # longest first: 个月 before 个
-_PATTERNS = [
-    ("date", re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")),
-    ("date", re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")),
-    ("ratio", re.compile(rf"(?<![\d.]){_NUMBER}(?:\s*[:：∶比]\s*{_NUMBER}){{1,5}}(?![\d.]|[:：∶])")),
-    ("percent", re.compile(rf"(?<![\d.])(?P<n>{_NUMBER})\s*[%％]|百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")),
-    ("amount", re.compile(rf"(?<![\d.])(?P<n>{_NUMBER}|{_CN_NUMBER})\s*(?P<scale>亿|万|千)?元")),
-    (
-        "count",
-        re.compile(
-            rf"(?<![\d.〔\[第零〇一二两三四五六七八九十百千万亿])(?P<n>{_NUMBER}|{_CN_NUMBER})\s*(?P<unit>{_UNITS})(?![\d])"
-        ),
-    ),
-]
-_RATIO_WORDS = ("比例", "比", "配比", "之比", "比率")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n：:]")  # 、 lists items inside one clause
-_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
-_SCALE = {"亿": 100_000_000, "万": 10_000, "千": 1_000, None: 1}
+_SENTENCE_ENDS = "。！？!?\n"
+_SENTENCE_BREAK = re.compile(f"[{_SENTENCE_ENDS}]")
 # Words that appear around every figure and say nothing about which fact it is.
 _GENERIC = frozenset(
     [
@@ -108,26 +86,16 @@ _GENERIC = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One figure in a text: what kind of measure, its normalised value and where it stands."""
-
-    measure: str  # ratio | percent | count:<unit> | amount | date
-    value: str  # normalised: "3.5:5.5:1", "96.37", "67", "2022-03", "1500000"
-    text: str  # as written
-    start: int
-    end: int
-
-
 @dataclass
 class Statement:
     """A figure as one source states it, with the words that say what it is about."""
 
     figure: Figure
     source: str
-    kind: str
-    sentence: str  # the sentence that states it, for showing conflicting statements side by side
+    kind: str  # the kind of the source that states it
+    quote: str  # the evidence it was found in, for showing conflicting statements side by side
     words: list[str]
+    year: int | None = None  # the year the figure is about, when the text says
     codes: set[str] = field(default_factory=set)
     codings: set[int] = field(default_factory=set)
 
@@ -145,86 +113,51 @@ class Fact:
 
     @property
     def status(self) -> str:
-        """``conflict`` (different values in different sources), ``consistent`` or ``single``."""
+        """``conflict`` (values that disagree, from different sources), ``consistent`` or ``single``."""
         if len({s.source for s in self.statements}) < 2:
             return "single"
-        by_value = defaultdict(set)
-        for s in self.statements:
-            by_value[s.figure.value].add(s.source)
-        if len(by_value) > 1 and len(set().union(*by_value.values())) > 1:
-            return "conflict"
+        for a, b in itertools.combinations(self.statements, 2):
+            if a.source != b.source and not agree(self.measure, a.figure.value, b.figure.value):
+                return "conflict"
         return "consistent"
 
 
-def figures(text: str) -> list[Figure]:
-    """Every figure in ``text`` that states a fact, left to right; overlapping readings keep the first kind."""
-    found: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            figure = _figure(kind, m, text)
-            if figure is not None:
-                found.append(figure)
-                taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda f: f.start)
-
-
-def _figure(kind: str, m: re.Match, text: str) -> Figure | None:
-    written = m.group(0)
-    if kind == "date":
-        month, day = int(m["m"]), int(m["d"]) if m["d"] else None
-        if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-            return None
-        value = f"{m['y']}-{month:02d}" + (f"-{day:02d}" if day else "")
-        return Figure("date", value, written, m.start(), m.end())
-    if kind == "ratio":
-        parts = re.split(r"\s*[:：∶比]\s*", unicodedata.normalize("NFKC", written))
-        before = text[max(0, m.start() - 12) : m.start()]
-        if len(parts) == 2 and not any(w in before for w in _RATIO_WORDS):
-            return None  # 14:30 is a time, 2:1 without 比例 nearby is too often a score
-        return Figure(f"ratio{len(parts)}", ":".join(_plain_number(p) for p in parts), written, m.start(), m.end())
-    if kind == "percent":
-        value = _number(m["n"]) if m["n"] else _number(m["cn"])
-        return Figure("percent", value, written, m.start(), m.end()) if value else None
-    value = _number(m["n"])
-    if value is None:
-        return None
-    if kind == "amount":
-        return Figure("amount", _plain_number(str(float(value) * _SCALE[m["scale"]])), written, m.start(), m.end())
-    unit = m["unit"]
-    if unit == "年" or text[max(0, m.start() - 1) : m.start()] in ("第", "〔", "["):
-        return None  # a year, an article or a document number
-    unit = "人" if re.fullmatch(_PEOPLE, unit) else unit
-    return Figure(f"count:{unit}", value, written, m.start(), m.end())
-
-
-def _number(written: str) -> str | None:
-    written = unicodedata.normalize("NFKC", written).strip()
-    if re.fullmatch(_NUMBER, written):
-        return _plain_number(written)
-    try:
-        return _plain_number(str(cn2an.cn2an(written, "smart")))
-    except (ValueError, KeyError):
-        return None
-
-
-def _plain_number(written: str) -> str:
-    """3.50 → 3.5, 67.0 → 67: one spelling per value so equal figures compare equal."""
-    number = float(written.replace(",", ""))
-    return str(int(number)) if number.is_integer() else f"{number:g}"
+def statements_in(
+    text: str,
+    span: tuple[int, int],
+    source: str,
+    kind: str,
+    words: Callable[[str], list[str]],
+    source_date: dt.date | None = None,
+) -> list[Statement]:
+    """The figures inside ``text[span]`` (the evidence), each described by the words around it."""
+    start, end = span
+    found = []
+    for figure in figures(text[start:end]):
+        placed = Figure(figure.measure, figure.value, figure.text, figure.start + start, figure.end + start)
+        own, before = clauses(text, placed)
+        described = content_words(words(own)) * 2 + content_words(words(before))
+        year = None if placed.measure == "date" else period(before + own, source_date)
+        found.append(Statement(placed, source, kind, text[start:end].strip(), described, year))
+    return found
 
 
 def clauses(text: str, figure: Figure) -> tuple[str, str]:
     """The figure's own clause (without the figure) and the clause before it in the same sentence."""
-    sentence_start = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, figure.start)), default=0)
+    sentence_start = _sentence_start(text, figure.start)
     breaks = [sentence_start] + [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence_start, figure.start)]
     after = _CLAUSE_BREAK.search(text, figure.end)
     end = after.start() if after else len(text)
     own = text[breaks[-1] : figure.start] + " " + text[figure.end : end]
     before = text[breaks[-2] : breaks[-1]] if len(breaks) >= 2 else ""
     return own, before
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` begins (searching back a bounded stretch, so a long text
+    costs no more per figure than a short one)."""
+    floor = max(0, position - LOOK_BACK)
+    return max(floor, *(text.rfind(mark, floor, position) + 1 for mark in _SENTENCE_ENDS))
 
 
 def content_words(words: Iterable[str]) -> list[str]:
@@ -235,8 +168,8 @@ def content_words(words: Iterable[str]) -> list[str]:
 def group(statements: Sequence[Statement]) -> list[Fact]:
     """Group statements of one measure that are about the same thing.
 
-    Most similar pairs join first (an equal value wins a tie), and a group never takes two different
-    values from one source: a source that gives 1 分 and 0.5 分 in one sentence states two facts, and
+    Most similar pairs join first (agreeing values win a tie), and a group never takes two values from
+    one source that disagree: a source that gives 1 分 and 0.5 分 in one sentence states two facts, and
     “1,286 took part, 67 were promoted” must not become one fact with three values.
     """
     df = Counter(w for s in statements for w in set(_features(s.words)))
@@ -249,14 +182,16 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
         vectors = [_vector(s.words, idf) for s in members]
         pairs = []
         for i, j in _candidates(vectors):
+            a, b = members[i], members[j]
+            if a.year is not None and b.year is not None and a.year != b.year:
+                continue  # figures about different years are different facts
             similarity = _cosine(vectors[i], vectors[j])
-            if similarity >= _threshold(members[i].figure, members[j].figure):
-                same_value = members[i].figure.value == members[j].figure.value
-                pairs.append((similarity, same_value, i, j))
+            if similarity >= _threshold(a.figure, b.figure):
+                pairs.append((similarity, agree(measure, a.figure.value, b.figure.value), i, j))
         cluster_of = {i: {i} for i in range(len(members))}
         for _, _, i, j in sorted(pairs, reverse=True):
             a, b = cluster_of[i], cluster_of[j]
-            if a is b or _clash(members, a, b):
+            if a is b or _clash(members, a | b):
                 continue
             a |= b
             for k in b:
@@ -278,8 +213,11 @@ def _total(ratio: str) -> float:
 
 
 def _candidates(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
-    """Pairs that share a feature — no other pair can be similar — so a large project is not compared
-    all against all. A feature shared by more than ``COMMON`` statements pairs too much to be a lead."""
+    """The pairs worth comparing: all of them for up to ``ALL_PAIRS`` statements; beyond that, only pairs
+    that share a feature held by at most ``COMMON`` statements (no other pair can be similar enough, bar
+    ones whose only shared words are everywhere), so a large project is not compared all against all."""
+    if len(vectors) <= ALL_PAIRS:
+        return list(itertools.combinations(range(len(vectors)), 2))
     holders: dict[str, list[int]] = defaultdict(list)
     for i, vector in enumerate(vectors):
         for feature in vector:
@@ -288,12 +226,13 @@ def _candidates(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _clash(members: Sequence[Statement], a: set[int], b: set[int]) -> bool:
-    """Would joining ``a`` and ``b`` put two different values from one source into one fact?"""
+def _clash(members: Sequence[Statement], group: set[int]) -> bool:
+    """Would ``group`` hold two values from one source that disagree?"""
     values: dict[str, set[str]] = defaultdict(set)
-    for k in a | b:
+    for k in group:
         values[members[k].source].add(members[k].figure.value)
-    return any(len(v) > 1 for v in values.values())
+    measure = members[next(iter(group))].figure.measure
+    return any(not agree(measure, a, b) for held in values.values() for a, b in itertools.combinations(sorted(held), 2))
 
 
 def _features(words: list[str]) -> list[str]:
@@ -310,26 +249,3 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     dot = sum(v * b.get(w, 0.0) for w, v in a.items())
     norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
     return dot / norm if norm else 0.0
-
-
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """``[start, end)`` widened to whole sentences: a figure's clause may begin before a coded quote does."""
-    before = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-    after = _SENTENCE_BREAK.search(text, max(start, end - 1))
-    return before, after.end() if after else len(text)
-
-
-def statements_in(
-    text: str, span: tuple[int, int], source: str, kind: str, words: Callable[[str], list[str]]
-) -> list[Statement]:
-    """The figures inside ``text[span]``, each described by the words around it in the full text."""
-    start, end = span
-    found = []
-    for figure in figures(text[start:end]):
-        placed = Figure(figure.measure, figure.value, figure.text, figure.start + start, figure.end + start)
-        own, before = clauses(text, placed)
-        # The figure's own clause counts double; the clause before often names what 比例为 … is of.
-        described = content_words(words(own)) * 2 + content_words(words(before))
-        sentence = text[slice(*sentence_span(text, placed.start, placed.end))].strip()
-        found.append(Statement(placed, source, kind, sentence, described))
-    return found

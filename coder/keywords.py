@@ -13,7 +13,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from coder.db.models import Code, Coding, Segment, Source
+from coder.db.models import EVIDENCE, Code, Coding, Segment, Source
 from coder.errors import QcoderError
 from coder.tagging import tagger_for
 
@@ -94,7 +94,7 @@ def propose(session: Session, code_id: str, top: int = 20) -> list[dict]:
         texts[source][start:end]
         for source, start, end in session.exec(
             select(Coding.source_id, Coding.start, Coding.end).where(
-                Coding.code_id == code_id, Coding.status.in_(["accepted", "manual"])
+                Coding.code_id == code_id, Coding.status.in_(EVIDENCE)
             )
         ).all()
     ]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from coder.db.models import Code, Coding, Setting, Source
+from coder.db.models import EVIDENCE, Code, Coding, Setting, Source
 from coder.sources import list_sources
 
 
@@ -26,7 +26,7 @@ def progress(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def code_frequencies(session: Session, statuses: tuple[str, ...] = ("accepted", "manual")) -> list[dict[str, Any]]:
+def code_frequencies(session: Session, statuses: tuple[str, ...] = EVIDENCE) -> list[dict[str, Any]]:
     """How often each code is used, with its dimension; codes never used are listed with 0."""
     used = dict(
         session.exec(

@@ -22,7 +22,7 @@ from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
-from coder.db.models import AuditEvent
+from coder.db.models import EVIDENCE, AuditEvent
 from coder.errors import QcoderError
 from coder.export.formats import render_quotes, render_respondents
 from coder.export.quotes import Selection, select_quotes
@@ -114,7 +114,7 @@ class Project:
 
     def overview(self, with_suggestions: bool = False) -> dict:
         """Counts for the Overview page (suggestions count as evidence only when asked)."""
-        statuses = ("accepted", "manual", "suggested") if with_suggestions else ("accepted", "manual")
+        statuses = (*EVIDENCE, "suggested") if with_suggestions else EVIDENCE
         with Session(self.engine) as session:
             return {
                 **overview.summary(session),

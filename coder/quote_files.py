@@ -19,7 +19,7 @@ from coder.coding import add_coding
 from coder.db.engine import transaction
 from coder.db.models import Coding, Source
 from coder.errors import QcoderError
-from coder.evaluation import GoldFile, load_gold
+from coder.evaluation import GoldFile, gold_paths, read_gold
 
 
 @dataclass
@@ -33,8 +33,9 @@ class LoadReport:
 def load_quote_files(engine: Engine, folder: Path, coder: str) -> LoadReport:
     """Load every ``*.yaml`` under ``folder`` (or one file) as manual codings by ``coder``."""
     report = LoadReport()
-    for quotes in load_gold(folder):
+    for path in gold_paths(folder):
         try:
+            quotes = read_gold(path)
             with transaction(engine) as session:
                 added, unchanged = _load(session, quotes, coder)
         except QcoderError as exc:

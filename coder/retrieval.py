@@ -8,9 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from coder.db.models import Code, Coder, Coding, Participant, Source
-
-EVIDENCE = ("accepted", "manual")
+from coder.db.models import EVIDENCE, Code, Coder, Coding, Participant, Source
 
 
 @dataclass

@@ -31,11 +31,10 @@ from coder import claims as claim_store
 from coder import facts, ids
 from coder.audit import record
 from coder.citation import cite
-from coder.db.models import SOURCE_KINDS, Code, Coder, Coding, Participant, Setting, Source
+from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Setting, Source
 from coder.errors import QcoderError
 from coder.tagging import tagger_for
 
-EVIDENCE = ("accepted", "manual")
 STATUSES = ("corroborated", "single-source", "contested", "no-evidence")
 FIELDWORK = ("fieldwork_start", "fieldwork_end")
 READABLE = (15, 150)  # quote lengths (characters) that read well in a table cell
@@ -87,13 +86,18 @@ def check(session: Session, min_kinds: int = 2) -> dict[str, Any]:
     claim_rows = []
     for claim in claim_store.list_claims(session):
         coded = {c for code in claim["codes"] for c in _subtree(corpus.children, code)}
-        members = [e for e in corpus.evidence if e.code in coded or e.coding in claim["codings"]]
+        linked = set(claim["codings"])
+        members = [e for e in corpus.evidence if e.code in coded or e.coding in linked]
         claim_rows.append({**claim, **assess(corpus, _unique(members), min_kinds)})
+        if not claim["codes"] and not claim["codings"]:
+            corpus.warnings.append(_warning("claim-unlinked", f"claim:{claim['id']}",
+                f"论断 {claim['id']} 关联的编码已从编码簿中删除，现在没有任何证据链接",
+                f"claim {claim['id']} lost its links when its codes were removed from the codebook"))  # fmt: skip
     return {
         "rules": rules(session, min_kinds),
         "codes": rows,
         "claims": claim_rows,
-        "facts": [_fact_json(n, fact) for n, fact in enumerate(corpus.facts, 1) if fact.status != "single"],
+        "facts": [_fact_json(n, fact) for n, fact in enumerate(corpus.facts, 1)],
         "warnings": corpus.warnings + record_id_warnings(session, fieldwork(session)),
     }
 
@@ -160,12 +164,18 @@ def _origins(session: Session, sources: dict[str, Source], warnings: list[dict[s
     kinds = dict(session.exec(select(Source.id, Source.kind)).all())
     origins = {}
     for source_id in sources:
-        seen, current = {source_id}, source_id
-        while (parent := str(meta.get(current, {}).get("derived_from") or "").strip()) and parent not in seen:
-            seen.add(parent)
-            current = parent
-            if parent not in kinds:
+        seen, current = [source_id], source_id
+        while (parent := str(meta.get(current, {}).get("derived_from") or "").strip()) and parent in kinds:
+            if parent in seen:  # A retells B retells A: no origin to count with; each counts as itself
+                warnings.append(_warning("derived-cycle", source_id,
+                    f"derived_from 形成循环：{' → '.join([*seen, parent])}；各来源按自身类型计",
+                    f"derived_from goes round in a circle: {' → '.join([*seen, parent])}; each counts as itself"))  # fmt: skip
+                current = source_id
                 break
+            seen.append(parent)
+            current = parent
+        else:
+            current = parent or current
         if current == source_id:
             continue
         kind = kinds.get(current) or _kind_from_id(current)
@@ -201,24 +211,26 @@ def _facts(session: Session, evidence: list[Evidence], sources: dict[str, Source
     if not evidence:
         return []
     words = tagger_for(session).words  # the codebook's terms stay whole words
-    found: dict[tuple[str, int], facts.Statement] = {}
+    by_span: dict[tuple[str, int, int], list[Evidence]] = defaultdict(list)
     for item in evidence:
-        source = sources[item.source]
-        span = facts.sentence_span(source.text, item.start, item.end)
-        for statement in facts.statements_in(source.text, span, source.id, item.kind, words):
-            kept = found.setdefault((source.id, statement.figure.start), statement)
-            kept.codes.add(item.code)
-            kept.codings.add(item.coding)
-    return facts.group(list(found.values()))
+        by_span[(item.source, item.start, item.end)].append(item)
+    found: dict[tuple[str, int], facts.Statement] = {}
+    for (source_id, start, end), items in by_span.items():
+        source = sources[source_id]
+        for statement in facts.statements_in(source.text, (start, end), source_id, source.kind, words, source.date):
+            kept = found.setdefault((source_id, statement.figure.start), statement)
+            kept.codes.update(item.code for item in items)
+            kept.codings.update(item.coding for item in items)
+    return [fact for fact in facts.group(list(found.values())) if fact.status != "single"]
 
 
 def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str, Any]:
     """Counts, status, flags, conflicts and the strongest quote per kind for one body of evidence."""
-    counts = {kind: 0 for kind in SOURCE_KINDS}
+    passages: dict[str, set[tuple[str, int, int]]] = {kind: set() for kind in SOURCE_KINDS}
     lines: dict[str, set[str]] = {kind: set() for kind in SOURCE_KINDS}
     documents: dict[str, set[str]] = {kind: set() for kind in SOURCE_KINDS}
     for item in evidence:
-        counts[item.kind] += 1
+        passages[item.kind].add((item.source, item.start, item.end))  # two coders, one passage: counted once
         lines[item.kind].add(item.line)
         documents[item.kind].add(item.source)
     interviews = [e for e in evidence if e.person is not None]
@@ -230,6 +242,7 @@ def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str
         n for n, fact in enumerate(corpus.facts, 1)
         if n not in conflicts and fact.status == "conflict" and any(s.codings & codings for s in fact.statements)
     ]  # fmt: skip
+    originals = {e.source if e.person is not None else e.line for e in evidence}  # a retelling is its origin
     flags = []
     if len(persons) == 1:
         flags.append("single_informant")
@@ -237,6 +250,8 @@ def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str
         flags.append("derived_counted_with_origin")
     if elsewhere:
         flags.append("fact_disputed_elsewhere")
+    if 1 < len(kinds) < min_kinds:
+        flags.append("below_min_kinds")
     if not evidence:
         status = "no-evidence"
     elif conflicts:
@@ -248,13 +263,13 @@ def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str
     return {
         "status": status,
         "flags": flags,
-        "counts": counts,
+        "counts": {kind: len(passages[kind]) for kind in SOURCE_KINDS},
         "independent": {kind: len(lines[kind]) for kind in SOURCE_KINDS},
         "kinds": kinds,
         "interviewees": len(persons),
         "organizations": len({e.organization for e in interviews if e.organization}),
         "roles": len({e.role for e in interviews if e.role}),
-        "documents": len({e.source for e in evidence}),
+        "documents": len(originals),
         "sources": {kind: sorted(documents[kind]) for kind in SOURCE_KINDS},
         "conflicts": conflicts,
         "strongest": {kind: _quote(corpus, best) for kind in kinds if (best := _strongest(evidence, kind))},
@@ -309,7 +324,7 @@ def _fact_json(number: int, fact: facts.Fact) -> dict[str, Any]:
                 "figure": s.figure.text,
                 "start": s.figure.start,
                 "end": s.figure.end,
-                "sentence": s.sentence,
+                "quote": s.quote,
                 "terms": list(dict.fromkeys(s.words)),  # what the figure is about, as compared
                 "codes": sorted(s.codes),
                 "codings": sorted(s.codings),
@@ -335,8 +350,13 @@ def _unique(evidence: list[Evidence]) -> list[Evidence]:
 def fieldwork(session: Session) -> tuple[dt.date | None, dt.date | None]:
     """The configured fieldwork window (``qcoder fieldwork``), or (None, None)."""
     values = dict(session.exec(select(Setting.key, Setting.value).where(Setting.key.in_(FIELDWORK))).all())
-    start, end = (values.get(key) for key in FIELDWORK)
-    return (dt.date.fromisoformat(start) if start else None, dt.date.fromisoformat(end) if end else None)
+    try:
+        return tuple(dt.date.fromisoformat(values[key]) if values.get(key) else None for key in FIELDWORK)
+    except ValueError:
+        raise QcoderError(
+            f"项目设置中的田野调查期无效：{values}；请用 qcoder fieldwork 重新设置",
+            f"the stored fieldwork window is not a pair of dates: {values}; set it again with qcoder fieldwork",
+        ) from None
 
 
 def set_fieldwork(session: Session, start: dt.date | None, end: dt.date | None, coder: Coder) -> None:
@@ -409,10 +429,11 @@ def record_id_warnings(session: Session, window: tuple[dt.date | None, dt.date |
 def _check_initials(source_id: str, parsed: ids.InterviewId, name: str, warnings: list[dict[str, str]]) -> None:
     """The initials in the ID against the stored name — reported without the name itself."""
     try:
-        derived = ids.initials_of(name).initials
+        made = ids.initials_of(name)
     except ids.IdError:
         return
-    if derived != parsed.initials:
+    derived = made.initials
+    if derived != parsed.initials and not made.warnings:  # a name with several readings may be either
         warnings.append(_warning("id-initials", source_id,
             f"编号 {source_id} 的首字母 {parsed.initials} 与受访者姓名的拼音首字母 {derived} 不一致",
             f"the initials in ID {source_id} ({parsed.initials}) differ from the interviewee's name ({derived})"))  # fmt: skip

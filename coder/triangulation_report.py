@@ -28,7 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "三角验证报告", "method": "方法", "summary": "状态汇总", "matrix": "证据矩阵",
         "conflicts": "事实矛盾", "consistent": "一致的事实", "claims": "论断", "warnings": "提示", "none": "无",
         "code": "编码", "status": "状态", "dimensions": "维度", "codes_n": "编码", "claim": "论断 {id}", "value": "数值", "source": "来源",
-        "kind": "类型", "sentence": "原句", "cell": "{n} 条／独立 {i}", "fact": "事实 {id}", "codes": "涉及编码：",
+        "kind": "类型", "quote": "引文", "cell": "{n} 条／独立 {i}", "fact": "事实 {id}", "codes": "涉及编码：",
         "sep": "；", "colon": "：", "and": "、", "paren": "（{}）", "dash": "——",
         "corroborated": "已佐证", "single-source": "单一来源", "contested": "存在矛盾", "no-evidence": "无证据",
         "interview": "访谈", "policy": "政策文本", "media": "媒体报道",
@@ -46,7 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "Triangulation report", "method": "Method", "summary": "Status summary", "matrix": "Evidence matrix",
         "conflicts": "Conflicting facts", "consistent": "Consistent facts", "claims": "Claims",
         "warnings": "Warnings", "none": "None", "code": "Code", "status": "Status", "dimensions": "Dimensions",
-        "codes_n": "Codes", "claim": "Claim {id}", "value": "Value", "source": "Source", "kind": "Kind", "sentence": "Sentence",
+        "codes_n": "Codes", "claim": "Claim {id}", "value": "Value", "source": "Source", "kind": "Kind", "quote": "Quote",
         "cell": "{n} coded, {i} independent", "fact": "Fact {id}", "codes": "Codes: ", "sep": "; ",
         "colon": ": ", "and": ", ", "paren": " ({})", "dash": " — ",
         "corroborated": "corroborated", "single-source": "single source", "contested": "contested",
@@ -164,12 +164,12 @@ def _fact(fact: dict[str, Any], t: dict[str, str], values: bool = False) -> str:
 
 
 def _conflict(fact: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
-    """A contested fact: every statement's value, source, kind and sentence in one table."""
-    rows = [_row([s["value"], s["source"], t.get(s["kind"], s["kind"]), s["sentence"]]) for s in fact["statements"]]
+    """A contested fact: every statement's value, source, kind and quote in one table."""
+    rows = [_row([s["value"], s["source"], t.get(s["kind"], s["kind"]), s["quote"]]) for s in fact["statements"]]
     return {
         "title": f"{_fact(fact, t)}{t['colon']}{' ≠ '.join(fact['values'])}",
         "codes": t["codes"] + t["and"].join(sorted({c for s in fact["statements"] for c in s["codes"]})),
-        "table": _table([t["value"], t["source"], t["kind"], t["sentence"]], rows),
+        "table": _table([t["value"], t["source"], t["kind"], t["quote"]], rows),
     }
 
 

@@ -1,13 +1,16 @@
 """Figures in evidence and the facts they state: what is read, what is the same fact, what conflicts."""
 
+import datetime as dt
+
 import jieba
 import pytest
 
 from coder import facts
+from coder.figures import figures
 
 
 def read(text):
-    return [(f.measure, f.value) for f in facts.figures(text)]
+    return [(f.measure, f.value) for f in figures(text)]
 
 
 @pytest.mark.parametrize(
@@ -23,6 +26,11 @@ def read(text):
         ("2022年3月试行", [("date", "2022-03")]),
         ("帮带期一般为6个月", [("count:个月", "6")]),
         ("比例为2:1", [("ratio2", "2:1")]),
+        ("满意度96．37％", [("percent", "96.37")]),  # a full-width dot is a decimal point
+        ("增速为-5%", [("percent", "-5")]),
+        ("覆盖1.2万名干部", [("count:人", "12000")]),
+        ("提高5个百分点", [("count:百分点", "5")]),
+        ("会议开了30分钟", [("count:分钟", "30")]),  # minutes are not points (分)
     ],
 )
 def test_figures_are_read_with_a_normalised_value(text, expected):
@@ -37,6 +45,10 @@ def test_figures_are_read_with_a_normalised_value(text, expected):
         "2023年以来",  # a year on its own
         "三个方阵", "一把尺子量到底",  # small Chinese numerals are wording
         "下午14:30开会",  # a time is not a ratio
+        "比赛比去年提前，14:30开始",  # nor after 比 that is not 比例
+        "3月15日召开", "排名进入前10名",  # a day without a year, a rank
+        "2024年2月30日",  # not a day of the calendar
+        "编号1:2:3:4:5:6:7",  # too many parts to be a ratio anyone states
     ],
 )  # fmt: skip
 def test_wording_that_only_looks_like_a_figure_is_not_a_fact(text):
@@ -84,16 +96,39 @@ def test_two_values_from_one_source_are_never_one_fact():
 
 def test_a_figure_is_described_by_its_clause_and_the_clause_before():
     text = "按得分排序，分成第一方阵、第二方阵、第三方阵，比例是3.5:5.5:1。下一句。"
-    [figure] = facts.figures(text)
+    [figure] = figures(text)
     own, before = facts.clauses(text, figure)
     assert own.strip() == "比例是"
     assert before == "分成第一方阵、第二方阵、第三方阵，"
 
 
-def test_an_evidence_span_widens_to_whole_sentences():
-    text = "第一句。比例为3.5:5.5:1，已经公布。第三句。"
-    start = text.index("3.5")
-    assert text[slice(*facts.sentence_span(text, start, start + 3))] == "比例为3.5:5.5:1，已经公布。"
+def test_only_figures_inside_the_evidence_count_but_their_words_come_from_around_it():
+    text = "2023年度参与考核的干部是1286名，提拔重用了67人，降职的有12人。"
+    start = text.index("提拔")
+    [promoted] = facts.statements_in(text, (start, text.index("，降职")), "ZLM", "interview", WORDS)
+    assert (promoted.figure.value, promoted.quote) == ("67", "提拔重用了67人")
+    assert promoted.year == 2023  # the clause before says which year
+
+
+def test_figures_about_different_years_are_different_facts():
+    before = statement("M01", "2022年全区提拔重用干部67名。", "media")
+    after = statement("M05", "2023年全区提拔重用干部80名。", "media")
+    assert sorted(f.status for f in facts.group([before, after])) == ["single", "single"]
+
+
+def test_last_year_is_counted_from_the_sources_own_date():
+    text = "去年全区提拔重用干部67名。"
+    [said] = facts.statements_in(text, (0, len(text)), "ZLM", "interview", WORDS, dt.date(2024, 1, 10))
+    assert said.year == 2023
+
+
+def test_a_month_agrees_with_any_day_in_it():
+    month = statement("M01", "方案于2023年3月印发。", "media")
+    day = statement("P01", "方案于2023年3月15日印发。")
+    other = statement("M02", "方案于2023年4月印发。", "media")
+    [fact] = facts.group([month, day, other])
+    assert fact.status == "conflict"
+    assert facts.Fact("date", [month, day]).status == "consistent"
 
 
 def test_ratios_splitting_the_same_whole_need_less_shared_wording():

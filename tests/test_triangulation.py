@@ -6,7 +6,12 @@ researcher's accepted work looks to the check.
 
 import json
 
+import pytest
+from docx import Document
+
+from coder.errors import QcoderError
 from tests.helpers import code_quotes as build
+from tests.helpers import write
 
 TIERING, MENTORING, OPEN_CALL = "structure.tiering", "structure.mentoring", "action.open_call"
 
@@ -124,7 +129,7 @@ def test_the_same_ratio_stated_differently_makes_the_code_contested(cli, tmp_pat
     sides = {(s["source"], s["value"]) for s in fact["statements"]}
     assert sides == {("20230110-P03", "3.5:5.5:1"), ("20240110ZLM", "3.5:5.5:1"), ("20230218-M03", "3:6:1")}
     media = next(s for s in fact["statements"] if s["source"] == "20230218-M03")
-    assert "3:6:1" in media["sentence"]
+    assert "3:6:1" in media["quote"]
     assert {"人数", "比例"} <= set(media["terms"])
 
 
@@ -211,3 +216,103 @@ def test_a_claim_refuses_unknown_codes_and_suggestions_as_evidence(cli, tmp_path
     refused = cli("claim", "add", "一个论断。", "--coding", str(suggestion["id"]))
     assert refused.exit_code == 1 and "only accepted or manual codings are evidence" in refused.output
     assert check(cli)["claims"] == []
+
+
+def test_a_count_stated_differently_for_the_same_year_conflicts(cli, tmp_path):
+    media = document("20231208-M05", "media", "2023年全区提拔重用干部80名。")
+    talk = interview("20240110ZLM", "曾立明", "2023年提拔重用了六十七人。")
+    build(cli, tmp_path, {"20231208-M05.txt": media, "20240110ZLM.txt": talk},
+          {"20231208-M05": [(OPEN_CALL, "2023年全区提拔重用干部80名。")],
+           "20240110ZLM": [(OPEN_CALL, "2023年提拔重用了六十七人。")]})  # fmt: skip
+    [fact] = check(cli)["facts"]
+    assert (fact["measure"], fact["status"], fact["values"]) == ("count:人", "conflict", ["67", "80"])
+
+
+def test_a_derived_from_loop_is_warned_and_each_source_counts_as_itself(cli, tmp_path):
+    policy = document("20230420-P04", "policy", "推行揭榜挂帅攻坚机制。", derived_from="20230605-M04")
+    media = document("20230605-M04", "media", "区里推行揭榜挂帅攻坚机制。", derived_from="20230420-P04")
+    build(cli, tmp_path, {"20230420-P04.txt": policy, "20230605-M04.txt": media},
+          {"20230420-P04": [(OPEN_CALL, "推行揭榜挂帅攻坚机制。")],
+           "20230605-M04": [(OPEN_CALL, "区里推行揭榜挂帅攻坚机制。")]})  # fmt: skip
+    report = check(cli)
+    assert row(report, OPEN_CALL)["sources"] == {"interview": [], "policy": ["20230420-P04"], "media": ["20230605-M04"]}
+    assert {w["rule"] for w in report["warnings"]} == {"derived-cycle"}
+
+
+def test_two_coders_on_one_passage_count_once_and_people_organisations_and_roles_are_counted(cli, tmp_path):
+    other = interview("20240112OYH", "欧阳红", "揭榜的项目越来越难了。", organization="青川区发展和改革局")
+    build(cli, tmp_path, {"20240110ZLM.txt": ZLM, "20240112OYH.txt": other},
+          {"20240110ZLM": [(TIERING, "比例是3.5:5.5:1。")], "20240112OYH": [(TIERING, "揭榜的项目越来越难了。")]})  # fmt: skip
+    write(
+        tmp_path / "second" / "20240110ZLM.yaml",
+        "source: 20240110ZLM\ncodings:\n  - {code: structure.tiering, quote: 比例是3.5:5.5:1。}\n",
+    )
+    assert cli("code", "import", str(tmp_path / "second"), "--coder", "研究者B").exit_code == 0
+    tiering = row(check(cli), TIERING)
+    assert tiering["counts"]["interview"] == 2  # three codings, two passages
+    assert (tiering["interviewees"], tiering["organizations"], tiering["roles"]) == (2, 2, 1)
+    three = row(check(cli, "--min-kinds", "3"), "structure")
+    assert three["flags"] == [] and three["status"] == "single-source"
+
+
+def test_below_the_required_kinds_is_flagged(cli, tmp_path):
+    build(cli, tmp_path, {"20230110-P03.txt": POLICY, "20240110ZLM.txt": ZLM},
+          {"20230110-P03": [(MENTORING, "第十条")], "20240110ZLM": [(MENTORING, "我们把干部分成第一方阵")]})  # fmt: skip
+    mentoring = row(check(cli, "--min-kinds", "3"), MENTORING)
+    assert (mentoring["status"], mentoring["flags"]) == ("single-source", ["single_informant", "below_min_kinds"])
+
+
+def test_a_coding_a_claim_rests_on_cannot_be_deleted_silently(cli, tmp_path):
+    build(cli, tmp_path, {"20230110-P03.txt": POLICY}, {"20230110-P03": [(TIERING, "比例为3.5:5.5:1。")]})
+    coding = json.loads(cli("code", "list", "--json").stdout)[0]["id"]
+    assert cli("claim", "add", "细则规定了方阵比例。", "--coding", str(coding)).exit_code == 0
+    from coder.project import Project
+
+    with pytest.raises(QcoderError, match="evidence for claim 1"):
+        Project.open(cli.url).delete_coding(coding, "研究者A")
+    assert check(cli)["claims"][0]["codings"] == [coding]
+
+
+def test_an_empty_project_has_nothing_but_no_evidence(cli):
+    report = check(cli)
+    assert {r["status"] for r in report["codes"]} == {"no-evidence"}
+    assert (report["facts"], report["claims"], report["warnings"]) == ([], [], [])
+    assert cli("triangulate", "--format", "html").exit_code == 0
+
+
+def test_record_ids_from_other_tools_are_checked_for_shape_kind_and_case(cli):
+    """Imports enforce the convention; sources that reach the database another way are checked here."""
+    from sqlmodel import Session
+
+    from coder.db.engine import make_engine
+    from coder.db.models import Source
+
+    with Session(make_engine(cli.url)) as session:
+        for record_id, kind in (("20240115MJQ", "interview"), ("20240115mjq", "interview"),
+                                ("访谈一", "interview"), ("20230110-P03", "media")):  # fmt: skip
+            session.add(Source(id=record_id, kind=kind, text="正文。", sha256=record_id, filename=f"{record_id}.txt"))
+        session.commit()
+    rules = {(w["rule"], w["source"]) for w in check(cli)["warnings"]}
+    assert {("id-unique", "20240115mjq"), ("id-format", "访谈一"), ("id-kind", "20230110-P03")} <= rules
+
+
+def test_no_report_format_prints_the_interviewees_name(cli, tmp_path):
+    build(cli, tmp_path, {"20240110ZLM.txt": ZLM}, {"20240110ZLM": [(TIERING, "比例是3.5:5.5:1。")]})
+    target = tmp_path / "report.docx"
+    assert cli("triangulate", "--format", "docx", "-o", str(target)).exit_code == 0
+    text = "\n".join(p.text for p in Document(str(target)).paragraphs)
+    text += "\n".join(c.text for t in Document(str(target)).tables for r in t.rows for c in r.cells)
+    assert "20240110ZLM" in text and "曾立明" not in text
+
+
+def test_quote_files_load_one_file_and_a_bad_file_stops_only_itself(cli, tmp_path):
+    build(cli, tmp_path, {"20240110ZLM.txt": ZLM}, {})
+    good = write(
+        tmp_path / "q" / "good.yaml",
+        "source: 20240110ZLM\ncodings:\n  - {code: structure.tiering, quote: 比例是3.5:5.5:1。}\n",
+    )
+    write(tmp_path / "q" / "bad.yaml", "source: 20240110ZLM\ncodings: [unclosed\n")
+    result = cli("code", "import", str(tmp_path / "q"), "--coder", "研究者A")
+    assert result.exit_code == 1 and "bad.yaml" in result.output
+    assert "1 codings added" in result.output
+    assert cli("code", "import", str(good), "--coder", "研究者A").exit_code == 0  # a single file

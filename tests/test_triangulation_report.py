@@ -43,9 +43,9 @@ def result():
               "strongest": {"interview": talk}, "flags": ["single_informant"]}  # fmt: skip
     statements = [
         {"source": "20230105-P01", "kind": "policy", "value": "3.5:5.5:1", "figure": "3.5:5.5:1", "start": 20,
-         "end": 29, "sentence": policy["text"], "codes": ["grading.tiers"], "codings": [11]},
+         "end": 29, "quote": policy["text"], "codes": ["grading.tiers"], "codings": [11]},
         {"source": "20230210-M01", "kind": "media", "value": "3:6:1", "figure": "3:6:1", "start": 15, "end": 20,
-         "sentence": media["text"], "codes": ["grading.tiers"], "codings": [12]},
+         "quote": media["text"], "codes": ["grading.tiers"], "codings": [12]},
     ]  # fmt: skip
     return {
         "rules": {"min_kinds": 2, "evidence_statuses": ["accepted", "manual"], "same_fact": 0.5, "same_ratio": 0.3,

@@ -25,6 +25,7 @@ SQLModel.metadata = MetaData(
 
 SOURCE_KINDS = ("interview", "policy", "media")
 CODING_STATUSES = ("suggested", "accepted", "rejected", "manual")
+EVIDENCE = ("accepted", "manual")  # what a person decided or coded; suggestions are not evidence
 
 
 def utcnow() -> dt.datetime:

@@ -16,11 +16,21 @@ from typing import Any
 from sqlmodel import Session, select
 
 from coder.citation import Style, cite
-from coder.db.models import CODING_STATUSES, SOURCE_KINDS, Code, Coder, Coding, Memo, Participant, Segment, Source
+from coder.db.models import (
+    CODING_STATUSES,
+    EVIDENCE,
+    SOURCE_KINDS,
+    Code,
+    Coder,
+    Coding,
+    Memo,
+    Participant,
+    Segment,
+    Source,
+)
 from coder.errors import QcoderError
 from coder.retrieval import with_descendants
 
-EVIDENCE = ("accepted", "manual")
 SENTENCE_ENDS = "。！？!?…；;"
 CLAUSE_ENDS = "，,、：:"
 MAX_CHARS = 200  # longer quotes are shortened; 0 keeps every quote whole

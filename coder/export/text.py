@@ -13,7 +13,7 @@ from typing import Any
 CLAUSE_MARKS = "。！？；，、"
 SENTENCE_MARKS = "。！？!?；;…"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")  # not allowed in XML, nor Word
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML, nor Word
 
 
 def clean(data: Any) -> Any:

@@ -126,6 +126,10 @@ def _heatmap(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
     than the one listed, and a click on the cell it last highlighted still counts as a change.
     """
     labels = {r["code"]: _row_label(r, names) for r in rows}
+    repeated = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    labels = {
+        code: f"{label}（{code}）" if label in repeated else label for code, label in labels.items()
+    }  # rows by label
     order = [labels[r["code"]] for r in rows]
     kind_order = [t(f"kind_{k}") for k in KINDS]
     cells = pd.DataFrame(
@@ -321,7 +325,7 @@ def _fact(fact: dict[str, Any], names: dict[str, str]) -> None:
         with column:
             st.markdown(f"**{plain(value)}**")
             for statement in (s for s in fact["statements"] if s["value"] == value):
-                st.markdown(_blockquote(statement["sentence"]))
+                st.markdown(_blockquote(statement["quote"]))
                 kind = t(f"kind_{statement['kind']}")
                 st.caption(plain(f"{statement['source']} · {kind} · {statement['figure']}"))
 
