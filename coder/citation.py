@@ -37,7 +37,14 @@ class Style:
 
     def __post_init__(self) -> None:
         for kind, template in self.templates.items():
-            unknown = [name for _, name, _, _ in string.Formatter().parse(template) if name and name not in FIELDS]
+            try:
+                names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+            except ValueError as exc:
+                raise QcoderError(
+                    f"{kind} 的引用模板“{template}”写法有误（花括号不成对？）：{exc}",
+                    f"the {kind} citation template '{template}' is malformed (unbalanced braces?): {exc}",
+                ) from None
+            unknown = [name or "{}" for name in names if name not in FIELDS]
             if unknown:
                 raise QcoderError(
                     f"{kind} 的引用模板含未知字段 {'、'.join(unknown)}；可用字段：{'、'.join(FIELDS)}",

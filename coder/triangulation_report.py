@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "corroborated": "已佐证", "single-source": "单一来源", "contested": "存在矛盾", "no-evidence": "无证据",
         "interview": "访谈", "policy": "政策文本", "media": "媒体报道",
         "single_informant": "访谈证据仅来自一位受访者", "derived_counted_with_origin": "转述来源并入原始来源计数",
-        "fact_disputed_elsewhere": "所涉事实在其他证据中存在矛盾",
+        "fact_disputed_elsewhere": "所涉事实在其他证据中存在矛盾", "below_min_kinds": "来源类型少于要求",
         "ratio": "比例", "percent": "百分比", "count": "数量", "amount": "金额", "date": "日期",
         "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
         "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
@@ -53,7 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no-evidence": "no evidence", "interview": "Interview", "policy": "Policy text", "media": "Media report",
         "single_informant": "all interview evidence from one person",
         "derived_counted_with_origin": "derived sources counted with their origin",
-        "fact_disputed_elsewhere": "a fact it states is disputed elsewhere",
+        "fact_disputed_elsewhere": "a fact it states is disputed elsewhere", "below_min_kinds": "fewer kinds of source than required",
         "ratio": "ratio", "percent": "percentage", "count": "count", "amount": "amount", "date": "date",
         "methods": "Evidence is only codings a researcher accepted or made ({statuses}); the tagger's suggestions are "
         "not evidence. A finding is corroborated when independent evidence comes from at least {k} kinds of source "

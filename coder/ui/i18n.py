@@ -138,6 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "所涉事实在其他证据中存在矛盾",
         "en": "a fact it states is disputed elsewhere",
     },
+    "tri_flag_below_min_kinds": {"zh": "来源类型少于要求", "en": "fewer kinds of source than required"},
     "tri_cell_code": {"zh": "查看引文：代码", "en": "Show quotes for code"},
     "tri_pick_cell": {
         "zh": "点击热力图中的格子，或在这里选择代码和来源类型，查看引文。",
@@ -198,6 +199,60 @@ STRINGS: dict[str, dict[str, str]] = {
     "tri_warnings": {"zh": "警告", "en": "Warnings"},
     "tri_no_warnings": {"zh": "没有警告。", "en": "No warnings."},
     "tri_report": {"zh": "下载三角验证报告", "en": "Download the triangulation report"},
+    "export": {"zh": "导出", "en": "Export"},
+    "exp_quotes": {"zh": "编码引文", "en": "Quotes"},
+    "exp_subcodes": {"zh": "包含下级代码", "en": "Include sub-codes"},
+    "exp_participants": {"zh": "受访者（按访谈记录编号）", "en": "Participants (by interview record ID)"},
+    "exp_participants_help": {
+        "zh": "选择某次访谈，即包括同一受访者的所有访谈",
+        "en": "Choosing an interview includes every interview with the same person",
+    },
+    "exp_max_chars": {"zh": "引文最多字数（0 = 完整引文）", "en": "Maximum characters per quote (0 = whole)"},
+    "exp_max_chars_help": {
+        "zh": "较长的引文在句末或分句处截断，并以“……”标出",
+        "en": "Longer quotes end at a sentence or clause boundary, marked “……”",
+    },
+    "exp_context": {"zh": "前后文句数", "en": "Context sentences"},
+    "exp_context_help": {
+        "zh": "在引文前后各附上几句完整的原文（0–3）",
+        "en": "Whole sentences shown before and after each quote (0–3)",
+    },
+    "exp_form": {"zh": "引用形式", "en": "Citation form"},
+    "exp_form_brackets": {"zh": "括号夹注", "en": "In brackets"},
+    "exp_form_footnotes": {"zh": "脚注", "en": "Footnotes"},
+    "exp_templates": {"zh": "引用格式模板", "en": "Citation templates"},
+    "exp_templates_help": {
+        "zh": "可用字段：{id} {title} {date} {issuer} {doc_number} {outlet} {author}；空字段及其分隔符会自动省略。",
+        "en": "Fields: {id} {title} {date} {issuer} {doc_number} {outlet} {author}; empty fields and their "
+        "separators drop out.",
+    },
+    "exp_count": {"zh": "符合条件的引文共 {n} 条", "en": "{n} quotes match"},
+    "exp_preview": {"zh": "预览", "en": "Preview"},
+    "exp_no_quotes": {"zh": "没有符合条件的引文。", "en": "No quotes match."},
+    "exp_note": {"zh": "注", "en": "Note"},
+    "exp_before": {"zh": "前文", "en": "Before"},
+    "exp_after": {"zh": "后文", "en": "After"},
+    "exp_more": {
+        "zh": "预览只显示前 50 条，另有 {n} 条在导出文件中",
+        "en": "The preview shows the first 50; {n} more are in the exported files",
+    },
+    "exp_id_note": {
+        "zh": "访谈记录编号规则的说明只在导出文件中出现一次（第一处访谈引文的注释）。",
+        "en": "The exported files explain the interview record ID convention once, in a note at the first "
+        "interview quote.",
+    },
+    "exp_respondents": {"zh": "受访者基本情况表", "en": "Respondents"},
+    "exp_respondents_caption": {
+        "zh": "每次访谈一行，以访谈记录编号标识受访者，不含姓名。",
+        "en": "One row per interview, labelled by its record ID; no names.",
+    },
+    "exp_no_respondents": {"zh": "还没有访谈记录。", "en": "No interviews yet."},
+    "exp_col_role": {"zh": "身份", "en": "Role"},
+    "exp_col_organization": {"zh": "单位", "en": "Organisation"},
+    "exp_col_date": {"zh": "访谈日期", "en": "Date"},
+    "exp_col_place": {"zh": "访谈地点", "en": "Place"},
+    "exp_col_interviewer": {"zh": "访谈者", "en": "Interviewer"},
+    "exp_col_duration": {"zh": "时长", "en": "Duration"},
 }
 
 

@@ -296,3 +296,49 @@ def _the_html_report_renders_with_markup_as_text(page, report: Path) -> None:
         opened.screenshot(path=str(ARTIFACTS / "triangulation-report.png"), full_page=True)
     finally:
         opened.close()
+
+
+def test_export_previews_quotes_as_text_and_downloads_a_spreadsheet(page, server, database):
+    import io
+
+    import openpyxl
+    from playwright.sync_api import expect
+
+    from coder.project import Project
+
+    # Evidence of our own, so this test also runs alone (`-k export`): the policy's markup, coded by hand.
+    start = POLICY_TEXT.index(HOSTILE)
+    Project.open(database).add_coding("20230110-P03", start, start + len(HOSTILE), "action.public_results", "导出")
+    page.set_viewport_size({"width": 1400, "height": 2200})  # the whole page in one screenshot
+    try:
+        page.goto(f"{server}/export")
+        expect(page.get_by_role("heading", name="导出")).to_be_visible(timeout=20_000)
+        expect(page.get_by_role("heading", name="编码引文")).to_be_visible()
+        # The triangulation test, when it ran, coded the same markup under another code: one or two quotes.
+        quote = page.locator('[data-testid="stMarkdown"] blockquote').filter(has_text=HOSTILE)
+        expect(quote.first).to_be_visible(timeout=20_000)
+        expect(page.get_by_role("heading", name="结果运用公开化（action.public_results）")).to_be_visible()
+        expect(page.get_by_role("heading", name="受访者基本情况表")).to_be_visible()
+        grid = page.locator('[data-testid="stDataFrame"]')
+        expect(grid.get_by_text("20240110ZLM")).to_have_count(1, timeout=20_000)
+        assert page.locator("img[src=x]").count() == 0
+        assert page.dialogs == []
+        settle(page)
+        shot(page, "export")
+        # The files are rendered only when a button is clicked (deferred download data).
+        with page.expect_download(timeout=30_000) as download:
+            page.locator(".st-key-exp_quotes_xlsx button").click()
+        assert download.value.suggested_filename == "quotes.xlsx"
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert rows[0][:4] == ["维度", "维度名称", "代码", "代码名称"]
+        assert any(HOSTILE in str(value) for row in rows[1:] for value in row)  # markup stays text
+        # No source here has a span starting with '=': formula cells are covered in tests/ui/test_export_page.py.
+        assert not any(isinstance(v, str) and v.startswith("=") for row in rows for v in row)
+        with page.expect_download(timeout=30_000) as download:
+            page.locator(".st-key-exp_respondents_csv button").click()
+        assert download.value.suggested_filename == "respondents.csv"
+        table = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "20240110ZLM" in table and "曾丽敏" not in table  # no names, only the record ID
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})

@@ -1,0 +1,229 @@
+"""导出 Export: coded quotes for the paper (grouped by dimension → code, cited the way Chinese papers cite
+them) and the 受访者基本情况表, previewed here and downloaded as Markdown, Word, Excel or CSV.
+
+Everything comes from ``Project.quotes`` / ``export_quotes`` and ``Project.respondents`` /
+``export_respondents`` (see :mod:`coder.export`); files are rendered only when their button is clicked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from itertools import groupby
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from coder.citation import DEFAULT_TEMPLATES, Style
+from coder.errors import QcoderError
+from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
+from coder.ui.i18n import language, t
+from coder.ui.state import cached, project
+from coder.ui.text import plain
+
+KINDS = ("interview", "policy", "media")
+STATUSES = ("accepted", "manual", "suggested", "rejected")
+FORMS = ("brackets", "footnotes")
+FILES = {  # format → (button label, MIME type)
+    "md": ("Markdown", "text/markdown"),
+    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("CSV", "text/csv"),
+}
+RESPONDENT_COLUMNS = {  # respondents() key → interface string
+    "source": "col_id",
+    "role": "exp_col_role",
+    "organization": "exp_col_organization",
+    "date": "exp_col_date",
+    "place": "exp_col_place",
+    "interviewer": "exp_col_interviewer",
+    "duration": "exp_col_duration",
+    "characters": "col_characters",
+}
+PREVIEW = 50  # quotes shown on the page; the files hold them all
+
+
+def render() -> None:
+    st.title(t("export"))
+    try:
+        codes = cached("codes")["codes"]
+        interviews = [s["id"] for s in cached("sources") if s["kind"] == "interview"]
+    except QcoderError as exc:
+        st.error(f"{t('db_error')}：{plain(_message(exc))}")
+        return
+    _quotes(codes, interviews)
+    _respondents()
+
+
+def _message(exc: QcoderError) -> str:
+    return exc.en if language() == "en" else exc.zh
+
+
+def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
+    """Code ID → its name in the interface language (the Chinese name when there is no English one)."""
+    english = language() == "en"
+    return {c["id"]: (c.get("name_en") if english and c.get("name_en") else c["name"]) for c in codes}
+
+
+# Quotes ---------------------------------------------------------------------------------------------
+
+
+def _quotes(codes: list[dict[str, Any]], interviews: list[str]) -> None:
+    st.header(t("exp_quotes"))
+    names = _names(codes)
+    selection, style = _choices(codes, names, interviews)
+    if style is None:
+        return
+    try:
+        rows = project().quotes(selection, style)  # depends on the selection: not cached
+    except QcoderError as exc:
+        st.error(plain(_message(exc)))
+        return
+    st.markdown(f"**{t('exp_count').format(n=len(rows))}**")
+    _preview(rows, names, style)
+    st.caption(t("exp_id_note"))
+    _downloads("exp_quotes", "quotes", partial(_quotes_file, selection, style, language()))
+
+
+def _choices(
+    codes: list[dict[str, Any]], names: dict[str, str], interviews: list[str]
+) -> tuple[Selection, Style | None]:
+    """The filters and options; the style is None (and the error shown) when a template is wrong."""
+    labels = {c["id"]: ("　" * (c["id"].count(".") - 1)) + f"{names[c['id']]}（{c['id']}）" for c in codes}
+    dimensions = [c["id"] for c in codes if not c["parent"]]
+    left, middle, right = st.columns(3)
+    chosen_codes = left.multiselect(
+        t("code"), [c["id"] for c in codes if c["parent"]], format_func=labels.get, key="exp_codes",
+        placeholder=t("tri_all"),
+    )  # fmt: skip
+    subcodes = left.toggle(t("exp_subcodes"), value=True, key="exp_subcodes")
+    chosen_dimensions = left.multiselect(
+        t("dimension"), dimensions, format_func=labels.get, key="exp_dimensions", placeholder=t("tri_all")
+    )
+    statuses = middle.multiselect(
+        t("status"), STATUSES, default=list(EVIDENCE), format_func=_labels("status", STATUSES).get, key="exp_statuses",
+        placeholder=t("tri_all"),
+    )  # fmt: skip
+    kinds = middle.multiselect(
+        t("kind"), KINDS, format_func=_labels("kind", KINDS).get, key="exp_kinds", placeholder=t("tri_all")
+    )
+    participants = middle.multiselect(
+        t("exp_participants"), interviews, key="exp_participants", placeholder=t("tri_all"),
+        help=t("exp_participants_help"),
+    )  # fmt: skip
+    max_chars = right.number_input(
+        t("exp_max_chars"), min_value=0, max_value=10_000, value=MAX_CHARS, step=50, key="exp_max_chars",
+        help=t("exp_max_chars_help"),
+    )  # fmt: skip
+    context = right.number_input(
+        t("exp_context"), min_value=0, max_value=3, value=0, step=1, key="exp_context", help=t("exp_context_help")
+    )
+    form = right.radio(
+        t("exp_form"), FORMS, format_func=_labels("exp_form", FORMS).get, key="exp_form", horizontal=True
+    )
+    with st.expander(t("exp_templates")):
+        st.caption(plain(t("exp_templates_help")))
+        templates = {
+            kind: st.text_input(t(f"kind_{kind}"), value=DEFAULT_TEMPLATES[kind], key=f"exp_template_{kind}")
+            for kind in KINDS
+        }
+    selection = Selection(
+        codes=chosen_codes, subcodes=subcodes, dimensions=chosen_dimensions, statuses=statuses or list(STATUSES),
+        kinds=kinds, participants=participants, max_chars=int(max_chars), context=int(context),
+    )  # fmt: skip
+    try:
+        style = Style(templates=templates, footnotes=form == "footnotes")
+    except QcoderError as exc:
+        st.error(plain(_message(exc)))
+        return selection, None
+    return selection, style
+
+
+def _labels(prefix: str, values: tuple[str, ...]) -> dict[str, str]:
+    """Each value's label, looked up now: a format function may be called where the language is not known."""
+    return {value: t(f"{prefix}_{value}") for value in values}
+
+
+def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style) -> None:
+    """The first quotes as the paper would group them: dimension, then code, each quote then its citation."""
+    if not rows:
+        st.info(t("exp_no_quotes"))
+        return
+    st.subheader(t("exp_preview"))
+    note = 0
+    shown = rows[:PREVIEW]
+    for dimension, in_dimension in groupby(shown, key=lambda r: r["dimension"]):
+        in_dimension = list(in_dimension)
+        name = names.get(dimension, in_dimension[0]["dimension_name"])
+        st.markdown(f"#### {plain(name)}（{plain(dimension)}）")
+        for code, quotes in groupby(in_dimension, key=lambda r: r["code"]):
+            quotes = list(quotes)
+            st.markdown(f"##### {plain(names.get(code, quotes[0]['code_name']))}（{plain(code)}）")
+            for row in quotes:
+                st.markdown(_blockquote(f"“{row['quote']}”"))
+                if style.footnotes:
+                    note += 1
+                    st.caption(plain(f"{t('exp_note')} {note}：{row['citation']}"))
+                else:
+                    st.caption(plain(f"（{row['citation']}）"))
+                context = [f"{t(f'exp_{side}')}：{row[side]}" for side in ("before", "after") if row.get(side)]
+                if context:
+                    st.caption(plain("〔" + "　".join(context) + "〕"))
+    if len(rows) > PREVIEW:
+        st.caption(t("exp_more").format(n=len(rows) - PREVIEW))
+
+
+def _blockquote(text: str) -> str:
+    """Source text as a Markdown quote: every line escaped, so it shows exactly as written."""
+    return "\n".join(f"> {plain(line)}" for line in (str(text).splitlines() or [""]))
+
+
+# Respondents ----------------------------------------------------------------------------------------
+
+
+def _respondents() -> None:
+    st.header(t("exp_respondents"))
+    st.caption(t("exp_respondents_caption"))
+    try:
+        rows = cached("respondents")
+    except QcoderError as exc:
+        st.error(plain(_message(exc)))
+        return
+    if rows:
+        table = pd.DataFrame(
+            [
+                {t(label): "" if row.get(key) is None else row[key] for key, label in RESPONDENT_COLUMNS.items()}
+                for row in rows
+            ],
+            columns=[t(label) for label in RESPONDENT_COLUMNS.values()],
+        )
+        st.dataframe(table, hide_index=True, width="stretch", key="exp_respondent_table")
+    else:
+        st.info(t("exp_no_respondents"))
+    _downloads("exp_respondents", "respondents", partial(_respondents_file, language()))
+
+
+# Downloads ------------------------------------------------------------------------------------------
+
+
+def _downloads(key: str, name: str, file: Callable[[str], Callable[[], bytes]]) -> None:
+    """One button per format, ``name.<format>``, rendered by ``file(fmt)()`` only when clicked."""
+    for column, (fmt, (label, mime)) in zip(st.columns(len(FILES)), FILES.items(), strict=True):
+        column.download_button(
+            label, data=file(fmt), file_name=f"{name}.{fmt}", mime=mime, key=f"{key}_{fmt}", on_click="ignore",
+            icon=":material/download:",
+        )  # fmt: skip
+
+
+# These run on another thread when a button is clicked, so they take everything they need as arguments.
+
+
+def _quotes_file(selection: Selection, style: Style, lang: str, fmt: str) -> Callable[[], bytes]:
+    project_now = project()
+    return lambda: project_now.export_quotes(selection, fmt, style, lang)
+
+
+def _respondents_file(lang: str, fmt: str) -> Callable[[], bytes]:
+    project_now = project()
+    return lambda: project_now.export_respondents(fmt, lang)
