@@ -28,6 +28,7 @@ from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.errors import QcoderError
+from coder.export import qdc
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
@@ -155,19 +156,27 @@ def _sync(engine: Engine, path: Path, force: bool, coder: str | None) -> None:
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="文件或文件夹 / files or folders")],
     kind: Annotated[str | None, typer.Option(help="interview | policy | media")] = None,
+    with_names: Annotated[
+        bool, typer.Option("--with-names", help="保存 .qdpx 中受访者的真实姓名 / keep real names found in a .qdpx")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """导入访谈、政策文本和媒体报道 / import interviews, policy texts and media reports."""
-    engine = project().engine
+    """导入访谈、政策文本、媒体报道和 REFI-QDA 项目（.qdpx）/ import sources and REFI-QDA projects (.qdpx)."""
+    current = project()
     files = corpus.collect(paths)
-    if not files:
+    exchanges = [path for path, _root in files if path.suffix.lower() == ".qdpx"]
+    files = [(path, root) for path, root in files if path not in exchanges]
+    if not files and not exchanges:
         shown = "、".join(map(str, paths))
         raise QcoderError(f"{shown} 下没有可导入的文件", f"no files to import under {', '.join(map(str, paths))}")
-    with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
-        results = corpus.import_files(engine, files, kind, progress=lambda _path: bar.update(1))
-    failed = [r for r in results if r.status == "failed"]
+    results = []
+    if files:
+        with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
+            results = corpus.import_files(current.engine, files, kind, progress=lambda _path: bar.update(1))
+    reports = [current.import_qdpx(path, kind, with_names) for path in exchanges]
+    failed = [r.path for r in results if r.status == "failed"] + [r["path"] for r in reports if r["status"] == "failed"]
     if as_json:
-        print_json({"results": [vars(r) for r in results], "failed": len(failed)})
+        print_json({"results": [vars(r) for r in results], "qdpx": reports, "failed": len(failed)})
     else:
         for r in results:
             line = f"{r.status:9} {r.id or '-':16} {r.path}" + (f"\n          {r.message}" if r.message else "")
@@ -175,11 +184,14 @@ def import_(
             for warning in r.warnings:
                 err.print(f"          注意 / warning: {warning}")
         counts = {s: sum(r.status == s for r in results) for s in ("imported", "unchanged", "failed")}
-        err.print(
-            f"导入 {counts['imported']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
-            f"imported {counts['imported']}, unchanged {counts['unchanged']}, failed {counts['failed']}"
-        )
-    if failed:
+        if results:
+            err.print(
+                f"导入 {counts['imported']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
+                f"imported {counts['imported']}, unchanged {counts['unchanged']}, failed {counts['failed']}"
+            )
+        for report in reports:
+            _print_qdpx(report)
+    if failed or any(r["skipped"] for r in reports):
         raise typer.Exit(1)
 
 
@@ -661,6 +673,75 @@ def fieldwork(
         current.set_fieldwork(ids.calendar_date(start, "start"), ids.calendar_date(end, "end"), coder)
     first, last = current.fieldwork()
     out.print(f"{first.isoformat()} {last.isoformat()}" if first and last else "—")
+
+
+def _print_qdpx(report: dict) -> None:
+    """One .qdpx import for people: what came in, sources given a record ID, then what was skipped and why."""
+    (err if report["status"] == "failed" else out).print(f"{report['status']:9} {'.qdpx':16} {report['path']}")
+    if report["message"]:
+        err.print(f"          {report['message']}")
+        return
+    added, unchanged = len(report["sources_added"]), len(report["sources_unchanged"])
+    out.print(
+        f"          来源 新增 {added}、未变 {unchanged}；编码 新增 {report['codings_added']}、已有 "
+        f"{report['codings_unchanged']}；备忘 新增 {report['memos_added']}、已有 {report['memos_unchanged']} / "
+        f"sources {added} added, {unchanged} unchanged; codings {report['codings_added']} added, "
+        f"{report['codings_unchanged']} already there; memos {report['memos_added']} added, "
+        f"{report['memos_unchanged']} already there"
+    )
+    for name, record_id in report["renamed"].items():
+        out.print(f"          编号 / ID: {name} → {record_id}")
+    for problem in report["skipped"]:
+        err.print(f"          跳过 / skipped: {problem}")
+    for warning in report["warnings"]:
+        err.print(f"          注意 / warning: {warning}")
+
+
+@export_app.command("qdpx")
+@friendly
+def export_qdpx(
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .qdpx 文件 / the .qdpx file to write")],
+    with_suggestions: Annotated[
+        bool, typer.Option("--with-suggestions", help="包括未审阅的建议 / include unreviewed suggestions")
+    ] = False,
+    with_names: Annotated[
+        bool, typer.Option("--with-names", help="写入受访者真实姓名 / write interviewees' real names")
+    ] = False,
+) -> None:
+    """导出 REFI-QDA 项目，供 NVivo、ATLAS.ti、MAXQDA 打开 / export a REFI-QDA project (.qdpx) for other QDA tools."""
+    emit(project().export_qdpx(output.stem, with_suggestions, with_names), "qdpx", output)
+
+
+@codebook_app.command("export")
+@friendly
+def codebook_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .qdc 文件 / the .qdc file to write")],
+) -> None:
+    """导出 REFI-QDA 编码簿（.qdc）/ export the project's codebook as REFI-QDA .qdc."""
+    emit(project().export_qdc(), "qdc", output)
+
+
+@codebook_app.command("import")
+@friendly
+def codebook_import(
+    path: Annotated[Path, typer.Argument(help=".qdc 文件或 .qdpx 项目 / a .qdc file or a .qdpx project")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 YAML / the YAML file to write")] = (
+        codebook_mod.DEFAULT_PATH
+    ),
+    force: Annotated[bool, typer.Option(help="覆盖已有文件 / replace an existing file")] = False,
+) -> None:
+    """把 REFI-QDA 编码簿转成 codebook YAML / turn a REFI-QDA codebook (.qdc, or a .qdpx's) into codebook YAML."""
+    if output.exists() and not force:
+        raise QcoderError(
+            f"{output} 已存在，未覆盖：换一个 -o 文件名，或加 --force 覆盖",
+            f"{output} exists and was not overwritten: choose another -o file, or add --force",
+        )
+    text = qdc.codebook_yaml(path)
+    output.write_text(text, encoding="utf-8")
+    err.print(
+        f"已写入 {output}；用 qcoder codebook check {output} 查看，qcoder codebook sync {output} 同步 / "
+        f"wrote {output}; review it with qcoder codebook check {output}, sync it with qcoder codebook sync {output}"
+    )
 
 
 if __name__ == "__main__":

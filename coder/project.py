@@ -24,6 +24,7 @@ from coder.db import migrate
 from coder.db.engine import database_url, make_engine, transaction
 from coder.db.models import EVIDENCE, AuditEvent
 from coder.errors import QcoderError
+from coder.export import qdc, qdpx, qdpx_import
 from coder.export.formats import render_quotes, render_respondents
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
@@ -177,6 +178,21 @@ class Project:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
         with self._writing() as session:
             return len(review.decide_many(session, review.Selection(source=source, code=code), decision, coder))
+
+    # REFI-QDA exchange
+    def export_qdpx(self, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
+        """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA … (see coder.export.qdpx)."""
+        with Session(self.engine) as session:
+            return qdpx.export_project(session, name, with_suggestions, with_names)
+
+    def import_qdpx(self, path: Path, kind: str | None = None, with_names: bool = False) -> dict:
+        """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons."""
+        return vars(qdpx_import.import_qdpx(self.engine, path, kind, with_names))
+
+    def export_qdc(self) -> bytes:
+        """The codebook as a REFI-QDA .qdc (see coder.export.qdc)."""
+        with Session(self.engine) as session:
+            return qdc.export_codebook(session)
 
     def triangulate(self, min_kinds: int = 2) -> dict:
         """The corroboration check of every code, dimension and claim (see coder.triangulation)."""

@@ -54,6 +54,7 @@ def render() -> None:
         return
     _quotes(codes, interviews)
     _respondents()
+    _exchange()
 
 
 def _message(exc: QcoderError) -> str:
@@ -214,6 +215,23 @@ def _downloads(key: str, name: str, file: Callable[[str], Callable[[], bytes]]) 
             label, data=file(fmt), file_name=f"{name}.{fmt}", mime=mime, key=f"{key}_{fmt}", on_click="ignore",
             icon=":material/download:",
         )  # fmt: skip
+
+
+def _exchange() -> None:
+    """The project and the codebook for NVivo, ATLAS.ti, MAXQDA … (REFI-QDA), evidence only, no names."""
+    st.header(t("exp_exchange"))
+    st.caption(t("exp_exchange_caption"))
+    suggestions = st.toggle(t("exp_with_suggestions"), key="exp_qdpx_suggestions")
+    project_now = project()
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(
+        "QDPX", data=lambda: project_now.export_qdpx("qcoder", suggestions), file_name="qcoder.qdpx",
+        mime="application/zip", key="exp_qdpx", on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
+    right.download_button(
+        "QDC", data=project_now.export_qdc, file_name="codebook.qdc", mime="application/xml", key="exp_qdc",
+        on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
 
 
 # These run on another thread when a button is clicked, so they take everything they need as arguments.

@@ -226,6 +226,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Fields: {id} {title} {date} {issuer} {doc_number} {outlet} {author}; empty fields and their "
         "separators drop out.",
     },
+    "exp_exchange": {"zh": "与其他质性分析软件交换（REFI-QDA）", "en": "Exchange with other QDA tools (REFI-QDA)"},
+    "exp_exchange_caption": {
+        "zh": "项目文件（.qdpx）可在 NVivo、ATLAS.ti、MAXQDA 等软件中打开：含编码簿、来源全文与元数据、已接受和手工编码、"
+        "备忘；受访者以首字母标识，不含姓名。编码簿文件（.qdc）只含代码。",
+        "en": "The project file (.qdpx) opens in NVivo, ATLAS.ti, MAXQDA and other tools: the codebook, every "
+        "source with its metadata, accepted and manual codings, memos; interviewees by initials, never by name. "
+        "The codebook file (.qdc) holds the codes only.",
+    },
+    "exp_with_suggestions": {"zh": "同时导出待审阅的编码建议", "en": "Include suggestions not yet reviewed"},
     "exp_count": {"zh": "符合条件的引文共 {n} 条", "en": "{n} quotes match"},
     "exp_preview": {"zh": "预览", "en": "Preview"},
     "exp_no_quotes": {"zh": "没有符合条件的引文。", "en": "No quotes match."},

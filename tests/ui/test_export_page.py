@@ -92,7 +92,7 @@ def everything(at) -> str:
 
 def test_the_preview_groups_quotes_by_dimension_then_code_and_cites_them(at):
     assert at.title[0].value == "导出"
-    assert [h.value for h in at.header] == ["编码引文", "受访者基本情况表"]
+    assert [h.value for h in at.header] == ["编码引文", "受访者基本情况表", "与其他质性分析软件交换（REFI-QDA）"]
     assert count(at) == "**符合条件的引文共 5 条**"
     assert headings(at) == [
         f"#### 场景（{plain('scenario')}）",
@@ -159,7 +159,7 @@ def test_a_bad_template_is_an_error_in_the_interface_language(at, project):
     assert at.error[0].value == plain(
         "interview 的引用模板含未知字段 name；可用字段：id、title、date、issuer、doc_number、outlet、author"
     )
-    assert [b.label for b in at.get("download_button")] == ["Markdown", "Word", "Excel", "CSV"]  # respondents'
+    assert [b.label for b in at.get("download_button")] == ["Markdown", "Word", "Excel", "CSV", "QDPX", "QDC"]
     english = page_app("export_page")
     english.session_state["language"] = "en"
     english.run()
@@ -185,7 +185,7 @@ def test_the_respondent_table_has_no_names(at):
 
 def test_four_and_four_download_buttons_render_their_files(at, project):
     buttons = at.get("download_button")
-    assert [b.label for b in buttons] == ["Markdown", "Word", "Excel", "CSV"] * 2
+    assert [b.label for b in buttons] == ["Markdown", "Word", "Excel", "CSV"] * 2 + ["QDPX", "QDC"]
     from coder.export.quotes import Selection
 
     workbook = openpyxl.load_workbook(io.BytesIO(export_page._quotes_file(Selection(), None, "zh", "xlsx")()))
@@ -201,8 +201,13 @@ def test_english_labels(project):
     at.run()
     assert not at.exception
     assert at.title[0].value == "Export"
-    assert [h.value for h in at.header] == ["Quotes", "Respondents"]
+    assert [h.value for h in at.header] == ["Quotes", "Respondents", "Exchange with other QDA tools (REFI-QDA)"]
     assert count(at) == "**5 quotes match**"
     assert at.multiselect(key="exp_statuses").value == ["accepted", "manual"]
     assert headings(at)[0] == f"#### Scenario（{plain('scenario')}）"
     assert list(at.dataframe[0].value.columns)[:3] == ["ID", "Role", "Organisation"]
+
+
+def test_the_project_and_the_codebook_download_for_other_qda_tools(at):
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[-2:] == ["QDPX", "QDC"]

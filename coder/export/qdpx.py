@@ -1,0 +1,284 @@
+"""Export a project as a REFI-QDA ``.qdpx`` that NVivo, ATLAS.ti, MAXQDA and qcoder itself can open.
+
+What goes in, valid against the standard's Project.xsd:
+
+- **Users**: every coder whose codings or memos are exported.
+- **CodeBook**: dimensions and codes with colours and descriptions (see :mod:`coder.export.qdc`).
+- **Sources**: every source as ``sources/<guid>.txt`` (UTF-8, the stored text exactly) with
+  ``name`` = its record ID; kind, date, title, the SHA-256 of the file it was imported from and every
+  metadata key are **Variables** with their values on the source. Metadata values keep their type
+  (text, Boolean, integer); a key whose values mix types is a Text variable of JSON values, marked by
+  the variable's description, so it comes back exactly.
+- **Codings**: accepted and manual codings — the evidence — in ``PlainTextSelection``s, whose
+  positions are code points into the text, end exclusive, as qcoder stores them. Suggestions only with
+  ``with_suggestions``; rejected suggestions never. Each coding keeps its coder (``creatingUser``) and
+  date. REFI-QDA has no place for a review status, so a coding's GUID is the uuid5 of (source, code,
+  start, end, coder, status): the importer recovers the status by recomputing it.
+- **Notes**: memos, referenced from their coding, source or code (a memo on a coding that is not
+  exported is left out with it).
+- **Cases**: one per interviewee, named by initials (``MJQ``; ``MJQ-2`` for a second person with the
+  same initials), with the interviews as SourceRefs. The real name is the case name, and an
+  ``interviewee`` variable, only with ``with_names``; it appears nowhere else.
+
+Characters XML cannot hold (control characters pasted from a PDF) are left out of memos and
+metadata values; source texts travel as files and keep them. No export time is written, the zip's
+timestamps are fixed, and every GUID is stable (see :mod:`coder.export.refi`): the same project
+always exports to the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter, defaultdict
+from typing import Any
+
+from lxml import etree
+from sqlmodel import Session, select
+
+from coder.db.models import EVIDENCE, Code, Coder, Coding, Memo, Participant, Source
+from coder.export.qdc import code_elements
+from coder.export.refi import ORIGIN, PROJECT_NS, guid, serialise, timestamp
+from coder.export.text import clean
+
+STATUSES = (*EVIDENCE, "suggested")  # what an export may hold; the importer tries each
+# Variables qcoder writes for every source, before the metadata keys (in this order).
+SOURCE_FIELDS = ("kind", "date", "title", "file_sha256")
+NAME_VARIABLE = "interviewee"
+JSON_VALUES = "qcoder: values are JSON / 值为 JSON"
+_TYPES = {bool: "Boolean", int: "Integer", str: "Text"}
+_ELEMENT = {"Boolean": "BooleanValue", "Integer": "IntegerValue", "Text": "TextValue", "Date": "DateValue"}
+
+
+def coding_guid(source: str, code: str, start: int, end: int, coder: str, status: str) -> str:
+    return guid("coding", source, code, start, end, coder, status)
+
+
+def export_project(session: Session, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
+    """The whole project as .qdpx bytes; ``name`` is the project name other tools show."""
+    statuses = STATUSES if with_suggestions else EVIDENCE
+    codes = session.exec(select(Code)).all()
+    sources = sorted(session.exec(select(Source)).all(), key=lambda s: s.id)
+    codings = sorted(
+        session.exec(
+            select(Coding, Coder.name).join(Coder, Coder.id == Coding.coder_id).where(Coding.status.in_(statuses))
+        ).all(),
+        key=lambda row: (row[0].source_id, row[0].start, row[0].end, row[0].code_id, row[1], row[0].status),
+    )
+    memos = session.exec(select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)).all()
+    people = {p.id: p for p in session.exec(select(Participant)).all()}
+
+    guids = {c.id: coding_guid(c.source_id, c.code_id, c.start, c.end, who, c.status) for c, who in codings}
+    notes, refs = _notes(memos, guids)
+    users = sorted({who for _, who in codings} | {who for _, _, who in notes})
+    cases = _cases(sources, people, with_names)
+
+    p = _Maker(PROJECT_NS)
+    root = etree.Element(p("Project"), nsmap={None: PROJECT_NS}, name=name, origin=ORIGIN)
+    if users:
+        listing = etree.SubElement(root, p("Users"))
+        for user in users:
+            etree.SubElement(listing, p("User"), guid=guid("user", user), name=user)
+    if codes:
+        book = etree.SubElement(etree.SubElement(root, p("CodeBook")), p("Codes"))
+        code_elements(book, codes, PROJECT_NS, {code.id: refs[guid("code", code.id)] for code in codes})
+    values = {guid("source", s.id): _source_values(s) for s in sources}
+    values |= {case["guid"]: case["values"] for case in cases}
+    variables = _variables(values)
+    if variables:
+        listing = etree.SubElement(root, p("Variables"))
+        for variable_name, (kind, encoded) in variables.items():
+            element = etree.SubElement(
+                listing, p("Variable"), guid=guid("variable", variable_name), name=variable_name, typeOfVariable=kind
+            )
+            if encoded:
+                etree.SubElement(element, p("Description")).text = JSON_VALUES
+    if cases:
+        listing = etree.SubElement(root, p("Cases"))
+        for case in cases:
+            element = etree.SubElement(listing, p("Case"), guid=case["guid"], name=case["name"])
+            _values(p, element, case["values"], variables)
+            for source_id in case["sources"]:
+                etree.SubElement(element, p("SourceRef"), targetGUID=guid("source", source_id))
+    by_source: dict[str, list[tuple[Coding, str]]] = defaultdict(list)
+    for coding, who in codings:
+        by_source[coding.source_id].append((coding, who))
+    if sources:
+        listing = etree.SubElement(root, p("Sources"))
+        for source in sources:
+            _source(p, listing, source, by_source[source.id], guids, refs, values, variables)
+    if notes:
+        listing = etree.SubElement(root, p("Notes"))
+        for note, memo, who in notes:
+            element = etree.SubElement(
+                listing, p("Note"), guid=note, name=clean(memo.text.strip().split("\n")[0][:40]),
+                creatingUser=guid("user", who), creationDateTime=timestamp(memo.created_at),
+            )  # fmt: skip
+            etree.SubElement(element, p("PlainTextContent")).text = clean(memo.text)
+    for note in refs["project"]:
+        etree.SubElement(root, p("NoteRef"), targetGUID=note)
+
+    members = [("project.qde", serialise(root))]
+    members += [(f"sources/{guid('source', s.id)}.txt", s.text.encode("utf-8")) for s in sources]
+    return _zip(members)
+
+
+class _Maker:
+    """Qualified tag names in one namespace: ``p("Project")``."""
+
+    def __init__(self, ns: str) -> None:
+        self.ns = ns
+
+    def __call__(self, tag: str) -> str:
+        return f"{{{self.ns}}}{tag}"
+
+
+def _notes(memos: list[tuple[Memo, str]], codings: dict[int, str]) -> tuple[list, defaultdict[str, list[str]]]:
+    """Each exported memo with its note GUID, and the note GUIDs by target (a GUID, or "project").
+
+    A note's GUID is its target, coder and text (numbered when one coder wrote the same text twice
+    on one target), and notes are ordered by what they hold, never by database ids: a project that came
+    back through a .qdpx exports to the same file.
+    """
+    rows = []
+    for memo, who in memos:
+        if memo.coding_id is not None:
+            target = codings.get(memo.coding_id)
+            if target is None:
+                continue  # its coding (a suggestion or a rejected one) is not exported
+        elif memo.source_id is not None:
+            target = guid("source", memo.source_id)
+        elif memo.code_id is not None:
+            target = guid("code", memo.code_id)
+        else:
+            target = "project"
+        rows.append((timestamp(memo.created_at), target, who, memo.text, memo))
+    notes = []
+    refs: defaultdict[str, list[str]] = defaultdict(list)
+    seen: Counter[tuple] = Counter()
+    for _when, target, who, text, memo in sorted(rows, key=lambda row: row[:4]):
+        seen[(target, who, text)] += 1
+        note = guid("memo", target, who, text, seen[(target, who, text)])
+        refs[target].append(note)
+        notes.append((note, memo, who))
+    return notes, refs
+
+
+def _cases(sources: list[Source], people: dict[int, Participant], with_names: bool) -> list[dict[str, Any]]:
+    """One case per interviewee; its GUID comes from the first interview's ID, never from the name."""
+    interviews: dict[int, list[str]] = defaultdict(list)
+    for source in sources:
+        if source.participant_id is not None:
+            interviews[source.participant_id].append(source.id)
+    cases, labels = [], Counter()
+    for person_id, source_ids in sorted(interviews.items(), key=lambda item: item[1][0]):
+        person = people[person_id]
+        base = person.initials or "participant"
+        labels[base] += 1
+        label = base if labels[base] == 1 else f"{base}-{labels[base]}"
+        named = with_names and person.name
+        cases.append(
+            {
+                "guid": guid("case", source_ids[0]),
+                "name": person.name if named else label,
+                "values": {NAME_VARIABLE: person.name} if named else {},
+                "sources": source_ids,
+            }
+        )
+    return cases
+
+
+def _source_values(source: Source) -> dict[str, Any]:
+    fields = {"kind": source.kind, "date": source.date, "title": source.title, "file_sha256": source.sha256}
+    return {**{k: v for k, v in fields.items() if v is not None}, **source.meta}
+
+
+def _variables(values: dict[str, dict[str, Any]]) -> dict[str, tuple[str, bool]]:
+    """Each variable's REFI type and whether its values are written as JSON (mixed or nested types)."""
+    seen: dict[str, list[Any]] = defaultdict(list)
+    for owner in values.values():
+        for key, value in owner.items():
+            seen[key].append(value)
+    order = [k for k in SOURCE_FIELDS if k in seen] + sorted(k for k in seen if k not in SOURCE_FIELDS)
+    typed = {}
+    for key in order:
+        kinds = {type(v) for v in seen[key] if v is not None}
+        if len(kinds) == 1 and (only := kinds.pop()) in _TYPES:
+            typed[key] = (_TYPES[only], False)
+        elif key == "date":
+            typed[key] = ("Date", False)
+        else:
+            typed[key] = ("Text", bool(kinds))
+    return typed
+
+
+def _values(p: _Maker, element: etree._Element, values: dict[str, Any], variables: dict[str, tuple[str, bool]]) -> None:
+    """VariableValues in the variables' order; a None value is a VariableValue without a value."""
+    for key, (kind, encoded) in variables.items():
+        if key not in values:
+            continue
+        holder = etree.SubElement(element, p("VariableValue"))
+        etree.SubElement(holder, p("VariableRef"), targetGUID=guid("variable", key))
+        value = values[key]
+        if value is None:
+            continue
+        if encoded:
+            text = json.dumps(value, ensure_ascii=False)
+        elif kind == "Boolean":
+            text = "true" if value else "false"
+        elif kind == "Date":
+            text = value.isoformat()
+        else:
+            text = str(value)
+        etree.SubElement(holder, p(_ELEMENT[kind])).text = clean(text)
+
+
+def _source(
+    p: _Maker,
+    listing: etree._Element,
+    source: Source,
+    codings: list[tuple[Coding, str]],
+    guids: dict[int, str],
+    refs: dict[str, list[str]],
+    values: dict[str, dict[str, Any]],
+    variables: dict[str, tuple[str, bool]],
+) -> None:
+    """A TextSource with one selection per coded span and every coding of that span inside it."""
+    source_guid = guid("source", source.id)
+    element = etree.SubElement(
+        listing, p("TextSource"), guid=source_guid, name=source.id, plainTextPath=f"internal://{source_guid}.txt"
+    )
+    spans: dict[tuple[int, int], list[tuple[Coding, str]]] = defaultdict(list)
+    for coding, who in codings:
+        spans[(coding.start, coding.end)].append((coding, who))
+    for (start, end), group in spans.items():
+        first, first_coder = min(group, key=lambda row: (timestamp(row[0].created_at), row[1]))
+        selection = etree.SubElement(
+            element, p("PlainTextSelection"), guid=guid("selection", source.id, start, end),
+            startPosition=str(start), endPosition=str(end),
+            creatingUser=guid("user", first_coder), creationDateTime=timestamp(first.created_at),
+        )  # fmt: skip
+        for coding, who in group:
+            tag = etree.SubElement(
+                selection, p("Coding"), guid=guids[coding.id], creatingUser=guid("user", who),
+                creationDateTime=timestamp(coding.created_at),
+            )  # fmt: skip
+            etree.SubElement(tag, p("CodeRef"), targetGUID=guid("code", coding.code_id))
+            for note in refs[guids[coding.id]]:
+                etree.SubElement(tag, p("NoteRef"), targetGUID=note)
+    for note in refs[source_guid]:
+        etree.SubElement(element, p("NoteRef"), targetGUID=note)
+    _values(p, element, values[source_guid], variables)
+
+
+def _zip(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend on the members only (fixed timestamps and permissions)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
