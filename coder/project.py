@@ -15,7 +15,17 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
-from coder import claims, codebook, overview, retrieval, review, tagging, triangulation, triangulation_report
+from coder import (
+    claims,
+    codebook,
+    overview,
+    record_checks,
+    retrieval,
+    review,
+    tagging,
+    triangulation,
+    triangulation_report,
+)
 from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
@@ -218,12 +228,12 @@ class Project:
     def fieldwork(self) -> tuple[dt.date | None, dt.date | None]:
         """The fieldwork window interviews should fall in: (start, end) dates or (None, None)."""
         with Session(self.engine) as session:
-            return triangulation.fieldwork(session)
+            return record_checks.fieldwork(session)
 
     def set_fieldwork(self, start: dt.date | None, end: dt.date | None, coder: str | None) -> None:
         """Set both ends of the fieldwork window, or clear it with (None, None)."""
         with self._writing() as session:
-            triangulation.set_fieldwork(session, start, end, coder_named(session, coder))
+            record_checks.set_fieldwork(session, start, end, coder_named(session, coder))
 
     def quotes(self, selection: Selection, style: Style | None = None) -> list[dict]:
         """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes)."""

@@ -4,8 +4,8 @@ Evidence is what a person accepted or coded: suggestions are not evidence. For e
 dimension and every claim the check counts evidence by kind of source and decides a status:
 
 ``corroborated``  independent evidence from at least ``min_kinds`` kinds (default 2) and no conflict;
-``single-source`` evidence from one kind only (flag ``single_informant`` when every interview quote
-                  comes from one person);
+``single-source`` not enough kinds: one kind only (flag ``single_informant`` when every interview
+                  quote comes from one person), or fewer than ``min_kinds`` (flag ``below_min_kinds``);
 ``contested``     its evidence states one fact with different values in different sources
                   (see :mod:`coder.facts`);
 ``no-evidence``   nothing accepted or coded yet.
@@ -14,12 +14,13 @@ Independence: interviews count once per person (two talks with 张伟 are one in
 whose metadata says ``derived_from: <ID>`` (a press report retelling a policy text) counts as part of
 that source — its kind and its document — not as a kind of its own.
 
-The result is plain data (see :func:`check`); :mod:`coder.triangulation_report` renders it.
+Counts are passages (one span coded by two coders counts once); the warnings add the record-ID checks
+of :mod:`coder.record_checks`. The result is plain data (see :func:`check`);
+:mod:`coder.triangulation_report` renders it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,14 +30,12 @@ from sqlmodel import Session, select
 
 from coder import claims as claim_store
 from coder import facts, ids
-from coder.audit import record
 from coder.citation import cite
-from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Setting, Source
-from coder.errors import QcoderError
+from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Source
+from coder.record_checks import fieldwork, record_id_warnings, warning
 from coder.tagging import tagger_for
 
 STATUSES = ("corroborated", "single-source", "contested", "no-evidence")
-FIELDWORK = ("fieldwork_start", "fieldwork_end")
 READABLE = (15, 150)  # quote lengths (characters) that read well in a table cell
 
 
@@ -90,7 +89,7 @@ def check(session: Session, min_kinds: int = 2) -> dict[str, Any]:
         members = [e for e in corpus.evidence if e.code in coded or e.coding in linked]
         claim_rows.append({**claim, **assess(corpus, _unique(members), min_kinds)})
         if not claim["codes"] and not claim["codings"]:
-            corpus.warnings.append(_warning("claim-unlinked", f"claim:{claim['id']}",
+            corpus.warnings.append(warning("claim-unlinked", f"claim:{claim['id']}",
                 f"论断 {claim['id']} 关联的编码已从编码簿中删除，现在没有任何证据链接",
                 f"claim {claim['id']} lost its links when its codes were removed from the codebook"))  # fmt: skip
     return {
@@ -167,7 +166,7 @@ def _origins(session: Session, sources: dict[str, Source], warnings: list[dict[s
         seen, current = [source_id], source_id
         while (parent := str(meta.get(current, {}).get("derived_from") or "").strip()) and parent in kinds:
             if parent in seen:  # A retells B retells A: no origin to count with; each counts as itself
-                warnings.append(_warning("derived-cycle", source_id,
+                warnings.append(warning("derived-cycle", source_id,
                     f"derived_from 形成循环：{' → '.join([*seen, parent])}；各来源按自身类型计",
                     f"derived_from goes round in a circle: {' → '.join([*seen, parent])}; each counts as itself"))  # fmt: skip
                 current = source_id
@@ -180,7 +179,7 @@ def _origins(session: Session, sources: dict[str, Source], warnings: list[dict[s
             continue
         kind = kinds.get(current) or _kind_from_id(current)
         if current not in kinds:
-            warnings.append(_warning(
+            warnings.append(warning(
                 "derived-unknown", source_id,
                 f"{source_id} 的 derived_from 指向未导入的来源 {current}；按 {kind or '原类型'} 计",
                 f"{source_id} is derived_from {current}, which is not imported; counted as {kind or 'its own kind'}",
@@ -345,102 +344,3 @@ def _subtree(children: dict[str, list[str]], code: str) -> list[str]:
 
 def _unique(evidence: list[Evidence]) -> list[Evidence]:
     return list({e.coding: e for e in evidence}.values())
-
-
-def fieldwork(session: Session) -> tuple[dt.date | None, dt.date | None]:
-    """The configured fieldwork window (``qcoder fieldwork``), or (None, None)."""
-    values = dict(session.exec(select(Setting.key, Setting.value).where(Setting.key.in_(FIELDWORK))).all())
-    try:
-        return tuple(dt.date.fromisoformat(values[key]) if values.get(key) else None for key in FIELDWORK)
-    except ValueError:
-        raise QcoderError(
-            f"项目设置中的田野调查期无效：{values}；请用 qcoder fieldwork 重新设置",
-            f"the stored fieldwork window is not a pair of dates: {values}; set it again with qcoder fieldwork",
-        ) from None
-
-
-def set_fieldwork(session: Session, start: dt.date | None, end: dt.date | None, coder: Coder) -> None:
-    """Store the fieldwork window (both ends or neither), audited like any other change."""
-    if (start is None) != (end is None):
-        raise QcoderError("田野调查期需要同时给出开始和结束日期", "the fieldwork window needs both a start and an end")
-    if start and end and start > end:
-        raise QcoderError(
-            f"田野调查期的开始 {start.isoformat()} 晚于结束 {end.isoformat()}",
-            f"the fieldwork window starts ({start.isoformat()}) after it ends ({end.isoformat()})",
-        )
-    before = [v.isoformat() if v else None for v in fieldwork(session)]
-    for key, value in zip(FIELDWORK, (start, end), strict=True):
-        row = session.get(Setting, key)
-        if value is None:
-            if row is not None:
-                session.delete(row)
-        else:
-            session.add(Setting(key=key, value=value.isoformat()) if row is None else _set(row, value.isoformat()))
-    after = [v.isoformat() if v else None for v in (start, end)]
-    if after != before:
-        record(session, coder, "update", "setting", "fieldwork", before={"window": before}, after={"window": after})
-
-
-def _set(row: Setting, value: str) -> Setting:
-    row.value = value
-    return row
-
-
-def record_id_warnings(session: Session, window: tuple[dt.date | None, dt.date | None]) -> list[dict[str, str]]:
-    """Record-ID rules: ID date = metadata date, initials = the interviewee's name, one ID per record,
-    interviews inside the fieldwork window. Each warning names the source and the rule."""
-    warnings = []
-    seen: dict[str, str] = {}
-    start, end = window
-    rows = session.exec(
-        select(Source.id, Source.kind, Source.date, Participant.name)
-        .outerjoin(Participant, Participant.id == Source.participant_id)
-        .order_by(Source.id)
-    ).all()
-    for source_id, kind, date, name in rows:
-        canonical = source_id.upper()
-        if canonical in seen:
-            warnings.append(_warning("id-unique", source_id,
-                f"编号 {source_id} 与 {seen[canonical]} 只差大小写，应为同一编号",
-                f"ID {source_id} differs from {seen[canonical]} only in letter case"))  # fmt: skip
-        seen[canonical] = source_id
-        try:
-            parsed = ids.parse(source_id)
-        except ids.IdError as exc:
-            warnings.append(_warning("id-format", source_id, exc.zh, exc.en))
-            continue
-        if parsed.kind != kind:
-            warnings.append(_warning("id-kind", source_id,
-                f"编号 {source_id} 是{_KIND_ZH[parsed.kind]}编号，但来源类型为{_KIND_ZH[kind]}",
-                f"ID {source_id} is a {parsed.kind} ID but the source is a {kind}"))  # fmt: skip
-        if date and parsed.date != date:
-            warnings.append(_warning("id-date", source_id,
-                f"编号 {source_id} 的日期 {parsed.date.isoformat()} 与元数据日期 {date.isoformat()} 不一致",
-                f"the date in ID {source_id} ({parsed.date.isoformat()}) differs from its metadata date ({date.isoformat()})"))  # fmt: skip
-        if isinstance(parsed, ids.InterviewId) and name:
-            _check_initials(source_id, parsed, name, warnings)
-        if kind == "interview" and start and end and not start <= (date or parsed.date) <= end:
-            warnings.append(_warning("fieldwork", source_id,
-                f"访谈 {source_id} 的日期 {(date or parsed.date).isoformat()} 不在田野调查期 {start.isoformat()} 至 {end.isoformat()} 之内",
-                f"interview {source_id} dated {(date or parsed.date).isoformat()} falls outside the fieldwork window {start.isoformat()} to {end.isoformat()}"))  # fmt: skip
-    return warnings
-
-
-def _check_initials(source_id: str, parsed: ids.InterviewId, name: str, warnings: list[dict[str, str]]) -> None:
-    """The initials in the ID against the stored name — reported without the name itself."""
-    try:
-        made = ids.initials_of(name)
-    except ids.IdError:
-        return
-    derived = made.initials
-    if derived != parsed.initials and not made.warnings:  # a name with several readings may be either
-        warnings.append(_warning("id-initials", source_id,
-            f"编号 {source_id} 的首字母 {parsed.initials} 与受访者姓名的拼音首字母 {derived} 不一致",
-            f"the initials in ID {source_id} ({parsed.initials}) differ from the interviewee's name ({derived})"))  # fmt: skip
-
-
-_KIND_ZH = {"interview": "访谈", "policy": "政策文本", "media": "媒体报道"}
-
-
-def _warning(rule: str, source: str, zh: str, en: str) -> dict[str, str]:
-    return {"rule": rule, "source": source, "zh": zh, "en": en}
