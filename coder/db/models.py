@@ -98,12 +98,18 @@ class Code(SQLModel, table=True):
     position: int = 0
 
 
+ROLES = ("owner", "coder", "viewer")  # and "system" for the tagger, which never logs in
+
+
 class Coder(SQLModel, table=True):
-    """A person (or the tagger) who codes."""
+    """A person (or the tagger) who codes. In team mode a person logs in with a password, whose hash
+    (never the password) is kept here."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     role: str = "coder"
+    password_hash: str | None = None
+    active: bool = True
     created_at: dt.datetime = _when()
 
 
@@ -189,3 +195,25 @@ class ClaimLink(SQLModel, table=True):
     claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE", index=True)
     code_id: str | None = Field(default=None, foreign_key="code.id", ondelete="CASCADE")
     coding_id: int | None = Field(default=None, foreign_key="coding.id", ondelete="CASCADE")
+
+
+class Round(SQLModel, table=True):
+    """An agreement round: while it is open, each coder sees only their own codings of its sources."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    opened_by: int = Field(foreign_key="coder.id")
+    opened_at: dt.datetime = _when()
+    closed_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class RoundSource(SQLModel, table=True):
+    round_id: int = Field(foreign_key="round.id", primary_key=True, ondelete="CASCADE")
+    source_id: str = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+
+
+class ConsensusLink(SQLModel, table=True):
+    """A consensus coding and one of the original codings it resolves (the originals are kept)."""
+
+    consensus_id: int = Field(foreign_key="coding.id", primary_key=True, ondelete="CASCADE")
+    original_id: int = Field(foreign_key="coding.id", primary_key=True, ondelete="CASCADE")
