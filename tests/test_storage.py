@@ -162,3 +162,31 @@ def test_adjusting_and_deleting_a_coding_are_audited_and_version_checked(cli, tm
         events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
         actions = [(e.action, e.entity) for e in events if e.entity != "source"]
     assert actions[-3:] == [("update", "coding"), ("delete", "memo"), ("delete", "coding")]
+
+
+def test_upgrading_a_project_with_codings_keeps_them_and_its_foreign_keys(db_url, tmp_path):
+    """Migration 0004 rebuilds the coder table on SQLite; codings refer to it and must survive."""
+    from alembic import command
+
+    from coder.db import migrate
+
+    engine = make_engine(db_url)
+    command.upgrade(migrate.alembic_config(engine), "0003")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO coder (id, name, role, created_at) VALUES (7, '研究者A', 'coder', :t)"),
+                           {"t": "2024-01-15T00:00:00+00:00"})  # fmt: skip
+        connection.execute(text("INSERT INTO source (id, kind, text, sha256, filename, meta, imported_at) "
+                                "VALUES ('20240115MJQ', 'interview', '正文。', 'x', 'x.txt', '{}', :t)"),
+                           {"t": "2024-01-15T00:00:00+00:00"})  # fmt: skip
+        connection.execute(text("INSERT INTO code (id, name, dimension, keywords, exclude, color, position) "
+                                "VALUES ('scenario', '场景', 'scenario', '[]', '[]', '#DDDDDD', 0)"))  # fmt: skip
+        connection.execute(text("INSERT INTO coding (source_id, code_id, start, \"end\", status, origin, coder_id, "
+                                "terms, version, created_at, updated_at) VALUES ('20240115MJQ', 'scenario', 0, 2, "
+                                "'manual', 'manual', 7, '[]', 1, :t, :t)"), {"t": "2024-01-15T00:00:00+00:00"})  # fmt: skip
+    migrate.upgrade(engine)
+    assert migrate.is_current(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name, active FROM coder")).all() == [("研究者A", True)]
+        assert connection.execute(text("SELECT coder_id FROM coding")).scalar_one() == 7
+        if engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
