@@ -10,6 +10,7 @@ import getpass
 import os
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from coder.db.models import AuditEvent, Coder
@@ -31,8 +32,11 @@ def coder_named(session: Session, name: str | None = None) -> Coder:
     coder = session.exec(select(Coder).where(Coder.name == name)).first()
     if coder is None:
         coder = Coder(name=name, role="system" if name == TAGGER else "coder")
-        session.add(coder)
-        session.flush()
+        try:
+            with session.begin_nested():  # two sessions may meet a new name at once: the second uses the first's
+                session.add(coder)
+        except IntegrityError:
+            coder = session.exec(select(Coder).where(Coder.name == name)).one()
     return coder
 
 

@@ -26,7 +26,7 @@ from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.coding import add_coding
 from coder.db import migrate
-from coder.db.engine import make_engine, transaction
+from coder.db.engine import make_engine, retrying
 from coder.errors import QcoderError
 from coder.export import qdc
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
@@ -141,8 +141,7 @@ def init(
 
 def _sync(engine: Engine, path: Path, force: bool, coder: str | None) -> None:
     book = codebook_mod.load(path)
-    with transaction(engine) as session:
-        report = codebook_mod.sync(session, book, coder_named(session, coder), force=force)
+    report = retrying(engine, lambda s: codebook_mod.sync(s, book, coder_named(s, coder), force=force))
     err.print(
         f"编码簿 {path} 版本 {report.version}：新增 {len(report.created)}，更新 {len(report.updated)}，"
         f"改名 {len(report.renamed)}，删除 {len(report.removed)} / codebook synced "
@@ -334,8 +333,7 @@ def code_add(
     as_json: JsonOption = False,
 ) -> None:
     """手工编码一段文本 / code a span of a source by hand."""
-    with transaction(project().engine) as session:
-        coding = add_coding(session, source, start, end, code, coder, memo)
+    coding = retrying(project().engine, lambda session: add_coding(session, source, start, end, code, coder, memo))
     row = next(r for r in project().codings(source, code) if r["id"] == coding.id)
     if as_json:
         print_json(row)
@@ -451,10 +449,9 @@ def _review(decision: str, ids: list[int] | None, source: str | None, code: str 
             "请用 --id、--source、--code 或 --min-score 指明要审阅哪些建议",
             "say which suggestions to review with --id, --source, --code or --min-score",
         )
-    with transaction(project().engine) as session:
-        decided = review.decide_many(session, selection, decision, coder)
-        result = [{"id": c.id, "source": c.source_id, "code": c.code_id, "start": c.start, "end": c.end,
-                   "status": c.status} for c in decided]  # fmt: skip
+    decided = retrying(project().engine, lambda session: review.decide_many(session, selection, decision, coder))
+    result = [{"id": c.id, "source": c.source_id, "code": c.code_id, "start": c.start, "end": c.end,
+               "status": c.status} for c in decided]  # fmt: skip
     if as_json:
         print_json({"decided": result})
     else:
@@ -499,9 +496,8 @@ def review_recode(
     as_json: JsonOption = False,
 ) -> None:
     """以另一个代码接受建议 / accept a suggestion under another code."""
-    with transaction(project().engine) as session:
-        coding = review.decide(session, coding_id, "accept", coder, new_code=code)
-        result = {"id": coding.id, "source": coding.source_id, "code": coding.code_id, "status": coding.status}
+    coding = retrying(project().engine, lambda s: review.decide(s, coding_id, "accept", coder, new_code=code))
+    result = {"id": coding.id, "source": coding.source_id, "code": coding.code_id, "status": coding.status}
     if as_json:
         print_json(result)
     else:
@@ -742,6 +738,116 @@ def codebook_import(
         f"已写入 {output}；用 qcoder codebook check {output} 查看，qcoder codebook sync {output} 同步 / "
         f"wrote {output}; review it with qcoder codebook check {output}, sync it with qcoder codebook sync {output}"
     )
+
+
+user_app = typer.Typer(help="团队成员与角色 / people and roles (team mode)", no_args_is_help=True)
+team_app = typer.Typer(help="团队模式 / team mode", no_args_is_help=True)
+round_app = typer.Typer(help="一致性轮次（盲编码）/ agreement rounds (blind coding)", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(team_app, name="team")
+app.add_typer(round_app, name="round")
+
+
+def _password(from_stdin: bool) -> str:
+    """A new password from stdin (scripts) or typed twice at a hidden prompt — never an option on the
+    command line, where it would land in the shell history."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="从标准输入读取密码 / read the password from stdin")
+]
+
+
+@user_app.command("add")
+@friendly
+def user_add(
+    name: Annotated[str, typer.Argument(help="用户名 / name")],
+    role: Annotated[str, typer.Option(help="owner | coder | viewer")] = "coder",
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """添加可登录的成员 / add a person who logs in."""
+    project().add_user(name, role, _password(password_stdin))
+    err.print(f"已添加 {name}（{role}）/ added {name} ({role})")
+
+
+@user_app.command("set")
+@friendly
+def user_set(
+    name: Annotated[str, typer.Argument(help="用户名 / name")],
+    role: Annotated[str | None, typer.Option(help="owner | coder | viewer")] = None,
+    active: Annotated[bool | None, typer.Option("--enable/--disable", help="能否登录 / may log in")] = None,
+    password: Annotated[bool, typer.Option("--password", help="设置新密码 / set a new password")] = False,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """修改角色、密码或停用 / change a role, a password, or disable a login."""
+    new_password = _password(password_stdin) if password or password_stdin else None
+    project().change_user(name, role, new_password, active)
+    err.print(f"已更新 {name} / updated {name}")
+
+
+@user_app.command("list")
+@friendly
+def user_list(as_json: JsonOption = False) -> None:
+    """列出成员 / list people who log in."""
+    rows = project().users()
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["name", "role", "active"])
+
+
+@team_app.command("on")
+@friendly
+def team_on() -> None:
+    """在 SQLite 项目上开启团队模式（PostgreSQL 始终开启）/ switch team mode on (always on for PostgreSQL)."""
+    project().set_team_mode(True)
+    err.print("团队模式已开启：应用需要登录 / team mode is on: the app asks for a login")
+
+
+@team_app.command("off")
+@friendly
+def team_off() -> None:
+    """关闭团队模式（仅 SQLite）/ switch team mode off (SQLite only)."""
+    current = project()
+    current.set_team_mode(False)
+    state = "仍开启（PostgreSQL）/ still on (PostgreSQL)" if current.team_mode() else "已关闭 / off"
+    err.print(f"团队模式 / team mode: {state}")
+
+
+@round_app.command("open")
+@friendly
+def round_open(
+    name: Annotated[str, typer.Argument(help="轮次名称 / name of the round")],
+    source: Annotated[list[str], typer.Option("--source", help="来源编号，可多次给出 / source ID")],
+    coder: CoderOption = None,
+) -> None:
+    """开启盲编码轮次：轮次中的来源上每人只看到自己的编码 / open a blind round on these sources."""
+    out.print(str(project().open_round(name, source, coder)))
+
+
+@round_app.command("close")
+@friendly
+def round_close(
+    round_id: Annotated[int, typer.Argument(help="轮次编号 / round id")], coder: CoderOption = None
+) -> None:
+    """结束轮次：编码彼此可见，可计算一致性 / close a round: codings become visible to all."""
+    project().close_round(round_id, coder)
+
+
+@round_app.command("list")
+@friendly
+def round_list(as_json: JsonOption = False) -> None:
+    """列出轮次 / list rounds."""
+    rows = project().rounds()
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(
+            [{**r, "sources": ",".join(r["sources"])} for r in rows], ["id", "name", "open", "opened_by", "sources"]
+        )
 
 
 if __name__ == "__main__":

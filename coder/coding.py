@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.audit import coder_named, record, snapshot
 from coder.db.models import CODING_STATUSES, ClaimLink, Code, Coder, Coding, Memo, Setting, Source, utcnow
 from coder.errors import QcoderError
@@ -87,8 +88,13 @@ def _check_span(source: Source, start: int, end: int) -> None:
 
 
 def coding_at_version(session: Session, coding_id: int, expected_version: int | None) -> Coding:
-    """The coding, refusing if someone changed it since the caller read ``expected_version``."""
-    coding = session.get(Coding, coding_id)
+    """The coding, refusing if someone changed it since the caller read ``expected_version``.
+
+    The row is locked until the transaction ends (``FOR UPDATE`` on PostgreSQL; a SQLite write transaction
+    holds the whole database): of two sessions that read the same version, the second waits for the first,
+    then sees its new version and is refused — never a silent overwrite.
+    """
+    coding = session.get(Coding, coding_id, with_for_update=True, populate_existing=True)
     if coding is None:
         raise QcoderError(f"没有编号为 #{coding_id} 的编码", f"no coding #{coding_id}")
     if expected_version is not None and coding.version != expected_version:
@@ -150,8 +156,9 @@ def list_codings(
     source_id: str | None = None,
     code_id: str | None = None,
     status: str | None = None,
+    viewer: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Codings with their quotes, ordered by source and position."""
+    """Codings with their quotes, ordered by source and position; what ``viewer`` may see (see coder.rounds)."""
     if status and status not in CODING_STATUSES:
         raise QcoderError(
             f"状态 {status!r} 无效，应为 {'、'.join(CODING_STATUSES)}",
@@ -168,6 +175,8 @@ def list_codings(
         query = query.where(Coding.code_id == code_id)
     if status:
         query = query.where(Coding.status == status)
+    if (blind := rounds.visible(session, viewer)) is not None:
+        query = query.where(blind)
     rows = session.exec(query).all()
     memos: dict[int, list[str]] = {}
     if source_id:

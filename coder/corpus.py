@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from coder import ids, segments
 from coder.audit import coder_named, record
-from coder.db.engine import transaction
+from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Participant, Segment, Source
 from coder.errors import QcoderError
 from coder.textfile import SUPPORTED_SUFFIXES, FileProblem, read_text
@@ -358,8 +358,7 @@ def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path 
                 f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md or .docx",
             )
         parsed = read_source(path, kind, root=root)
-        with transaction(engine) as session:
-            status = store(session, parsed)
+        status = retrying(engine, lambda session: store(session, parsed))
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
     except FileProblem as problem:
         return FileResult(str(path), "failed", message=str(problem))

@@ -9,19 +9,21 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from coder import (
+    access,
     claims,
     codebook,
     overview,
     record_checks,
     retrieval,
     review,
+    rounds,
     tagging,
     triangulation,
     triangulation_report,
@@ -31,8 +33,8 @@ from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate
-from coder.db.engine import database_url, make_engine, transaction
-from coder.db.models import EVIDENCE, AuditEvent
+from coder.db.engine import database_url, make_engine, retrying, transaction, transient
+from coder.db.models import EVIDENCE, AuditEvent, Coder
 from coder.errors import QcoderError
 from coder.export import qdc, qdpx, qdpx_import
 from coder.export.formats import render_quotes, render_respondents
@@ -41,10 +43,75 @@ from coder.export.respondents import respondents
 from coder.keywords import propose as propose_keywords
 from coder.sources import list_sources, show_source, source_ids, update_metadata
 
+T = TypeVar("T")
+
 
 class Project:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, user: str | None = None) -> None:
         self.engine = engine
+        self.user = user  # who is logged in to the app; None for the command line, which administers
+
+    def for_user(self, name: str) -> Project:
+        """The same project as one logged-in person sees and changes it (see coder.access, coder.rounds)."""
+        return Project(self.engine, name)
+
+    # People and rounds
+    def team_mode(self) -> bool:
+        with Session(self.engine) as session:
+            return access.team_mode(session)
+
+    def role(self) -> str:
+        """What the person using this project may do: their role, or owner where nobody logs in."""
+        with Session(self.engine) as session:
+            if self.user is None or not access.team_mode(session):
+                return "owner"
+            found = session.exec(select(Coder).where(Coder.name == self.user)).first()
+            return found.role if found and found.active and found.password_hash else "viewer"
+
+    def log_in(self, name: str, password: str) -> Project:
+        """The project as ``name`` sees it, if the password is theirs (see coder.access)."""
+        with Session(self.engine) as session:
+            return self.for_user(access.authenticate(session, name, password).name)
+
+    def users(self) -> list[dict]:
+        with Session(self.engine) as session:
+            return access.users(session)
+
+    def add_user(self, name: str, role: str, password: str) -> None:
+        with self._writing() as session:
+            self._allow(session, "manage")
+            access.add_user(session, name, role, password, self.user)
+
+    def change_user(self, name: str, role: str | None = None, password: str | None = None,
+                    active: bool | None = None) -> None:  # fmt: skip
+        with self._writing() as session:
+            if not (password is not None and role is None and active is None and name == self.user):
+                self._allow(session, "manage")  # anyone may change their own password
+            access.change_user(session, name, role, password, active, self.user)
+
+    def set_team_mode(self, on: bool) -> None:
+        with self._writing() as session:
+            self._allow(session, "manage")
+            access.set_team_mode(session, on, self.user)
+
+    def rounds(self) -> list[dict]:
+        with Session(self.engine) as session:
+            return rounds.list_rounds(session)
+
+    def open_round(self, name: str, sources: list[str], coder: str | None = None) -> int:
+        with self._writing() as session:
+            self._allow(session, "manage")
+            return rounds.open_round(session, name, sources, self.user or coder)
+
+    def close_round(self, round_id: int, coder: str | None = None) -> None:
+        with self._writing() as session:
+            self._allow(session, "manage")
+            rounds.close_round(session, round_id, self.user or coder)
+
+    def _allow(self, session: Session, action: str) -> None:
+        """Refuse what the logged-in person's role does not allow; the command line administers freely."""
+        if self.user is not None:
+            access.require(session, self.user, action)
 
     @classmethod
     def open(cls, url: str | None = None) -> Project:
@@ -65,18 +132,23 @@ class Project:
             )
         return cls(engine)
 
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one transaction, run again from the start while the database is busy
+        (see :func:`coder.db.engine.retrying`); any other database failure — a concurrent duplicate, say —
+        becomes a message. ``work`` must depend on its session only: it may run more than once."""
+        try:
+            return retrying(self.engine, work)
+        except SQLAlchemyError as exc:
+            raise _refused(exc) from None
+
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        """One transaction; a database failure (locked, a concurrent duplicate) becomes a message."""
+        """One transaction that is *not* retried (a with-block cannot run twice): prefer :meth:`_write`."""
         try:
-            with transaction(self.engine) as session:
+            with transaction(self.engine.execution_options(qcoder_write=True)) as session:
                 yield session
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise QcoderError(
-                f"数据库未能完成这次写入，未作任何更改：{detail}",
-                f"the database refused this write; nothing changed: {detail}",
-            ) from None
+            raise _refused(exc) from None
 
     def data_version(self) -> int:
         """Changes whenever anything is written (every write leaves an AuditEvent): the app's cache key."""
@@ -101,11 +173,12 @@ class Project:
 
     def source(self, source_id: str, with_names: bool = False) -> dict[str, Any]:
         with Session(self.engine) as session:
+            if with_names and self.user is not None:
+                access.require(session, self.user, "names")
             return show_source(session, source_id, with_names=with_names)
 
     def update_metadata(self, source_id: str, changes: dict, coder: str) -> None:
-        with self._writing() as session:
-            update_metadata(session, source_id, changes, coder_named(session, coder))
+        self._write(lambda session: update_metadata(session, source_id, changes, coder_named(session, coder)))
 
     def import_upload(self, corpus: Path, name: str, data: bytes, kind: str) -> dict:
         """Import one uploaded file (kept under ``corpus``) with the same rules as ``qcoder import``."""
@@ -121,7 +194,7 @@ class Project:
 
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
-            return list_codings(session, source, code, status)
+            return list_codings(session, source, code, status, viewer=self.user)
 
     def overview(self, with_suggestions: bool = False) -> dict:
         """Counts for the Overview page (suggestions count as evidence only when asked)."""
@@ -149,8 +222,7 @@ class Project:
         they were.
         """
         book = codebook.parse(text, str(path))
-        with self._writing() as session:
-            report = codebook.sync(session, book, coder_named(session, coder), force=force)
+        report = self._write(lambda session: codebook.sync(session, book, coder_named(session, coder), force=force))
         draft = path.with_suffix(".yaml.saving")
         draft.write_text(text, encoding="utf-8")
         draft.replace(path)
@@ -158,7 +230,7 @@ class Project:
 
     def retrieve(self, query: retrieval.Query) -> list[dict]:
         with Session(self.engine) as session:
-            return retrieval.retrieve(session, query)
+            return retrieval.retrieve(session, query, viewer=self.user)
 
     def filter_values(self) -> dict[str, list[str]]:
         """What the Retrieve filters can offer: participant roles and coder names."""
@@ -166,28 +238,24 @@ class Project:
             return {"roles": retrieval.roles(session), "coders": retrieval.coder_names(session)}
 
     def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
-        with self._writing() as session:
-            return add_coding(session, source, start, end, code, coder, memo).id
+        return self._write(lambda session: add_coding(session, source, start, end, code, coder, memo).id)
 
     def adjust_coding(self, coding_id: int, start: int, end: int, coder: str, version: int | None = None) -> None:
-        with self._writing() as session:
-            adjust_coding(session, coding_id, start, end, coder, version)
+        self._write(lambda session: adjust_coding(session, coding_id, start, end, coder, version))
 
     def delete_coding(self, coding_id: int, coder: str, version: int | None = None) -> None:
-        with self._writing() as session:
-            delete_coding(session, coding_id, coder, version)
+        self._write(lambda session: delete_coding(session, coding_id, coder, version))
 
     def decide(
         self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None
     ) -> None:
         """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review."""
-        with self._writing() as session:
-            review.decide(session, coding_id, decision, coder, expected_version=version, new_code=new_code)
+        self._write(lambda s: review.decide(s, coding_id, decision, coder, expected_version=version, new_code=new_code))
 
     def decide_all(self, source: str, code: str, decision: str, coder: str) -> int:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
-        with self._writing() as session:
-            return len(review.decide_many(session, review.Selection(source=source, code=code), decision, coder))
+        selection = review.Selection(source=source, code=code)
+        return len(self._write(lambda session: review.decide_many(session, selection, decision, coder)))
 
     # REFI-QDA exchange
     def export_qdpx(self, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
@@ -207,7 +275,7 @@ class Project:
     def triangulate(self, min_kinds: int = 2) -> dict:
         """The corroboration check of every code, dimension and claim (see coder.triangulation)."""
         with Session(self.engine) as session:
-            return triangulation.check(session, min_kinds)
+            return triangulation.check(session, min_kinds, viewer=self.user)
 
     def triangulation_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
         """``result`` of :meth:`triangulate` rendered as md, html, docx or json."""
@@ -218,12 +286,10 @@ class Project:
             return claims.list_claims(session)
 
     def add_claim(self, text: str, codes: list[str], codings: list[int], coder: str | None) -> int:
-        with self._writing() as session:
-            return claims.add_claim(session, text, codes, codings, coder)
+        return self._write(lambda session: claims.add_claim(session, text, codes, codings, coder))
 
     def delete_claim(self, claim_id: int, coder: str | None) -> None:
-        with self._writing() as session:
-            claims.delete_claim(session, claim_id, coder)
+        self._write(lambda session: claims.delete_claim(session, claim_id, coder))
 
     def fieldwork(self) -> tuple[dt.date | None, dt.date | None]:
         """The fieldwork window interviews should fall in: (start, end) dates or (None, None)."""
@@ -232,14 +298,15 @@ class Project:
 
     def set_fieldwork(self, start: dt.date | None, end: dt.date | None, coder: str | None) -> None:
         """Set both ends of the fieldwork window, or clear it with (None, None)."""
-        with self._writing() as session:
-            record_checks.set_fieldwork(session, start, end, coder_named(session, coder))
+        self._write(lambda session: record_checks.set_fieldwork(session, start, end, coder_named(session, coder)))
 
     def quotes(self, selection: Selection, style: Style | None = None) -> list[dict]:
         """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes)."""
         with Session(self.engine) as session:
-            statuses = {row["code"]: row["status"] for row in triangulation.check(session)["codes"]}
-            return select_quotes(session, selection, tagging.tagger_for(session).words, style, statuses)
+            checked = triangulation.check(session, viewer=self.user)
+            statuses = {row["code"]: row["status"] for row in checked["codes"]}
+            words = tagging.tagger_for(session).words
+            return select_quotes(session, selection, words, style, statuses, viewer=self.user)
 
     def export_quotes(self, selection: Selection, fmt: str, style: Style | None = None, lang: str = "zh") -> bytes:
         return render_quotes(self.quotes(selection, style), fmt, style, lang)
@@ -250,6 +317,19 @@ class Project:
 
     def export_respondents(self, fmt: str, lang: str = "zh") -> bytes:
         return render_respondents(self.respondents(), fmt, lang)
+
+
+def _refused(exc: SQLAlchemyError) -> QcoderError:
+    """A database failure as a message; nothing of the transaction was kept."""
+    if isinstance(exc, DBAPIError) and transient(exc):  # only from _writing, which does not retry
+        return QcoderError(
+            "数据库正忙（其他人正在写入），未作任何更改，请稍后再试",
+            "the database is busy (others are writing); nothing changed, try again in a moment",
+        )
+    detail = getattr(exc, "orig", None) or exc
+    return QcoderError(
+        f"数据库未能完成这次写入，未作任何更改：{detail}", f"the database refused this write; nothing changed: {detail}"
+    )
 
 
 def _sqlite_file_exists(url: str | None) -> bool:

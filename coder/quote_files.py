@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from coder.audit import coder_named
 from coder.coding import add_coding
-from coder.db.engine import transaction
+from coder.db.engine import retrying
 from coder.db.models import Coding, Source
 from coder.errors import QcoderError
 from coder.evaluation import GoldFile, gold_paths, read_gold
@@ -36,8 +36,7 @@ def load_quote_files(engine: Engine, folder: Path, coder: str) -> LoadReport:
     for path in gold_paths(folder):
         try:
             quotes = read_gold(path)
-            with transaction(engine) as session:
-                added, unchanged = _load(session, quotes, coder)
+            added, unchanged = retrying(engine, lambda session: _load(session, quotes, coder))  # noqa: B023
         except QcoderError as exc:
             report.errors.append(f"{exc.zh}\n{exc.en}")
             continue

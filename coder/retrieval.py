@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Participant, Source
 
 
@@ -23,8 +24,9 @@ class Query:
     context: int = 30  # characters shown before and after
 
 
-def retrieve(session: Session, query: Query) -> list[dict[str, Any]]:
-    """Matching codings with their quote and context, by source date and position."""
+def retrieve(session: Session, query: Query, viewer: str | None = None) -> list[dict[str, Any]]:
+    """Matching codings with their quote and context, by source date and position; what ``viewer`` may
+    see (see coder.rounds)."""
     statement = (
         select(Coding, Coder.name, Source.kind, Source.date, Participant.role, Code.name, Code.dimension)
         .join(Coder, Coder.id == Coding.coder_id)
@@ -33,6 +35,8 @@ def retrieve(session: Session, query: Query) -> list[dict[str, Any]]:
         .outerjoin(Participant, Participant.id == Source.participant_id)
         .order_by(Source.date, Coding.source_id, Coding.start, Coding.id)
     )
+    if (blind := rounds.visible(session, viewer)) is not None:
+        statement = statement.where(blind)
     if query.codes:
         statement = statement.where(Coding.code_id.in_(with_descendants(session, query.codes)))
     if query.dimension:

@@ -26,10 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import true
 from sqlmodel import Session, select
 
 from coder import claims as claim_store
-from coder import facts, ids
+from coder import facts, ids, rounds
 from coder.citation import cite
 from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Source
 from coder.record_checks import fieldwork, record_id_warnings, warning
@@ -70,9 +71,10 @@ class Corpus:
     warnings: list[dict[str, str]] = field(default_factory=list)
 
 
-def check(session: Session, min_kinds: int = 2) -> dict[str, Any]:
-    """The whole check as JSON-ready data: ``{"rules", "codes", "claims", "facts", "warnings"}``."""
-    corpus = load(session)
+def check(session: Session, min_kinds: int = 2, viewer: str | None = None) -> dict[str, Any]:
+    """The whole check as JSON-ready data: ``{"rules", "codes", "claims", "facts", "warnings"}``, on the
+    evidence ``viewer`` may see (see coder.rounds)."""
+    corpus = load(session, viewer)
     by_code = defaultdict(list)
     for item in corpus.evidence:
         by_code[item.code].append(item)
@@ -114,7 +116,7 @@ def rules(session: Session, min_kinds: int) -> dict[str, Any]:
     }
 
 
-def load(session: Session) -> Corpus:
+def load(session: Session, viewer: str | None = None) -> Corpus:
     """Evidence codings with their sources and people, and the facts stated in them."""
     codes = {c.id: c for c in session.exec(select(Code)).all()}
     children: dict[str, list[str]] = defaultdict(list)
@@ -124,7 +126,7 @@ def load(session: Session) -> Corpus:
     rows = session.exec(
         select(Coding, Coder.name)
         .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.status.in_(EVIDENCE))
+        .where(Coding.status.in_(EVIDENCE), _or_everything(rounds.visible(session, viewer)))
         .order_by(Coding.source_id, Coding.start, Coding.id)
     ).all()
     wanted = {coding.source_id for coding, _ in rows}
@@ -155,6 +157,10 @@ def load(session: Session) -> Corpus:
         )
     _count_agreement(evidence, [coding for coding, _ in rows])
     return Corpus(evidence, sources, codes, children, _facts(session, evidence, sources), warnings)
+
+
+def _or_everything(condition):
+    return true() if condition is None else condition
 
 
 def _origins(session: Session, sources: dict[str, Source], warnings: list[dict[str, str]]) -> dict[str, tuple]:

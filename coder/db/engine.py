@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
+from coder.errors import QcoderError
+
 DEFAULT_URL = "sqlite:///db/qcoder.sqlite"
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer's lock; QCODER_BUSY_TIMEOUT_MS overrides
+WRITE_ATTEMPTS = 6  # tries of one write transaction before giving up; QCODER_WRITE_ATTEMPTS overrides
+BACKOFF_FIRST, BACKOFF_MAX = 0.05, 2.0  # seconds: the wait doubles from the first to the largest, with jitter
+# PostgreSQL: serialization_failure, deadlock_detected. SQLite: another connection holds the write lock.
+TRANSIENT_SQLSTATES = {"40001", "40P01"}
+TRANSIENT_SQLITE = ("database is locked", "database is busy", "database table is locked")
+
+log = logging.getLogger("qcoder.db")
+T = TypeVar("T")
 
 
 def database_url(url: str | None = None) -> str:
@@ -25,7 +42,7 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -37,7 +54,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # Python's sqlite3 begins transactions only before INSERT/UPDATE/DELETE, so DDL (a migration) would
@@ -46,7 +63,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A write transaction takes the write lock up front (waiting up to the busy timeout for it): begun
+    # as a reader, it would fail at its first write whenever another writer committed after its first read.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("qcoder_write") else "BEGIN")
+
+
+def busy_timeout_ms() -> int:
+    """SQLite's wait for a lock, in milliseconds (``QCODER_BUSY_TIMEOUT_MS``; tests set it short)."""
+    return int(os.environ.get("QCODER_BUSY_TIMEOUT_MS") or BUSY_TIMEOUT_MS)
 
 
 @contextmanager
@@ -59,3 +83,44 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def retrying(engine: Engine, work: Callable[[Session], T], attempts: int | None = None) -> T:
+    """``work(session)`` in one write transaction, run again from the start while the database is busy.
+
+    Busy means SQLite's write lock stayed taken past the busy timeout, or PostgreSQL aborted the
+    transaction as a serialization failure or a deadlock: nothing was written, so the whole of ``work``
+    runs again in a fresh session after an exponential backoff with jitter. ``work`` must therefore be
+    a function of its session alone. Anything else — a unique-constraint violation (a real duplicate),
+    a version conflict, any QcoderError — is raised at once. After ``attempts`` tries (default
+    ``QCODER_WRITE_ATTEMPTS`` or 6) the caller gets a QcoderError saying nothing was changed.
+    """
+    attempts = attempts or int(os.environ.get("QCODER_WRITE_ATTEMPTS") or WRITE_ATTEMPTS)
+    writer = engine.execution_options(qcoder_write=True)
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(writer) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if not transient(exc):
+                raise
+            if attempt == attempts:
+                log.warning("write gave up after %d attempts: %s", attempts, exc.orig)
+                break
+            wait = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (attempt - 1))
+            wait = wait / 2 + random.uniform(0, wait / 2)
+            log.info("write attempt %d of %d: %s; again in %.3f s", attempt, attempts, exc.orig, wait)
+            time.sleep(wait)
+    raise QcoderError(
+        f"数据库正忙（其他人正在写入），已尝试 {attempts} 次仍未完成；未作任何更改，请稍后再试",
+        f"the database stayed busy (others are writing); gave up after {attempts} attempts. "
+        "Nothing was changed: try again in a moment",
+    )
+
+
+def transient(exc: DBAPIError) -> bool:
+    """A failure that says "try again", never one that says "this is wrong" (a duplicate, a constraint)."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in TRANSIENT_SQLSTATES:  # psycopg
+        return True
+    return isinstance(orig, sqlite3.OperationalError) and any(m in str(orig).lower() for m in TRANSIENT_SQLITE)

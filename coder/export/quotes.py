@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.citation import Style, cite
 from coder.db.models import (
     CODING_STATUSES,
@@ -54,9 +55,11 @@ def select_quotes(
     words: Callable[[str], list[str]],
     style: Style | None = None,
     triangulation: dict[str, str] | None = None,
+    viewer: str | None = None,
 ) -> list[dict[str, Any]]:
     """One row per coding: its code and dimension, its source's metadata (no names), the quote shortened
-    by ``words``' boundaries, its citation, and the triangulation status of its code when given."""
+    by ``words``' boundaries, its citation, and the triangulation status of its code when given. Only
+    what ``viewer`` may see (see coder.rounds)."""
     codes = {c.id: c for c in session.exec(select(Code)).all()}
     _check(session, selection, codes)
     statement = (
@@ -66,6 +69,8 @@ def select_quotes(
         .outerjoin(Participant, Participant.id == Source.participant_id)
         .where(Coding.status.in_(selection.statuses))
     )
+    if (blind := rounds.visible(session, viewer)) is not None:
+        statement = statement.where(blind)
     if selection.codes:
         wanted = with_descendants(session, selection.codes) if selection.subcodes else set(selection.codes)
         statement = statement.where(Coding.code_id.in_(wanted))

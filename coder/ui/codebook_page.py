@@ -57,6 +57,9 @@ def _code(code: dict) -> None:
 
 def _editor() -> None:
     path = codebook_path()
+    if project().role() != "owner":  # the codebook is the project's design: its owner edits it (coder.access)
+        st.caption(t("codebook_owner_only"))
+        return
     with st.expander(t("edit_codebook")):
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         text = st.text_area(str(path), current, height=480, key="codebook_yaml")

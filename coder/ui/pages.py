@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coder.errors import QcoderError
 from coder.ui.i18n import t
+from coder.ui.state import logged_in, project
 
 
 def coding() -> st.Page:
@@ -25,3 +27,21 @@ def all_pages() -> list[st.Page]:
         st.Page(export_page.render, title=t("export"), icon="📤", url_path="export"),
         st.Page(codebook_page.render, title=t("codebook"), icon="🗂️", url_path="codebook"),
     ]
+
+
+def navigation() -> list[st.Page]:
+    """What this browser session may open: in a team project, only the login page until someone logs in;
+    the Team page for owners."""
+    from coder.ui import login_page, team_page
+
+    try:
+        current = project()
+        team, role = current.team_mode(), current.role()
+    except QcoderError:
+        return all_pages()  # each page shows why the project cannot be opened
+    if team and logged_in() is None:
+        return [st.Page(login_page.render, title=t("login"), icon="🔑", url_path="login", default=True)]
+    pages = all_pages()
+    if role == "owner":
+        pages.append(st.Page(team_page.render, title=t("team"), icon="👥", url_path="team"))
+    return pages

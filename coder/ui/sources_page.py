@@ -85,11 +85,12 @@ def _tag() -> None:
 def _edit(source_ids: list[str]) -> None:
     st.subheader(t("edit_metadata"))
     source_id = st.selectbox(t("source"), source_ids, key="edit_source")
-    detail = project().source(source_id, with_names=st.session_state.get("show_names", False))
+    owner = project().role() == "owner"  # only an owner may see real names (coder.access)
+    detail = project().source(source_id, with_names=owner and st.session_state.get("show_names", False))
     if "participant" in detail:
         person = detail["participant"]
         st.caption(plain(f"{person['initials']} · {person['role'] or '—'} · {person['organization'] or '—'}"))
-        if st.checkbox(t("show_names"), key="show_names") and person.get("name"):
+        if owner and st.checkbox(t("show_names"), key="show_names") and person.get("name"):
             st.caption(plain(person["name"]))
     with st.form(key=f"meta-{source_id}"):
         title = st.text_input(t("col_title"), detail["title"] or "")

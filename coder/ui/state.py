@@ -1,4 +1,8 @@
-"""The project the app works on, opened once per server process."""
+"""The project the app works on, opened once per server process, and who is using it.
+
+In team mode (see coder.access) a person logs in; the project then acts as them — their role decides
+what they may change, agreement rounds decide what they may see — and cached reads are kept per person.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,14 @@ from coder.project import Project
 
 
 def project() -> Project:
-    """The project at ``QCODER_DB_URL`` or the default SQLite file."""
-    return _open(database_url())
+    """The project at ``QCODER_DB_URL`` or the default SQLite file, as the logged-in person sees it."""
+    base = _open(database_url())
+    user = logged_in()
+    return base.for_user(user) if user else base
+
+
+def logged_in() -> str | None:
+    return st.session_state.get("user")
 
 
 @st.cache_resource
@@ -23,7 +33,8 @@ def _open(url: str) -> Project:
 
 
 def coder_name() -> str:
-    return default_coder_name()
+    """Who the app's writes are attributed to: the logged-in person, or the local user."""
+    return logged_in() or default_coder_name()
 
 
 def version() -> int:
@@ -32,8 +43,9 @@ def version() -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached(url: str, data_version: int, method: str, *args: Any) -> Any:
-    return getattr(_open(url), method)(*args)
+def _cached(url: str, user: str | None, data_version: int, method: str, *args: Any) -> Any:
+    base = _open(url)
+    return getattr(base.for_user(user) if user else base, method)(*args)
 
 
 def cached(method: str, *args: Any) -> Any:
@@ -42,4 +54,4 @@ def cached(method: str, *args: Any) -> Any:
     Pages call this for corpus-wide reads (source lists, code tables, counts), so a click that
     changes nothing does not query the whole corpus again.
     """
-    return _cached(database_url(), version(), method, *args)
+    return _cached(database_url(), logged_in(), version(), method, *args)

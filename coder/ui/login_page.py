@@ -1,0 +1,32 @@
+"""登录 Log in: the only page a team project shows before someone has logged in."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coder.errors import QcoderError
+from coder.ui.i18n import language, t
+from coder.ui.state import project
+
+
+def render() -> None:
+    st.title(t("login"))
+    st.caption(t("login_caption"))
+    with st.form("login_form"):
+        name = st.text_input(t("login_name"), key="login_name")
+        password = st.text_input(t("login_password"), type="password", key="login_password")
+        if st.form_submit_button(t("login")):
+            try:
+                st.session_state["user"] = project().log_in(name, password).user
+            except QcoderError as exc:
+                st.error(exc.en if language() == "en" else exc.zh)
+            else:
+                st.session_state.pop("login_password", None)
+                st.rerun()
+
+
+def log_out() -> None:
+    """Forget who is logged in on this browser session (every cached read is per person)."""
+    for key in list(st.session_state):
+        if key != "language":
+            del st.session_state[key]

@@ -1,0 +1,99 @@
+"""Team mode: logins with hashed passwords, roles, and blind agreement rounds."""
+
+import pytest
+
+from coder.errors import QcoderError
+from coder.project import Project
+from tests.helpers import INTERVIEW, write
+
+PASSWORD = "correct horse battery"
+
+
+def add_user(cli, name, role="coder"):
+    result = cli("user", "add", name, "--role", role, "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def team(cli, tmp_path):
+    """A project with an owner, two coders and a viewer, in team mode, with one interview imported."""
+    assert cli("import", str(write(tmp_path / "interviews" / "20240115MJQ.txt", INTERVIEW))).exit_code == 0
+    add_user(cli, "负责人", "owner")
+    for name in ("编码员甲", "编码员乙"):
+        add_user(cli, name)
+    add_user(cli, "旁观者", "viewer")
+    assert cli("team", "on").exit_code == 0
+    return Project.open(cli.url)
+
+
+def test_a_local_project_needs_no_login_and_its_user_is_the_owner(cli):
+    project = Project.open(cli.url)
+    assert not project.team_mode() or project.engine.dialect.name != "sqlite"
+    if project.engine.dialect.name == "sqlite":
+        assert project.for_user("随便谁").role() == "owner"
+
+
+def test_team_mode_needs_an_owner_with_a_password_first(sqlite_cli):
+    refused = sqlite_cli("team", "on")
+    assert refused.exit_code == 1 and "qcoder user add NAME --role owner" in refused.output
+
+
+def test_passwords_are_stored_hashed_and_a_failed_login_never_says_which_part_was_wrong(team):
+    from sqlmodel import Session, select
+
+    from coder.db.models import Coder
+
+    with Session(team.engine) as session:
+        stored = session.exec(select(Coder.password_hash).where(Coder.name == "编码员甲")).one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert team.log_in("编码员甲", PASSWORD).user == "编码员甲"
+    for name, password in (("编码员甲", "wrong password"), ("没有这个人", PASSWORD)):
+        with pytest.raises(QcoderError) as refused:
+            team.log_in(name, password)
+        assert refused.value.en == "wrong name or password"
+
+
+def test_a_disabled_person_cannot_log_in_and_the_last_owner_stays(cli, team):
+    assert cli("user", "set", "编码员乙", "--disable").exit_code == 0
+    with pytest.raises(QcoderError, match="用户名或密码不正确"):
+        team.log_in("编码员乙", PASSWORD)
+    refused = cli("user", "set", "负责人", "--role", "coder")
+    assert refused.exit_code == 1 and "at least one active owner" in refused.output
+
+
+def test_roles_decide_who_may_manage(team):
+    owner, coder, viewer = (team.log_in(n, PASSWORD) for n in ("负责人", "编码员甲", "旁观者"))
+    assert (owner.role(), coder.role(), viewer.role()) == ("owner", "coder", "viewer")
+    with pytest.raises(QcoderError, match="may not manage people and rounds"):
+        coder.open_round("第一轮", ["20240115MJQ"])
+    with pytest.raises(QcoderError, match="may not see real names"):
+        coder.source("20240115MJQ", with_names=True)
+    assert "name" in owner.source("20240115MJQ", with_names=True)["participant"]
+    coder.change_user("编码员甲", password="another good one")  # one's own password, yes
+    with pytest.raises(QcoderError, match="may not manage"):
+        coder.change_user("编码员乙", password="another good one")
+
+
+def test_in_an_open_round_each_coder_sees_only_their_own_codings_there(team):
+    owner, first, second = (team.log_in(n, PASSWORD) for n in ("负责人", "编码员甲", "编码员乙"))
+    round_id = owner.open_round("第一轮", ["20240115MJQ"])
+    text = team.source("20240115MJQ")["text"]
+    start = text.index("走过场")
+    first.add_coding("20240115MJQ", start, start + 3, "scenario.backstage", "编码员甲")
+    second.add_coding("20240115MJQ", start, start + 3, "structure.rigid", "编码员乙")
+    assert {c["coder"] for c in first.codings("20240115MJQ")} == {"编码员甲"}
+    assert {c["coder"] for c in second.codings("20240115MJQ")} == {"编码员乙"}
+    assert {c["code"] for c in first.triangulate()["codes"] if c["status"] != "no-evidence"} == {
+        "scenario", "scenario.backstage"
+    }  # fmt: skip
+    assert {c["coder"] for c in team.codings("20240115MJQ")} == {"编码员甲", "编码员乙"}  # the command line
+    owner.close_round(round_id)
+    assert {c["coder"] for c in first.codings("20240115MJQ")} == {"编码员甲", "编码员乙"}
+    assert owner.rounds()[0]["open"] is False
+
+
+def test_a_source_is_in_one_open_round_at_a_time(team):
+    owner = team.log_in("负责人", PASSWORD)
+    owner.open_round("第一轮", ["20240115MJQ"])
+    with pytest.raises(QcoderError, match="in an open round already"):
+        owner.open_round("第二轮", ["20240115MJQ"])
