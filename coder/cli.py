@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from coder import codebook as codebook_mod
-from coder import corpus, ids, review
+from coder import corpus, history, ids, review
 from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.coding import add_coding
@@ -29,6 +29,7 @@ from coder.db import migrate
 from coder.db.engine import make_engine, retrying
 from coder.errors import QcoderError
 from coder.export import qdc
+from coder.export.agreement import table as agreement_table
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
@@ -606,6 +607,164 @@ def export_respondents(
 ) -> None:
     """导出受访者基本情况表（不含姓名）/ export the respondent table (never with names)."""
     emit(project().export_respondents(fmt, lang), fmt, output)
+
+
+icr_app = typer.Typer(help="编码者间一致性与分歧 / inter-coder agreement and disagreements")
+app.add_typer(icr_app, name="icr")
+consensus_app = typer.Typer(help="共识编码 / consensus codings", no_args_is_help=True)
+app.add_typer(consensus_app, name="consensus")
+
+CodersOption = Annotated[
+    str | None, typer.Option("--coders", help="逗号分隔的编码者，默认所有有编码者 / coders to compare, e.g. A,B")
+]
+SegmentUnitOption = Annotated[str, typer.Option("--segment", help="sentence | turn：句子或话轮 / sentences or turns")]
+IcrSourceOption = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="只比较这些来源，可多次给出（默认两人都编码过的来源）/ compare these sources only"),
+]
+RoundOption = Annotated[
+    int | None, typer.Option("--round", help="比较一个已结束的一致性轮次的来源 / the sources of a closed round")
+]
+
+
+def _coder_list(coders: str | None) -> list[str] | None:
+    return [name.strip() for name in coders.replace("，", ",").split(",") if name.strip()] if coders else None
+
+
+@icr_app.callback(invoke_without_command=True)
+@friendly
+def icr(
+    ctx: typer.Context,
+    coders: CodersOption = None,
+    unit: Annotated[str, typer.Option(help="segment | character：以片段（句子/话轮）或字符为单位")] = "segment",
+    segment: SegmentUnitOption = "sentence",
+    coded_only: Annotated[
+        bool, typer.Option("--coded-only", help="只计入有人编码过的单位 / leave out text no coder coded")
+    ] = False,
+    source: IcrSourceOption = None,
+    round_id: RoundOption = None,
+    as_json: JsonOption = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md | xlsx | docx：一致性表 / the agreement table")
+    ] = None,
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """编码者间一致性：每个代码及合计的一致率、Cohen's κ、Krippendorff's α / inter-coder agreement per code
+    and pooled (percent agreement, Cohen's κ, Krippendorff's α)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    current = project()
+    result = current.agreement(_coder_list(coders), unit, segment, coded_only, source, round_id, lang)
+    if as_json:
+        print_json(result)
+        return
+    fmt = fmt or (output.suffix.lstrip(".").lower() if output is not None else None)
+    if fmt:
+        emit(current.agreement_report(result, fmt, lang), fmt, output)
+        return
+    header, rows = agreement_table(result, lang)
+    print_table([dict(zip(header, row, strict=True)) for row in rows], header)
+    for note in result["notes"]:
+        err.print(note)
+    err.print(result["method"])
+
+
+@icr_app.command("disagreements")
+@friendly
+def icr_disagreements(
+    coders: CodersOption = None,
+    segment: SegmentUnitOption = "sentence",
+    source: IcrSourceOption = None,
+    round_id: RoundOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """列出编码者有分歧的句子或话轮，附各自的编码 / the segments where coders differ, with their codings."""
+    found = project().disagreements(_coder_list(coders), segment, source, round_id)
+    if as_json:
+        print_json(found)
+        return
+    for row in found["units"]:
+        out.print(f"{row['source']} [{row['start']}, {row['end']}) {_cell(row['text'])}")
+        for name, codes in row["codes"].items():
+            ids = [f"#{c['id']}" for c in row["codings"] if c["coder"] == name]
+            out.print(f"    {name}: {', '.join(codes) or '—'}" + (f"  ({' '.join(ids)})" if ids else ""))
+        settled = "".join(f"  {code} → #{coding}" for code, coding in row["consensus"].items())
+        out.print(f"    ≠ {', '.join(row['differ'])}" + (f"  共识 / consensus:{settled}" if settled else ""))
+    err.print(f"{len(found['units'])} 处分歧 / disagreements in {len(found['sources'])} 个来源 / sources")
+
+
+@consensus_app.command("add")
+@friendly
+def consensus_add(
+    source: Annotated[str, typer.Option(help="来源编号 / source ID")],
+    start: Annotated[int, typer.Option(help="起始位置（字符）/ start offset in characters")],
+    end: Annotated[int, typer.Option(help="结束位置（不含）/ end offset, exclusive")],
+    code: Annotated[str, typer.Option(help="商定的代码 / the agreed code")],
+    originals: Annotated[
+        list[int], typer.Option("--from", help="被解决的原始编码编号，可多次给出 / original coding id, repeatable")
+    ],
+    coder: Annotated[str | None, typer.Option(help="记录共识的人 / who resolved it")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """记录共识编码：原始编码保持不变并与之关联 / record a consensus coding; the originals stay as they were."""
+    current = project()
+    coding_id = current.resolve_consensus(source, start, end, code, originals, coder)
+    row = next(r for r in current.codings(source, code) if r["id"] == coding_id)
+    row["originals"] = sorted(set(originals))
+    if as_json:
+        print_json(row)
+    else:
+        out.print(
+            f"#{row['id']} {row['source']} [{row['start']}, {row['end']}) {row['code']} {row['origin']}: "
+            f"“{row['quote']}” ← {', '.join(f'#{n}' for n in row['originals'])}"
+        )
+
+
+audit_app = typer.Typer(help="审计日志与撤销 / the audit log and undo", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("list")
+@friendly
+def audit_list(
+    coder: Annotated[str | None, typer.Option("--coder", help="只看此人的更改 / changes by this person")] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="coding | memo | claim | source | code | setting")
+    ] = None,
+    entity_id: Annotated[str | None, typer.Option("--id", help="对象编号 / the changed row's id")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="最多几条，最新的在前 / how many, newest first")] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """审计日志：谁在何时改了什么 / the audit log: who changed what, and when."""
+    if entity is not None and entity not in history.KNOWN_ENTITIES:
+        known = " | ".join(history.KNOWN_ENTITIES)
+        raise QcoderError(f"--entity {entity} 无效，应为 {known}", f"--entity {entity} is not one of {known}")
+    rows = project().audit_events(coder, entity, entity_id, limit)
+    if as_json:
+        print_json(rows)
+        return
+    shown = [
+        {**row, "at": history.local_time(row["at"]),
+         "undo": f"↶#{row['undone_by']}" if row["undone_by"] else ("✓" if row["undoable"] else "")}
+        for row in rows
+    ]  # fmt: skip
+    print_table(shown, ["id", "at", "coder", "action", "entity", "entity_id", "undo", "summary"])
+
+
+@audit_app.command("undo")
+@friendly
+def audit_undo(
+    event_id: Annotated[int, typer.Argument(metavar="EVENT_ID", help="要撤销的事件编号 / the event to undo")],
+    coder: Annotated[str | None, typer.Option("--coder", help="撤销者（团队模式下须为所有者）/ who undoes")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """撤销审计日志中的一次更改 / undo one change from the audit log."""
+    done = project().undo(event_id, coder)
+    if as_json:
+        print_json(done)
+    else:
+        err.print(f"已撤销事件 #{event_id}（记为 #{done['id']}）/ undid event #{event_id} (logged as #{done['id']})")
 
 
 claim_app = typer.Typer(help="论断 / claims checked by triangulation", no_args_is_help=True)

@@ -362,6 +362,8 @@ def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path 
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
     except FileProblem as problem:
         return FileResult(str(path), "failed", message=str(problem))
+    except QcoderError as busy:  # the database stayed busy past every retry
+        return FileResult(str(path), "failed", parsed.id, message=f"{path}：{busy.zh} / {path}: {busy.en}")
     except IntegrityError:
         # Another process stored the same ID between our check and our insert; nothing of ours was kept.
         message = QcoderError(

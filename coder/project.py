@@ -6,21 +6,23 @@ Nothing outside ``coder/`` needs a session or a query; the Streamlit pages call 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from coder import (
     access,
     claims,
     codebook,
+    consensus,
+    history,
     overview,
     record_checks,
+    reliability,
     retrieval,
     review,
     rounds,
@@ -33,10 +35,11 @@ from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate
-from coder.db.engine import database_url, make_engine, retrying, transaction, transient
+from coder.db.engine import database_url, make_engine, retrying
 from coder.db.models import EVIDENCE, AuditEvent, Coder
 from coder.errors import QcoderError
 from coder.export import qdc, qdpx, qdpx_import
+from coder.export.agreement import render_agreement
 from coder.export.formats import render_quotes, render_respondents
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
@@ -78,40 +81,54 @@ class Project:
             return access.users(session)
 
     def add_user(self, name: str, role: str, password: str) -> None:
-        with self._writing() as session:
+        def work(session: Session) -> None:
             self._allow(session, "manage")
             access.add_user(session, name, role, password, self.user)
 
+        self._write(work)
+
     def change_user(self, name: str, role: str | None = None, password: str | None = None,
                     active: bool | None = None) -> None:  # fmt: skip
-        with self._writing() as session:
+        def work(session: Session) -> None:
             if not (password is not None and role is None and active is None and name == self.user):
                 self._allow(session, "manage")  # anyone may change their own password
             access.change_user(session, name, role, password, active, self.user)
 
+        self._write(work)
+
     def set_team_mode(self, on: bool) -> None:
-        with self._writing() as session:
+        def work(session: Session) -> None:
             self._allow(session, "manage")
             access.set_team_mode(session, on, self.user)
+
+        self._write(work)
 
     def rounds(self) -> list[dict]:
         with Session(self.engine) as session:
             return rounds.list_rounds(session)
 
     def open_round(self, name: str, sources: list[str], coder: str | None = None) -> int:
-        with self._writing() as session:
+        def work(session: Session) -> int:
             self._allow(session, "manage")
             return rounds.open_round(session, name, sources, self.user or coder)
 
+        return self._write(work)
+
     def close_round(self, round_id: int, coder: str | None = None) -> None:
-        with self._writing() as session:
+        def work(session: Session) -> None:
             self._allow(session, "manage")
             rounds.close_round(session, round_id, self.user or coder)
+
+        self._write(work)
 
     def _allow(self, session: Session, action: str) -> None:
         """Refuse what the logged-in person's role does not allow; the command line administers freely."""
         if self.user is not None:
             access.require(session, self.user, action)
+
+    def _by(self, coder: str | None) -> str | None:
+        """Whom a write is attributed to: the logged-in person, whatever name a page passed."""
+        return self.user or coder
 
     @classmethod
     def open(cls, url: str | None = None) -> Project:
@@ -132,31 +149,52 @@ class Project:
             )
         return cls(engine)
 
-    def _write(self, work: Callable[[Session], T]) -> T:
+    def _write(self, work: Callable[[Session], T], action: str | None = None) -> T:
         """``work(session)`` in one transaction, run again from the start while the database is busy
         (see :func:`coder.db.engine.retrying`); any other database failure — a concurrent duplicate, say —
-        becomes a message. ``work`` must depend on its session only: it may run more than once."""
-        try:
-            return retrying(self.engine, work)
-        except SQLAlchemyError as exc:
-            raise _refused(exc) from None
+        becomes a message. ``work`` must depend on its session only: it may run more than once. With an
+        ``action``, the logged-in person's role must allow it (see coder.access)."""
 
-    @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        """One transaction that is *not* retried (a with-block cannot run twice): prefer :meth:`_write`."""
+        def allowed_work(session: Session) -> T:
+            if action is not None:
+                self._allow(session, action)
+            return work(session)
+
         try:
-            with transaction(self.engine.execution_options(qcoder_write=True)) as session:
-                yield session
+            return retrying(self.engine, allowed_work)
         except SQLAlchemyError as exc:
-            raise _refused(exc) from None
+            detail = getattr(exc, "orig", None) or exc
+            raise QcoderError(
+                f"数据库未能完成这次写入，未作任何更改：{detail}",
+                f"the database refused this write; nothing changed: {detail}",
+            ) from None
 
     def data_version(self) -> int:
         """Changes whenever anything is written (every write leaves an AuditEvent): the app's cache key."""
         with Session(self.engine) as session:
             return session.exec(select(func.max(AuditEvent.id))).one() or 0
 
+    # Audit log
+    def audit_events(
+        self, coder: str | None = None, entity: str | None = None, entity_id: str | None = None, limit: int = 200
+    ) -> list[dict]:
+        """Who changed what, newest first (see coder.history); in team mode the owner's to read."""
+        with Session(self.engine) as session:
+            self._allow(session, "manage")
+            return history.events(session, coder, entity, entity_id, limit=limit)
+
+    def audit_coders(self) -> list[str]:
+        """Everyone who appears in the audit log."""
+        with Session(self.engine) as session:
+            return history.coders_in_log(session)
+
+    def undo(self, event_id: int, coder: str | None = None) -> dict:
+        """Undo one logged change, if nothing changed it since and the person may (see coder.history)."""
+        return self._write(lambda session: history.undo(session, event_id, self.user or coder))
+
     def tag(self, progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
         """Suggest codes for what is not tagged yet, or for everything with ``force`` (see coder.tagging)."""
+        self._write(lambda session: None, "write")
         try:
             report = tagging.tag(self.engine, force=force, progress=progress)
         except SQLAlchemyError as exc:
@@ -178,10 +216,13 @@ class Project:
             return show_source(session, source_id, with_names=with_names)
 
     def update_metadata(self, source_id: str, changes: dict, coder: str) -> None:
-        self._write(lambda session: update_metadata(session, source_id, changes, coder_named(session, coder)))
+        self._write(
+            lambda session: update_metadata(session, source_id, changes, coder_named(session, self._by(coder))), "write"
+        )
 
     def import_upload(self, corpus: Path, name: str, data: bytes, kind: str) -> dict:
         """Import one uploaded file (kept under ``corpus``) with the same rules as ``qcoder import``."""
+        self._write(lambda session: None, "write")  # the role check; the import has its own transaction
         return vars(import_upload(self.engine, corpus, name, data, kind))
 
     def source_ids(self) -> set[str]:
@@ -222,7 +263,9 @@ class Project:
         they were.
         """
         book = codebook.parse(text, str(path))
-        report = self._write(lambda session: codebook.sync(session, book, coder_named(session, coder), force=force))
+        report = self._write(
+            lambda session: codebook.sync(session, book, coder_named(session, self._by(coder)), force=force), "codebook"
+        )
         draft = path.with_suffix(".yaml.saving")
         draft.write_text(text, encoding="utf-8")
         draft.replace(path)
@@ -238,39 +281,96 @@ class Project:
             return {"roles": retrieval.roles(session), "coders": retrieval.coder_names(session)}
 
     def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
-        return self._write(lambda session: add_coding(session, source, start, end, code, coder, memo).id)
+        return self._write(lambda s: add_coding(s, source, start, end, code, self._by(coder), memo).id, "write")
 
     def adjust_coding(self, coding_id: int, start: int, end: int, coder: str, version: int | None = None) -> None:
-        self._write(lambda session: adjust_coding(session, coding_id, start, end, coder, version))
+        self._write(lambda session: adjust_coding(session, coding_id, start, end, self._by(coder), version), "write")
 
     def delete_coding(self, coding_id: int, coder: str, version: int | None = None) -> None:
-        self._write(lambda session: delete_coding(session, coding_id, coder, version))
+        self._write(lambda session: delete_coding(session, coding_id, self._by(coder), version), "write")
 
     def decide(
         self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None
     ) -> None:
         """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review."""
-        self._write(lambda s: review.decide(s, coding_id, decision, coder, expected_version=version, new_code=new_code))
+        by = self._by(coder)
+        self._write(
+            lambda s: review.decide(s, coding_id, decision, by, expected_version=version, new_code=new_code), "write"
+        )
 
     def decide_all(self, source: str, code: str, decision: str, coder: str) -> int:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
         selection = review.Selection(source=source, code=code)
-        return len(self._write(lambda session: review.decide_many(session, selection, decision, coder)))
+        return len(
+            self._write(lambda session: review.decide_many(session, selection, decision, self._by(coder)), "write")
+        )
 
     # REFI-QDA exchange
     def export_qdpx(self, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
         """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA … (see coder.export.qdpx)."""
         with Session(self.engine) as session:
+            if with_names:
+                self._allow(session, "names")
             return qdpx.export_project(session, name, with_suggestions, with_names)
 
     def import_qdpx(self, path: Path, kind: str | None = None, with_names: bool = False) -> dict:
         """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons."""
+        self._write(lambda session: None, "names" if with_names else "write")
         return vars(qdpx_import.import_qdpx(self.engine, path, kind, with_names))
 
     def export_qdc(self) -> bytes:
         """The codebook as a REFI-QDA .qdc (see coder.export.qdc)."""
         with Session(self.engine) as session:
             return qdc.export_codebook(session)
+
+    # Inter-coder agreement
+    def icr_coders(self) -> list[str]:
+        """Coders with accepted or manual codings of their own: who can be compared (see coder.reliability)."""
+        with Session(self.engine) as session:
+            return reliability.coders_with_codings(session)
+
+    def agreement(
+        self,
+        coders: list[str] | tuple[str, ...] | None = None,
+        unit: str = "segment",
+        segment: str = "sentence",
+        coded_only: bool = False,
+        sources: list[str] | tuple[str, ...] | None = None,
+        round_id: int | None = None,
+        lang: str = "zh",
+    ) -> dict:
+        """Percent agreement, Cohen's κ and Krippendorff's α per code and pooled, with the methods sentence.
+
+        Sources in an open agreement round are never compared: the round is blind until it is closed.
+        """
+        with Session(self.engine) as session:
+            return reliability.agreement(session, coders, unit, segment, coded_only, sources, round_id, lang)
+
+    def agreement_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
+        """``result`` of :meth:`agreement` as md, xlsx or docx, with the methods sentence in ``lang``."""
+        return render_agreement(result, fmt, lang)
+
+    def disagreements(
+        self,
+        coders: list[str] | tuple[str, ...] | None = None,
+        segment: str = "sentence",
+        sources: list[str] | tuple[str, ...] | None = None,
+        round_id: int | None = None,
+    ) -> dict:
+        """The segments where the coders differ, with the codings behind them (see coder.consensus)."""
+        with Session(self.engine) as session:
+            return consensus.disagreements(session, coders, segment, sources, round_id)
+
+    def resolve_consensus(
+        self, source: str, start: int, end: int, code: str, originals: list[int], coder: str | None = None
+    ) -> int:
+        """Record a consensus coding resolving ``originals`` (kept unchanged); its id. Needs write access."""
+
+        def work(session: Session) -> int:
+            self._allow(session, "write")
+            return consensus.resolve(session, source, start, end, code, self.user or coder, originals).id
+
+        return self._write(work)
 
     def triangulate(self, min_kinds: int = 2) -> dict:
         """The corroboration check of every code, dimension and claim (see coder.triangulation)."""
@@ -286,10 +386,10 @@ class Project:
             return claims.list_claims(session)
 
     def add_claim(self, text: str, codes: list[str], codings: list[int], coder: str | None) -> int:
-        return self._write(lambda session: claims.add_claim(session, text, codes, codings, coder))
+        return self._write(lambda session: claims.add_claim(session, text, codes, codings, self._by(coder)), "write")
 
     def delete_claim(self, claim_id: int, coder: str | None) -> None:
-        self._write(lambda session: claims.delete_claim(session, claim_id, coder))
+        self._write(lambda session: claims.delete_claim(session, claim_id, self._by(coder)), "write")
 
     def fieldwork(self) -> tuple[dt.date | None, dt.date | None]:
         """The fieldwork window interviews should fall in: (start, end) dates or (None, None)."""
@@ -298,7 +398,10 @@ class Project:
 
     def set_fieldwork(self, start: dt.date | None, end: dt.date | None, coder: str | None) -> None:
         """Set both ends of the fieldwork window, or clear it with (None, None)."""
-        self._write(lambda session: record_checks.set_fieldwork(session, start, end, coder_named(session, coder)))
+        self._write(
+            lambda session: record_checks.set_fieldwork(session, start, end, coder_named(session, self._by(coder))),
+            "codebook",
+        )
 
     def quotes(self, selection: Selection, style: Style | None = None) -> list[dict]:
         """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes)."""
@@ -317,19 +420,6 @@ class Project:
 
     def export_respondents(self, fmt: str, lang: str = "zh") -> bytes:
         return render_respondents(self.respondents(), fmt, lang)
-
-
-def _refused(exc: SQLAlchemyError) -> QcoderError:
-    """A database failure as a message; nothing of the transaction was kept."""
-    if isinstance(exc, DBAPIError) and transient(exc):  # only from _writing, which does not retry
-        return QcoderError(
-            "数据库正忙（其他人正在写入），未作任何更改，请稍后再试",
-            "the database is busy (others are writing); nothing changed, try again in a moment",
-        )
-    detail = getattr(exc, "orig", None) or exc
-    return QcoderError(
-        f"数据库未能完成这次写入，未作任何更改：{detail}", f"the database refused this write; nothing changed: {detail}"
-    )
 
 
 def _sqlite_file_exists(url: str | None) -> bool:

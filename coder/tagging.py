@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import delete, insert
@@ -21,7 +22,7 @@ from sqlmodel import Session, select
 
 from coder import evaluation
 from coder.audit import TAGGER, coder_named, record
-from coder.db.engine import transaction
+from coder.db.engine import retrying
 from coder.db.models import Code, Coding, Segment, Setting, Source, TagState, utcnow
 from coder.errors import QcoderError
 from coder.segments import Span
@@ -85,8 +86,14 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
     for source_id in source_ids:
         stale = [c for c, p in prints.items() if force or done[source_id].get(c) != p]
         if stale:
-            with transaction(engine) as session:
-                _tag_source(session, tagger, source_id, stale, prints, report)
+            # Each attempt counts into a report of its own: only the one that commits is added up.
+            part = retrying(
+                engine, partial(_tag_source, tagger=tagger, source_id=source_id, codes=stale, prints=prints)
+            )
+            report.added += part.added
+            report.removed += part.removed
+            for code, n in part.by_code.items():
+                report.by_code[code] += n
             report.sources += 1
             report.pairs += len(stale)
         if progress:
@@ -95,8 +102,9 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
 
 
 def _tag_source(
-    session: Session, tagger: Tagger, source_id: str, codes: list[str], prints: dict[str, str], report: TagReport
-) -> None:
+    session: Session, tagger: Tagger, source_id: str, codes: list[str], prints: dict[str, str]
+) -> TagReport:
+    report = TagReport()
     text = session.exec(select(Source.text).where(Source.id == source_id)).one()
     bot = coder_named(session, TAGGER)
     # One read through the per-source index; filtering by code in SQL lets SQLite pick the
@@ -145,6 +153,7 @@ def _tag_source(
     report.removed += removed
     for row in rows:
         report.by_code[row["code_id"]] += 1
+    return report
 
 
 def evaluate_gold(session: Session, folder: Path, unit: str = "sentence") -> dict:

@@ -97,3 +97,18 @@ def test_a_source_is_in_one_open_round_at_a_time(team):
     owner.open_round("第一轮", ["20240115MJQ"])
     with pytest.raises(QcoderError, match="in an open round already"):
         owner.open_round("第二轮", ["20240115MJQ"])
+
+
+def test_a_viewer_may_read_but_not_write_and_writes_are_the_logged_in_persons(team):
+    viewer, coder = team.log_in("旁观者", PASSWORD), team.log_in("编码员甲", PASSWORD)
+    text = team.source("20240115MJQ")["text"]
+    start = text.index("走过场")
+    assert viewer.codings("20240115MJQ") == []
+    with pytest.raises(QcoderError, match="may not code or change data"):
+        viewer.add_coding("20240115MJQ", start, start + 3, "scenario.backstage", "旁观者")
+    with pytest.raises(QcoderError, match="may not code or change data"):
+        viewer.add_claim("论断", ["scenario.backstage"], [], "旁观者")
+    coding = coder.add_coding("20240115MJQ", start, start + 3, "scenario.backstage", "别人的名字")
+    assert {c["coder"] for c in coder.codings("20240115MJQ") if c["id"] == coding} == {"编码员甲"}
+    with pytest.raises(QcoderError, match="may not change the codebook"):
+        coder.set_fieldwork(None, None, "编码员甲")

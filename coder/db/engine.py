@@ -105,7 +105,7 @@ def retrying(engine: Engine, work: Callable[[Session], T], attempts: int | None 
             if not transient(exc):
                 raise
             if attempt == attempts:
-                log.warning("write gave up after %d attempts: %s", attempts, exc.orig)
+                log.info("write gave up after %d attempts: %s", attempts, exc.orig)  # INFO: never on a terminal
                 break
             wait = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (attempt - 1))
             wait = wait / 2 + random.uniform(0, wait / 2)

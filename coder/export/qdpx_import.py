@@ -60,7 +60,7 @@ from sqlmodel import Session, select
 from coder import ids
 from coder.audit import coder_named, record, snapshot
 from coder.corpus import PERSON_KEYS, ParsedSource, store
-from coder.db.engine import transaction
+from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Code, Coder, Coding, Memo, Setting, Source
 from coder.errors import QcoderError
 from coder.export.qdc import read_description
@@ -99,10 +99,15 @@ class Skip(QcoderError):
 
 def import_qdpx(engine: Engine, path: Path, kind: str | None = None, with_names: bool = False) -> QdpxReport:
     """Import one .qdpx in one transaction; a failure is reported as the file's, never raised."""
-    report = QdpxReport(str(path))
+
+    def attempt(session: Session, package: Package) -> QdpxReport:
+        report = QdpxReport(str(path))  # a retried attempt reports afresh
+        _Importer(session, package, report, kind, with_names).run()
+        return report
+
     try:
-        with open_qdpx(path) as package, transaction(engine) as session:
-            _Importer(session, package, report, kind, with_names).run()
+        with open_qdpx(path) as package:
+            report = retrying(engine, lambda session: attempt(session, package))
     except QcoderError as exc:
         return QdpxReport(str(path), "failed", message=str(exc))
     except SQLAlchemyError as exc:

@@ -16,7 +16,16 @@ def coding() -> st.Page:
 
 
 def all_pages() -> list[st.Page]:
-    from coder.ui import codebook_page, export_page, overview_page, retrieve_page, sources_page, triangulation_page
+    from coder.ui import (
+        agreement_page,
+        codebook_page,
+        export_page,
+        history_page,
+        overview_page,
+        retrieve_page,
+        sources_page,
+        triangulation_page,
+    )
 
     return [
         st.Page(overview_page.render, title=t("overview"), icon="📊", url_path="overview", default=True),
@@ -24,8 +33,10 @@ def all_pages() -> list[st.Page]:
         coding(),
         st.Page(retrieve_page.render, title=t("retrieve"), icon="🔎", url_path="retrieve"),
         st.Page(triangulation_page.render, title=t("triangulation"), icon="🔺", url_path="triangulation"),
+        st.Page(agreement_page.render, title=t("icr_title"), icon="🤝", url_path="agreement"),
         st.Page(export_page.render, title=t("export"), icon="📤", url_path="export"),
         st.Page(codebook_page.render, title=t("codebook"), icon="🗂️", url_path="codebook"),
+        st.Page(history_page.render, title=t("hist_title"), icon="🕘", url_path="history"),
     ]
 
 

@@ -1,0 +1,646 @@
+"""Inter-coder agreement: percent agreement, Cohen's κ and Krippendorff's α, per code and pooled.
+
+**Whose decisions.** The coders compared are the people named (default: everyone who decided anything —
+see "takes part" below; the tagger never). A code is applied by a coder's accepted and manual codings;
+unreviewed suggestions are nobody's decision. Consensus codings (origin ``consensus``, see
+:mod:`coder.consensus`) never count: they are the outcome of comparing, not anyone's independent work.
+
+**Which sources.** By default those that at least two of the coders took part in. A coder takes part in
+a source by deciding anything there — a coding of their own, accepted or manual, or a rejected
+suggestion. A coder who took no part in a source has *missing* values there: α uses the others' values,
+κ and percent agreement use only units both coders decided. Sources named with ``sources`` (``--source``)
+or an agreement round's sources count as coded by every coder: whoever coded nothing there decided that
+no code applies. Sources in an open agreement round are left out — the round is blind until an owner
+closes it — and asking for an open round is refused.
+
+**Units.** ``segment``: the stored segments, sentences (``segment="sentence"``) or speaker turns
+(``segment="turn"``; texts without speaker turns, such as policy texts and reports, use their
+paragraphs). A coder
+applies a code to a segment when one of their codings of that code covers most of the segment or has
+most of itself inside it — the rule ``qcoder eval`` uses for gold quotes, so a quote that runs a
+character or two into the next sentence (a mouse selection, a closing quotation mark) does not code that
+sentence too, and a short phrase inside a long sentence codes it; a quote split evenly between two
+sentences codes both. ``character``: every character (code point) of the source text, applied when a
+coding of the code covers it. Per code, each unit gets 1 (applied) or 0 (not) from each coder, so text
+no coder coded counts as agreement on absence; ``coded_only`` keeps only the units at least one coder
+applied some code to (any code, so a code's zeros inside coded text still count). Codes no coder applied
+in these sources are left out: they would agree trivially and inflate every pooled figure.
+
+**Statistics** (nominal, computed from counts):
+
+* percent agreement — the share of agreeing coder pairs over all units (two coders: the share of units
+  with the same decision);
+* Cohen's κ — two coders only, ``(p_o − p_e) / (1 − p_e)`` from the 2 × 2 table (Cohen 1960); not
+  defined for three or more coders (Fleiss' κ is a different statistic and not reported);
+* Krippendorff's α — any number of coders, missing values allowed, ``1 − D_o / D_e`` from the
+  coincidence matrix (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability");
+* pooled — every code × unit decision is one item: κ from the summed 2 × 2 tables, α from the summed
+  coincidence matrices, agreement over all decisions (which, every code having the same units, is the
+  mean of the per-code agreements).
+
+κ or α is ``None`` when it is undefined: no unit two coders decided, or only one value occurs (all
+"not applied"), where chance agreement is already perfect.
+
+**Why not a library at run time.** Agreement data here is very repetitive (binary values, up to millions
+of characters), so both statistics are computed from aggregated counts: the character unit becomes runs
+between coding boundaries, each weighted by its length, and α's coincidence matrix and κ's table are
+weighted sums. The ``krippendorff`` package (GPL-3.0, while qcoder is MIT) and scikit-learn's
+``cohen_kappa_score`` (which brings SciPy) both need one row per unit — 75 million rows for 5 million
+characters and 15 codes. Both formulas are a few lines of numpy; the tests pin them to published worked
+examples and cross-check α against the ``krippendorff`` package (a test-only dependency).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session, func, select
+
+from coder.db.models import EVIDENCE, Code, Coder, Coding, Round, RoundSource, Segment, Source
+from coder.errors import QcoderError
+from coder.evaluation import paragraphs
+
+UNITS = ("segment", "character")
+SEGMENTS = ("sentence", "turn")
+CONSENSUS = "consensus"  # the origin of consensus codings, which never count as a coder's decisions
+TOOK_PART = (*EVIDENCE, "rejected")  # a rejected suggestion is a decision too: the coder read that source
+
+
+# Statistics on counts --------------------------------------------------------------------------------
+
+
+def cohen_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float | None:
+    """Cohen's κ from a square contingency table (rows: coder A's category, columns: coder B's).
+
+    None when it is undefined: an empty table, or chance agreement of 1 (both coders used one category).
+    """
+    counts = np.asarray(table, dtype=float)
+    total = counts.sum()
+    if total <= 0:
+        return None
+    observed = np.trace(counts) / total
+    expected = float(counts.sum(axis=1) @ counts.sum(axis=0)) / total**2
+    if expected >= 1:
+        return None
+    return float((observed - expected) / (1 - expected))
+
+
+def value_counts(data: Sequence[Sequence[Hashable | None]]) -> tuple[np.ndarray, list[Hashable]]:
+    """Reliability data (one row per coder, one column per unit, None or NaN for a missing value) as the
+    number of coders giving each value to each unit: an array of shape (units, values), and the values."""
+    values = sorted({v for row in data for v in row if not _missing(v)}, key=str)
+    index = {v: i for i, v in enumerate(values)}
+    units = len(data[0]) if data else 0
+    counts = np.zeros((units, len(values)))
+    for row in data:
+        for unit, value in enumerate(row):
+            if not _missing(value):
+                counts[unit, index[value]] += 1
+    return counts, values
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def coincidences(counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Krippendorff's coincidence matrix from value counts of shape (..., units, values).
+
+    Each unit with ``m`` ≥ 2 values adds ``(n nᵀ − diag n) / (m − 1)`` times its weight (a unit of weight w
+    counts as w identical units); units with fewer than two values are unpairable and add nothing.
+    Leading dimensions (codes, say) are kept: the result has shape (..., values, values).
+    """
+    counts = np.asarray(counts, dtype=float)
+    pairable = counts.sum(axis=-1)
+    weight = np.ones(counts.shape[-2]) if weights is None else np.asarray(weights, dtype=float)
+    scale = np.where(pairable >= 2, weight / np.maximum(pairable - 1, 1), 0.0)
+    matrix = np.einsum("...uv,...uw,...u->...vw", counts, counts, scale)
+    diagonal = np.einsum("...uv,...u->...v", counts, scale)
+    return matrix - diagonal[..., None] * np.eye(counts.shape[-1])
+
+
+def alpha_from_coincidences(matrix: np.ndarray) -> float | None:
+    """Nominal α = 1 − D_o / D_e = 1 − (n − 1)(n − Σ o_cc) / (n² − Σ n_c²); None when undefined."""
+    matrix = np.asarray(matrix, dtype=float)
+    marginals = matrix.sum(axis=1)
+    n = marginals.sum()
+    expected = n**2 - (marginals**2).sum()
+    if n <= 1 or expected <= 1e-12 * max(n**2, 1):
+        return None
+    return float(1 - (n - 1) * (n - np.trace(matrix)) / expected)
+
+
+def krippendorff_alpha(counts: np.ndarray, weights: np.ndarray | None = None) -> float | None:
+    """Krippendorff's α for nominal data from value counts of shape (units, values) (see :func:`value_counts`)."""
+    return alpha_from_coincidences(coincidences(counts, weights))
+
+
+def pairwise_agreement(counts: np.ndarray, weights: np.ndarray | None = None) -> float | None:
+    """The share of agreeing pairs of values within units (two coders: the share of units they agree on)."""
+    counts = np.asarray(counts, dtype=float)
+    pairable = counts.sum(axis=-1)
+    weight = np.ones(counts.shape[-2]) if weights is None else np.asarray(weights, dtype=float)
+    pairs = float((weight * pairable * (pairable - 1)).sum())
+    if pairs <= 0:
+        return None
+    return float((weight * (counts * (counts - 1)).sum(axis=-1)).sum()) / pairs
+
+
+# What is compared ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Material:
+    """The coders, sources and codings an agreement run compares, with global offsets for vector work.
+
+    Source ``s`` occupies ``[offsets[s], offsets[s + 1])`` of one line through all the texts, so the
+    codings and units of every source can be searched in one sorted array.
+    """
+
+    coders: list[str]
+    sources: list[str]
+    rule: str  # shared | given | round
+    round_name: str | None
+    offsets: np.ndarray  # (S + 1,)
+    present: np.ndarray  # (m, S): did coder c take part in source s (decisions there, missing if not)
+    codes: list[str]  # in codebook order, only codes some coder applied here
+    coding_id: np.ndarray  # the applied codings: id, coder index, code index, global start and end
+    coder: np.ndarray
+    code: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    excluded: list[str] = field(default_factory=list)  # sources left out because their round is open
+
+
+@dataclass
+class Decisions:
+    """Per code, unit and coder: 1 applied, 0 not applied, −1 missing (the coder took no part there)."""
+
+    values: np.ndarray  # (m, K, U) int8
+    weights: np.ndarray  # (U,) how many characters a character run stands for; 1 for a segment
+    unit_source: np.ndarray  # (U,) index into Material.sources
+    unit_start: np.ndarray  # (U,) global offsets
+    unit_end: np.ndarray
+    hits: tuple[np.ndarray, np.ndarray] | None = None  # (applied coding index, unit) pairs, segments only
+
+
+def coders_with_codings(session: Session) -> list[str]:
+    """People with decisions of their own — accepted or manual codings, rejected suggestions; consensus
+    codings are not anyone's decisions — by name."""
+    rows = session.exec(
+        select(Coder.name)
+        .join(Coding, Coding.coder_id == Coder.id)
+        .where(Coding.status.in_(TOOK_PART), Coding.origin != CONSENSUS, Coder.role != "system")
+        .distinct()
+    ).all()
+    return sorted(rows)
+
+
+def material(
+    session: Session,
+    coders: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+    round_id: int | None = None,
+) -> Material:
+    """Choose coders and sources by the rules in the module docstring; a clear error when nothing fits."""
+    blind = _open_round_sources(session)
+    round_name = None
+    if round_id is not None:
+        chosen: list[str] | None = _round_sources(session, round_id)
+        round_name = session.get(Round, round_id).name
+        rule = "round"
+    elif sources:
+        chosen = list(dict.fromkeys(sources))
+        known = set(session.exec(select(Source.id).where(Source.id.in_(chosen))).all())
+        if unknown := [s for s in chosen if s not in known]:
+            raise QcoderError(f"没有编号为 {'、'.join(unknown)} 的来源", f"no source with ID {', '.join(unknown)}")
+        if hidden := [s for s in chosen if s in blind]:
+            listed = "、".join(hidden)
+            raise QcoderError(
+                f"来源 {listed} 在尚未结束的一致性轮次中：结束轮次后才能比较",
+                f"source {', '.join(hidden)} is in an open agreement round: close the round to compare",
+            )
+        rule = "given"
+    else:
+        chosen, rule = None, "shared"
+
+    took_part, people = _participation(session, chosen)
+    names = _pick_coders(coders, people, took_part)
+    ids = [people[name] for name in names]
+    excluded: list[str] = []
+    if chosen is None:
+        shared = defaultdict(int)
+        for coder_id in ids:
+            for source in took_part.get(coder_id, ()):
+                shared[source] += 1
+        candidates = sorted(s for s, n in shared.items() if n >= 2)
+        excluded = [s for s in candidates if s in blind]
+        chosen = [s for s in candidates if s not in blind]
+        if not chosen:
+            done = "；".join(f"{n}：{len(took_part.get(people[n], ()))} 个来源" for n in names)
+            done_en = "; ".join(f"{n}: {len(took_part.get(people[n], ()))} sources" for n in names)
+            raise QcoderError(
+                f"{'、'.join(names)} 没有共同编码过的来源（{done}）"
+                + ("；进行中的一致性轮次里的来源不计入" if excluded else ""),
+                f"{', '.join(names)} have no sources in common ({done_en})"
+                + ("; sources in an open agreement round are left out" if excluded else ""),
+            )
+        present = np.array([[s in took_part.get(c, ()) for s in chosen] for c in ids], dtype=bool)
+    else:  # named sources or a round's: every coder decided there, coding nothing means no code applies
+        present = np.ones((len(ids), len(chosen)), dtype=bool)
+
+    lengths = dict(session.exec(select(Source.id, func.length(Source.text)).where(Source.id.in_(chosen))).all())
+    offsets = np.concatenate([[0], np.cumsum([lengths[s] for s in chosen])]).astype(np.int64)
+    index = {s: i for i, s in enumerate(chosen)}
+    rows = (
+        session.connection()
+        .execute(
+            select(Coding.id, Coding.coder_id, Coding.code_id, Coding.source_id, Coding.start, Coding.end).where(
+                Coding.coder_id.in_(ids),
+                Coding.source_id.in_(chosen),
+                Coding.status.in_(EVIDENCE),
+                Coding.origin != CONSENSUS,
+            )
+        )
+        .all()
+    )
+    used = {row[2] for row in rows}
+    codes = [c for c in session.exec(select(Code.id).order_by(Code.position)).all() if c in used]
+    code_index = {c: i for i, c in enumerate(codes)}
+    coder_index = {coder_id: i for i, coder_id in enumerate(ids)}
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), (), ()]
+    source_offset = offsets[[index[s] for s in columns[3]]] if rows else np.zeros(0, np.int64)
+    return Material(
+        coders=names,
+        sources=chosen,
+        rule=rule,
+        round_name=round_name,
+        offsets=offsets,
+        present=present,
+        codes=codes,
+        coding_id=np.array(columns[0], dtype=np.int64),
+        coder=np.array([coder_index[c] for c in columns[1]], dtype=np.int64),
+        code=np.array([code_index[c] for c in columns[2]], dtype=np.int64),
+        start=source_offset + np.array(columns[4], dtype=np.int64),
+        end=source_offset + np.array(columns[5], dtype=np.int64),
+        excluded=excluded,
+    )
+
+
+def _open_round_sources(session: Session) -> set[str]:
+    return set(
+        session.exec(
+            select(RoundSource.source_id).join(Round, Round.id == RoundSource.round_id).where(Round.closed_at.is_(None))
+        ).all()
+    )
+
+
+def _round_sources(session: Session, round_id: int) -> list[str]:
+    found = session.get(Round, round_id)
+    if found is None:
+        raise QcoderError(f"没有编号为 {round_id} 的一致性轮次", f"no agreement round {round_id}")
+    if found.closed_at is None:
+        raise QcoderError(
+            f"一致性轮次 {round_id}（{found.name}）尚未结束：结束后才能比较编码",
+            f"agreement round {round_id} ({found.name}) is still open: close it to compare the codings",
+        )
+    chosen = sorted(session.exec(select(RoundSource.source_id).where(RoundSource.round_id == round_id)).all())
+    if not chosen:
+        raise QcoderError(f"一致性轮次 {round_id} 没有来源", f"agreement round {round_id} has no sources")
+    return chosen
+
+
+def _participation(session: Session, sources: list[str] | None) -> tuple[dict[int, set[str]], dict[str, int]]:
+    """Per person (coder id), the sources they took part in; and every person's id by name."""
+    query = (
+        select(Coding.coder_id, Coding.source_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.status.in_(TOOK_PART), Coding.origin != CONSENSUS, Coder.role != "system")
+        .distinct()
+    )
+    if sources is not None:
+        query = query.where(Coding.source_id.in_(sources))
+    took_part: dict[int, set[str]] = defaultdict(set)
+    for coder_id, source in session.exec(query).all():
+        took_part[coder_id].add(source)
+    people = dict(session.exec(select(Coder.name, Coder.id).where(Coder.role != "system")).all())
+    return took_part, people
+
+
+def _pick_coders(coders: Sequence[str] | None, people: dict[str, int], took_part: dict[int, set[str]]) -> list[str]:
+    with_codings = sorted(name for name, coder_id in people.items() if took_part.get(coder_id))
+    listed = "、".join(with_codings) or "（无）"
+    listed_en = ", ".join(with_codings) or "(none)"
+    if coders:
+        names = list(dict.fromkeys(name.strip() for name in coders if name.strip()))
+        if unknown := [n for n in names if n not in people]:
+            raise QcoderError(
+                f"没有名为 {'、'.join(unknown)} 的编码者（有编码的编码者：{listed}）",
+                f"no coder named {', '.join(unknown)} (coders with codings: {listed_en})",
+            )
+        if idle := [n for n in names if not took_part.get(people[n])]:
+            raise QcoderError(
+                f"{'、'.join(idle)} 在这些来源中没有任何编码（有编码的编码者：{listed}）",
+                f"{', '.join(idle)} has no codings here (coders with codings: {listed_en})",
+            )
+    else:
+        names = with_codings
+    if len(names) < 2:
+        raise QcoderError(
+            f"至少需要两位有编码的编码者才能计算一致性，现有：{listed}",
+            f"agreement needs at least two coders with codings; found: {listed_en}",
+        )
+    return names
+
+
+# Decisions per unit ----------------------------------------------------------------------------------
+
+
+def assign(unit_start: np.ndarray, unit_end: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple:
+    """Which spans code which units, as (span index, unit index) arrays: the span covers most of the unit,
+    or at least half of the span lies in the unit. Units are sorted and do not overlap."""
+    first = np.searchsorted(unit_end, start, side="right")
+    after = np.searchsorted(unit_start, end, side="left")
+    counts = np.maximum(after - first, 0)
+    span = np.repeat(np.arange(len(start)), counts)
+    unit = np.repeat(first, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    overlap = np.minimum(end[span], unit_end[unit]) - np.maximum(start[span], unit_start[unit])
+    keep = (2 * overlap > unit_end[unit] - unit_start[unit]) | (2 * overlap >= end[span] - start[span])
+    return span[keep], unit[keep]
+
+
+def segment_units(session: Session, mat: Material, segment: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sentences or turns of the material's sources as (source index, global start, global end), sorted."""
+    if segment not in SEGMENTS:
+        raise QcoderError(
+            f"单位 {segment!r} 无效，应为 sentence 或 turn", f"segment {segment!r} is not sentence or turn"
+        )
+    # Core rows, not ORM objects: a large project has hundreds of thousands of sentences.
+    rows = (
+        session.connection()
+        .execute(
+            select(Segment.source_id, Segment.start, Segment.end).where(
+                Segment.source_id.in_(mat.sources), Segment.kind == segment
+            )
+        )
+        .all()
+    )
+    index = {source: s for s, source in enumerate(mat.sources)}
+    source_index = np.array([index[row[0]] for row in rows], np.int64)
+    starts = np.array([row[1] for row in rows], np.int64)
+    ends = np.array([row[2] for row in rows], np.int64)
+    plain = sorted(set(mat.sources) - {row[0] for row in rows}) if segment == "turn" else []
+    if plain:  # texts without speaker turns: their paragraphs (lines)
+        extra = [
+            (index[source], start, end)
+            for source, text in session.exec(select(Source.id, Source.text).where(Source.id.in_(plain))).all()
+            for start, end in paragraphs(text)
+        ]
+        if extra:
+            more = np.array(extra, np.int64)
+            source_index = np.concatenate([source_index, more[:, 0]])
+            starts, ends = np.concatenate([starts, more[:, 1]]), np.concatenate([ends, more[:, 2]])
+    starts, ends = mat.offsets[source_index] + starts, mat.offsets[source_index] + ends
+    order = np.argsort(starts, kind="stable")
+    return source_index[order], starts[order], ends[order]
+
+
+def decisions(session: Session, mat: Material, unit: str = "segment", segment: str = "sentence") -> Decisions:
+    """Every coder's decision on every code and unit (see the module docstring)."""
+    if unit not in UNITS:
+        raise QcoderError(
+            f"分析单位 {unit!r} 无效，应为 segment 或 character", f"unit {unit!r} is not segment or character"
+        )
+    m, k = len(mat.coders), len(mat.codes)
+    if unit == "segment":
+        unit_source, unit_start, unit_end = segment_units(session, mat, segment)
+        weights = np.ones(len(unit_start), np.int64)
+        span, where = assign(unit_start, unit_end, mat.start, mat.end)
+        values = np.where(mat.present[:, unit_source], 0, -1).astype(np.int8)[:, None, :].repeat(k, axis=1)
+        values[mat.coder[span], mat.code[span], where] = 1
+        return Decisions(values, weights, unit_source, unit_start, unit_end, (span, where))
+    # Characters: between two consecutive boundaries (a source's ends, a coding's ends) every coder's
+    # decision is the same, so each run stands for its length in characters.
+    bounds = np.unique(np.concatenate([mat.offsets, mat.start, mat.end]))
+    unit_start, unit_end = bounds[:-1], bounds[1:]
+    unit_source = np.searchsorted(mat.offsets, unit_start, side="right") - 1
+    runs = len(unit_start)
+    steps = np.zeros((m * k, runs + 1), np.int32)
+    np.add.at(steps, (mat.coder * k + mat.code, np.searchsorted(bounds, mat.start)), 1)
+    np.add.at(steps, (mat.coder * k + mat.code, np.searchsorted(bounds, mat.end)), -1)
+    covered = np.cumsum(steps[:, :runs], axis=1).reshape(m, k, runs) > 0
+    missing = ~mat.present[:, unit_source][:, None, :]
+    values = np.where(missing, -1, covered).astype(np.int8)
+    return Decisions(values, unit_end - unit_start, unit_source, unit_start, unit_end)
+
+
+# Agreement -------------------------------------------------------------------------------------------
+
+
+def agreement(
+    session: Session,
+    coders: Sequence[str] | None = None,
+    unit: str = "segment",
+    segment: str = "sentence",
+    coded_only: bool = False,
+    sources: Sequence[str] | None = None,
+    round_id: int | None = None,
+    lang: str = "zh",
+) -> dict[str, Any]:
+    """Percent agreement, κ and α per code and pooled, with the methods sentence in ``lang``."""
+    mat = material(session, coders, sources, round_id)
+    found = decisions(session, mat, unit, segment)
+    values, m = found.values, len(mat.coders)
+    present = values[:, 0, :] >= 0 if values.shape[1] else mat.present[:, found.unit_source]
+    pairable = present.sum(axis=0) >= 2
+    if coded_only:
+        pairable &= (values == 1).any(axis=(0, 1))
+    weights = np.where(pairable, found.weights, 0).astype(float)
+    applied = (values == 1).sum(axis=0)  # (K, U)
+    counts = np.stack([present.sum(axis=0)[None, :] - applied, applied], axis=-1)  # (K, U, 2): not, applied
+    matrices = coincidences(counts, weights)  # (K, 2, 2)
+    agree = (weights * (counts * (counts - 1)).sum(axis=-1)).sum(axis=-1)
+    pairs = float((weights * present.sum(axis=0) * (present.sum(axis=0) - 1)).sum())
+    tables = _tables(values, weights) if m == 2 else None
+    names = {c.id: c for c in session.exec(select(Code).where(Code.id.in_(mat.codes))).all()}
+    rows = []
+    for k, code in enumerate(mat.codes):
+        rows.append(
+            {
+                "code": code,
+                "name": names[code].name,
+                "name_en": names[code].name_en,
+                "units": int(weights.sum()),
+                "agreement": float(agree[k] / pairs) if pairs else None,
+                "kappa": cohen_kappa(tables[k]) if tables is not None else None,
+                "alpha": alpha_from_coincidences(matrices[k]),
+                "n_coded_by": {c: int(weights @ (values[i, k] == 1)) for i, c in enumerate(mat.coders)},
+            }
+        )
+    pooled = {
+        "codes": len(mat.codes),
+        "units": int(weights.sum()),
+        "decisions": int(weights.sum()) * len(mat.codes),
+        "agreement": float(agree.sum() / (pairs * len(mat.codes))) if pairs and mat.codes else None,
+        "kappa": cohen_kappa(tables.sum(axis=0)) if tables is not None and mat.codes else None,
+        "alpha": alpha_from_coincidences(matrices.sum(axis=0)) if mat.codes else None,
+        "n_coded_by": {c: sum(row["n_coded_by"][c] for row in rows) for c in mat.coders},
+    }
+    result = {
+        "unit": unit,
+        "segment": segment if unit == "segment" else None,
+        "coded_only": coded_only,
+        "coders": mat.coders,
+        "sources": mat.sources,
+        "source_rule": mat.rule,
+        "round": round_id,
+        "round_name": mat.round_name,
+        "missing": bool((~mat.present).any()),
+        "excluded_sources": mat.excluded,
+        "codes": rows,
+        "pooled": pooled,
+    }
+    result["notes"] = notes(result, lang)
+    result["method"] = method_sentence(result, lang)
+    return result
+
+
+def _tables(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per code, the two coders' weighted 2 × 2 table (rows: first coder not / applied; columns: second)."""
+    first, second = values[0], values[1]  # (K, U)
+    both = (first >= 0) & (second >= 0)
+    tables = np.zeros((values.shape[1], 2, 2))
+    for a in (0, 1):
+        for b in (0, 1):
+            tables[:, a, b] = ((first == a) & (second == b) & both) @ weights
+    return tables
+
+
+# The methods sentence --------------------------------------------------------------------------------
+
+_UNIT_NAMES = {  # unit → (name, "N of them", how texts without speaker turns are cut)
+    "zh": {"sentence": ("句子", "个句子", ""), "turn": ("话轮", "个话轮", "；没有话轮的文本以段落为单位"),
+           "character": ("字符", "个字符", "")},
+    "en": {"sentence": ("sentence", "sentences", ""),
+           "turn": ("speaker turn", "turns", "; texts without speaker turns were cut into paragraphs"),
+           "character": ("character", "characters", "")},
+}  # fmt: skip
+_HOW_MANY = {2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+
+
+def _unit_key(result: dict[str, Any]) -> str:
+    return result["segment"] if result["unit"] == "segment" else "character"
+
+
+def _number(value: float | None, lang: str) -> str:
+    if value is None:
+        return "无法计算" if lang == "zh" else "undefined"
+    return f"{value:.3f}"
+
+
+def _percent(value: float | None, lang: str) -> str:
+    return _number(value, lang) if value is None else f"{value * 100:.1f}%"
+
+
+def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
+    """A paragraph for the methods section: unit, assignment rule, whether uncoded text counts, coders,
+    sources, and the pooled figures."""
+    if lang not in _UNIT_NAMES:
+        raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
+    unit, measure, cut = _UNIT_NAMES[lang][_unit_key(result)]
+    pooled, m, sources = result["pooled"], len(result["coders"]), len(result["sources"])
+    agreement, kappa, alpha = (_percent(pooled["agreement"], lang), _number(pooled["kappa"], lang),
+                               _number(pooled["alpha"], lang))  # fmt: skip
+    if lang == "zh":
+        who = "与".join(result["coders"]) if m == 2 else "、".join(result["coders"])
+        where = {
+            "shared": f" {sources} 份共同编码的材料",
+            "given": f"指定的 {sources} 份材料",
+            "round": f"一致性轮次“{result['round_name']}”的 {sources} 份材料",
+        }[result["source_rule"]]
+        rule = (
+            f"（编码者的某一编码覆盖该单位的大半、或该编码的大半落在该单位内，即视为其对该单位使用了该代码{cut}）"
+            if result["unit"] == "segment"
+            else "（编码覆盖的每个字符视为使用了该代码）"
+        )
+        counted = (
+            f"只计入至少一位编码者编码过的{unit}（共 {pooled['units']:,} {measure}），未编码的文本不计入。"
+            if result["coded_only"]
+            else f"全部{unit}均计入（共 {pooled['units']:,} {measure}），编码者均未使用某代码的{unit}计为一致，"
+            "即未编码的文本也计入。"
+        )
+        figures = (
+            f"{_HOW_MANY.get(m, str(m))}位编码者在 {pooled['codes']} 个代码上的平均{'两两' if m > 2 else ''}"
+            f"一致率为 {agreement}，"
+            + (f"Cohen's κ = {kappa}，" if m == 2 else "")
+            + f"Krippendorff's α = {alpha}（名义尺度；按全部“代码 × {unit}”判断合并计算）。"
+        )
+        extra = ""
+        if m > 2:
+            extra += "编码者多于两位，Cohen's κ 不适用，故不报告。"
+        if result["missing"]:
+            extra += "编码者未参与编码的来源按缺失值处理。"
+        return (
+            f"以{unit}为分析单位{rule}，比较{who}在{where}中的已接受和手工编码：每个代码在每个{unit}上"
+            f"记为“使用 / 未使用”，{counted}{figures}{extra}"
+        )
+    who = " and ".join(result["coders"]) if m == 2 else ", ".join(result["coders"])
+    where = {
+        "shared": f"{sources} sources coded by {'both' if m == 2 else 'at least two of them'}",
+        "given": f"{sources} selected sources",
+        "round": f"the {sources} sources of agreement round “{result['round_name']}”",
+    }[result["source_rule"]]
+    rule = (
+        "a coder applied a code to a unit when one of their codings of it covered most of the unit or lay mostly "
+        f"inside it{cut}"
+        if result["unit"] == "segment"
+        else "a coder applied a code to every character one of their codings of it covered"
+    )
+    counted = (
+        f"only {measure} at least one coder coded were counted ({pooled['units']:,} {measure}); uncoded text was "
+        "left out."
+        if result["coded_only"]
+        else f"all {measure} were counted ({pooled['units']:,} {measure}), and a {unit} no coder applied a code to "
+        "counts as agreement on that code, so uncoded text is included."
+    )
+    figures = (
+        f"Across {pooled['codes']} codes the {'mean pairwise' if m > 2 else 'mean'} percent agreement was {agreement}"
+        + (f", Cohen's κ = {kappa}" if m == 2 else "")
+        + f" and Krippendorff's α = {alpha} (nominal; pooled over all code × {unit} decisions)."
+    )
+    extra = ""
+    if m > 2:
+        extra += " With more than two coders Cohen's κ is not defined and is not reported."
+    if result["missing"]:
+        extra += " Sources a coder did not code count as missing values for that coder."
+    return (
+        f"Agreement was assessed with the {unit} as the unit of analysis, comparing the accepted and manual "
+        f"codings of {who} on {where}; {rule}. Each code was recorded as applied or not applied on each {unit}; "
+        f"{counted} {figures}{extra}"
+    )
+
+
+def notes(result: dict[str, Any], lang: str = "zh") -> list[str]:
+    """What a reader of the table should know besides the methods sentence."""
+    found = []
+    zh = lang == "zh"
+    if len(result["coders"]) > 2:
+        found.append(
+            "编码者多于两位：Cohen's κ 只适用于两位编码者，不计算；α 适用于任意多位编码者。"
+            if zh
+            else "More than two coders: Cohen's κ is defined for two coders only and is not computed; α is."
+        )
+    if result["excluded_sources"]:
+        listed = ("、" if zh else ", ").join(result["excluded_sources"])
+        found.append(
+            f"进行中的一致性轮次里的来源不计入：{listed}"
+            if zh
+            else f"Sources in an open agreement round left out: {listed}"
+        )
+    if not result["codes"]:
+        found.append("这些来源中没有编码可比较。" if zh else "No codings to compare in these sources.")
+    return found

@@ -1,0 +1,98 @@
+"""日志 History: who changed what and when, newest first, with an undo button for every change undo
+covers (see :mod:`coder.history` for what can be undone and when it is refused).
+
+Everything comes from ``Project.audit_events`` and ``Project.undo``; a refusal is shown in the
+interface language next to the event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from coder.errors import QcoderError
+from coder.history import ENTITIES, local_time
+from coder.ui.i18n import STRINGS, language, t
+from coder.ui.state import cached, coder_name, project
+from coder.ui.text import plain
+
+WIDTHS = [1.5, 1.1, 0.9, 1.3, 4.2, 1.0]  # time, who, action, what, summary, undo
+
+
+def render() -> None:
+    st.title(t("hist_title"))
+    st.caption(t("hist_caption"))
+    if flash := st.session_state.pop("hist_flash", None):
+        st.success(flash)
+    try:
+        coders = cached("audit_coders")
+    except QcoderError as exc:
+        st.error(plain(_message(exc)))
+        return
+    left, middle, right = st.columns([2, 2, 1])
+    coder = left.selectbox(
+        t("hist_coder"), [None, *coders], format_func=lambda c: t("hist_all") if c is None else c, key="hist_coder"
+    )
+    entity = middle.selectbox(
+        t("hist_entity"), [None, *ENTITIES], format_func=lambda e: t("hist_all") if e is None else _entity(e),
+        key="hist_entity",
+    )  # fmt: skip
+    limit = right.number_input(t("hist_limit"), min_value=10, max_value=2000, value=50, step=10, key="hist_limit")
+    try:
+        events = cached("audit_events", coder, entity, None, int(limit))
+    except QcoderError as exc:  # in team mode the log is the owner's
+        st.error(plain(_message(exc)))
+        return
+    if not events:
+        st.info(t("hist_empty"))
+        return
+    _table(events)
+
+
+def _table(events: list[dict[str, Any]]) -> None:
+    header = st.columns(WIDTHS)
+    for column, key in zip(header, ("time", "who", "action", "what", "summary", "undo"), strict=True):
+        column.markdown(f"**{t(f'hist_col_{key}')}**")
+    for event in events:
+        with st.container(border=True):
+            time, who, action, what, summary, undo = st.columns(WIDTHS, vertical_alignment="center")
+            time.caption(local_time(event["at"]))
+            who.markdown(plain(event["coder"] or "—"))
+            action.markdown(plain(_action(event["action"])))
+            number = "#" if event["entity_id"].isdigit() else ""
+            what.markdown(plain(f"{_entity(event['entity'])} {number}{event['entity_id']}"))
+            summary.markdown(plain(event["summary"]))
+            if event["undone_by"]:
+                undo.caption(t("hist_undone_by").format(id=event["undone_by"]))
+            elif event["undoable"]:
+                if undo.button(t("hist_undo"), key=f"hist-undo-{event['id']}", help=f"#{event['id']}"):
+                    _act(lambda e=event["id"]: project().undo(e, coder_name()), t("hist_done").format(id=event["id"]))
+            else:
+                undo.caption("—")
+
+
+def _entity(entity: str) -> str:
+    key = f"hist_entity_{entity}"
+    return t(key) if key in STRINGS else entity
+
+
+def _action(action: str) -> str:
+    key = f"hist_action_{action}"
+    return t(key) if key in STRINGS else action
+
+
+def _message(exc: QcoderError) -> str:
+    return exc.en if language() == "en" else exc.zh
+
+
+def _act(action: Callable[[], Any], done: str) -> None:
+    """Run a write; show its refusal in the interface language, or rerun to show the new state."""
+    try:
+        action()
+    except QcoderError as exc:
+        st.error(plain(_message(exc)))
+        return
+    st.session_state["hist_flash"] = done
+    st.rerun()

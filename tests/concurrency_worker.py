@@ -1,0 +1,77 @@
+"""Worker processes for tests/test_concurrency.py (a module of its own: spawned children import it).
+
+Each worker opens the project itself, waits at a barrier so that all of them write at once, and sends
+back what happened: ids written, the messages it got, and how many times a write was retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from coder.errors import QcoderError
+from coder.project import Project
+
+
+class RetryCounter(logging.Handler):
+    """Counts the retries coder.db.engine.retrying logs (one INFO record per retry)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.retries = 0
+        self.gave_up = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("write gave up"):
+            self.gave_up += 1
+        else:
+            self.retries += 1
+
+
+def _setup(env: dict[str, str]) -> RetryCounter:
+    os.environ.update(env)
+    counter = RetryCounter()
+    logger = logging.getLogger("qcoder.db")
+    logger.addHandler(counter)
+    logger.setLevel(logging.INFO)
+    return counter
+
+
+def add_codings(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
+    """Add each job's coding; a refusal (a duplicate) is a message, anything else an error."""
+    counter = _setup(env)
+    project = Project.open(url)
+    added, refused, errors = [], [], []
+    barrier.wait()
+    for job in jobs:
+        try:
+            added.append(
+                {**job, "id": project.add_coding(job["source"], job["start"], job["end"], job["code"], job["coder"])}
+            )
+        except QcoderError as exc:
+            refused.append({**job, "zh": exc.zh, "en": exc.en})
+        except Exception as exc:  # reported to the test, which fails on it
+            errors.append(f"{type(exc).__name__}: {exc}")
+    results.put(
+        {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
+         "gave_up": counter.gave_up}
+    )  # fmt: skip
+
+
+def adjust(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
+    """Move each job's coding to the worker's span, expecting the version the job names."""
+    counter = _setup(env)
+    project = Project.open(url)
+    won, refused, errors = [], [], []
+    barrier.wait()
+    for job in jobs:
+        try:
+            project.adjust_coding(job["id"], job["start"], job["end"], job["coder"], version=job["version"])
+            won.append(job)
+        except QcoderError as exc:
+            refused.append({**job, "zh": exc.zh, "en": exc.en})
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+    results.put({"worker": worker, "won": won, "refused": refused, "errors": errors, "retries": counter.retries,
+                 "gave_up": counter.gave_up})  # fmt: skip

@@ -1,0 +1,109 @@
+"""The 一致性 Agreement page in AppTest: the table per code with the pooled row and the methods sentence, the
+unit and coded-only switches, the disagreements side by side, the consensus button, and unit text with
+markup shown as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from coder.project import Project
+from coder.ui.text import plain
+from tests.helpers import page_app, write
+from tests.test_reliability import POLICY, S1, S2, S3, P, T, code_as
+
+HOSTILE = "<script>alert(1)</script>"
+MEDIA = f"""---
+id: 20230218-M01
+kind: media
+date: 2023-02-18
+title: 三个方阵排座次
+outlet: 云江新闻网
+---
+记者看到排名都公示出来了{HOSTILE}。全区干部分成三个方阵。
+"""
+
+
+@pytest.fixture
+def project(monkeypatch, sqlite_cli, tmp_path):
+    """The two-coder corpus of tests/test_reliability.py, plus a report whose disagreeing sentence holds a
+    <script> tag."""
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    monkeypatch.setenv("QCODER_CODER", "研究者C")
+    write(tmp_path / "in" / "policy" / "20230110-P01.txt", POLICY)
+    write(tmp_path / "in" / "media" / "20230218-M01.txt", MEDIA)
+    assert sqlite_cli("import", str(tmp_path / "in")).exit_code == 0
+    hostile = f"记者看到排名都公示出来了{HOSTILE}。"
+    code_as(sqlite_cli, tmp_path / "q", "研究者A", {"20230110-P01": [(T, S2), (T, S3), (P, S1[:7])],
+                                                 "20230218-M01": [(P, hostile)]})  # fmt: skip
+    code_as(sqlite_cli, tmp_path / "q", "研究者B", {"20230110-P01": [(T, S3), (P, S1[:7]), (P, S2)],
+                                                 "20230218-M01": [(T, "全区干部分成三个方阵。")]})  # fmt: skip
+    return Project.open(sqlite_cli.url)
+
+
+@pytest.fixture
+def at(project):
+    at = page_app("agreement_page").run()
+    assert not at.exception
+    return at
+
+
+def test_the_table_has_a_row_per_code_and_the_pooled_row_and_the_methods_sentence(at):
+    table = at.dataframe[0].value
+    assert list(table["代码"]) == [T, P, "合计（全部代码合并）"]
+    assert list(table.columns[-2:]) == ["研究者A 使用", "研究者B 使用"]
+    assert table["单位数"].iloc[-1] == 7  # five sentences and two
+    method = at.info[0].value
+    assert method.startswith(plain("以句子为分析单位")) and plain("未编码的文本也计入") in method
+    assert "20230218\\-M01" in at.caption[0].value
+
+
+def test_the_unit_and_coded_only_switches(at):
+    at.radio(key="icr_unit").set_value("character").run()
+    assert not at.exception
+    assert "字符数" in at.dataframe[0].value.columns
+    assert plain("以字符为分析单位") in at.info[0].value
+    at.toggle(key="icr_coded_only").set_value(True).run()
+    assert plain("只计入至少一位编码者编码过的字符") in at.info[0].value
+
+
+def test_disagreements_side_by_side_with_markup_shown_as_text(at):
+    assert [s.value for s in at.header] == ["分歧审阅"]
+    at.selectbox(key="icr_source").set_value("20230218-M01").run()
+    shown = [m.value for m in at.markdown]
+    assert f"> {plain('记者看到排名都公示出来了' + HOSTILE + '。')}" in shown
+    assert not any(HOSTILE in value for value in shown)  # never raw
+    assert "**研究者A**" in shown and "**研究者B**" in shown
+    labels = [b.label for b in at.button]
+    assert "采纳为共识：结果运用公开化（action.public_results）" in labels
+
+
+def test_the_consensus_button_records_a_consensus_and_keeps_the_originals(at, project):
+    before = project.codings("20230110-P01")
+    button = next(b for b in at.button if b.label.endswith(f"（{T}）"))
+    button.click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("已记录共识编码 #")
+    after = project.codings("20230110-P01")
+    [made] = [c for c in after if c["origin"] == "consensus"]
+    assert (made["code"], made["quote"], made["coder"]) == (T, S2, "consensus")
+    assert [c for c in after if c["id"] != made["id"]] == before
+    assert any(c.value.startswith("✓ 已有共识") for c in at.caption)
+    assert list(at.dataframe[0].value["代码"])[:2] == [T, P]  # agreement is unchanged by consensus
+
+
+def test_fewer_than_two_coders(monkeypatch, sqlite_cli, tmp_path):
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    write(tmp_path / "in" / "policy" / "20230110-P01.txt", POLICY)
+    assert sqlite_cli("import", str(tmp_path / "in")).exit_code == 0
+    code_as(sqlite_cli, tmp_path / "q", "研究者A", {"20230110-P01": [(T, S2)]})
+    at = page_app("agreement_page").run()
+    assert not at.exception
+    assert "至少需要两位" in at.info[0].value
+
+
+def test_english(at):
+    at.session_state["language"] = "en"
+    at.run()
+    assert at.title[0].value == "Agreement"
+    assert list(at.dataframe[0].value["Code"])[-1] == "Pooled (all codes)"
+    assert at.info[0].value.startswith("Agreement was assessed with the sentence as the unit of analysis")
