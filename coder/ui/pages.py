@@ -20,7 +20,6 @@ def all_pages() -> list[st.Page]:
         agreement_page,
         codebook_page,
         export_page,
-        history_page,
         overview_page,
         retrieve_page,
         sources_page,
@@ -36,14 +35,13 @@ def all_pages() -> list[st.Page]:
         st.Page(agreement_page.render, title=t("icr_title"), icon="🤝", url_path="agreement"),
         st.Page(export_page.render, title=t("export"), icon="📤", url_path="export"),
         st.Page(codebook_page.render, title=t("codebook"), icon="🗂️", url_path="codebook"),
-        st.Page(history_page.render, title=t("hist_title"), icon="🕘", url_path="history"),
     ]
 
 
 def navigation() -> list[st.Page]:
     """What this browser session may open: in a team project, only the login page until someone logs in;
-    the Team page for owners."""
-    from coder.ui import login_page, team_page
+    the History (undo) and Team pages for owners — everyone, where nobody logs in."""
+    from coder.ui import history_page, login_page, team_page
 
     try:
         current = project()
@@ -54,5 +52,6 @@ def navigation() -> list[st.Page]:
         return [st.Page(login_page.render, title=t("login"), icon="🔑", url_path="login", default=True)]
     pages = all_pages()
     if role == "owner":
+        pages.append(st.Page(history_page.render, title=t("hist_title"), icon="🕘", url_path="history"))
         pages.append(st.Page(team_page.render, title=t("team"), icon="👥", url_path="team"))
     return pages

@@ -342,3 +342,31 @@ def test_export_previews_quotes_as_text_and_downloads_a_spreadsheet(page, server
         assert "20240110ZLM" in table and "曾丽敏" not in table  # no names, only the record ID
     finally:
         page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_a_team_project_asks_for_a_login_and_logging_out_asks_again(page, server, database):
+    """Last in this file: it switches the shared project to team mode (and back)."""
+    from playwright.sync_api import expect
+
+    cli = Cli(database, ROOT)
+    password = "correct horse battery"
+    assert cli("user", "add", "负责人", "--role", "owner", "--password-stdin", input=password + "\n").exit_code == 0
+    assert cli("team", "on").exit_code == 0
+    try:
+        page.goto(server)
+        expect(page.get_by_role("heading", name="登录")).to_be_visible(timeout=20_000)
+        page.get_by_label("用户名").fill("负责人")
+        page.get_by_label("密码").fill("wrong password")
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_text("用户名或密码不正确")).to_be_visible(timeout=20_000)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("heading", name="概览")).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("负责人").first).to_be_visible()
+        expect(page.get_by_role("link", name="团队")).to_be_visible()
+        settle(page)
+        shot(page, "team-logged-in")
+        page.get_by_role("button", name="退出登录").click()
+        expect(page.get_by_role("heading", name="登录")).to_be_visible(timeout=20_000)
+    finally:
+        assert cli("team", "off").exit_code == 0
