@@ -17,6 +17,8 @@ same thing whether the name or the password was wrong.
 
 from __future__ import annotations
 
+import hashlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
@@ -30,8 +32,10 @@ ALLOWED = {
     "codebook": {"owner"},  # the codebook and the fieldwork window: the project's design
     "names": {"owner"},  # participants' real names
     "manage": {"owner"},  # people, agreement rounds, undo
+    "login": {"owner", "coder", "viewer"},  # being logged in at all: one's own password
 }
 MIN_PASSWORD = 8
+SYSTEM_NAMES = (TAGGER, "consensus")  # coders that are the system's, never a person's
 _HASHER = PasswordHasher()
 
 
@@ -59,10 +63,10 @@ def set_team_mode(session: Session, on: bool, actor: str | None = None) -> None:
     )
 
 
-def require(session: Session, name: str | None, action: str) -> Coder:
+def require(session: Session, name: str | None, action: str) -> Coder | None:
     """The acting coder, if their role allows ``action``; in local mode anyone may do anything."""
     if not team_mode(session):
-        return coder_named(session, name)
+        return None  # nobody logs in: the local user may do anything (and no row is made to say so)
     coder = session.exec(select(Coder).where(Coder.name == (name or default_coder_name()))).first()
     if coder is None or not coder.active or coder.password_hash is None:
         raise QcoderError(
@@ -84,7 +88,7 @@ _ACTION_ZH = {
     "manage": "管理成员与轮次",
 }
 _ACTION_EN = {"write": "code or change data", "codebook": "change the codebook or project settings",
-              "names": "see real names", "manage": "manage people and rounds"}  # fmt: skip
+              "names": "see real names", "manage": "manage people and rounds", "login": "log in"}  # fmt: skip
 
 
 def allowed(session: Session, name: str | None, action: str) -> bool:
@@ -101,9 +105,9 @@ def add_user(session: Session, name: str, role: str, password: str, actor: str |
     name = name.strip()
     _check_role(role)
     _check_password(password)
-    if name == TAGGER:
-        raise QcoderError(f"{TAGGER} 是系统保留名", f"{TAGGER} is reserved for the tagger")
     coder = session.exec(select(Coder).where(Coder.name == name)).first()
+    if name in SYSTEM_NAMES or (coder is not None and coder.role == "system"):
+        raise QcoderError(f"{name} 是系统保留名，不能登录", f"{name} is reserved for the system and cannot log in")
     if coder is not None and coder.password_hash is not None:
         raise QcoderError(f"用户 {name} 已存在", f"user {name} already exists")
     coder = coder or coder_named(session, name)
@@ -156,14 +160,25 @@ def authenticate(session: Session, name: str, password: str) -> Coder:
     return coder
 
 
+def stamp(session: Session, name: str) -> str | None:
+    """A fingerprint of a person's current credentials: it changes with their password, and is None once
+    they are disabled — a browser session holding an older one is logged out."""
+    coder = session.exec(select(Coder).where(Coder.name == name)).first()
+    if coder is None or not coder.active or coder.password_hash is None:
+        return None
+    return hashlib.sha256(coder.password_hash.encode()).hexdigest()[:16]
+
+
 def users(session: Session) -> list[dict]:
     """People who can log in (never their password hash)."""
     rows = session.exec(select(Coder).where(Coder.password_hash.is_not(None)).order_by(Coder.name)).all()
     return [{"name": c.name, "role": c.role, "active": c.active} for c in rows]
 
 
-def _actor(session: Session, actor: str | None, fallback: Coder) -> Coder:
-    return coder_named(session, actor) if actor else fallback
+def _actor(session: Session, actor: str | None, _changed: Coder) -> Coder:
+    """Who made a change to people: the logged-in owner, or the person at the command line — never the
+    person created or changed."""
+    return coder_named(session, actor)
 
 
 def _check_role(role: str) -> None:

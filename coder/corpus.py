@@ -237,7 +237,7 @@ def _plain(path: Path, key: str, value: Any) -> Any:
     )
 
 
-def store(session: Session, parsed: ParsedSource) -> str:
+def store(session: Session, parsed: ParsedSource, coder: str | None = None) -> str:
     """Write one parsed file; ``imported`` or ``unchanged``; refuse an ID or content clash."""
     existing = session.get(Source, parsed.id)
     sha = parsed.sha256
@@ -272,7 +272,7 @@ def store(session: Session, parsed: ParsedSource) -> str:
     )
     session.flush()
     after = {"filename": str(parsed.path), "sha256": sha, "kind": parsed.kind, "characters": len(parsed.text)}
-    record(session, coder_named(session), "import", "source", parsed.id, after=after)
+    record(session, coder_named(session, coder), "import", "source", parsed.id, after=after)
     session.add_all(
         Segment(source_id=parsed.id, kind=s.kind, start=s.start, end=s.end, speaker=s.speaker)
         for s in segments.segment(parsed.text, parsed.kind)
@@ -346,7 +346,9 @@ def import_files(
     return results
 
 
-def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path | None = None) -> FileResult:
+def import_file(
+    engine: Engine, path: Path, kind: str | None = None, root: Path | None = None, coder: str | None = None
+) -> FileResult:
     """Import one file in its own transaction; any failure is reported as this file's, never raised."""
     parsed = None
     try:
@@ -358,7 +360,13 @@ def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path 
                 f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md or .docx",
             )
         parsed = read_source(path, kind, root=root)
-        status = retrying(engine, lambda session: store(session, parsed))
+        warnings = list(parsed.warnings)
+
+        def attempt(session: Session) -> str:
+            parsed.warnings = list(warnings)  # a retried attempt starts from the file's own warnings
+            return store(session, parsed, coder)
+
+        status = retrying(engine, attempt)
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
     except FileProblem as problem:
         return FileResult(str(path), "failed", message=str(problem))
@@ -382,7 +390,9 @@ def import_file(engine: Engine, path: Path, kind: str | None = None, root: Path 
 KIND_FOLDER_NAMES = {"interview": "interviews", "policy": "policy", "media": "media"}
 
 
-def import_upload(engine: Engine, corpus: Path, name: str, data: bytes, kind: str) -> FileResult:
+def import_upload(
+    engine: Engine, corpus: Path, name: str, data: bytes, kind: str, coder: str | None = None
+) -> FileResult:
     """Keep an uploaded file in the project's corpus folder for its kind, then import it like any file.
 
     An existing file of the same name is never overwritten; a failed import removes the copy it made.
@@ -398,7 +408,7 @@ def import_upload(engine: Engine, corpus: Path, name: str, data: bytes, kind: st
     created = not target.exists()
     folder.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    result = import_file(engine, target, kind, root=corpus)
+    result = import_file(engine, target, kind, root=corpus, coder=coder)
     if result.status == "failed" and created:
         target.unlink()
     return result

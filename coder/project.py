@@ -91,7 +91,9 @@ class Project:
                     active: bool | None = None) -> None:  # fmt: skip
         def work(session: Session) -> None:
             if not (password is not None and role is None and active is None and name == self.user):
-                self._allow(session, "manage")  # anyone may change their own password
+                self._allow(session, "manage")
+            else:
+                self._allow(session, "login")  # anyone logged in may change their own password
             access.change_user(session, name, role, password, active, self.user)
 
         self._write(work)
@@ -125,6 +127,16 @@ class Project:
         """Refuse what the logged-in person's role does not allow; the command line administers freely."""
         if self.user is not None:
             access.require(session, self.user, action)
+
+    def _check(self, action: str) -> None:
+        """The role check alone, for work that runs its own transactions (imports, tagging)."""
+        with Session(self.engine) as session:
+            self._allow(session, action)
+
+    def session_stamp(self) -> str | None:
+        """The logged-in person's credentials fingerprint (see coder.access.stamp); None once disabled."""
+        with Session(self.engine) as session:
+            return access.stamp(session, self.user) if self.user else None
 
     def _by(self, coder: str | None) -> str | None:
         """Whom a write is attributed to: the logged-in person, whatever name a page passed."""
@@ -194,7 +206,7 @@ class Project:
 
     def tag(self, progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
         """Suggest codes for what is not tagged yet, or for everything with ``force`` (see coder.tagging)."""
-        self._write(lambda session: None, "write")
+        self._check("write")
         try:
             report = tagging.tag(self.engine, force=force, progress=progress)
         except SQLAlchemyError as exc:
@@ -222,8 +234,8 @@ class Project:
 
     def import_upload(self, corpus: Path, name: str, data: bytes, kind: str) -> dict:
         """Import one uploaded file (kept under ``corpus``) with the same rules as ``qcoder import``."""
-        self._write(lambda session: None, "write")  # the role check; the import has its own transaction
-        return vars(import_upload(self.engine, corpus, name, data, kind))
+        self._check("write")  # the import has its own transaction
+        return vars(import_upload(self.engine, corpus, name, data, kind, self.user))
 
     def source_ids(self) -> set[str]:
         with Session(self.engine) as session:
@@ -315,7 +327,7 @@ class Project:
 
     def import_qdpx(self, path: Path, kind: str | None = None, with_names: bool = False) -> dict:
         """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons."""
-        self._write(lambda session: None, "names" if with_names else "write")
+        self._check("names" if with_names else "write")
         return vars(qdpx_import.import_qdpx(self.engine, path, kind, with_names))
 
     def export_qdc(self) -> bytes:

@@ -112,3 +112,41 @@ def test_a_viewer_may_read_but_not_write_and_writes_are_the_logged_in_persons(te
     assert {c["coder"] for c in coder.codings("20240115MJQ") if c["id"] == coding} == {"编码员甲"}
     with pytest.raises(QcoderError, match="may not change the codebook"):
         coder.set_fieldwork(None, None, "编码员甲")
+
+
+def test_system_names_cannot_become_logins(cli, team):
+    for name in ("tagger", "consensus"):
+        refused = cli("user", "add", name, "--password-stdin", input=PASSWORD + "\n")
+        assert refused.exit_code == 1 and "reserved for the system" in refused.output
+
+
+def test_changes_to_people_and_uploads_are_credited_to_who_made_them(team, tmp_path):
+    from sqlmodel import Session, select
+
+    from coder.db.models import AuditEvent, Coder
+
+    owner = team.log_in("负责人", PASSWORD)
+    owner.add_user("编码员丙", "coder", PASSWORD)
+    coder = team.log_in("编码员甲", PASSWORD)
+    coder.import_upload(tmp_path / "corpus", "20240116WJ.txt", "受访者：以前考核就是走过场。".encode(), "interview")
+    with Session(team.engine) as session:
+        made = dict(
+            session.exec(
+                select(AuditEvent.entity_id, Coder.name)
+                .join(Coder, Coder.id == AuditEvent.coder_id)
+                .where(AuditEvent.entity_id.in_(["编码员丙", "20240116WJ"]))
+            ).all()
+        )
+    assert made == {"编码员丙": "负责人", "20240116WJ": "编码员甲"}
+
+
+def test_a_disabled_persons_session_ends_and_they_cannot_change_their_password(cli, team):
+    coder = team.log_in("编码员甲", PASSWORD)
+    stamp = coder.session_stamp()
+    assert stamp is not None
+    coder.change_user("编码员甲", password="a new good password")
+    assert coder.session_stamp() != stamp  # other browsers holding the old stamp are logged out
+    assert cli("user", "set", "编码员甲", "--disable").exit_code == 0
+    assert coder.session_stamp() is None
+    with pytest.raises(QcoderError, match="not an active user"):
+        coder.change_user("编码员甲", password="yet another password")

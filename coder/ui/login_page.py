@@ -17,7 +17,8 @@ def render() -> None:
         password = st.text_input(t("login_password"), type="password", key="login_password")
         if st.form_submit_button(t("login")):
             try:
-                st.session_state["user"] = project().log_in(name, password).user
+                person = project().log_in(name, password)
+                st.session_state["user"], st.session_state["user_stamp"] = person.user, person.session_stamp()
             except QcoderError as exc:
                 st.error(exc.en if language() == "en" else exc.zh)
             else:

@@ -46,8 +46,10 @@ def navigation() -> list[st.Page]:
     try:
         current = project()
         team, role = current.team_mode(), current.role()
-    except QcoderError:
-        return all_pages()  # each page shows why the project cannot be opened
+        if team and logged_in() and current.session_stamp() != st.session_state.get("user_stamp"):
+            login_page.log_out()  # disabled, or the password changed since this browser logged in
+    except QcoderError as exc:
+        return [_unavailable(exc)]  # nothing of the project is shown while it cannot be checked
     if team and logged_in() is None:
         return [st.Page(login_page.render, title=t("login"), icon="🔑", url_path="login", default=True)]
     pages = all_pages()
@@ -55,3 +57,11 @@ def navigation() -> list[st.Page]:
         pages.append(st.Page(history_page.render, title=t("hist_title"), icon="🕘", url_path="history"))
         pages.append(st.Page(team_page.render, title=t("team"), icon="👥", url_path="team"))
     return pages
+
+
+def _unavailable(problem: QcoderError) -> st.Page:
+    def render() -> None:
+        st.title(t("app_title"))
+        st.error(f"{t('db_error')}：{problem.zh}\n\n{problem.en}")
+
+    return st.Page(render, title=t("db_error"), icon="⚠️", url_path="unavailable", default=True)

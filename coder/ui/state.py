@@ -17,9 +17,7 @@ from coder.project import Project
 
 def project() -> Project:
     """The project at ``QCODER_DB_URL`` or the default SQLite file, as the logged-in person sees it."""
-    base = _open(database_url())
-    user = logged_in()
-    return base.for_user(user) if user else base
+    return _open(database_url()).for_user(coder_name())  # never a user-less (administrator's) Project
 
 
 def logged_in() -> str | None:
@@ -43,9 +41,8 @@ def version() -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached(url: str, user: str | None, data_version: int, method: str, *args: Any) -> Any:
-    base = _open(url)
-    return getattr(base.for_user(user) if user else base, method)(*args)
+def _cached(url: str, user: str, data_version: int, method: str, *args: Any) -> Any:
+    return getattr(_open(url).for_user(user), method)(*args)
 
 
 def cached(method: str, *args: Any) -> Any:
@@ -54,4 +51,4 @@ def cached(method: str, *args: Any) -> Any:
     Pages call this for corpus-wide reads (source lists, code tables, counts), so a click that
     changes nothing does not query the whole corpus again.
     """
-    return _cached(database_url(), logged_in(), version(), method, *args)
+    return _cached(database_url(), coder_name(), version(), method, *args)

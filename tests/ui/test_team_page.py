@@ -76,3 +76,12 @@ def test_a_coder_is_refused_on_the_team_page(team):
     at.text_input(key="team_new_password").input(PASSWORD)
     at.button(key="FormSubmitter:team_add-添加成员").click().run()
     assert "may not" not in at.error[0].value and "无权" in at.error[0].value
+
+
+def test_disabling_a_person_logs_their_browser_out(team):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    log_in(at, "编码员甲")
+    assert at.title[0].value == "概览"
+    assert team("user", "set", "编码员甲", "--disable").exit_code == 0
+    at.run()
+    assert [t.value for t in at.title] == ["登录"]

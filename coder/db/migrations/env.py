@@ -18,11 +18,13 @@ sqlite = engine.dialect.name == "sqlite"
 with engine.connect() as connection:
     if sqlite:  # on the driver's connection, before any BEGIN: inside a transaction the pragma does nothing
         connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-    with connection.begin():
-        context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=sqlite)
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
-            raise RuntimeError(f"migration left rows whose references are missing: {broken[:5]}")
-    if sqlite:
-        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+    try:
+        with connection.begin():
+            context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=sqlite)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                raise RuntimeError(f"migration left rows whose references are missing: {broken[:5]}")
+    finally:  # the connection goes back to the pool: never with foreign keys off
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
