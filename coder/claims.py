@@ -12,12 +12,21 @@ from typing import Any
 from sqlmodel import Session, delete, select
 
 from coder.audit import coder_named, record
+from coder.coding import sees
 from coder.db.models import EVIDENCE, Claim, ClaimLink, Code, Coder, Coding
 from coder.errors import QcoderError
 
 
-def add_claim(session: Session, text: str, codes: list[str], codings: list[int], coder: str | None = None) -> int:
-    """Store a claim; every linked code and coding must exist, and codings must be evidence."""
+def add_claim(
+    session: Session,
+    text: str,
+    codes: list[str],
+    codings: list[int],
+    coder: str | None = None,
+    viewer: str | None = None,
+) -> int:
+    """Store a claim; every linked code and coding must exist, and codings must be evidence. A coding
+    ``viewer`` may not see (see coder.rounds) is refused as a missing one: nobody learns of it by id."""
     text = text.strip()
     if not text:
         raise QcoderError("论断内容不能为空", "a claim needs its text")
@@ -28,7 +37,7 @@ def add_claim(session: Session, text: str, codes: list[str], codings: list[int],
         raise QcoderError(f"编码簿中没有编码 {'、'.join(missing)}", f"no code {', '.join(missing)} in the codebook")
     for coding_id in codings:
         coding = session.get(Coding, coding_id)
-        if coding is None:
+        if coding is None or not sees(session, viewer, coding_id):
             raise QcoderError(f"没有编号为 {coding_id} 的编码记录", f"no coding with id {coding_id}")
         if coding.status not in EVIDENCE:
             raise QcoderError(

@@ -11,8 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder import rounds
-from coder.audit import coder_named, record, snapshot
-from coder.db.models import CODING_STATUSES, ClaimLink, Code, Coder, Coding, Memo, Setting, Source, utcnow
+from coder.audit import TAGGER, coder_named, record, snapshot
+from coder.db.models import (
+    CODING_STATUSES,
+    ClaimLink,
+    Code,
+    Coder,
+    Coding,
+    ConsensusLink,
+    Memo,
+    Setting,
+    Source,
+    utcnow,
+)
 from coder.errors import QcoderError
 
 
@@ -87,15 +98,20 @@ def _check_span(source: Source, start: int, end: int) -> None:
         )
 
 
-def coding_at_version(session: Session, coding_id: int, expected_version: int | None) -> Coding:
+def coding_at_version(
+    session: Session, coding_id: int, expected_version: int | None, viewer: str | None = None
+) -> Coding:
     """The coding, refusing if someone changed it since the caller read ``expected_version``.
 
     The row is locked until the transaction ends (``FOR UPDATE`` on PostgreSQL; a SQLite write transaction
     holds the whole database): of two sessions that read the same version, the second waits for the first,
     then sees its new version and is refused — never a silent overwrite.
+
+    A coding ``viewer`` may not see (another coder's, in an open round: see coder.rounds) is refused with
+    the very message of a missing one, so trying ids tells nobody what the others coded.
     """
     coding = session.get(Coding, coding_id, with_for_update=True, populate_existing=True)
-    if coding is None:
+    if coding is None or not sees(session, viewer, coding_id):
         raise QcoderError(f"没有编号为 #{coding_id} 的编码", f"no coding #{coding_id}")
     if expected_version is not None and coding.version != expected_version:
         raise QcoderError(
@@ -106,11 +122,54 @@ def coding_at_version(session: Session, coding_id: int, expected_version: int | 
     return coding
 
 
+def sees(session: Session, viewer: str | None, coding_id: int) -> bool:
+    """May ``viewer`` see this coding (see coder.rounds)? Everyone may where no round hides anything."""
+    condition = rounds.visible(session, viewer)
+    return (
+        condition is None
+        or session.exec(select(Coding.id).where(Coding.id == coding_id, condition)).first() is not None
+    )
+
+
+def _check_changeable(session: Session, coding: Coding, verb_zh: str, verb_en: str) -> None:
+    """Refuse to move or delete a coding a consensus coding resolves — the link to it would silently go,
+    and with it the record of what was agreed — or one of the tagger's suggestions in an open round,
+    which every coder of the round reviews (accept or reject it instead)."""
+    resolved = sorted(
+        session.exec(select(ConsensusLink.consensus_id).where(ConsensusLink.original_id == coding.id)).all()
+    )
+    if resolved:
+        listed = ", ".join(f"#{c}" for c in resolved)
+        raise QcoderError(
+            f"编码 #{coding.id} 已由共识编码 {listed} 处理，不能{verb_zh}（如需更改，请先撤销或删除该共识编码）",
+            f"coding #{coding.id} is resolved by consensus coding {listed} and cannot be {verb_en} "
+            "(undo or delete the consensus coding first)",
+        )
+    held = rounds.open_round_of(session, coding.source_id)
+    if held is not None and coding.status == "suggested" and _is_taggers(session, coding):
+        raise QcoderError(
+            f"编码 #{coding.id} 是一致性轮次“{held.name}”中所有编码者共同审阅的建议，不能{verb_zh}：请接受或拒绝它",
+            f"coding #{coding.id} is a suggestion every coder of agreement round “{held.name}” reviews and cannot be "
+            f"{verb_en}: accept or reject it",
+        )
+
+
+def _is_taggers(session: Session, coding: Coding) -> bool:
+    return session.get(Coder, coding.coder_id).name == TAGGER
+
+
 def adjust_coding(
-    session: Session, coding_id: int, start: int, end: int, coder_name: str | None = None, version: int | None = None
+    session: Session,
+    coding_id: int,
+    start: int,
+    end: int,
+    coder_name: str | None = None,
+    version: int | None = None,
+    viewer: str | None = None,
 ) -> Coding:
     """Move a coding to another span of its source (audited; a stale ``version`` is refused)."""
-    coding = coding_at_version(session, coding_id, version)
+    coding = coding_at_version(session, coding_id, version, viewer)
+    _check_changeable(session, coding, "移动", "moved")
     _check_span(session.get(Source, coding.source_id), start, end)
     coder = coder_named(session, coder_name)
     before = snapshot(coding)
@@ -130,10 +189,17 @@ def adjust_coding(
     return coding
 
 
-def delete_coding(session: Session, coding_id: int, coder_name: str | None = None, version: int | None = None) -> None:
+def delete_coding(
+    session: Session,
+    coding_id: int,
+    coder_name: str | None = None,
+    version: int | None = None,
+    viewer: str | None = None,
+) -> None:
     """Delete a coding and its memos; the audit log keeps what they were. A coding a claim rests on is
-    refused: the claim would lose its evidence without anyone noticing."""
-    coding = coding_at_version(session, coding_id, version)
+    refused: the claim would lose its evidence without anyone noticing (and see :func:`_check_changeable`)."""
+    coding = coding_at_version(session, coding_id, version, viewer)
+    _check_changeable(session, coding, "删除", "deleted")
     claims = sorted(set(session.exec(select(ClaimLink.claim_id).where(ClaimLink.coding_id == coding_id)).all()))
     if claims:
         listed = ", ".join(map(str, claims))

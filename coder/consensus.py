@@ -26,8 +26,9 @@ import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from coder import reliability
+from coder import reliability, rounds
 from coder.audit import coder_named, record, snapshot
+from coder.coding import sees
 from coder.db.models import Code, Coder, Coding, ConsensusLink, Setting, Source
 from coder.errors import QcoderError
 
@@ -52,12 +53,22 @@ def resolve(
     code_id: str,
     resolver: str | None = None,
     originals: Sequence[int] = (),
+    viewer: str | None = None,
 ) -> Coding:
     """Record a consensus coding of ``text[start:end]`` with ``code_id``, resolving the ``originals``
-    (coding ids of the same source, none of them a consensus or an unreviewed suggestion)."""
+    (coding ids of the same source, none of them a consensus or an unreviewed suggestion).
+
+    Not in a source of an open agreement round: what the coders agree on comes after comparing, and the
+    round is blind until it is closed. An original ``viewer`` may not see is refused as a missing one."""
     source = session.get(Source, source_id)
     if source is None:
         raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
+    held = rounds.open_round_of(session, source_id)
+    if held is not None:
+        raise QcoderError(
+            f"来源 {source_id} 在尚未结束的一致性轮次“{held.name}”中：结束轮次后才能记录共识编码",
+            f"source {source_id} is in the open agreement round “{held.name}”: close it before recording a consensus",
+        )
     code = session.get(Code, code_id)
     if code is None or code.parent_id is None:
         raise QcoderError(
@@ -78,7 +89,7 @@ def resolve(
     found = {c.id: c for c in session.exec(select(Coding).where(Coding.id.in_(wanted))).all()}
     for coding_id in wanted:
         original = found.get(coding_id)
-        if original is None:
+        if original is None or not sees(session, viewer, coding_id):
             raise QcoderError(f"没有编号为 #{coding_id} 的编码", f"no coding #{coding_id}")
         if original.source_id != source_id:
             raise QcoderError(

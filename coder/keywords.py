@@ -13,6 +13,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coding, Segment, Source
 from coder.errors import QcoderError
 from coder.tagging import tagger_for
@@ -84,20 +85,19 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
 
-def propose(session: Session, code_id: str, top: int = 20) -> list[dict]:
-    """Candidate keywords for ``code_id`` with their TF-IDF score and counts."""
+def propose(session: Session, code_id: str, top: int = 20, viewer: str | None = None) -> list[dict]:
+    """Candidate keywords for ``code_id`` with their TF-IDF score and counts, learnt from the codings
+    ``viewer`` may see (in an open round the others' quotes would show through the words)."""
     if session.get(Code, code_id) is None:
         raise QcoderError(f"编码 {code_id} 不在编码簿中", f"code {code_id} is not in the codebook")
     tagger = tagger_for(session)
     texts = dict(session.exec(select(Source.id, Source.text)).all())
-    quotes = [
-        texts[source][start:end]
-        for source, start, end in session.exec(
-            select(Coding.source_id, Coding.start, Coding.end).where(
-                Coding.code_id == code_id, Coding.status.in_(EVIDENCE)
-            )
-        ).all()
-    ]
+    coded = select(Coding.source_id, Coding.start, Coding.end).where(
+        Coding.code_id == code_id, Coding.status.in_(EVIDENCE)
+    )
+    if (blind := rounds.visible(session, viewer)) is not None:
+        coded = coded.where(blind)
+    quotes = [texts[source][start:end] for source, start, end in session.exec(coded).all()]
     if not quotes:
         raise QcoderError(
             f"编码 {code_id} 还没有已接受或手工的编码，无从提取关键词",

@@ -218,8 +218,9 @@ class Project:
         }  # fmt: skip
 
     def sources(self) -> list[dict[str, Any]]:
+        """Every source with its coding counts, as this person may see them (see coder.rounds)."""
         with Session(self.engine) as session:
-            return list_sources(session)
+            return list_sources(session, viewer=self.user)
 
     def source(self, source_id: str, with_names: bool = False) -> dict[str, Any]:
         with Session(self.engine) as session:
@@ -250,13 +251,14 @@ class Project:
             return list_codings(session, source, code, status, viewer=self.user)
 
     def overview(self, with_suggestions: bool = False) -> dict:
-        """Counts for the Overview page (suggestions count as evidence only when asked)."""
+        """Counts for the Overview page (suggestions count as evidence only when asked), of the codings
+        this person may see (see coder.rounds)."""
         statuses = (*EVIDENCE, "suggested") if with_suggestions else EVIDENCE
         with Session(self.engine) as session:
             return {
                 **overview.summary(session),
-                "progress": overview.progress(session),
-                "codes": overview.code_frequencies(session, statuses),
+                "progress": overview.progress(session, self.user),
+                "codes": overview.code_frequencies(session, statuses, self.user),
             }
 
     def evaluate(self, gold: Path, unit: str = "sentence") -> dict:
@@ -266,7 +268,7 @@ class Project:
 
     def propose_keywords(self, code: str, top: int = 20) -> list[dict]:
         with Session(self.engine) as session:
-            return propose_keywords(session, code, top)
+            return propose_keywords(session, code, top, viewer=self.user)
 
     def save_codebook(self, path: Path, text: str, coder: str, force: bool = False) -> codebook.SyncReport:
         """Validate the YAML, sync it into the database, and only then write it to ``path``.
@@ -296,34 +298,35 @@ class Project:
         return self._write(lambda s: add_coding(s, source, start, end, code, self._by(coder), memo).id, "write")
 
     def adjust_coding(self, coding_id: int, start: int, end: int, coder: str, version: int | None = None) -> None:
-        self._write(lambda session: adjust_coding(session, coding_id, start, end, self._by(coder), version), "write")
+        """Move a coding this person may see (see coder.coding)."""
+        by, viewer = self._by(coder), self.user
+        self._write(lambda session: adjust_coding(session, coding_id, start, end, by, version, viewer), "write")
 
     def delete_coding(self, coding_id: int, coder: str, version: int | None = None) -> None:
-        self._write(lambda session: delete_coding(session, coding_id, self._by(coder), version), "write")
+        """Delete a coding this person may see (see coder.coding)."""
+        self._write(lambda session: delete_coding(session, coding_id, self._by(coder), version, self.user), "write")
 
     def decide(
         self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None
     ) -> None:
         """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review."""
-        by = self._by(coder)
-        self._write(
-            lambda s: review.decide(s, coding_id, decision, by, expected_version=version, new_code=new_code), "write"
-        )
+        by, viewer = self._by(coder), self.user
+        self._write(lambda s: review.decide(s, coding_id, decision, by, version, new_code, viewer=viewer), "write")
 
     def decide_all(self, source: str, code: str, decision: str, coder: str) -> int:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
         selection = review.Selection(source=source, code=code)
-        return len(
-            self._write(lambda session: review.decide_many(session, selection, decision, self._by(coder)), "write")
-        )
+        by, viewer = self._by(coder), self.user
+        return len(self._write(lambda session: review.decide_many(session, selection, decision, by, viewer), "write"))
 
     # REFI-QDA exchange
     def export_qdpx(self, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
-        """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA … (see coder.export.qdpx)."""
+        """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA … (see coder.export.qdpx), with the
+        codings this person may see."""
         with Session(self.engine) as session:
             if with_names:
                 self._allow(session, "names")
-            return qdpx.export_project(session, name, with_suggestions, with_names)
+            return qdpx.export_project(session, name, with_suggestions, with_names, viewer=self.user)
 
     def import_qdpx(self, path: Path, kind: str | None = None, with_names: bool = False) -> dict:
         """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons."""
@@ -337,7 +340,7 @@ class Project:
 
     # Inter-coder agreement
     def icr_coders(self) -> list[str]:
-        """Coders with accepted or manual codings of their own: who can be compared (see coder.reliability)."""
+        """Coders with decisions of their own outside open rounds: who can be compared (see coder.reliability)."""
         with Session(self.engine) as session:
             return reliability.coders_with_codings(session)
 
@@ -380,7 +383,7 @@ class Project:
 
         def work(session: Session) -> int:
             self._allow(session, "write")
-            return consensus.resolve(session, source, start, end, code, self.user or coder, originals).id
+            return consensus.resolve(session, source, start, end, code, self.user or coder, originals, self.user).id
 
         return self._write(work)
 
@@ -398,7 +401,9 @@ class Project:
             return claims.list_claims(session)
 
     def add_claim(self, text: str, codes: list[str], codings: list[int], coder: str | None) -> int:
-        return self._write(lambda session: claims.add_claim(session, text, codes, codings, self._by(coder)), "write")
+        """A claim on codes and on codings this person may see (see coder.claims)."""
+        by, viewer = self._by(coder), self.user
+        return self._write(lambda session: claims.add_claim(session, text, codes, codings, by, viewer), "write")
 
     def delete_claim(self, claim_id: int, coder: str | None) -> None:
         self._write(lambda session: claims.delete_claim(session, claim_id, self._by(coder)), "write")

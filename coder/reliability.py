@@ -10,8 +10,9 @@ a source by deciding anything there — a coding of their own, accepted or manua
 suggestion. A coder who took no part in a source has *missing* values there: α uses the others' values,
 κ and percent agreement use only units both coders decided. Sources named with ``sources`` (``--source``)
 or an agreement round's sources count as coded by every coder: whoever coded nothing there decided that
-no code applies. Sources in an open agreement round are left out — the round is blind until an owner
-closes it — and asking for an open round is refused.
+no code applies. Sources in an open agreement round are left out, and nobody's work there counts
+towards who took part — the round is blind until an owner closes it; asking for an open round, or for
+sources in one (a closed round's sources may be in an open one again), is refused.
 
 **Units.** ``segment``: the stored segments, sentences (``segment="sentence"``) or speaker turns
 (``segment="turn"``; texts without speaker turns, such as policy texts and reports, use their
@@ -190,11 +191,17 @@ class Decisions:
 
 def coders_with_codings(session: Session) -> list[str]:
     """People with decisions of their own — accepted or manual codings, rejected suggestions; consensus
-    codings are not anyone's decisions — by name."""
+    codings are not anyone's decisions — by name. Decisions in an open round's sources do not count:
+    they cannot be compared yet, and listing who made them would tell a coder of the round who else did."""
     rows = session.exec(
         select(Coder.name)
         .join(Coding, Coding.coder_id == Coder.id)
-        .where(Coding.status.in_(TOOK_PART), Coding.origin != CONSENSUS, Coder.role != "system")
+        .where(
+            Coding.status.in_(TOOK_PART),
+            Coding.origin != CONSENSUS,
+            Coder.role != "system",
+            Coding.source_id.not_in(_open_round_sources(session)),
+        )
         .distinct()
     ).all()
     return sorted(rows)
@@ -218,28 +225,28 @@ def material(
         known = set(session.exec(select(Source.id).where(Source.id.in_(chosen))).all())
         if unknown := [s for s in chosen if s not in known]:
             raise QcoderError(f"没有编号为 {'、'.join(unknown)} 的来源", f"no source with ID {', '.join(unknown)}")
-        if hidden := [s for s in chosen if s in blind]:
-            listed = "、".join(hidden)
-            raise QcoderError(
-                f"来源 {listed} 在尚未结束的一致性轮次中：结束轮次后才能比较",
-                f"source {', '.join(hidden)} is in an open agreement round: close the round to compare",
-            )
         rule = "given"
     else:
         chosen, rule = None, "shared"
+    # A closed round's source may be in an open round again: it is blind like any other there.
+    if hidden := [s for s in chosen or () if s in blind]:
+        listed = "、".join(hidden)
+        raise QcoderError(
+            f"来源 {listed} 在尚未结束的一致性轮次中：结束轮次后才能比较",
+            f"source {', '.join(hidden)} is in an open agreement round: close the round to compare",
+        )
 
-    took_part, people = _participation(session, chosen)
-    names = _pick_coders(coders, people, took_part)
+    # An open round's sources are left out before anything is counted: who took part there is blind too.
+    took_part, people = _participation(session, chosen, blind)
+    excluded = sorted(blind) if chosen is None else []
+    names = _pick_coders(coders, people, took_part, bool(excluded))
     ids = [people[name] for name in names]
-    excluded: list[str] = []
     if chosen is None:
         shared = defaultdict(int)
         for coder_id in ids:
             for source in took_part.get(coder_id, ()):
                 shared[source] += 1
-        candidates = sorted(s for s, n in shared.items() if n >= 2)
-        excluded = [s for s in candidates if s in blind]
-        chosen = [s for s in candidates if s not in blind]
+        chosen = sorted(s for s, n in shared.items() if n >= 2)
         if not chosen:
             done = "；".join(f"{n}：{len(took_part.get(people[n], ()))} 个来源" for n in names)
             done_en = "; ".join(f"{n}: {len(took_part.get(people[n], ()))} sources" for n in names)
@@ -314,8 +321,11 @@ def _round_sources(session: Session, round_id: int) -> list[str]:
     return chosen
 
 
-def _participation(session: Session, sources: list[str] | None) -> tuple[dict[int, set[str]], dict[str, int]]:
-    """Per person (coder id), the sources they took part in; and every person's id by name."""
+def _participation(
+    session: Session, sources: list[str] | None, blind: set[str]
+) -> tuple[dict[int, set[str]], dict[str, int]]:
+    """Per person (coder id), the sources they took part in, ``blind`` ones (an open round's) left out;
+    and every person's id by name."""
     query = (
         select(Coding.coder_id, Coding.source_id)
         .join(Coder, Coder.id == Coding.coder_id)
@@ -324,6 +334,8 @@ def _participation(session: Session, sources: list[str] | None) -> tuple[dict[in
     )
     if sources is not None:
         query = query.where(Coding.source_id.in_(sources))
+    if blind:
+        query = query.where(Coding.source_id.not_in(blind))
     took_part: dict[int, set[str]] = defaultdict(set)
     for coder_id, source in session.exec(query).all():
         took_part[coder_id].add(source)
@@ -331,10 +343,16 @@ def _participation(session: Session, sources: list[str] | None) -> tuple[dict[in
     return took_part, people
 
 
-def _pick_coders(coders: Sequence[str] | None, people: dict[str, int], took_part: dict[int, set[str]]) -> list[str]:
+def _pick_coders(
+    coders: Sequence[str] | None, people: dict[str, int], took_part: dict[int, set[str]], blind: bool = False
+) -> list[str]:
+    """The coders named, or everyone who took part; ``blind``: an open round's sources were left out."""
     with_codings = sorted(name for name, coder_id in people.items() if took_part.get(coder_id))
     listed = "、".join(with_codings) or "（无）"
     listed_en = ", ".join(with_codings) or "(none)"
+    if blind:
+        listed += "；进行中的一致性轮次里的来源不计入"
+        listed_en += "; sources in an open agreement round are left out"
     if coders:
         names = list(dict.fromkeys(name.strip() for name in coders if name.strip()))
         if unknown := [n for n in names if n not in people]:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.audit import record
 from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
@@ -15,13 +16,15 @@ from coder.ids import calendar_date
 ORG_KEYS = {"interview": ("role", "organization"), "policy": ("issuer", "doc_number"), "media": ("outlet", "author")}
 
 
-def list_sources(session: Session) -> list[dict[str, Any]]:
+def list_sources(session: Session, viewer: str | None = None) -> list[dict[str, Any]]:
     """One row per source, in date order, with what a researcher scans a corpus by and how far its
-    coding has come (suggestions to review, reviewed ones, manual codings). Texts are not loaded."""
+    coding has come (suggestions to review, reviewed ones, manual codings). Texts are not loaded.
+    The counts are of the codings ``viewer`` may see: in an open round, their own (see coder.rounds)."""
     statuses: dict[str, dict[str, int]] = {}
-    for source_id, status, n in session.exec(
-        select(Coding.source_id, Coding.status, func.count()).group_by(Coding.source_id, Coding.status)
-    ).all():
+    counts = select(Coding.source_id, Coding.status, func.count()).group_by(Coding.source_id, Coding.status)
+    if (blind := rounds.visible(session, viewer)) is not None:
+        counts = counts.where(blind)
+    for source_id, status, n in session.exec(counts).all():
         statuses.setdefault(source_id, {})[status] = n
     segments: dict[tuple[str, str], int] = {
         (source_id, kind): n

@@ -6,6 +6,12 @@ different — new sources, new or edited codes — so re-running is a no-op and 
 only what it affects. Only the tagger's own *suggested* rows are ever replaced: accepted, rejected
 and manual codings stay, and no suggestion is made again for a span and code that already has a
 coding of any status (so a rejected suggestion never comes back).
+
+In a source of an open agreement round each coder decides every suggestion on their own, and a decision
+there is a coding of the reviewer's that leaves the suggestion to the others (see coder.review): people's
+codings block nothing there, or one coder's decision would take the suggestion from the rest and tell
+them what was decided. Each coder's own decisions keep it out of their view (see coder.rounds), and
+closing the round settles it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from coder import evaluation
+from coder import evaluation, rounds
 from coder.audit import TAGGER, coder_named, record
 from coder.db.engine import retrying
 from coder.db.models import Code, Coding, Segment, Setting, Source, TagState, utcnow
@@ -117,8 +123,11 @@ def _tag_source(
     wanted = set(codes)
     mine = [row for row in existing if row.code_id in wanted]
     stale = [row.id for row in mine if row.status == "suggested" and row.coder_id == bot.id]
+    blind = source_id in rounds.blind_sources(session)
     taken = {
-        (row.code_id, row.start, row.end) for row in mine if not (row.status == "suggested" and row.coder_id == bot.id)
+        (row.code_id, row.start, row.end)
+        for row in mine
+        if not blind and not (row.status == "suggested" and row.coder_id == bot.id)
     }
     for chunk in range(0, len(stale), 500):
         session.exec(delete(Coding).where(Coding.id.in_(stale[chunk : chunk + 500])))

@@ -37,6 +37,7 @@ from typing import Any
 from lxml import etree
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Memo, Participant, Source
 from coder.export.qdc import code_elements
 from coder.export.refi import ORIGIN, PROJECT_NS, guid, serialise, timestamp
@@ -55,15 +56,19 @@ def coding_guid(source: str, code: str, start: int, end: int, coder: str, status
     return guid("coding", source, code, start, end, coder, status)
 
 
-def export_project(session: Session, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
-    """The whole project as .qdpx bytes; ``name`` is the project name other tools show."""
+def export_project(
+    session: Session, name: str, with_suggestions: bool = False, with_names: bool = False, viewer: str | None = None
+) -> bytes:
+    """The whole project as .qdpx bytes; ``name`` is the project name other tools show. The codings are
+    those ``viewer`` may see (see coder.rounds); their memos go with them."""
     statuses = STATUSES if with_suggestions else EVIDENCE
     codes = session.exec(select(Code)).all()
     sources = sorted(session.exec(select(Source)).all(), key=lambda s: s.id)
+    chosen = select(Coding, Coder.name).join(Coder, Coder.id == Coding.coder_id).where(Coding.status.in_(statuses))
+    if (blind := rounds.visible(session, viewer)) is not None:
+        chosen = chosen.where(blind)
     codings = sorted(
-        session.exec(
-            select(Coding, Coder.name).join(Coder, Coder.id == Coding.coder_id).where(Coding.status.in_(statuses))
-        ).all(),
+        session.exec(chosen).all(),
         key=lambda row: (row[0].source_id, row[0].start, row[0].end, row[0].code_id, row[1], row[0].status),
     )
     memos = session.exec(select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)).all()
