@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session, func, select
 
+from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Round, RoundSource, Segment, Source
 from coder.errors import QcoderError
 from coder.evaluation import paragraphs
@@ -200,7 +201,7 @@ def coders_with_codings(session: Session) -> list[str]:
             Coding.status.in_(TOOK_PART),
             Coding.origin != CONSENSUS,
             Coder.role != "system",
-            Coding.source_id.not_in(_open_round_sources(session)),
+            Coding.source_id.not_in(rounds.blind_sources(session)),
         )
         .distinct()
     ).all()
@@ -214,7 +215,7 @@ def material(
     round_id: int | None = None,
 ) -> Material:
     """Choose coders and sources by the rules in the module docstring; a clear error when nothing fits."""
-    blind = _open_round_sources(session)
+    blind = rounds.blind_sources(session)
     round_name = None
     if round_id is not None:
         chosen: list[str] | None = _round_sources(session, round_id)
@@ -295,14 +296,6 @@ def material(
         start=source_offset + np.array(columns[4], dtype=np.int64),
         end=source_offset + np.array(columns[5], dtype=np.int64),
         excluded=excluded,
-    )
-
-
-def _open_round_sources(session: Session) -> set[str]:
-    return set(
-        session.exec(
-            select(RoundSource.source_id).join(Round, Round.id == RoundSource.round_id).where(Round.closed_at.is_(None))
-        ).all()
     )
 
 

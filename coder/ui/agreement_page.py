@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.ui.i18n import language, t
+from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -37,7 +37,7 @@ def render() -> None:
         coders = cached("icr_coders")
         names = _names(cached("codes")["codes"])
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(_message(exc))}")
+        st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
     if len(coders) < 2:
         st.info(t("icr_need_two").format(coders="、".join(coders) or "—"))
@@ -55,7 +55,7 @@ def render() -> None:
     try:
         result = cached("agreement", tuple(chosen), unit, segment, coded_only, None, None, language())
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.caption(plain(t("icr_sources").format(n=len(result["sources"]), sources="、".join(result["sources"]))))
     _table(result, names)
@@ -65,10 +65,6 @@ def render() -> None:
         st.caption(plain(note))
     _downloads(result)
     _review(chosen, segment, choice == "character", names)
-
-
-def _message(exc: QcoderError) -> str:
-    return exc.en if language() == "en" else exc.zh
 
 
 def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
@@ -152,7 +148,7 @@ def _review(coders: list[str], segment: str, by_character: bool, names: dict[str
         found = cached("disagreements", tuple(coders), segment, None, None)
         writable = project().role() in ("owner", "coder")
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     counts = Counter(unit["source"] for unit in found["units"])
     if not counts:
@@ -210,7 +206,7 @@ def _resolve(unit: dict[str, Any], code: str) -> None:
     try:
         coding = project().resolve_consensus(unit["source"], start, end, code, originals, coder_name())
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.session_state["icr_flash"] = t("icr_resolved").format(id=coding)
     st.rerun()

@@ -18,7 +18,7 @@ import streamlit as st
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.errors import QcoderError
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
-from coder.ui.i18n import language, t
+from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, project
 from coder.ui.text import plain
 
@@ -50,15 +50,11 @@ def render() -> None:
         codes = cached("codes")["codes"]
         interviews = [s["id"] for s in cached("sources") if s["kind"] == "interview"]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(_message(exc))}")
+        st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
     _quotes(codes, interviews)
     _respondents()
     _exchange()
-
-
-def _message(exc: QcoderError) -> str:
-    return exc.en if language() == "en" else exc.zh
 
 
 def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
@@ -79,7 +75,7 @@ def _quotes(codes: list[dict[str, Any]], interviews: list[str]) -> None:
     try:
         rows = project().quotes(selection, style)  # depends on the selection: not cached
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.markdown(f"**{t('exp_count').format(n=len(rows))}**")
     _preview(rows, names, style)
@@ -136,7 +132,7 @@ def _choices(
     try:
         style = Style(templates=templates, footnotes=form == "footnotes")
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return selection, None
     return selection, style
 
@@ -189,7 +185,7 @@ def _respondents() -> None:
     try:
         rows = cached("respondents")
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     if rows:
         table = pd.DataFrame(

@@ -14,7 +14,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.history import ENTITIES, local_time
-from coder.ui.i18n import STRINGS, language, t
+from coder.ui.i18n import STRINGS, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -29,7 +29,7 @@ def render() -> None:
     try:
         coders = cached("audit_coders")
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     left, middle, right = st.columns([2, 2, 1])
     coder = left.selectbox(
@@ -43,7 +43,7 @@ def render() -> None:
     try:
         events = cached("audit_events", coder, entity, None, int(limit))
     except QcoderError as exc:  # in team mode the log is the owner's
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     if not events:
         st.info(t("hist_empty"))
@@ -83,16 +83,12 @@ def _action(action: str) -> str:
     return t(key) if key in STRINGS else action
 
 
-def _message(exc: QcoderError) -> str:
-    return exc.en if language() == "en" else exc.zh
-
-
 def _act(action: Callable[[], Any], done: str) -> None:
     """Run a write; show its refusal in the interface language, or rerun to show the new state."""
     try:
         action()
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.session_state["hist_flash"] = done
     st.rerun()

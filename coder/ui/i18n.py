@@ -412,3 +412,9 @@ def language() -> str:
 
 def t(key: str) -> str:
     return STRINGS[key][language()]
+
+
+def message(error: Exception) -> str:
+    """A QcoderError in the interface language (it carries both); anything else as it is."""
+    zh, en = getattr(error, "zh", None), getattr(error, "en", None)
+    return (en if language() == "en" else zh) or str(error)

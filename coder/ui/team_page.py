@@ -10,7 +10,7 @@ import streamlit as st
 
 from coder.db.models import ROLES
 from coder.errors import QcoderError
-from coder.ui.i18n import language, t
+from coder.ui.i18n import message, t
 from coder.ui.state import cached, project
 from coder.ui.text import plain
 
@@ -23,7 +23,7 @@ def render() -> None:
         team_mode, people, rounds = project().team_mode(), project().users(), project().rounds()
         sources = [s["id"] for s in cached("sources")]
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.caption(t("team_on") if team_mode else t("team_off"))
     _people(people)
@@ -74,15 +74,11 @@ def _rounds(rounds: list[dict[str, Any]], sources: list[str]) -> None:
             _act(lambda: project().open_round(name, chosen), t("team_round_opened"))
 
 
-def _message(exc: QcoderError) -> str:
-    return exc.en if language() == "en" else exc.zh
-
-
 def _act(action: Callable[[], Any], done: str) -> None:
     try:
         action()
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.session_state["team_flash"] = done
     st.rerun()

@@ -20,7 +20,7 @@ from coder.errors import QcoderError
 from coder.retrieval import Query
 from coder.triangulation import STATUSES
 from coder.ui import pages
-from coder.ui.i18n import STRINGS, language, t
+from coder.ui.i18n import STRINGS, language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -57,7 +57,7 @@ def render() -> None:
         result = cached("triangulate", int(min_kinds))
         names = _names(cached("codes")["codes"])
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(_message(exc))}")
+        st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
     st.caption(t("tri_rule").format(n=int(min_kinds)))
     rows = _filtered(result["codes"], names, controls[1], controls[2])
@@ -80,10 +80,6 @@ def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
     """Code ID → its name in the interface language (the Chinese name when there is no English one)."""
     english = language() == "en"
     return {c["id"]: (c.get("name_en") if english and c.get("name_en") else c["name"]) for c in codes}
-
-
-def _message(exc: QcoderError) -> str:
-    return exc.en if language() == "en" else exc.zh
 
 
 def _filtered(rows: list[dict[str, Any]], names: dict[str, str], left, right) -> list[dict[str, Any]]:
@@ -427,7 +423,7 @@ def _act(action: Callable[[], Any], done: str, forget: tuple[str, ...] = ()) -> 
     try:
         action()
     except QcoderError as exc:
-        st.error(plain(_message(exc)))
+        st.error(plain(message(exc)))
         return
     st.session_state["tri_flash"] = done
     st.session_state["tri_forget"] = forget
