@@ -67,26 +67,33 @@ def add_coding(
             f"来源 {source_id} [{start}, {end}) 已被 {coder.name} 编码为 {code_id}（编码 #{duplicate.id}）",
             f"source {source_id} [{start}, {end}) is already coded {code_id} by {coder.name} (coding #{duplicate.id})",
         )
-    version = session.get(Setting, "codebook_version")
-    coding = Coding(
-        source_id=source_id, code_id=code_id, start=start, end=end, status="manual", origin="manual",
-        coder_id=coder.id, codebook_version=version.value if version else None,
-    )  # fmt: skip
-    session.add(coding)
-    try:
-        session.flush()
-    except IntegrityError:
-        # Another session added the same coding between our check and our insert.
-        raise QcoderError(
-            f"来源 {source_id} [{start}, {end}) 的 {code_id} 编码刚被另一会话写入",
-            f"source {source_id} [{start}, {end}) {code_id} was just written by another session",
-        ) from None
+    coding = insert_manual(session, source_id, code_id, start, end, coder, "manual")
     record(session, coder, "create", "coding", coding.id, after=snapshot(coding))
     if memo:
         note = Memo(coder_id=coder.id, coding_id=coding.id, source_id=source_id, code_id=code_id, text=memo)
         session.add(note)
         session.flush()
         record(session, coder, "create", "memo", note.id, after=snapshot(note))
+    return coding
+
+
+def insert_manual(session: Session, source_id: str, code_id: str, start: int, end: int, coder: Coder,
+                  origin: str) -> Coding:  # fmt: skip
+    """A new manual coding under the codebook version in use; another session that inserted the same
+    coding between a caller's check and this insert is a message, not a crash."""
+    version = session.get(Setting, "codebook_version")
+    coding = Coding(
+        source_id=source_id, code_id=code_id, start=start, end=end, status="manual", origin=origin,
+        coder_id=coder.id, codebook_version=version.value if version else None,
+    )  # fmt: skip
+    session.add(coding)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise QcoderError(
+            f"来源 {source_id} [{start}, {end}) 的 {code_id} 编码刚被另一会话写入",
+            f"source {source_id} [{start}, {end}) {code_id} was just written by another session",
+        ) from None
     return coding
 
 

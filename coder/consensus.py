@@ -23,13 +23,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder import reliability, rounds
 from coder.audit import coder_named, record, snapshot
-from coder.coding import sees
-from coder.db.models import Code, Coder, Coding, ConsensusLink, Setting, Source
+from coder.coding import insert_manual, sees
+from coder.db.models import Code, Coder, Coding, ConsensusLink, Source
 from coder.errors import QcoderError
 
 CONSENSUS = reliability.CONSENSUS  # the origin of a consensus coding and the name of the coder it belongs to
@@ -115,19 +114,7 @@ def resolve(
             f"来源 {source_id} [{start}, {end}) 已有 {code_id} 的共识编码（编码 #{existing}）",
             f"source {source_id} [{start}, {end}) already has a consensus coding {code_id} (coding #{existing})",
         )
-    version = session.get(Setting, "codebook_version")
-    coding = Coding(
-        source_id=source_id, code_id=code_id, start=start, end=end, status="manual", origin=CONSENSUS,
-        coder_id=owner.id, codebook_version=version.value if version else None,
-    )  # fmt: skip
-    session.add(coding)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise QcoderError(
-            f"来源 {source_id} [{start}, {end}) 的 {code_id} 共识编码刚被另一会话写入",
-            f"the consensus coding {code_id} of source {source_id} [{start}, {end}) was just written by another session",
-        ) from None
+    coding = insert_manual(session, source_id, code_id, start, end, owner, CONSENSUS)
     record(session, person, "create", "coding", coding.id, after=snapshot(coding))
     for original_id in wanted:
         link = ConsensusLink(consensus_id=coding.id, original_id=original_id)

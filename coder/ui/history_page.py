@@ -7,13 +7,13 @@ interface language next to the event.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from coder.errors import QcoderError
 from coder.history import ENTITIES, local_time
+from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import STRINGS, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
@@ -24,8 +24,7 @@ WIDTHS = [1.5, 1.1, 0.9, 1.3, 4.2, 1.0]  # time, who, action, what, summary, und
 def render() -> None:
     st.title(t("hist_title"))
     st.caption(t("hist_caption"))
-    if flash := st.session_state.pop("hist_flash", None):
-        st.success(flash)
+    show_outcome("hist")
     try:
         coders = cached("audit_coders")
     except QcoderError as exc:
@@ -68,7 +67,11 @@ def _table(events: list[dict[str, Any]]) -> None:
                 undo.caption(t("hist_undone_by").format(id=event["undone_by"]))
             elif event["undoable"]:
                 if undo.button(t("hist_undo"), key=f"hist-undo-{event['id']}", help=f"#{event['id']}"):
-                    _act(lambda e=event["id"]: project().undo(e, coder_name()), t("hist_done").format(id=event["id"]))
+                    act(
+                        "hist",
+                        lambda e=event["id"]: project().undo(e, coder_name()),
+                        t("hist_done").format(id=event["id"]),
+                    )
             else:
                 undo.caption("—")
 
@@ -81,14 +84,3 @@ def _entity(entity: str) -> str:
 def _action(action: str) -> str:
     key = f"hist_action_{action}"
     return t(key) if key in STRINGS else action
-
-
-def _act(action: Callable[[], Any], done: str) -> None:
-    """Run a write; show its refusal in the interface language, or rerun to show the new state."""
-    try:
-        action()
-    except QcoderError as exc:
-        st.error(plain(message(exc)))
-        return
-    st.session_state["hist_flash"] = done
-    st.rerun()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -10,6 +9,7 @@ import streamlit as st
 
 from coder.db.models import ROLES
 from coder.errors import QcoderError
+from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import message, t
 from coder.ui.state import cached, project
 from coder.ui.text import plain
@@ -17,8 +17,7 @@ from coder.ui.text import plain
 
 def render() -> None:
     st.title(t("team"))
-    if flash := st.session_state.pop("team_flash", None):
-        st.success(flash)
+    show_outcome("team")
     try:
         team_mode, people, rounds = project().team_mode(), project().users(), project().rounds()
         sources = [s["id"] for s in cached("sources")]
@@ -44,7 +43,7 @@ def _people(people: list[dict[str, Any]]) -> None:
         role = middle.selectbox(t("team_role"), ROLES, index=1, format_func=roles.get, key="team_new_role")
         password = right.text_input(t("login_password"), type="password", key="team_new_password")
         if st.form_submit_button(t("team_add")):
-            _act(lambda: project().add_user(name, role, password), t("team_added").format(name=name))
+            act("team", lambda: project().add_user(name, role, password), t("team_added").format(name=name))
     if people:
         with st.form("team_change"):
             st.markdown(f"**{t('team_change')}**")
@@ -53,7 +52,7 @@ def _people(people: list[dict[str, Any]]) -> None:
             role = middle.selectbox(t("team_role"), ROLES, format_func=roles.get, key="team_role_new")
             active = right.toggle(t("team_active"), value=True, key="team_active_new")
             if st.form_submit_button(t("save")):
-                _act(lambda: project().change_user(who, role=role, active=active), t("saved"))
+                act("team", lambda: project().change_user(who, role=role, active=active), t("saved"))
 
 
 def _rounds(rounds: list[dict[str, Any]], sources: list[str]) -> None:
@@ -65,20 +64,10 @@ def _rounds(rounds: list[dict[str, Any]], sources: list[str]) -> None:
             st.markdown(plain(f"#{item['id']} {item['name']} · {state} · {item['opened_by']}"))
             st.caption(plain("、".join(item["sources"])))
             if item["open"] and st.button(t("team_close_round"), key=f"team_close_{item['id']}"):
-                _act(lambda r=item["id"]: project().close_round(r), t("team_round_closed"))
+                act("team", lambda r=item["id"]: project().close_round(r), t("team_round_closed"))
     with st.form("team_round", clear_on_submit=True):
         st.markdown(f"**{t('team_open_round')}**")
         name = st.text_input(t("team_round_name"), key="team_round_name")
         chosen = st.multiselect(t("sources"), sources, key="team_round_sources")
         if st.form_submit_button(t("team_open_round")):
-            _act(lambda: project().open_round(name, chosen), t("team_round_opened"))
-
-
-def _act(action: Callable[[], Any], done: str) -> None:
-    try:
-        action()
-    except QcoderError as exc:
-        st.error(plain(message(exc)))
-        return
-    st.session_state["team_flash"] = done
-    st.rerun()
+            act("team", lambda: project().open_round(name, chosen), t("team_round_opened"))

@@ -20,6 +20,7 @@ from coder.errors import QcoderError
 from coder.retrieval import Query
 from coder.triangulation import STATUSES
 from coder.ui import pages
+from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import STRINGS, language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
@@ -45,10 +46,7 @@ CHART = "tri_heatmap"  # the heatmap's key, with a number that changes whenever 
 
 def render() -> None:
     st.title(t("triangulation"))
-    if flash := st.session_state.pop("tri_flash", None):
-        st.success(flash)
-    for key in st.session_state.pop("tri_forget", ()):  # inputs a saved write leaves to show the new state
-        st.session_state.pop(key, None)
+    show_outcome("tri")
     controls = st.columns([1.4, 2, 2])
     min_kinds = controls[0].number_input(
         t("tri_min_kinds"), min_value=1, max_value=3, value=2, step=1, key="tri_min_kinds", help=t("tri_min_kinds_help")
@@ -343,7 +341,7 @@ def _claims(claims: list[dict[str, Any]], names: dict[str, str]) -> None:
             counts = " · ".join(f"{t(f'kind_{k}')} {claim['counts'][k]}" for k in KINDS)
             text.caption(plain(f"{'、'.join(links)} · {counts} · {claim['author']}"))
             if button.button(t("delete"), key=f"tri-delete-claim-{claim['id']}"):
-                _act(lambda c=claim["id"]: project().delete_claim(c, coder_name()), t("tri_claim_deleted"))
+                act("tri", lambda c=claim["id"]: project().delete_claim(c, coder_name()), t("tri_claim_deleted"))
     with st.form("tri_claim_form"):
         st.markdown(f"**{t('tri_add_claim')}**")
         text = st.text_area(t("tri_claim_text"), key="tri_claim_text")
@@ -361,7 +359,7 @@ def _claims(claims: list[dict[str, Any]], names: dict[str, str]) -> None:
             except ValueError:
                 st.error(t("tri_bad_codings"))
             else:
-                _act(
+                act("tri",
                     lambda: project().add_claim(text, codes, numbers, coder_name()), t("tri_claim_added"),
                     forget=("tri_claim_text", "tri_claim_codes", "tri_claim_codings"),
                 )  # fmt: skip
@@ -385,9 +383,9 @@ def _fieldwork(window: dict[str, str] | None) -> None:
         save, clear = st.columns(2)
         dates = ("tri_fw_start", "tri_fw_end")  # after a write, the inputs show what is stored
         if save.button(t("save"), key="tri_fw_save"):
-            _act(lambda: project().set_fieldwork(new_start, new_end, coder_name()), t("saved"), forget=dates)
+            act("tri", lambda: project().set_fieldwork(new_start, new_end, coder_name()), t("saved"), forget=dates)
         if clear.button(t("tri_clear"), key="tri_fw_clear", disabled=window is None):
-            _act(lambda: project().set_fieldwork(None, None, coder_name()), t("tri_cleared"), forget=dates)
+            act("tri", lambda: project().set_fieldwork(None, None, coder_name()), t("tri_cleared"), forget=dates)
 
 
 def _warnings(warnings: list[dict[str, str]]) -> None:
@@ -415,16 +413,3 @@ def _report(result: dict[str, Any], fmt: str, lang: str) -> Callable[[], bytes]:
     # Runs on another thread when clicked, so it takes everything it needs as arguments.
     project_now = project()
     return lambda: project_now.triangulation_report(result, fmt, lang)
-
-
-def _act(action: Callable[[], Any], done: str, forget: tuple[str, ...] = ()) -> None:
-    """Run a write; show its error in the interface language (inputs keep what was typed), or rerun to
-    show the new state with the inputs in ``forget`` back at their stored or empty values."""
-    try:
-        action()
-    except QcoderError as exc:
-        st.error(plain(message(exc)))
-        return
-    st.session_state["tri_flash"] = done
-    st.session_state["tri_forget"] = forget
-    st.rerun()
