@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select, update
 
 from coder.audit import record, snapshot
-from coder.db.models import Code, Coder, Coding, Memo, Setting
+from coder.db.models import Code, Coder, Coding, FrameworkSummary, Memo, Setting
 from coder.errors import QcoderError
 
 DEFAULT_PATH = Path("codebook.yaml")
@@ -378,6 +378,7 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
                 "delete one of them first",
             ) from None
         session.exec(update(Memo).where(Memo.code_id == old).values(code_id=new))
+        session.exec(update(FrameworkSummary).where(FrameworkSummary.code_id == old).values(code_id=new))
         report.renamed.append((old, new))
         record(session, coder, "rename", "code", old, before={"id": old}, after={"id": new, "codings_moved": moved})
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pandas as pd
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
@@ -30,6 +31,8 @@ from coder import (
     triangulation,
     triangulation_report,
 )
+from coder.analysis import cooccurrence, framework, timeline, words
+from coder.analysis.cloud import word_cloud
 from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
@@ -40,6 +43,7 @@ from coder.db.models import EVIDENCE, AuditEvent, Coder
 from coder.errors import QcoderError
 from coder.export import qdc, qdpx, qdpx_import
 from coder.export.agreement import render_agreement
+from coder.export.displays import render_display
 from coder.export.formats import render_quotes, render_respondents
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
@@ -437,6 +441,62 @@ class Project:
 
     def export_respondents(self, fmt: str, lang: str = "zh") -> bytes:
         return render_respondents(self.respondents(), fmt, lang)
+
+    # Analysis displays
+    def cooccurrence(self, selection: Selection, level: str = "code", c_coefficient: bool = False) -> pd.DataFrame:
+        """Codes × codes co-occurring in a sentence (see coder.analysis.cooccurrence for the rule)."""
+        with Session(self.engine) as session:
+            return cooccurrence.cooccurrence(session, selection, level, c_coefficient, viewer=self.user)
+
+    def cooccurrence_quotes(self, a: str, b: str, selection: Selection, level: str = "code") -> pd.DataFrame:
+        """The passages where ``a`` and ``b`` co-occur: what a click on a co-occurrence cell shows."""
+        with Session(self.engine) as session:
+            return cooccurrence.quotes(session, a, b, selection, level, viewer=self.user)
+
+    def framework(self, rows: str, selection: Selection, level: str = "code") -> pd.DataFrame:
+        """Participants (organisations, roles, kinds) × codes with counts, quotes and summaries."""
+        with Session(self.engine) as session:
+            return framework.framework(session, rows, selection, level, viewer=self.user)
+
+    def set_framework_summary(self, rows: str, key: str, code: str, text: str, coder: str | None = None) -> None:
+        """Store one framework cell's summary (empty text removes it), audited and attributed."""
+        by = self._by(coder)
+        self._write(lambda session: framework.set_summary(session, rows, key, code, text, by), "write")
+
+    def timeline(self, selection: Selection, by: str = "month", level: str = "code") -> pd.DataFrame:
+        """Codes × months or quarters of the sources' dates, per kind of source."""
+        with Session(self.engine) as session:
+            return timeline.timeline(session, selection, by, level, viewer=self.user)
+
+    def stopwords(self) -> str:
+        """The project's stop-word list as text (the shipped one until someone saves another)."""
+        with Session(self.engine) as session:
+            return words.stored_stopwords(session)
+
+    def set_stopwords(self, text: str, coder: str | None = None) -> None:
+        """Save the project's stop-word list; empty text brings back the shipped one."""
+        self._write(lambda session: words.set_stopwords(session, text, self._by(coder)), "write")
+
+    def words(self, selection: Selection, top: int = 50, stopwords: str | None = None) -> pd.DataFrame:
+        """The top terms of a selection, without the stop words in ``stopwords`` (text; default the project's)."""
+        with Session(self.engine) as session:
+            listed = words.parse_stopwords(words.stored_stopwords(session) if stopwords is None else stopwords)
+            return words.words(session, selection, listed, top, viewer=self.user)
+
+    def kwic(self, selection: Selection, term: str) -> pd.DataFrame:
+        """Keyword-in-context lines of ``term`` in what the selection reads."""
+        with Session(self.engine) as session:
+            return words.kwic(session, selection, term, viewer=self.user)
+
+    def word_cloud(self, terms: pd.DataFrame) -> bytes:
+        """A PNG word cloud of :meth:`words`' result, drawn with a CJK font (see coder.analysis.cloud)."""
+        return word_cloud(dict(zip(terms["term"], terms["count"], strict=True)))
+
+    def display_report(
+        self, frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.DataFrame | None = None
+    ) -> bytes:
+        """A display (and a words display's KWIC lines) as md, xlsx, docx, csv or json."""
+        return render_display(frame, fmt, lang, kwic)
 
 
 def _sqlite_file_exists(url: str | None) -> bool:

@@ -155,7 +155,7 @@ def load(session: Session, viewer: str | None = None) -> Corpus:
                 derived_from=origin if origin != source.id else None,
             )
         )
-    _count_agreement(evidence, [coding for coding, _ in rows])
+    count_agreement(evidence, [coding for coding, _ in rows])
     return Corpus(evidence, sources, codes, children, _facts(session, evidence, sources), warnings)
 
 
@@ -201,7 +201,7 @@ def _kind_from_id(record_id: str) -> str | None:
         return None
 
 
-def _count_agreement(evidence: list[Evidence], codings: list[Coding]) -> None:
+def count_agreement(evidence: list[Evidence], codings: Iterable[Coding]) -> None:
     """How many coders coded the same code on an overlapping span: the best-attested quotes come first."""
     by_place = defaultdict(list)
     for coding in codings:
@@ -291,14 +291,16 @@ def _conflicting(fact: facts.Fact, codings: set[int]) -> bool:
 
 
 def _strongest(evidence: Iterable[Evidence], kind: str) -> Evidence | None:
-    """The quote to show for a kind: most coders agreeing, then the tagger's score, then readable length."""
-    low, high = READABLE
-
-    def strength(e: Evidence) -> tuple:
-        length = e.end - e.start
-        return (e.agreeing, low <= length <= high, e.score, -abs(length - high / 2), -e.coding)
-
+    """The quote to show for a kind (see :func:`strength`)."""
     return max((e for e in evidence if e.kind == kind), key=strength, default=None)
+
+
+def strength(e: Evidence) -> tuple:
+    """How well a quote shows its evidence: most coders agreeing, then the tagger's score, then readable
+    length (the analysis displays pick their strongest quote by it too)."""
+    low, high = READABLE
+    length = e.end - e.start
+    return (e.agreeing, low <= length <= high, e.score, -abs(length - high / 2), -e.coding)
 
 
 def _quote(corpus: Corpus, item: Evidence) -> dict[str, Any]:

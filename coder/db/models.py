@@ -217,3 +217,18 @@ class ConsensusLink(SQLModel, table=True):
 
     consensus_id: int = Field(foreign_key="coding.id", primary_key=True, ondelete="CASCADE")
     original_id: int = Field(foreign_key="coding.id", primary_key=True, ondelete="CASCADE")
+
+
+class FrameworkSummary(SQLModel, table=True):
+    """A researcher's summary of one framework-matrix cell — what this participant (organisation, role,
+    kind of source) says about this code, in the researcher's words (see coder.analysis.framework)."""
+
+    __table_args__ = (UniqueConstraint("row_kind", "row_key", "code_id", name="uq_frameworksummary_cell"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    row_kind: str = Field(description="participant | organization | role | kind")
+    row_key: str = Field(description="an interview record ID, an organisation, a role or a kind; never a name")
+    code_id: str = Field(foreign_key="code.id", ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    coder_id: int = Field(foreign_key="coder.id")
+    updated_at: dt.datetime = _when()

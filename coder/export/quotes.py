@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from coder import rounds
 from coder.citation import Style, cite
@@ -61,28 +62,13 @@ def select_quotes(
     by ``words``' boundaries, its citation, and the triangulation status of its code when given. Only
     what ``viewer`` may see (see coder.rounds)."""
     codes = {c.id: c for c in session.exec(select(Code)).all()}
-    _check(session, selection, codes)
     statement = (
         select(Coding, Coder.name, Source, Participant)
         .join(Coder, Coder.id == Coding.coder_id)
         .join(Source, Source.id == Coding.source_id)
         .outerjoin(Participant, Participant.id == Source.participant_id)
-        .where(Coding.status.in_(selection.statuses))
     )
-    if (blind := rounds.visible(session, viewer)) is not None:
-        statement = statement.where(blind)
-    if selection.codes:
-        wanted = with_descendants(session, selection.codes) if selection.subcodes else set(selection.codes)
-        statement = statement.where(Coding.code_id.in_(wanted))
-    if selection.dimensions:
-        statement = statement.where(
-            Coding.code_id.in_([c for c, code in codes.items() if code.dimension in selection.dimensions])
-        )
-    if selection.kinds:
-        statement = statement.where(Source.kind.in_(selection.kinds))
-    if selection.participants:
-        people = session.exec(select(Source.participant_id).where(Source.id.in_(selection.participants))).all()
-        statement = statement.where(Source.participant_id.in_([p for p in people if p is not None]))
+    statement = restrict(session, statement, selection, codes, viewer)
     rows = session.exec(statement).all()
     memos = _memos(session, [coding.id for coding, *_ in rows])
     sentences = _sentences(session, {source.id for _, _, source, _ in rows}) if selection.context else {}
@@ -122,6 +108,29 @@ def select_quotes(
         )  # fmt: skip
     found.sort(key=lambda row: row.pop("_order"))
     return found
+
+
+def restrict(session: Session, statement: Select, selection: Selection, codes: dict[str, Code],
+             viewer: str | None = None) -> Select:  # fmt: skip
+    """``statement`` (codings joined with their sources) kept to ``selection`` and to what ``viewer`` may see
+    (see coder.rounds). Unknown codes, dimensions, statuses, kinds or interview IDs are refused by name."""
+    _check(session, selection, codes)
+    statement = statement.where(Coding.status.in_(selection.statuses))
+    if (blind := rounds.visible(session, viewer)) is not None:
+        statement = statement.where(blind)
+    if selection.codes:
+        wanted = with_descendants(session, selection.codes) if selection.subcodes else set(selection.codes)
+        statement = statement.where(Coding.code_id.in_(wanted))
+    if selection.dimensions:
+        statement = statement.where(
+            Coding.code_id.in_([c for c, code in codes.items() if code.dimension in selection.dimensions])
+        )
+    if selection.kinds:
+        statement = statement.where(Source.kind.in_(selection.kinds))
+    if selection.participants:
+        people = session.exec(select(Source.participant_id).where(Source.id.in_(selection.participants))).all()
+        statement = statement.where(Source.participant_id.in_([p for p in people if p is not None]))
+    return statement
 
 
 def _check(session: Session, selection: Selection, codes: dict[str, Code]) -> None:

@@ -1,0 +1,174 @@
+"""Which words dominate a selection: jieba word frequencies and keyword-in-context (KWIC) lines.
+
+**What is read.** With codes or dimensions chosen: the coded passages (overlapping codings joined, so a
+sentence coded twice, or by two coders, counts once). Otherwise the whole text of the chosen sources
+(by kind and participant) without the interviewer's own turns — the questions are not the informant's
+words. Either way only the sentence parts of the text are read (see :mod:`coder.segments`), so speaker
+labels (``问：`` ``MJQ：``) never count.
+
+**Tokens.** The project's tagger tokenizer: a private ``jieba.Tokenizer`` with every codebook term
+registered (never the process-global jieba), so 揭榜挂帅 or 第一方阵 stay one word. A token counts when
+it has at least ``MIN_CHARS`` characters, holds a Han character or a Latin letter (punctuation and bare
+numbers do not), and is not a stop word. The default stop words (``coder/data/stopwords.txt``: speaker
+labels, interview fillers such as 嗯 就是 那个 然后, pronouns and function words) can be edited and
+stored per project.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from coder.analysis.loading import Codings, load, merge_spans, meta, texts, units
+from coder.audit import coder_named, record
+from coder.db.models import Segment, Setting
+from coder.export.quotes import Selection
+from coder.tagger import INTERVIEWER
+from coder.tagging import tagger_for
+
+STOPWORDS = Path(__file__).resolve().parents[1] / "data" / "stopwords.txt"
+SETTING = "stopwords"
+MIN_CHARS = 2
+CONTEXT = 20  # characters of context on each side of a KWIC line
+_WORDY = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134fA-Za-z]")
+TERM_COLUMNS = ["rank", "term", "count", "sources", "share"]
+KWIC_COLUMNS = ["source", "kind", "start", "end", "left", "term", "right", "citation"]
+
+
+def default_stopwords() -> str:
+    """The shipped stop-word list, as text (one word a line, ``#`` comments)."""
+    return STOPWORDS.read_text(encoding="utf-8")
+
+
+def stored_stopwords(session: Session) -> str:
+    """The project's stop-word list as edited and saved, or the shipped one."""
+    row = session.get(Setting, SETTING)
+    return row.value if row else default_stopwords()
+
+
+def set_stopwords(session: Session, text: str, coder: str | None) -> None:
+    """Save the project's stop-word list (audited with the words added and removed); the shipped list
+    again when ``text`` is empty."""
+    row = session.get(Setting, SETTING)
+    before = parse_stopwords(row.value if row else default_stopwords())
+    after = parse_stopwords(text or default_stopwords())
+    if row is None and not text.strip():
+        return
+    if not text.strip():
+        session.delete(row)
+    else:
+        row = row or Setting(key=SETTING, value="")
+        row.value = text
+        session.add(row)
+    record(session, coder_named(session, coder), "update", "setting", SETTING, {"count": len(before)},
+           {"count": len(after), "added": sorted(after - before), "removed": sorted(before - after)})  # fmt: skip
+
+
+def parse_stopwords(text: str) -> set[str]:
+    """The words of a stop-word list: one a line, blank lines and ``#`` comments ignored."""
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")}
+
+
+def words(
+    session: Session, chosen: Selection, stopwords: set[str], top: int = 50, viewer: str | None = None
+) -> pd.DataFrame:
+    """The ``top`` terms of the selection: ``rank``, ``term``, ``count``, ``sources`` (how many sources use
+    it) and ``share`` (of all counted tokens)."""
+    data, pieces = _pieces(session, chosen, viewer)
+    text = texts(session, {source for source, _, _ in pieces})
+    tokenize = tagger_for(session).words
+    counts: Counter[str] = Counter()
+    used_in: dict[str, set[str]] = defaultdict(set)
+    for source, start, end in pieces:
+        for token in tokenize(text[source][start:end]):
+            if len(token) >= MIN_CHARS and token not in stopwords and _WORDY.search(token):
+                counts[token] += 1
+                used_in[token].add(source)
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], -len(used_in[item[0]]), item[0]))[: max(top, 0)]
+    result = pd.DataFrame(
+        [
+            {"rank": n, "term": term, "count": count, "sources": len(used_in[term]), "share": round(count / total, 4)}
+            for n, (term, count) in enumerate(ranked, 1)
+        ],
+        columns=TERM_COLUMNS,
+    )
+    result.attrs = meta(
+        data, "words", read="coded" if _coded(chosen) else "text", characters=sum(e - s for _, s, e in pieces),
+        tokens=total, stopwords=len(stopwords), selection=_described(chosen),
+    )  # fmt: skip
+    return result
+
+
+def kwic(session: Session, chosen: Selection, term: str, viewer: str | None = None) -> pd.DataFrame:
+    """Every occurrence of ``term`` in what the selection reads, with ``CONTEXT`` characters on each side
+    (within its line) and the source's citation, by source and position."""
+    data, pieces = _pieces(session, chosen, viewer)
+    text = texts(session, {source for source, _, _ in pieces})
+    lines = []
+    for source, start, end in pieces if term else []:
+        body = text[source]
+        at = body.find(term, start, end)
+        while at >= 0:
+            stop = at + len(term)
+            lines.append(
+                {
+                    "source": source,
+                    "kind": data.sources.at[source, "kind"],
+                    "start": at,
+                    "end": stop,
+                    "left": body[max(0, at - CONTEXT) : at].rsplit("\n", 1)[-1],
+                    "term": term,
+                    "right": body[stop : stop + CONTEXT].split("\n", 1)[0],
+                    "citation": data.sources.at[source, "citation"],
+                }
+            )
+            at = body.find(term, stop, end)
+    result = pd.DataFrame(lines, columns=KWIC_COLUMNS)
+    result.attrs = meta(data, "kwic", term=term, selection=_described(chosen))
+    return result
+
+
+def _coded(chosen: Selection) -> bool:
+    return bool(chosen.codes or chosen.dimensions)
+
+
+def _described(chosen: Selection) -> dict[str, list[str]]:
+    return {"codes": chosen.codes, "dimensions": chosen.dimensions, "kinds": chosen.kinds,
+            "participants": chosen.participants}  # fmt: skip
+
+
+def _pieces(session: Session, chosen: Selection, viewer: str | None) -> tuple[Codings, list[tuple[str, int, int]]]:
+    """The stretches of text the selection reads, as (source, start, end), by source and position."""
+    data = load(session, chosen, "code", viewer)
+    if _coded(chosen):
+        merged = merge_spans((r.source_id, r.start, r.end, set()) for r in data.frame.itertuples(index=False))
+        spans = pd.DataFrame([m[:3] for m in merged], columns=["source_id", "start", "end"])
+        inside = units(session, spans)
+        starts = spans["start"].to_numpy()[inside["row"].to_numpy()]
+        ends = spans["end"].to_numpy()[inside["row"].to_numpy()]
+        sources = spans["source_id"].to_numpy()[inside["row"].to_numpy()]
+        clipped = zip(
+            sources, inside["unit_start"].clip(lower=starts), inside["unit_end"].clip(upper=ends), strict=True
+        )
+        return data, sorted((str(s), int(a), int(b)) for s, a, b in clipped if b > a)
+    wanted = data.sources
+    if chosen.kinds:
+        wanted = wanted[wanted["kind"].isin(chosen.kinds)]
+    if chosen.participants:
+        people = set(data.sources.loc[data.sources.index.isin(chosen.participants), "participant"].dropna())
+        wanted = wanted[wanted["participant"].isin(people)]
+    if wanted.empty:
+        return data, []
+    rows = session.exec(
+        select(Segment.source_id, Segment.start, Segment.end, Segment.speaker).where(
+            Segment.kind == "sentence", Segment.source_id.in_(list(wanted.index))
+        )
+    ).all()
+    return data, sorted(
+        (source, start, end) for source, start, end, speaker in rows if not (speaker and INTERVIEWER.match(speaker))
+    )
