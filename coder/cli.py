@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from coder import codebook as codebook_mod
 from coder import corpus, history, ids, review
+from coder.analysis.loading import selection as display_selection
 from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.coding import add_coding
@@ -1007,6 +1008,150 @@ def round_list(as_json: JsonOption = False) -> None:
         print_table(
             [{**r, "sources": ",".join(r["sources"])} for r in rows], ["id", "name", "open", "opened_by", "sources"]
         )
+
+
+matrix_app = typer.Typer(
+    help="分析展示：代码共现、框架矩阵、时间序列、词频 / analysis displays: co-occurrence, framework matrix, "
+    "timeline, word frequencies",
+    no_args_is_help=True,
+)
+app.add_typer(matrix_app, name="matrix")
+
+MatrixCodeOption = Annotated[
+    list[str] | None, typer.Option("--code", help="代码（含下级代码），可多次给出 / code, with its sub-codes")
+]
+MatrixDimensionOption = Annotated[list[str] | None, typer.Option("--dimension", help="维度，可多次给出 / dimension")]
+MatrixKindOption = Annotated[list[str] | None, typer.Option("--kind", help="interview | policy | media")]
+MatrixParticipantOption = Annotated[
+    list[str] | None, typer.Option("--participant", help="该受访者的任一访谈编号 / an interview ID of the person")
+]
+LevelOption = Annotated[str, typer.Option("--level", help="code | dimension：按代码或按维度 / codes or dimensions")]
+WithSuggestionsOption = Annotated[
+    bool,
+    typer.Option("--with-suggestions", help="计入未审阅的建议（输出中注明）/ count unreviewed suggestions (marked)"),
+]
+DisplayFormatOption = Annotated[
+    str | None, typer.Option("--format", help="md | xlsx | docx | csv | json（默认按 -o 的扩展名，否则 md）")
+]
+
+
+def _display(frame: Any, fmt: str | None, output: Path | None, lang: str, kwic: Any = None) -> None:
+    """A display to ``output`` or stdout, in ``fmt`` or the format the file name says (Markdown otherwise)."""
+    fmt = fmt or (output.suffix.lstrip(".").lower() if output is not None and output.suffix else "md")
+    emit(project().display_report(frame, fmt, lang, kwic), fmt, output)
+
+
+@matrix_app.command("cooccurrence")
+@friendly
+def matrix_cooccurrence(
+    code: MatrixCodeOption = None,
+    dimension: MatrixDimensionOption = None,
+    level: LevelOption = "code",
+    c_coefficient: Annotated[
+        bool, typer.Option("--c-coefficient", help="单元格为 c 系数而非次数 / cells as c-coefficients, not counts")
+    ] = False,
+    with_suggestions: WithSuggestionsOption = False,
+    fmt: DisplayFormatOption = None,
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """代码共现矩阵：同一句子中出现的代码对 / codes × codes: codes coded in the same sentence."""
+    chosen = display_selection(code, dimension, with_suggestions=with_suggestions)
+    _display(project().cooccurrence(chosen, level, c_coefficient), fmt, output, lang)
+
+
+@matrix_app.command("framework")
+@friendly
+def matrix_framework(
+    rows: Annotated[str, typer.Option("--rows", help="participant | organization | role | kind：矩阵的行")] = (
+        "participant"
+    ),
+    code: MatrixCodeOption = None,
+    dimension: MatrixDimensionOption = None,
+    kind: MatrixKindOption = None,
+    level: LevelOption = "code",
+    with_suggestions: WithSuggestionsOption = False,
+    fmt: DisplayFormatOption = None,
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """框架矩阵：受访者（单位、身份、来源类型）× 代码，含次数、最有力的引文和研究者摘要 / framework matrix:
+    participants (organisations, roles, kinds) × codes with counts, strongest quotes and summaries."""
+    chosen = display_selection(code, dimension, kind, with_suggestions=with_suggestions)
+    _display(project().framework(rows, chosen, level), fmt, output, lang)
+
+
+@matrix_app.command("summary")
+@friendly
+def matrix_summary(
+    row_kind: Annotated[str, typer.Argument(metavar="ROW_KIND", help="participant | organization | role | kind")],
+    row_key: Annotated[
+        str, typer.Argument(metavar="ROW_KEY", help="访谈编号、单位、身份或来源类型 / interview ID, organisation …")
+    ],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="代码或维度 / code or dimension")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="摘要；空字符串删除 / the summary; empty removes it")],
+    coder: CoderOption = None,
+) -> None:
+    """写入框架矩阵一个单元格的研究者摘要（记入审计日志）/ write a framework cell's summary (audited)."""
+    project().set_framework_summary(row_kind, row_key, code, text, coder)
+    err.print(f"已保存 {row_kind} {row_key} × {code} / saved")
+
+
+@matrix_app.command("timeline")
+@friendly
+def matrix_timeline(
+    by: Annotated[str, typer.Option("--by", help="month | quarter：按月或按季度 / by month or quarter")] = "month",
+    code: MatrixCodeOption = None,
+    dimension: MatrixDimensionOption = None,
+    kind: MatrixKindOption = None,
+    level: LevelOption = "code",
+    with_suggestions: WithSuggestionsOption = False,
+    fmt: DisplayFormatOption = None,
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """时间序列：各代码按来源日期的月份或季度、分来源类型出现的次数 / codes by month or quarter and kind."""
+    chosen = display_selection(code, dimension, kind, with_suggestions=with_suggestions)
+    result = project().timeline(chosen, by, level)
+    _display(result, fmt, output, lang)
+    if result.attrs["undated"]:
+        listed = ", ".join(result.attrs["undated"])
+        err.print(f"注意：这些来源没有日期，未计入 / note: these sources have no date and are left out: {listed}")
+
+
+@matrix_app.command("words")
+@friendly
+def matrix_words(
+    code: MatrixCodeOption = None,
+    kind: MatrixKindOption = None,
+    participant: MatrixParticipantOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="列出前 N 个词 / how many terms")] = 50,
+    kwic: Annotated[str | None, typer.Option("--kwic", help="列出此词的上下文 / keyword-in-context lines")] = None,
+    stopwords: Annotated[
+        Path | None, typer.Option("--stopwords", help="停用词文件，每行一个 / stop words, one a line")
+    ] = None,
+    with_suggestions: WithSuggestionsOption = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md | xlsx | docx | csv | json | png（词云，需 -o）")
+    ] = None,
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """词频：所选代码的编码片段或所选来源全文的 jieba 分词频次与上下文 / word frequencies and KWIC lines
+    of a code's passages or of the sources' text."""
+    if stopwords is not None and not stopwords.is_file():
+        raise QcoderError(f"找不到停用词文件 {stopwords}", f"stop-word file {stopwords} does not exist")
+    listed = stopwords.read_text(encoding="utf-8-sig") if stopwords is not None else None
+    current = project()
+    chosen = display_selection(code, kinds=kind, participants=participant, with_suggestions=with_suggestions)
+    terms = current.words(chosen, top, listed)
+    fmt = fmt or (output.suffix.lstrip(".").lower() if output is not None and output.suffix else None)
+    if fmt == "png":
+        if output is None:
+            raise QcoderError("词云请用 -o 指定 PNG 文件", "write the word cloud with -o FILE.png")
+        emit(current.word_cloud(terms), fmt, output)
+        return
+    _display(terms, fmt, output, lang, current.kwic(chosen, kwic) if kwic else None)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ from coder.errors import QcoderError
 from coder.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
-KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round")
+KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary")
 PRIVATE = {"name", "interviewee", "person_name", "受访者", "姓名"}  # keys that may hold a real name
 PUBLIC_NAMES = {"code", "round", "user"}  # entities whose "name" is a code's, a round's or a coder's
 UNDOABLE = {

@@ -27,6 +27,7 @@ from coder.analysis.loading import Codings, load, merge_spans, meta, texts, unit
 from coder.audit import coder_named, record
 from coder.db.models import Segment, Setting
 from coder.export.quotes import Selection
+from coder.segments import SPEAKER_LABEL
 from coder.tagger import INTERVIEWER
 from coder.tagging import tagger_for
 
@@ -106,7 +107,7 @@ def words(
 
 def kwic(session: Session, chosen: Selection, term: str, viewer: str | None = None) -> pd.DataFrame:
     """Every occurrence of ``term`` in what the selection reads, with ``CONTEXT`` characters on each side
-    (within its line) and the source's citation, by source and position."""
+    (within its line, after its speaker label) and the source's citation, by source and position."""
     data, pieces = _pieces(session, chosen, viewer)
     text = texts(session, {source for source, _, _ in pieces})
     lines = []
@@ -121,7 +122,7 @@ def kwic(session: Session, chosen: Selection, term: str, viewer: str | None = No
                     "kind": data.sources.at[source, "kind"],
                     "start": at,
                     "end": stop,
-                    "left": body[max(0, at - CONTEXT) : at].rsplit("\n", 1)[-1],
+                    "left": body[max(_line_start(body, at), at - CONTEXT) : at],
                     "term": term,
                     "right": body[stop : stop + CONTEXT].split("\n", 1)[0],
                     "citation": data.sources.at[source, "citation"],
@@ -131,6 +132,13 @@ def kwic(session: Session, chosen: Selection, term: str, viewer: str | None = No
     result = pd.DataFrame(lines, columns=KWIC_COLUMNS)
     result.attrs = meta(data, "kwic", term=term, selection=_described(chosen))
     return result
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding ``at`` starts, after its speaker label (``MJQ：``) if it has one."""
+    start = text.rfind("\n", 0, at) + 1
+    label = SPEAKER_LABEL.match(text[start:at])
+    return start + (label.end() if label else 0)
 
 
 def _coded(chosen: Selection) -> bool:
