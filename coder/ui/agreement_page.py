@@ -16,16 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
-from coder.ui.text import plain
+from coder.ui.text import blockquote, code_names, plain
 
 UNITS = ("sentence", "turn", "character")  # the choice on the page → (unit, segment) of Project.agreement
-FILES = {
-    "md": ("Markdown", "text/markdown"),
-    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-}
+FILES = ("md", "xlsx", "docx")
 SHOWN = 50  # disagreeing units shown for one source; the rest are counted
 
 
@@ -35,7 +32,7 @@ def render() -> None:
         st.success(flash)
     try:
         coders = cached("icr_coders")
-        names = _names(cached("codes")["codes"])
+        names = code_names(cached("codes")["codes"])
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
@@ -65,12 +62,6 @@ def render() -> None:
         st.caption(plain(note))
     _downloads(result)
     _review(chosen, segment, choice == "character", names)
-
-
-def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
-    """Code ID → its name in the interface language (the Chinese name when there is no English one)."""
-    english = language() == "en"
-    return {c["id"]: (c.get("name_en") if english and c.get("name_en") else c["name"]) for c in codes}
 
 
 def _labels(prefix: str, values: tuple[str, ...]) -> dict[str, str]:
@@ -123,11 +114,7 @@ def _table(result: dict[str, Any], names: dict[str, str]) -> None:
 def _downloads(result: dict[str, Any]) -> None:
     """The agreement table with the methods sentence, rendered only when a button is clicked."""
     lang = language()
-    for column, (fmt, (label, mime)) in zip(st.columns(len(FILES) + 2)[: len(FILES)], FILES.items(), strict=True):
-        column.download_button(
-            label, data=_file(result, fmt, lang), file_name=f"agreement.{fmt}", mime=mime, key=f"icr_download_{fmt}",
-            on_click="ignore", icon=":material/download:",
-        )  # fmt: skip
+    download_buttons("icr_download", "agreement", FILES, lambda fmt: _file(result, fmt, lang), slots=len(FILES) + 2)
 
 
 def _file(result: dict[str, Any], fmt: str, lang: str) -> Callable[[], bytes]:
@@ -171,7 +158,7 @@ def _review(coders: list[str], segment: str, by_character: bool, names: dict[str
 def _unit(unit: dict[str, Any], coders: list[str], names: dict[str, str], writable: bool) -> None:
     """The unit's text, each coder's codes in a column of their own (differing ones in bold), and a button
     per differing code to record it as consensus."""
-    st.markdown(_blockquote(unit["text"]))
+    st.markdown(blockquote(unit["text"]))
     st.caption(plain(f"{unit['source']} [{unit['start']}, {unit['end']})"))
     for column, coder in zip(st.columns(len(coders)), coders, strict=True):
         column.markdown(f"**{plain(coder)}**")
@@ -210,8 +197,3 @@ def _resolve(unit: dict[str, Any], code: str) -> None:
         return
     st.session_state["icr_flash"] = t("icr_resolved").format(id=coding)
     st.rerun()
-
-
-def _blockquote(text: str) -> str:
-    """Source text as a Markdown quote: every line escaped, so it shows exactly as written."""
-    return "\n".join(f"> {plain(line)}" for line in (str(text).splitlines() or [""]))

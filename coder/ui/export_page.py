@@ -18,19 +18,15 @@ import streamlit as st
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.errors import QcoderError
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
+from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, project
-from coder.ui.text import plain
+from coder.ui.text import blockquote, code_names, plain
 
 KINDS = ("interview", "policy", "media")
 STATUSES = ("accepted", "manual", "suggested", "rejected")
 FORMS = ("brackets", "footnotes")
-FILES = {  # format → (button label, MIME type)
-    "md": ("Markdown", "text/markdown"),
-    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": ("CSV", "text/csv"),
-}
+FILES = ("md", "docx", "xlsx", "csv")
 RESPONDENT_COLUMNS = {  # respondents() key → interface string
     "source": "col_id",
     "role": "exp_col_role",
@@ -57,18 +53,12 @@ def render() -> None:
     _exchange()
 
 
-def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
-    """Code ID → its name in the interface language (the Chinese name when there is no English one)."""
-    english = language() == "en"
-    return {c["id"]: (c.get("name_en") if english and c.get("name_en") else c["name"]) for c in codes}
-
-
 # Quotes ---------------------------------------------------------------------------------------------
 
 
 def _quotes(codes: list[dict[str, Any]], interviews: list[str]) -> None:
     st.header(t("exp_quotes"))
-    names = _names(codes)
+    names = code_names(codes)
     selection, style = _choices(codes, names, interviews)
     if style is None:
         return
@@ -80,7 +70,7 @@ def _quotes(codes: list[dict[str, Any]], interviews: list[str]) -> None:
     st.markdown(f"**{t('exp_count').format(n=len(rows))}**")
     _preview(rows, names, style)
     st.caption(t("exp_id_note"))
-    _downloads("exp_quotes", "quotes", partial(_quotes_file, selection, style, language()))
+    download_buttons("exp_quotes", "quotes", FILES, partial(_quotes_file, selection, style, language()))
 
 
 def _choices(
@@ -158,7 +148,7 @@ def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style) ->
             quotes = list(quotes)
             st.markdown(f"##### {plain(names.get(code, quotes[0]['code_name']))}（{plain(code)}）")
             for row in quotes:
-                st.markdown(_blockquote(f"“{row['quote']}”"))
+                st.markdown(blockquote(f"“{row['quote']}”"))
                 if style.footnotes:
                     note += 1
                     st.caption(plain(f"{t('exp_note')} {note}：{row['citation']}"))
@@ -169,11 +159,6 @@ def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style) ->
                     st.caption(plain("〔" + "　".join(context) + "〕"))
     if len(rows) > PREVIEW:
         st.caption(t("exp_more").format(n=len(rows) - PREVIEW))
-
-
-def _blockquote(text: str) -> str:
-    """Source text as a Markdown quote: every line escaped, so it shows exactly as written."""
-    return "\n".join(f"> {plain(line)}" for line in (str(text).splitlines() or [""]))
 
 
 # Respondents ----------------------------------------------------------------------------------------
@@ -198,19 +183,7 @@ def _respondents() -> None:
         st.dataframe(table, hide_index=True, width="stretch", key="exp_respondent_table")
     else:
         st.info(t("exp_no_respondents"))
-    _downloads("exp_respondents", "respondents", partial(_respondents_file, language()))
-
-
-# Downloads ------------------------------------------------------------------------------------------
-
-
-def _downloads(key: str, name: str, file: Callable[[str], Callable[[], bytes]]) -> None:
-    """One button per format, ``name.<format>``, rendered by ``file(fmt)()`` only when clicked."""
-    for column, (fmt, (label, mime)) in zip(st.columns(len(FILES)), FILES.items(), strict=True):
-        column.download_button(
-            label, data=file(fmt), file_name=f"{name}.{fmt}", mime=mime, key=f"{key}_{fmt}", on_click="ignore",
-            icon=":material/download:",
-        )  # fmt: skip
+    download_buttons("exp_respondents", "respondents", FILES, partial(_respondents_file, language()))
 
 
 def _exchange() -> None:

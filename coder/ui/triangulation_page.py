@@ -23,7 +23,7 @@ from coder.ui import pages
 from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import STRINGS, language, message, t
 from coder.ui.state import cached, coder_name, project
-from coder.ui.text import plain
+from coder.ui.text import blockquote, code_names, plain
 
 KINDS = ("interview", "policy", "media")
 STATUS_COLORS = {
@@ -53,7 +53,7 @@ def render() -> None:
     )
     try:
         result = cached("triangulate", int(min_kinds))
-        names = _names(cached("codes")["codes"])
+        names = code_names(cached("codes")["codes"])
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
@@ -72,12 +72,6 @@ def render() -> None:
     _fieldwork(result["rules"]["fieldwork"])
     _warnings(result["warnings"])
     _downloads(result)
-
-
-def _names(codes: list[dict[str, Any]]) -> dict[str, str]:
-    """Code ID → its name in the interface language (the Chinese name when there is no English one)."""
-    english = language() == "en"
-    return {c["id"]: (c.get("name_en") if english and c.get("name_en") else c["name"]) for c in codes}
 
 
 def _filtered(rows: list[dict[str, Any]], names: dict[str, str], left, right) -> list[dict[str, Any]]:
@@ -245,22 +239,17 @@ def _cell_quotes(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
     if strongest:
         with st.container(border=True):
             st.markdown(f"**{t('tri_strongest')}**")
-            st.markdown(_blockquote(strongest["text"]))
+            st.markdown(blockquote(strongest["text"]))
             st.caption(plain(f"{strongest['citation']} · {names.get(strongest['code'], strongest['code'])}"))
             st.page_link(pages.coding(), label=t("open_in_coding"), query_params={"source": strongest["source"]})
     others = [e for e in evidence if not strongest or e["id"] != strongest["coding"]]
     if others:
         st.markdown(f"**{t('tri_other_evidence')}** · {len(others)}")
     for item in others[:MAX_QUOTES]:
-        st.markdown(_blockquote(item["quote"]))
+        st.markdown(blockquote(item["quote"]))
         st.caption(plain(f"{item['source']} · {names.get(item['code'], item['code'])} · {item['coder']}"))
     if len(others) > MAX_QUOTES:
         st.caption(t("more_results").format(n=len(others) - MAX_QUOTES))
-
-
-def _blockquote(text: str) -> str:
-    """Source text as a Markdown quote: every line escaped, so it shows exactly as written."""
-    return "\n".join(f"> {plain(line)}" for line in (str(text).splitlines() or [""]))
 
 
 # The status table and the facts --------------------------------------------------------------------
@@ -319,7 +308,7 @@ def _fact(fact: dict[str, Any], names: dict[str, str]) -> None:
         with column:
             st.markdown(f"**{plain(value)}**")
             for statement in (s for s in fact["statements"] if s["value"] == value):
-                st.markdown(_blockquote(statement["quote"]))
+                st.markdown(blockquote(statement["quote"]))
                 kind = t(f"kind_{statement['kind']}")
                 st.caption(plain(f"{statement['source']} · {kind} · {statement['figure']}"))
 
