@@ -132,7 +132,7 @@ def summaries(session: Session, rows: str) -> dict[tuple[str, str], dict[str, An
     keys = _participant_keys(session) if rows == "participant" else {}
     return {
         (keys.get(row.row_key, row.row_key), row.code_id): {
-            "text": row.text, "coder": coder, "at": row.updated_at.isoformat(timespec="minutes")
+            "text": row.text, "coder": coder, "at": row.updated_at.strftime("%Y-%m-%d %H:%M")
         }
         for row, coder in found
     }  # fmt: skip

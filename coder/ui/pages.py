@@ -18,6 +18,7 @@ def coding() -> st.Page:
 def all_pages() -> list[st.Page]:
     from coder.ui import (
         agreement_page,
+        analysis_page,
         codebook_page,
         export_page,
         overview_page,
@@ -32,6 +33,7 @@ def all_pages() -> list[st.Page]:
         coding(),
         st.Page(retrieve_page.render, title=t("retrieve"), icon="🔎", url_path="retrieve"),
         st.Page(triangulation_page.render, title=t("triangulation"), icon="🔺", url_path="triangulation"),
+        st.Page(analysis_page.render, title=t("an_title"), icon="🧮", url_path="analysis"),
         st.Page(agreement_page.render, title=t("icr_title"), icon="🤝", url_path="agreement"),
         st.Page(export_page.render, title=t("export"), icon="📤", url_path="export"),
         st.Page(codebook_page.render, title=t("codebook"), icon="🗂️", url_path="codebook"),
