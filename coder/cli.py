@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from coder import codebook as codebook_mod
-from coder import corpus, history, ids, review
+from coder import corpus, history, ids, learned, review
 from coder.analysis.loading import selection as display_selection
 from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
@@ -29,6 +29,7 @@ from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import make_engine, retrying
 from coder.errors import QcoderError
+from coder.evaluation import SUMMARIES
 from coder.export import qdc
 from coder.export.agreement import table as agreement_table
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
@@ -406,22 +407,74 @@ def tag(
 def eval_(
     gold: Annotated[Path, typer.Option(help="金标准文件夹 / folder of gold codings")],
     unit: Annotated[str, typer.Option(help="sentence（句子）| turn（话轮/段落）/ unit of comparison")] = "sentence",
+    train: Annotated[
+        Path | None,
+        typer.Option(help="先用此处的金标准训练，再比较关键词、学习与组合 / train on this gold, then compare"),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """评估编码建议 / precision, recall and F1 of the suggestions, per sentence or per turn."""
-    result = project().evaluate(gold, unit)
+    result = project().evaluate(gold, unit, train)
     if as_json:
         print_json(result)
         return
     rows = [{"unit": name, **_rounded(scores)} for name, scores in {**result["codes"], **result["dimensions"]}.items()]
-    for level in ("code_micro", "code_macro", "dimension_micro", "dimension_macro"):
+    for level in SUMMARIES:
         rows.append({"unit": level, **_rounded(result[level])})
     print_table(rows, ["unit", "precision", "recall", "f1", "tp", "fp", "fn"])
+    if "compare" in result:
+        out.print()
+        compared = [
+            {"suggester": name, "level": level, **_rounded(scores[level])}
+            for name, scores in result["compare"].items()
+            for level in SUMMARIES
+        ]
+        print_table(compared, ["suggester", "level", "precision", "recall", "f1"])
     err.print(f"单位 / unit: {result['unit']}; 来源 / sources: {len(result['sources'])}")
 
 
 def _rounded(scores: dict) -> dict:
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in scores.items()}
+
+
+@app.command()
+@friendly
+def train(
+    retag: Annotated[bool, typer.Option(help="训练后按新模型重新标注 / re-tag afterwards")] = False,
+    coder: Annotated[str | None, typer.Option("--coder", help="记入日志的人 / who trains, for the log")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """用已有的接受、拒绝和手动编码训练建议模型 / train the learned suggester from the decisions so far."""
+    current = project()
+    with typer.progressbar(length=learned.EPOCHS, label="训练 / training", file=sys.stderr) as bar:
+        meta = current.train(coder, progress=lambda _done, _total: bar.update(1))
+    result = {key: meta[key] for key in ("version", "sources", "units", "positives", "negatives", "seconds")}
+    if retag:
+        result["tagged"] = current.tag()
+    if as_json:
+        print_json(result)
+        return
+    err.print(
+        f"模型 {meta['version']}：{meta['units']} 个句子（{meta['sources']} 个来源），正例 {meta['positives']}、"
+        f"反例 {meta['negatives']}，用时 {meta['seconds']} 秒 / model {meta['version']}: {meta['units']} "
+        f"sentences from {meta['sources']} sources, {meta['positives']} positive and {meta['negatives']} "
+        f"negative labels, {meta['seconds']} s"
+    )
+
+
+@app.command()
+@friendly
+def suggester(
+    mode: Annotated[str | None, typer.Argument(help="keywords | combined（不给则显示当前）/ omit to show")] = None,
+    coder: CoderOption = None,
+) -> None:
+    """查看或选择建议方式：仅关键词，或关键词与训练模型组合 / show or choose the suggester tagging uses."""
+    current = project()
+    if mode is not None:
+        current.set_suggester(mode, coder)
+    state = current.suggester()
+    model = state["model"]["version"] if state["model"] else "—"
+    out.print(f"{state['mode']} (model {model})")
 
 
 @app.command()

@@ -70,12 +70,22 @@ def gold_units(gold: GoldFile, text: str, sentences: list[Span]) -> set[tuple[in
                 f"金标准 {gold.path}：来源 {gold.source} 中找不到引文“{quote[:30]}”",
                 f"gold {gold.path}: quote “{quote[:30]}” is not in source {gold.source}",
             )
-        end = start + len(quote)
-        for index, sentence in enumerate(sentences):
-            overlap = min(end, sentence.end) - max(start, sentence.start)
-            if overlap > 0 and (overlap * 2 > sentence.end - sentence.start or overlap * 2 > len(quote)):
-                pairs.add((index, code))
+        pairs.update((index, code) for index in covered(sentences, start, start + len(quote)))
     return pairs
+
+
+def covered(sentences: list[Span], start: int, end: int) -> list[int]:
+    """The sentences a span labels: those mostly inside it, or holding most of it."""
+    first = max(bisect.bisect_right([s.end for s in sentences], start), 0)
+    found = []
+    for index in range(first, len(sentences)):
+        sentence = sentences[index]
+        if sentence.start >= end:
+            break
+        overlap = min(end, sentence.end) - max(start, sentence.start)
+        if overlap > 0 and (overlap * 2 > sentence.end - sentence.start or overlap * 2 > end - start):
+            found.append(index)
+    return found
 
 
 @dataclass
@@ -97,6 +107,7 @@ class Counts:
 
 
 UNITS = ("sentence", "turn")
+SUMMARIES = ("code_micro", "code_macro", "dimension_micro", "dimension_macro")
 
 
 def enclosing(sentences: list[Span], containers: list[tuple[int, int]]) -> list[int]:

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from coder import (
     access,
+    background,
     claims,
     codebook,
     consensus,
@@ -28,6 +29,7 @@ from coder import (
     review,
     rounds,
     tagging,
+    training,
     triangulation,
     triangulation_report,
 )
@@ -265,10 +267,42 @@ class Project:
                 "codes": overview.code_frequencies(session, statuses, self.user),
             }
 
-    def evaluate(self, gold: Path, unit: str = "sentence") -> dict:
-        """Precision, recall and F1 of the suggestions against the gold codings under ``gold``."""
+    def evaluate(self, gold: Path, unit: str = "sentence", train: Path | None = None) -> dict:
+        """Precision, recall and F1 of the suggestions against the gold codings under ``gold``; with
+        ``train``, keyword-only, learned and combined compared after training on that gold."""
         with Session(self.engine) as session:
-            return tagging.evaluate_gold(session, gold, unit)
+            return tagging.evaluate_gold(session, gold, unit, train)
+
+    # Suggestions that learn (see coder.priors, coder.training)
+    def train(self, coder: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Train a new version of the learned suggester from the decisions so far and use it."""
+        self._check("write")  # training runs its own transactions
+        with Session(self.engine) as session:
+            tagger = tagging.tagger_for(session)
+        return training.train(self.engine, tagger, self._by(coder), progress)
+
+    def suggester(self) -> dict:
+        """Which suggester tagging uses, and the model in use (None before the first training)."""
+        with Session(self.engine) as session:
+            return {"mode": training.mode(session), "model": training.active_meta(self.engine, session)}
+
+    def set_suggester(self, mode: str, coder: str | None = None) -> None:
+        self._write(lambda session: training.set_mode(session, mode, self._by(coder)), "codebook")
+
+    def retrain_in_background(self, only_if_due: bool = True) -> bool:
+        """Start training a new model in a child process and return at once: by default only once enough
+        new decisions were made since the last model (see coder.training.RETRAIN_AFTER)."""
+        if self.role() not in access.ALLOWED["write"] or (only_if_due and not training.retrain_due(self.engine)):
+            return False
+        return background.retrain(self.engine, self.user)
+
+    def training_running(self) -> bool:
+        return background.training(self.engine)
+
+    def term_histories(self) -> list[dict]:
+        """Each codebook term's accept/reject history per code and its weight before and after."""
+        with Session(self.engine) as session:
+            return tagging.term_histories(session)
 
     def propose_keywords(self, code: str, top: int = 20) -> list[dict]:
         with Session(self.engine) as session:

@@ -62,6 +62,12 @@ def suggestions(
     return list(session.exec(query).all())
 
 
+def most_uncertain_first(suggested: list[dict]) -> list[dict]:
+    """Suggestions with the score nearest 0.5 first (uncertainty sampling): a decision there teaches the
+    learned suggester most, while near-certain ones can wait for a bulk decision."""
+    return sorted(suggested, key=lambda s: (abs((s["score"] or 0.0) - 0.5), s["source"], s["start"]))
+
+
 def decide(
     session: Session,
     coding_id: int,

@@ -12,6 +12,7 @@ from coder.audit import record
 from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
 from coder.ids import calendar_date
+from coder.segments import Span
 
 ORG_KEYS = {"interview": ("role", "organization"), "policy": ("issuer", "doc_number"), "media": ("outlet", "author")}
 
@@ -126,3 +127,13 @@ def update_metadata(session: Session, source_id: str, changes: dict[str, Any], c
     after = {"title": source.title, "date": source.date.isoformat() if source.date else None, "meta": meta}
     if after != before:
         record(session, coder, "update", "source", source_id, before=before, after=after)
+
+
+def sentences_of(session: Session, source_id: str) -> list[Span]:
+    """A source's stored sentences, in order (see coder.segments)."""
+    rows = session.exec(
+        select(Segment.start, Segment.end, Segment.speaker)
+        .where(Segment.source_id == source_id, Segment.kind == "sentence")
+        .order_by(Segment.start)
+    ).all()
+    return [Span("sentence", start, end, speaker) for start, end, speaker in rows]

@@ -15,7 +15,8 @@ How a sentence is scored, and why each step is there:
    first), so segmenting only the runs that hold a candidate gives exactly the tokens a full pass would
    — that is how tagging can cost less than segmenting the corpus.
 3. **Weights.** A term's weight grows with its length (longer terms are more specific) and is divided
-   among the codes that list it. Several matched terms combine as independent evidence:
+   among the codes that list it; once coders have accepted or rejected its suggestions, that history
+   moves the weight (see :mod:`coder.priors`). Several matched terms combine as independent evidence:
    ``score = 1 - Π(1 - weight)``.
 4. **Exclusion terms veto** their code's evidence in the same clause (between commas, colons …):
    a researcher lists 任前公示 under 结果运用公开化's exclusions because a clause about the notice before a
@@ -29,6 +30,7 @@ How a sentence is scored, and why each step is there:
 from __future__ import annotations
 
 import bisect
+import copy
 import hashlib
 import itertools
 import json
@@ -43,6 +45,7 @@ from typing import Protocol
 import ahocorasick
 import jieba
 
+from coder.priors import History, posterior
 from coder.segments import Span, segment
 
 jieba.setLogLevel(logging.WARNING)
@@ -130,6 +133,13 @@ class Tagger:
             # A high frequency makes jieba keep the term whole against neighbouring dictionary words.
             self._tokenizer.add_word(term, freq=max(self._tokenizer.suggest_freq(term), 1000))
         self._boundaries = lru_cache(maxsize=65536)(self._run_boundaries)
+        self.priors: dict[tuple[str, str], History] = {}
+
+    def with_priors(self, priors: dict[tuple[str, str], History]) -> Tagger:
+        """The same tagger (sharing its dictionary) with term weights moved by the coders' decisions."""
+        learned = copy.copy(self)
+        learned.priors = priors
+        return learned
 
     def fingerprints(self) -> dict[str, str]:
         """Per code, a hash of what decides its suggestions: its terms with their weights, and every other
@@ -140,7 +150,7 @@ class Tagger:
         prints = {}
         for code in self.codes:
             own = sorted(
-                [(t, "+", self._weight(t)) for t, ids in self.include.items() if code in ids]
+                [(t, "+", self.weight(code, t)) for t, ids in self.include.items() if code in ids]
                 + [(t, "-", 0.0) for t, ids in self.exclude.items() if code in ids]
             )
             characters = {ch for term, _, _ in own for ch in term}
@@ -153,11 +163,20 @@ class Tagger:
         """jieba tokens of ``text`` with the codebook's terms kept whole."""
         return self._tokenizer.lcut(text, HMM=True)
 
-    def _weight(self, term: str) -> float:
+    def base_weight(self, term: str) -> float:
+        """The codebook's own weight for a term: by its length, shared among the codes that list it."""
         return term_weight(term) / len(self.include[term])
 
-    def suggest(self, text: str, sentences: Sequence[Span] | None = None) -> list[Suggestion]:
-        """Suggestions for every sentence of ``text`` (sentences are computed when not given)."""
+    def weight(self, code: str, term: str) -> float:
+        """The term's weight for ``code``, after the coders' decisions on its suggestions there."""
+        history = self.priors.get((code, term))
+        return posterior(self.base_weight(term), history) if history else self.base_weight(term)
+
+    def suggest(
+        self, text: str, sentences: Sequence[Span] | None = None, min_score: float | None = None
+    ) -> list[Suggestion]:
+        """Suggestions for every sentence of ``text`` (sentences are computed when not given), from
+        ``min_score`` (the tagger's own threshold unless given)."""
         if sentences is None:
             sentences = [s for s in segment(text, "interview") if s.kind == "sentence"]
         starts = [s.start for s in sentences]
@@ -171,10 +190,12 @@ class Tagger:
         found = []
         for index, candidates in sorted(per_sentence.items()):
             if is_evidence(text, sentences[index]):
-                found.extend(self._score(text, sentences[index], candidates))
+                found.extend(self._score(text, sentences[index], candidates, min_score))
         return found
 
-    def _score(self, text: str, sentence: Span, candidates: list[tuple[str, int, int]]) -> list[Suggestion]:
+    def _score(
+        self, text: str, sentence: Span, candidates: list[tuple[str, int, int]], min_score: float | None
+    ) -> list[Suggestion]:
         runs = [(m.start(), m.end()) for m in _RUN.finditer(text, sentence.start, sentence.end)]
         words = [(term, start, end) for term, start, end in candidates if self._is_word(text, runs, start, end)]
         vetoed = {
@@ -186,7 +207,7 @@ class Tagger:
             for code in self.include.get(term, ()):
                 if (code, _clause(text, sentence, start)) in vetoed:
                     continue
-                weight = self._weight(term) * (NEGATION_FACTOR if negated else 1.0)
+                weight = self.weight(code, term) * (NEGATION_FACTOR if negated else 1.0)
                 matches[code].append(Match(term, start, end, weight, negated))
         suggestions = []
         for code, found in matches.items():
@@ -198,7 +219,7 @@ class Tagger:
             for match in strongest.values():
                 remaining *= 1.0 - match.weight
             score = 1.0 - remaining
-            if score >= self.min_score:
+            if score >= (self.min_score if min_score is None else min_score) and score > 0:
                 suggestions.append(
                     Suggestion(
                         code, score, sentence.start, sentence.end, sorted(found, key=lambda m: m.start), self.version

@@ -26,19 +26,24 @@ from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from coder import evaluation, rounds
+from coder import evaluation, learned, priors, rounds, training
 from coder.audit import TAGGER, coder_named, record
 from coder.db.engine import retrying
 from coder.db.models import Code, Coding, Segment, Setting, Source, TagState, utcnow
 from coder.errors import QcoderError
 from coder.segments import Span
-from coder.tagger import Tagger
+from coder.sources import sentences_of
+from coder.tagger import Suggestion, Tagger, is_evidence
 
 _TAGGERS: dict[str, Tagger] = {}
 
 
+Suggest = Callable[[str, list[Span]], list[Suggestion]]
+
+
 def tagger_for(session: Session) -> Tagger:
-    """The tagger of the database's codebook version, built once per process and version."""
+    """The tagger of the database's codebook version (built once per process and version), with its
+    term weights moved by the coders' decisions so far (see coder.priors)."""
     version = session.get(Setting, "codebook_version")
     key = version.value if version else ""
     if key not in _TAGGERS:
@@ -46,16 +51,39 @@ def tagger_for(session: Session) -> Tagger:
         if len(_TAGGERS) >= 4:  # each tagger holds a jieba dictionary (~70 MB): keep a few
             _TAGGERS.pop(next(iter(_TAGGERS)))
         _TAGGERS[key] = Tagger(codes, version=key)
-    return _TAGGERS[key]
+    return _TAGGERS[key].with_priors(priors.histories(session))
 
 
-def sentences_of(session: Session, source_id: str) -> list[Span]:
-    rows = session.exec(
-        select(Segment.start, Segment.end, Segment.speaker)
-        .where(Segment.source_id == source_id, Segment.kind == "sentence")
-        .order_by(Segment.start)
-    ).all()
-    return [Span("sentence", start, end, speaker) for start, end, speaker in rows]
+def term_histories(session: Session) -> list[dict]:
+    """Per code and term of the codebook with decisions on its suggestions: the history and the weight
+    before (the codebook's) and after (the tagger's now); most decided first."""
+    tagger = tagger_for(session)
+    return sorted(
+        (
+            {
+                "code": code,
+                "term": term,
+                "accepted": history.accepted,
+                "rejected": history.rejected,
+                "base": round(tagger.base_weight(term), 4),
+                "weight": round(tagger.weight(code, term), 4),
+            }
+            for (code, term), history in tagger.priors.items()
+            if code in tagger.include.get(term, ())
+        ),
+        key=lambda row: (-row["accepted"] - row["rejected"], row["code"], row["term"]),
+    )
+
+
+def suggester_for(engine: Engine, session: Session, tagger: Tagger) -> tuple[Suggest, str]:
+    """What ``qcoder tag`` suggests with — the keyword tagger, or it and the trained model together
+    when the project chose ``combined`` and has a model — and a name for it that goes into the
+    fingerprints, so a new model re-tags."""
+    model = training.active_model(engine, session) if training.mode(session) == "combined" else None
+    if model is None:
+        return tagger.suggest, "keywords"
+    nlp, meta = model
+    return partial(learned.suggest, nlp, tagger, version=tagger.version), meta["version"]
 
 
 def _turns(session: Session, source: Source) -> list[tuple[int, int]]:
@@ -83,7 +111,8 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
     """Write suggestions for every (source, code) pair that is not up to date; one transaction per source."""
     with Session(engine) as session:
         tagger = tagger_for(session)
-        prints = tagger.fingerprints()
+        suggest, suggester = suggester_for(engine, session, tagger)
+        prints = {code: f"{fingerprint}:{suggester}" for code, fingerprint in tagger.fingerprints().items()}
         source_ids = session.exec(select(Source.id).order_by(Source.id)).all()
         done = defaultdict(dict)
         for state in session.exec(select(TagState)).all():
@@ -94,7 +123,15 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
         if stale:
             # Each attempt counts into a report of its own: only the one that commits is added up.
             part = retrying(
-                engine, partial(_tag_source, tagger=tagger, source_id=source_id, codes=stale, prints=prints)
+                engine,
+                partial(
+                    _tag_source,
+                    suggest=suggest,
+                    version=tagger.version,
+                    source_id=source_id,
+                    codes=stale,
+                    prints=prints,
+                ),
             )
             report.added += part.added
             report.removed += part.removed
@@ -108,7 +145,7 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
 
 
 def _tag_source(
-    session: Session, tagger: Tagger, source_id: str, codes: list[str], prints: dict[str, str]
+    session: Session, suggest: Suggest, version: str | None, source_id: str, codes: list[str], prints: dict[str, str]
 ) -> TagReport:
     report = TagReport()
     text = session.exec(select(Source.text).where(Source.id == source_id)).one()
@@ -144,12 +181,12 @@ def _tag_source(
             "coder_id": bot.id,
             "score": round(s.score, 4),
             "terms": [m.as_dict() for m in s.terms],
-            "codebook_version": tagger.version,
+            "codebook_version": version,
             "version": 1,
             "created_at": now,
             "updated_at": now,
         }
-        for s in tagger.suggest(text, sentences_of(session, source_id))
+        for s in suggest(text, sentences_of(session, source_id))
         if s.code in wanted and (s.code, s.start, s.end) not in taken
     ]
     if rows:
@@ -165,14 +202,58 @@ def _tag_source(
     return report
 
 
-def evaluate_gold(session: Session, folder: Path, unit: str = "sentence") -> dict:
-    """Score the tagger against the gold codings under ``folder`` (sources must be imported), per
-    sentence or per turn (see coder.evaluation)."""
+def evaluate_gold(session: Session, folder: Path, unit: str = "sentence", train: Path | None = None) -> dict:
+    """Score the suggestions against the gold codings under ``folder`` (sources must be imported), per
+    sentence or per turn (see coder.evaluation).
+
+    With ``train``, a model is first trained on the gold codings there (each of those sources coded
+    through) and the keyword, learned and combined suggesters are each scored on ``folder``, which
+    must not share a source with it. The top-level figures are always the keyword tagger's.
+    """
     if unit not in evaluation.UNITS:
         raise QcoderError(f"评估单位 {unit!r} 无效，应为 sentence 或 turn", f"unit {unit!r} is not sentence or turn")
     tagger = tagger_for(session)
     dimension_of = {code.id: code.dimension for code in session.exec(select(Code)).all()}
-    units = []
+    held_out = _gold_sources(session, folder, dimension_of)
+    suggesters: dict[str, Suggest] = {"keywords": tagger.suggest}
+    trained = None
+    if train is not None:
+        lessons = _gold_sources(session, train, dimension_of)
+        shared = {g.source for g, *_ in lessons} & {g.source for g, *_ in held_out}
+        if shared:
+            raise QcoderError(
+                f"训练集与评估集不能有相同的来源：{'、'.join(sorted(shared))}",
+                f"the training and evaluation gold share sources: {', '.join(sorted(shared))}",
+            )
+        codes = training.labels(session)
+        units = [
+            learned.Labelled(text[s.start : s.end], {code: float((i, code) in labelled) for code in codes})
+            for _, text, sentences, labelled in lessons
+            for i, s in enumerate(sentences)
+            if is_evidence(text, s)
+        ]
+        nlp = learned.fit(tagger, units, codes)
+        suggesters["learned"] = partial(learned.suggest, nlp, tagger, mode="learned")
+        suggesters["combined"] = partial(learned.suggest, nlp, tagger)
+        trained = {"sources": [g.source for g, *_ in lessons], "units": len(units)}
+    reports = {name: _score(session, held_out, suggest, unit, dimension_of) for name, suggest in suggesters.items()}
+    result = reports["keywords"]
+    result["codebook_version"] = tagger.version
+    result["min_score"] = tagger.min_score
+    if trained:
+        result["training"] = trained
+        result["compare"] = {
+            name: {level: report[level] for level in evaluation.SUMMARIES} for name, report in reports.items()
+        }
+    return result
+
+
+def _gold_sources(
+    session: Session, folder: Path, dimension_of: dict[str, str]
+) -> list[tuple[evaluation.GoldFile, str, list[Span], set[tuple[int, str]]]]:
+    """Each gold file under ``folder`` with its source's text, sentences and labelled (sentence, code)
+    pairs; a gold file naming an unknown source or code is refused."""
+    found = []
     for gold in evaluation.load_gold(folder):
         source = session.get(Source, gold.source)
         if source is None:
@@ -187,14 +268,17 @@ def evaluate_gold(session: Session, folder: Path, unit: str = "sentence") -> dic
                     f"gold {gold.path} uses code {code}, which is not in the codebook",
                 )
         sentences = sentences_of(session, gold.source)
+        found.append((gold, source.text, sentences, evaluation.gold_units(gold, source.text, sentences)))
+    return found
+
+
+def _score(session: Session, gold: list, suggest: Suggest, unit: str, dimension_of: dict[str, str]) -> dict:
+    units = []
+    for file, text, sentences, labelled in gold:
         index = {(s.start, s.end): i for i, s in enumerate(sentences)}
-        predicted = {(index[(s.start, s.end)], s.code) for s in tagger.suggest(source.text, sentences)}
-        labelled = evaluation.gold_units(gold, source.text, sentences)
+        predicted = {(index[(s.start, s.end)], s.code) for s in suggest(text, sentences)}
         if unit == "turn":
-            owner = evaluation.enclosing(sentences, _turns(session, source))
+            owner = evaluation.enclosing(sentences, _turns(session, session.get(Source, file.source)))
             labelled, predicted = ({(owner[i], code) for i, code in pairs} for pairs in (labelled, predicted))
-        units.append((gold.source, labelled, predicted))
-    result = evaluation.report(units, dimension_of, unit)
-    result["codebook_version"] = tagger.version
-    result["min_score"] = tagger.min_score
-    return result
+        units.append((file.source, labelled, predicted))
+    return evaluation.report(units, dimension_of, unit)

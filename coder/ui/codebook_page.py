@@ -1,5 +1,5 @@
 """编码簿 Codebook: the code tree with definitions and keywords; edit codebook.yaml with validation;
-keyword proposals from accepted codings one click away."""
+keyword proposals from accepted codings one click away; what the suggesters learned from decisions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
@@ -21,20 +22,25 @@ def codebook_path() -> Path:
 
 def render() -> None:
     st.title(t("codebook"))
+    show_outcome("codebook")
     try:
         book = cached("codes", True)
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(exc)}")
         return
     st.caption(f"{t('codebook_version')}：{book['version'] or '—'}")
+    histories: dict[str, list[dict]] = {}
+    for row in cached("term_histories"):
+        histories.setdefault(row["code"], []).append(row)
     for dimension in [c for c in book["codes"] if not c["parent"]]:
         st.subheader(plain(f"{dimension['name']} {dimension['name_en'] or ''}"))
         for code in [c for c in book["codes"] if c["dimension"] == dimension["id"] and c["parent"]]:
-            _code(code)
+            _code(code, histories.get(code["id"], []))
+    _learning()
     _editor()
 
 
-def _code(code: dict) -> None:
+def _code(code: dict, histories: list[dict]) -> None:
     with st.expander(plain(f"{code['name']}（{code['id']}）")):
         st.markdown(
             f"<span style='background:{code['color']};padding:0 1em'>&nbsp;</span> {plain(code['brief'] or '')}",
@@ -46,6 +52,8 @@ def _code(code: dict) -> None:
         st.markdown(f"**{t('keywords')}**　{plain('、'.join(code['keywords']))}")
         if code["exclude"]:
             st.markdown(f"**{t('exclude')}**　{plain('、'.join(code['exclude']))}")
+        if histories:
+            _term_histories(histories)
         if st.button(t("propose"), key=f"propose-{code['id']}"):
             try:
                 proposals = project().propose_keywords(code["id"])
@@ -53,6 +61,40 @@ def _code(code: dict) -> None:
                 st.info(plain(exc))
             else:
                 st.dataframe(pd.DataFrame(proposals), hide_index=True)
+
+
+def _term_histories(histories: list[dict]) -> None:
+    """How each term's suggestions for this code were decided, and the weight that follows (coder.priors)."""
+    st.markdown(f"**{t('learned_weights')}**")
+    for row in histories[:3]:  # most decided first
+        total = row["accepted"] + row["rejected"]
+        st.caption(plain(t("term_history").format(total=total, **row)))
+    table = pd.DataFrame(histories).drop(columns=["code"])
+    st.dataframe(table, hide_index=True, use_container_width=True)
+
+
+def _learning() -> None:
+    """The learned suggester: which suggester tagging uses, the model in use, training on demand."""
+    st.subheader(t("learning"))
+    st.caption(t("learning_caption"))
+    state = project().suggester()
+    model = state["model"]
+    st.text(t("model_state").format(**model) if model else t("model_none"))
+    if project().training_running():
+        st.info(t("training_running"))
+    elif project().role() in ("owner", "coder") and st.button(t("train_now"), key="train_now"):
+        project().retrain_in_background(only_if_due=False)
+        st.rerun()
+    modes = {"keywords": t("mode_keywords"), "combined": t("mode_combined")}
+    if project().role() == "owner":
+        chosen = st.radio(
+            t("suggester_mode"), list(modes), index=list(modes).index(state["mode"]), format_func=modes.get,
+            horizontal=True, key="suggester_mode",
+        )  # fmt: skip
+        if chosen != state["mode"]:
+            act("codebook", lambda: project().set_suggester(chosen, coder_name()), t("saved"))
+    else:
+        st.text(f"{t('suggester_mode')}：{modes[state['mode']]}")
 
 
 def _editor() -> None:

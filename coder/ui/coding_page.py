@@ -8,7 +8,9 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.highlight import pieces
-from coder.ui.i18n import t
+from coder.review import most_uncertain_first
+from coder.ui.feedback import act, show_outcome
+from coder.ui.i18n import message, t
 from coder.ui.reader import reader
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
@@ -16,10 +18,11 @@ from coder.ui.text import plain
 
 def render() -> None:
     st.title(t("coding"))
-    if flash := st.session_state.pop("coding_flash", None):
-        st.success(flash)
+    show_outcome("coding")
     if problem := st.session_state.pop("coding_flash_error", None):
         st.error(plain(problem))
+    if st.session_state.pop("coding_training", False):
+        st.info(t("training_started"))
     try:
         sources = [s["id"] for s in cached("sources")]
         codes = [c for c in cached("codes")["codes"] if c["parent"]]
@@ -89,6 +92,11 @@ def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, st
     if not suggested:
         st.caption(t("no_suggestions"))
         return
+    if st.toggle(t("uncertain_first"), key="uncertain_first", help=t("uncertain_first_help")):
+        for coding in most_uncertain_first(suggested):
+            st.markdown(f"**{plain(names.get(coding['code'], coding['code']))}**")
+            _suggestion(coding, names)
+        return
     by_code: dict[str, list[dict[str, Any]]] = {}
     for coding in suggested:
         by_code.setdefault(coding["code"], []).append(coding)
@@ -127,17 +135,26 @@ def _recode(coding: dict[str, Any], key: str) -> None:
     try:
         project().decide(coding["id"], "accept", coder_name(), coding["version"], new_code=choice)
     except QcoderError as exc:
-        st.session_state["coding_flash_error"] = str(exc)
+        st.session_state["coding_flash_error"] = message(exc)
     else:
         st.session_state["coding_flash"] = t("decided")
+        _learn()
 
 
 def _act(action, done: str) -> None:
-    """Run a write; show its error in the page (never a stack trace), or rerun to show the new state."""
-    try:
+    """Run a decision, then let the suggester learn from it: retraining starts in the background once
+    enough decisions were made since the last model (never waited for; see coder.background)."""
+
+    def decide_and_learn() -> None:
         action()
-    except QcoderError as exc:
-        st.error(plain(exc))
-        return
-    st.session_state["coding_flash"] = done  # shown after the rerun (a toast would be lost with it)
-    st.rerun()
+        _learn()
+
+    act("coding", decide_and_learn, done)
+
+
+def _learn() -> None:
+    try:
+        if project().retrain_in_background():
+            st.session_state["coding_training"] = True
+    except (QcoderError, OSError):
+        pass  # learning is a bonus: a decision never fails because training could not start

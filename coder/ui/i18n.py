@@ -72,6 +72,40 @@ STRINGS: dict[str, dict[str, str]] = {
     "source_codings": {"zh": "本来源的编码（已接受与手工）", "en": "Codings of this source (accepted and manual)"},
     "delete": {"zh": "删除", "en": "Delete"},
     "move_here": {"zh": "移到所选文字", "en": "Move to the selection"},
+    # Suggestions that learn (coder.priors, coder.training)
+    "uncertain_first": {"zh": "最不确定的建议优先", "en": "Most uncertain first"},
+    "uncertain_first_help": {
+        "zh": "按分数离 0.5 的远近排序：在这些建议上的决定最能帮助模型学习",
+        "en": "Ordered by how near the score is to 0.5: decisions there teach the model most",
+    },
+    "training_started": {
+        "zh": "已积累足够的新决定，建议模型正在后台重新训练。",
+        "en": "Enough new decisions: the suggestion model is retraining in the background.",
+    },
+    "learned_weights": {"zh": "从审阅决定中学到的关键词权重", "en": "Keyword weights learned from decisions"},
+    "term_history": {
+        "zh": "“{term}”在此代码下被拒绝 {rejected}/{total} 次（权重 {base:.2f} → {weight:.2f}）",
+        "en": "“{term}” was rejected {rejected} of {total} times for this code (weight {base:.2f} → {weight:.2f})",
+    },
+    "learning": {"zh": "会学习的建议", "en": "Suggestions that learn"},
+    "learning_caption": {
+        "zh": "每次接受、拒绝或手动编码都是一个标签：关键词权重随之调整，训练的模型（spaCy，仅在本机）"
+        "可与关键词组合给出建议。在留出的金标准上组合方式未胜过仅用关键词时，默认仍用关键词。",
+        "en": "Every accept, reject and manual coding is a label: keyword weights follow them, and a trained "
+        "model (spaCy, on this machine only) can join the keywords. Keywords alone stay the default unless "
+        "the combination beats them on held-out gold.",
+    },
+    "suggester_mode": {"zh": "标注使用", "en": "Tagging uses"},
+    "mode_keywords": {"zh": "仅关键词", "en": "Keywords only"},
+    "mode_combined": {"zh": "关键词 + 训练模型", "en": "Keywords + trained model"},
+    "model_none": {"zh": "还没有训练过模型。", "en": "No model trained yet."},
+    "model_state": {
+        "zh": "模型 {version}：{trained_at} 用 {units} 个句子训练（正例 {positives}，反例 {negatives}），{seconds} 秒",
+        "en": "Model {version}: trained {trained_at} on {units} sentences ({positives} positive, {negatives} "
+        "negative labels) in {seconds} s",
+    },
+    "train_now": {"zh": "在后台训练新模型", "en": "Train a new model in the background"},
+    "training_running": {"zh": "正在后台训练……", "en": "Training in the background…"},
     "retrieve": {"zh": "检索", "en": "Retrieve"},
     "overview": {"zh": "概览", "en": "Overview"},
     "codebook": {"zh": "编码簿", "en": "Codebook"},

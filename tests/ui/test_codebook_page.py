@@ -5,7 +5,8 @@ import json
 import pytest
 
 from coder.ui.text import plain
-from tests.helpers import page_app
+from tests.helpers import page_app, write
+from tests.test_tagging import TRANSCRIPT
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def at(monkeypatch, sqlite_cli):
 
 def test_the_tree_shows_every_code_with_its_definition(at):
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["场景 Scenario", "结构 Structure", "行动 Action"]
+    assert [s.value for s in at.subheader] == ["场景 Scenario", "结构 Structure", "行动 Action", "会学习的建议"]
     assert len([e for e in at.expander if "（" in e.label]) == 15
     assert any(e.label == plain("揭榜挂帅（action.open_call）") for e in at.expander)
 
@@ -43,3 +44,24 @@ def test_a_valid_edit_is_saved_and_synced(at, sqlite_cli):
 def test_keyword_proposals_explain_when_there_is_nothing_to_learn_from(at):
     at.button(key="propose-action.open_call").click().run()
     assert "no accepted or manual codings" in at.info[0].value
+
+
+def test_a_term_rejected_for_a_code_shows_its_history_and_new_weight(monkeypatch, sqlite_cli, tmp_path):
+    write(tmp_path / "in" / "interviews" / "x.txt", TRANSCRIPT)
+    assert sqlite_cli("import", str(tmp_path / "in")).exit_code == 0
+    assert sqlite_cli("tag").exit_code == 0
+    reject = ("review", "reject", "--source", "20240115MJQ", "--code", "action.public_results", "--coder", "研究者A")
+    assert sqlite_cli(*reject).exit_code == 0
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    monkeypatch.setenv("QCODER_CODEBOOK", str(sqlite_cli.folder / "codebook.yaml"))
+    at = page_app("codebook_page").run()
+    assert not at.exception
+    lines = [c.value for c in at.caption if "被拒绝" in c.value]
+    assert any(plain("“公示”在此代码下被拒绝 1/1 次（权重 0.45 → 0.36）") == line for line in lines)
+
+
+def test_only_the_owner_chooses_the_suggester_and_a_model_is_described(at, sqlite_cli):
+    assert "还没有训练过模型" in at.text[0].value
+    at.radio(key="suggester_mode").set_value("combined").run()
+    assert not at.exception
+    assert sqlite_cli("suggester").stdout.startswith("combined")

@@ -117,3 +117,13 @@ def test_choosing_another_code_accepts_the_suggestion_under_it(at, sqlite_cli):
         if (c["start"], c["end"]) == (first["start"], first["end"])
     }
     assert {("structure.mentoring", "rejected"), ("structure.resilient", "accepted")} <= same_span
+
+
+def test_most_uncertain_suggestions_can_come_first(at, sqlite_cli):
+    at.toggle(key="uncertain_first").set_value(True).run()
+    assert not at.exception
+    scores = {c["id"]: c["score"] for c in codings(sqlite_cli, "suggested")}
+    order = [int(b.key.split("-")[1]) for b in at.button if b.key.startswith("accept-")]
+    assert sorted(order) == sorted(scores)
+    distances = [abs(scores[i] - 0.5) for i in order]
+    assert distances == sorted(distances)

@@ -1,0 +1,211 @@
+"""Suggestions that learn from decisions: keyword priors, the trained suggester, background retraining."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from coder import background, learned, training
+from coder.db.engine import make_engine
+from coder.db.models import AuditEvent
+from coder.priors import History, posterior
+from coder.project import Project
+from coder.tagger import Tagger
+from tests.helpers import code_quotes, write
+
+PUBLISHED = "action.public_results"
+# Every sentence holds 公示 and no other term of the code: what is learned about 公示 decides them all.
+NOTICES = "\n".join(
+    f"WJG：{line}"
+    for line in ("名单在门口公示了三天。", "那份名单公示过一次。", "他的情况也公示了。", "结果要公示给大家。")
+)
+
+
+def interview(record_id: str, body: str) -> str:
+    return f"---\nid: {record_id}\nkind: interview\n---\n访谈者：说说吧。\n{body}\n"
+
+
+def suggested(cli, source: str, code: str = PUBLISHED) -> list[dict]:
+    rows = json.loads(cli("code", "list", "--source", source, "--status", "suggested", "--json").stdout)
+    return [row for row in rows if row["code"] == code]
+
+
+def test_posterior_starts_at_the_codebook_weight_and_follows_the_decisions():
+    assert posterior(0.45, History()) == pytest.approx(0.45)
+    assert posterior(0.45, History(accepted=0, rejected=20)) == pytest.approx(1.8 / 24)
+    assert posterior(0.45, History(accepted=20, rejected=0)) == pytest.approx(21.8 / 24)
+    assert posterior(0.45, History(2, 18)) < posterior(0.45, History(18, 2))
+
+
+def test_a_term_rejected_again_and_again_stops_suggesting_its_code(cli, tmp_path):
+    write(tmp_path / "corpus" / "a.txt", interview("20240129WJG", NOTICES))
+    assert cli("import", str(tmp_path / "corpus")).exit_code == 0
+    assert cli("tag").exit_code == 0
+    first = suggested(cli, "20240129WJG")
+    assert len(first) == 4 and {term for row in first for term in row["terms"]} == {"公示"}
+    rejected = cli("review", "reject", "--source", "20240129WJG", "--code", PUBLISHED, "--coder", "研究者A")
+    assert rejected.exit_code == 0, rejected.output
+
+    histories = Project.open(cli.url).term_histories()
+    row = next(h for h in histories if h["code"] == PUBLISHED and h["term"] == "公示")
+    assert (row["accepted"], row["rejected"]) == (0, 4)
+    assert row["weight"] == pytest.approx((4 * row["base"]) / 8, abs=1e-3)
+
+    write(tmp_path / "more" / "b.txt", interview("20240130WJG", NOTICES))
+    assert cli("import", str(tmp_path / "more")).exit_code == 0
+    assert cli("tag").exit_code == 0
+    assert suggested(cli, "20240130WJG") == []  # 0.225 now, below the tagger's 0.3
+
+
+def test_accepting_a_term_raises_its_weight_and_re_tags_the_code(cli, tmp_path):
+    write(tmp_path / "corpus" / "a.txt", interview("20240129WJG", NOTICES))
+    assert cli("import", str(tmp_path / "corpus")).exit_code == 0
+    assert cli("tag").exit_code == 0
+    one = suggested(cli, "20240129WJG")[0]
+    assert cli("review", "accept", "--id", str(one["id"]), "--coder", "研究者A").exit_code == 0
+    retag = json.loads(cli("tag", "--json").stdout)
+    assert retag["by_code"].get(PUBLISHED) == 3  # the code's fingerprint moved with the weight
+    assert all(row["score"] > one["score"] for row in suggested(cli, "20240129WJG"))
+
+
+CODED = interview(
+    "20240115MJQ",
+    "MJQ：按比例分成三个方阵，第一方阵帮带第三方阵。\nMJQ：以前考核就是走过场，人人称职。\nMJQ：食堂的饭菜还可以。",
+)
+
+
+def test_train_stores_a_new_model_version_and_records_it(cli, tmp_path):
+    code_quotes(cli, tmp_path, {"a.txt": CODED}, {"20240115MJQ": [("structure.tiering", "按比例分成三个方阵")]})
+    result = cli("train", "--json", "--coder", "研究者A")
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout)
+    assert first["version"] == "suggester-0001" and first["positives"] >= 1
+    assert first["units"] == 3  # the coded source counts as coded through: every answer sentence
+    second = json.loads(cli("train", "--json").stdout)
+    assert second["version"] == "suggester-0002"
+    engine = make_engine(cli.url)
+    folder = cli.folder / training.models_dir(engine) / "suggester-0002"  # PostgreSQL: under the project folder
+    assert (folder / learned.META).is_file() and not list(folder.parent.glob("*.partial"))
+    with Session(engine) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "train")).all()
+        assert [e.entity_id for e in events] == ["suggester-0001", "suggester-0002"]
+    assert "combined" not in cli("suggester").stdout  # training alone does not change what tagging uses
+
+
+def test_training_without_any_decision_is_refused(cli, tmp_path):
+    write(tmp_path / "corpus" / "a.txt", CODED)
+    assert cli("import", str(tmp_path / "corpus")).exit_code == 0
+    result = cli("train")
+    assert result.exit_code == 1 and "nothing to learn from" in result.output
+
+
+def test_combined_suggester_re_tags_with_the_model_and_keeps_decisions(cli, tmp_path):
+    code_quotes(cli, tmp_path, {"a.txt": CODED}, {"20240115MJQ": [("structure.tiering", "按比例分成三个方阵")]})
+    assert cli("tag").exit_code == 0
+    assert cli("train").exit_code == 0
+    assert cli("suggester", "combined", "--coder", "研究者A").stdout.startswith("combined (model suggester-0001)")
+    retag = json.loads(cli("tag", "--json").stdout)
+    assert retag["pairs"] > 0  # every code's fingerprint names the model
+    assert json.loads(cli("tag", "--json").stdout)["pairs"] == 0
+    manual = json.loads(cli("code", "list", "--status", "manual", "--json").stdout)
+    assert [row["code"] for row in manual] == ["structure.tiering"]
+    assert cli("suggester", "clever").exit_code == 1
+
+
+def test_labels_are_partial_where_nobody_coded_and_blind_rounds_are_left_out(cli, tmp_path):
+    code_quotes(
+        cli, tmp_path,
+        {"a.txt": CODED, "b.txt": interview("20240129WJG", NOTICES), "c.txt": interview("20240130WJG", NOTICES)},
+        {"20240115MJQ": [("structure.tiering", "按比例分成三个方阵")]},
+    )  # fmt: skip
+    assert cli("tag").exit_code == 0
+    for source in ("20240129WJG", "20240130WJG"):
+        assert cli("review", "reject", "--source", source, "--code", PUBLISHED, "--coder", "研究者A").exit_code == 0
+    assert cli("round", "open", "第一轮", "--source", "20240130WJG", "--coder", "研究者A").exit_code == 0
+    with Session(make_engine(cli.url)) as session:
+        units, counts = training.labelled_units(session)
+    rejected_only = [u for u in units if "公示" in u.text]
+    assert len(rejected_only) == 4  # 20240129WJG only: the round's source teaches nothing while it is open
+    assert all(u.cats == {PUBLISHED: 0.0} for u in rejected_only)
+    coded = [u for u in units if "方阵" in u.text]
+    assert coded[0].cats["structure.tiering"] == 1.0 and coded[0].cats[PUBLISHED] == 0.0
+    assert counts["sources"] == 2
+
+
+def test_the_same_labels_train_the_same_model():
+    tagger = Tagger([type("C", (), {"id": "a.x", "keywords": ["排名"], "exclude": []})()])
+    units = [
+        learned.Labelled("每季度晾晒排名。", {"a.x": 1.0}),
+        learned.Labelled("食堂的饭菜还可以。", {"a.x": 0.0}),
+    ] * 5
+    one, two = (learned.fit(tagger, units, ["a.x"], epochs=3) for _ in range(2))
+    texts = ["排名靠后要约谈。", "今天下雨。"]
+    first = learned.probabilities(one, tagger, texts)
+    assert first == learned.probabilities(two, tagger, texts)
+    assert first[0]["a.x"] > first[1]["a.x"]
+
+
+def test_eval_compares_keyword_learned_and_combined_on_a_held_out_split(cli, tmp_path):
+    files = {"a.txt": CODED, "b.txt": interview("20240129WJG", NOTICES)}
+    for name, content in files.items():
+        write(tmp_path / "corpus" / name, content)
+    assert cli("import", str(tmp_path / "corpus")).exit_code == 0
+    gold = {
+        "train/a.yaml": {
+            "source": "20240115MJQ",
+            "codings": [{"code": "structure.tiering", "quote": "按比例分成三个方阵"}],
+        },
+        "test/b.yaml": {"source": "20240129WJG", "codings": [{"code": PUBLISHED, "quote": "结果要公示给大家。"}]},
+    }
+    for name, body in gold.items():
+        write(tmp_path / "gold" / name, json.dumps(body, ensure_ascii=False))  # JSON is YAML
+    result = cli(
+        "eval", "--gold", str(tmp_path / "gold" / "test"), "--train", str(tmp_path / "gold" / "train"), "--json"
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report["compare"]) == {"keywords", "learned", "combined"}
+    assert report["compare"]["keywords"]["code_micro"] == report["code_micro"]
+    assert report["training"] == {"sources": ["20240115MJQ"], "units": 3}
+    same = cli("eval", "--gold", str(tmp_path / "gold" / "test"), "--train", str(tmp_path / "gold" / "test"))
+    assert same.exit_code == 1 and "share sources: 20240129WJG" in same.output
+
+
+def test_the_app_retrains_in_a_background_process_once_enough_decisions_are_made(sqlite_cli, tmp_path, monkeypatch):
+    quotes = [("structure.tiering", "按比例分成三个方阵")]
+    code_quotes(sqlite_cli, tmp_path, {"a.txt": CODED}, {"20240115MJQ": quotes})
+    project = Project.open(sqlite_cli.url)
+    monkeypatch.setattr(training, "RETRAIN_AFTER", 2)
+    assert not project.retrain_in_background()  # one decision so far
+    write(tmp_path / "more" / "b.txt", interview("20240129WJG", NOTICES))
+    assert sqlite_cli("import", str(tmp_path / "more")).exit_code == 0
+    assert (
+        sqlite_cli(
+            "code",
+            "add",
+            "--source",
+            "20240129WJG",
+            "--start",
+            "4",
+            "--end",
+            "10",
+            "--code",
+            PUBLISHED,
+            "--coder",
+            "研究者A",
+        ).exit_code
+        == 0
+    )
+    started = time.perf_counter()
+    assert project.retrain_in_background()
+    assert time.perf_counter() - started < 1.0  # the page never waits for training
+    assert not project.retrain_in_background()  # one training at a time
+    deadline = time.monotonic() + 120
+    while background.training(project.engine) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = (training.models_dir(project.engine) / "training.log").read_text(encoding="utf-8")
+    assert project.suggester()["model"]["version"] == "suggester-0001", log
+    assert not training.retrain_due(project.engine)
+    assert Path(training.models_dir(project.engine), "suggester-0001", learned.META).is_file()
