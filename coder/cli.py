@@ -397,8 +397,9 @@ def tag(
     else:
         err.print(
             f"重新标注 {result['sources']} 个来源（{result['pairs']} 个来源×编码），新增建议 {result['added']}，"
-            f"移除旧建议 {result['removed']} / tagged {result['sources']} sources ({result['pairs']} source×code "
-            f"pairs): {result['added']} suggestions added, {result['removed']} stale ones removed"
+            f"更新分数 {result['rescored']}，移除旧建议 {result['removed']} / tagged {result['sources']} sources "
+            f"({result['pairs']} source×code pairs): {result['added']} suggestions added, {result['rescored']} "
+            f"rescored, {result['removed']} stale ones removed"
         )
 
 

@@ -51,7 +51,7 @@ from coder.errors import QcoderError
 from coder.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
-KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary")
+KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary", "model")
 PRIVATE = {"name", "interviewee", "person_name", "受访者", "姓名"}  # keys that may hold a real name
 PUBLIC_NAMES = {"code", "round", "user"}  # entities whose "name" is a code's, a round's or a coder's
 UNDOABLE = {
@@ -339,6 +339,11 @@ def _why_not(event: AuditEvent) -> tuple[str, str]:
         return "导入不能撤销", "imports cannot be undone"
     if event.action == "tag":
         return "编码建议的生成不能撤销（可逐条拒绝建议）", "tagging cannot be undone (reject the suggestions instead)"
+    if event.action == "train":
+        return (
+            "训练不能撤销：可选择仅用关键词（qcoder suggester keywords）或再次训练",
+            "training cannot be undone: use keywords only (qcoder suggester keywords) or train again",
+        )
     if event.entity in ("code", "suggestions"):
         return (
             "编码簿同步不能撤销：请修改 codebook.yaml 后再同步",

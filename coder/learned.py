@@ -41,7 +41,13 @@ DROPOUT = 0.2
 COMBINED_MIN = 0.25
 META = "qcoder.json"
 PIPE = "textcat_multilabel"
-_BOW = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2, "no_output_layer": False}
+_BOW = {
+    "@architectures": "spacy.TextCatBOW.v3",
+    "exclusive_classes": False,
+    "ngram_size": 2,
+    "no_output_layer": False,
+    "length": 2**16,
+}
 
 
 @dataclass
@@ -79,7 +85,8 @@ def fit(
         classifier.add_label(label)
     examples = []
     for unit in units:
-        example = Example(_doc(nlp, features(tagger, unit.text)), _doc(nlp, features(tagger, unit.text)))
+        tokens = features(tagger, unit.text)
+        example = Example(_doc(nlp, tokens), _doc(nlp, tokens))
         example.reference.cats = {code: value for code, value in unit.cats.items() if code in labels}
         examples.append(example)
     optimizer = nlp.initialize(lambda: examples)

@@ -220,6 +220,7 @@ class Project:
             raise QcoderError(f"标注未完成：{detail}", f"tagging stopped: {detail}") from None
         return {
             "sources": report.sources, "pairs": report.pairs, "added": report.added, "removed": report.removed,
+            "rescored": report.rescored,
             "by_code": dict(sorted(report.by_code.items())),
         }  # fmt: skip
 

@@ -2,9 +2,10 @@
 
 ``tag`` keeps one row per (source, code) in ``TagState`` with the fingerprint of the code's terms
 that produced its suggestions there. A run re-tags exactly the pairs whose fingerprint is missing or
-different — new sources, new or edited codes — so re-running is a no-op and a codebook edit re-tags
-only what it affects. Only the tagger's own *suggested* rows are ever replaced: accepted, rejected
-and manual codings stay, and no suggestion is made again for a span and code that already has a
+different — new sources, new or edited codes, term weights moved by decisions (coder.priors), a new
+model for the combined suggester — so re-running is a no-op and a change re-tags only what it affects.
+Only the tagger's own *suggested* rows are ever touched: one made again keeps its row and id with the
+new score, one no longer made is removed; accepted, rejected and manual codings stay, and no suggestion is made again for a span and code that already has a
 coding of any status (so a rejected suggestion never comes back).
 
 In a source of an open agreement round each coder decides every suggestion on their own, and a decision
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -104,6 +105,7 @@ class TagReport:
     pairs: int = 0
     added: int = 0
     removed: int = 0
+    rescored: int = 0  # made again: same row, new score
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -135,6 +137,7 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
             )
             report.added += part.added
             report.removed += part.removed
+            report.rescored += part.rescored
             for code, n in part.by_code.items():
                 report.by_code[code] += n
             report.sources += 1
@@ -159,16 +162,25 @@ def _tag_source(
     ).all()
     wanted = set(codes)
     mine = [row for row in existing if row.code_id in wanted]
-    stale = [row.id for row in mine if row.status == "suggested" and row.coder_id == bot.id]
+    previous = {
+        (row.code_id, row.start, row.end): row.id
+        for row in mine
+        if row.status == "suggested" and row.coder_id == bot.id
+    }
     blind = source_id in rounds.blind_sources(session)
     taken = {
         (row.code_id, row.start, row.end)
         for row in mine
         if not blind and not (row.status == "suggested" and row.coder_id == bot.id)
     }
-    for chunk in range(0, len(stale), 500):
-        session.exec(delete(Coding).where(Coding.id.in_(stale[chunk : chunk + 500])))
-    removed = len(stale)
+    made = [s for s in suggest(text, sentences_of(session, source_id)) if s.code in wanted and _key(s) not in taken]
+    # A suggestion made again keeps its row — and its id, which a reviewer may have on screen — with the
+    # new score; only the suggestions no longer made are removed.
+    again = {_key(s) for s in made if _key(s) in previous}
+    _rescore(session, [(previous.pop(_key(s)), s) for s in made if _key(s) in again], version)
+    gone = list(previous.values())
+    for chunk in range(0, len(gone), 500):
+        session.exec(delete(Coding).where(Coding.id.in_(gone[chunk : chunk + 500])))
     now = utcnow()
     rows = [
         {
@@ -186,20 +198,44 @@ def _tag_source(
             "created_at": now,
             "updated_at": now,
         }
-        for s in suggest(text, sentences_of(session, source_id))
-        if s.code in wanted and (s.code, s.start, s.end) not in taken
+        for s in made
+        if _key(s) not in again
     ]
     if rows:
         # One Core executemany: the ORM's bulk path costs more than the insert itself here.
         session.connection().execute(insert(Coding.__table__), rows)
     session.exec(delete(TagState).where(TagState.source_id == source_id, TagState.code_id.in_(codes)))
     session.add_all(TagState(source_id=source_id, code_id=c, fingerprint=prints[c]) for c in codes)
-    record(session, bot, "tag", "source", source_id, after={"added": len(rows), "removed": removed, "codes": codes})
-    report.added += len(rows)
-    report.removed += removed
-    for row in rows:
-        report.by_code[row["code_id"]] += 1
+    counts = {"added": len(rows), "removed": len(gone), "rescored": len(again), "codes": codes}
+    record(session, bot, "tag", "source", source_id, after=counts)
+    report.added, report.removed, report.rescored = len(rows), len(gone), len(again)
+    for suggestion in made:  # written or rescored: what the tagger now suggests, per code
+        report.by_code[suggestion.code] += 1
     return report
+
+
+def _key(suggestion: Suggestion) -> tuple[str, int, int]:
+    return suggestion.code, suggestion.start, suggestion.end
+
+
+def _rescore(session: Session, pairs: list[tuple[int, Suggestion]], version: str | None) -> None:
+    """New scores and terms for suggestion rows made again; the row's version stays: nobody edited it."""
+    if not pairs:
+        return
+    table = Coding.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(score=bindparam("new_score"), terms=bindparam("new_terms"), codebook_version=bindparam("new_version"))
+    )
+    session.connection().execute(
+        statement,
+        [
+            {"row_id": row_id, "new_score": round(s.score, 4), "new_terms": [m.as_dict() for m in s.terms],
+             "new_version": version}
+            for row_id, s in pairs
+        ],
+    )  # fmt: skip
 
 
 def evaluate_gold(session: Session, folder: Path, unit: str = "sentence", train: Path | None = None) -> dict:

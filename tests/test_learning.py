@@ -91,6 +91,9 @@ def test_train_stores_a_new_model_version_and_records_it(cli, tmp_path):
     with Session(engine) as session:
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "train")).all()
         assert [e.entity_id for e in events] == ["suggester-0001", "suggester-0002"]
+    assert cli("user", "add", "负责人", "--role", "owner", "--password-stdin", input="长长的口令123\n").exit_code == 0
+    undo = cli("audit", "undo", str(events[0].id), "--coder", "负责人")
+    assert undo.exit_code == 1 and "training cannot be undone" in undo.output
     assert "combined" not in cli("suggester").stdout  # training alone does not change what tagging uses
 
 
