@@ -63,11 +63,14 @@ def test_accepting_a_term_raises_its_weight_and_re_tags_the_code(cli, tmp_path):
     write(tmp_path / "corpus" / "a.txt", interview("20240129WJG", NOTICES))
     assert cli("import", str(tmp_path / "corpus")).exit_code == 0
     assert cli("tag").exit_code == 0
-    one = suggested(cli, "20240129WJG")[0]
+    one, *others = suggested(cli, "20240129WJG")
     assert cli("review", "accept", "--id", str(one["id"]), "--coder", "研究者A").exit_code == 0
     retag = json.loads(cli("tag", "--json").stdout)
     assert retag["by_code"].get(PUBLISHED) == 3  # the code's fingerprint moved with the weight
-    assert all(row["score"] > one["score"] for row in suggested(cli, "20240129WJG"))
+    assert (retag["rescored"], retag["removed"]) == (3, 0)
+    after = suggested(cli, "20240129WJG")
+    assert [row["id"] for row in after] == [row["id"] for row in others]  # same rows: a reviewer's page holds
+    assert all(row["score"] > one["score"] and row["version"] == 1 for row in after)
 
 
 CODED = interview(
