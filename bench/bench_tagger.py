@@ -12,35 +12,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.processes import in_child, peak_mb, summarise
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3
-
-
-def measure(what: str, folder: Path) -> dict:
-    """Time ``what`` in a child process: (seconds, peak resident MB)."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.bench_tagger", what, str(folder)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory. (ru_maxrss would carry over the parent's peak from fork.)"""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def child(what: str, folder: Path) -> None:
@@ -83,9 +64,8 @@ def run() -> list[dict]:
             for what in results:
                 if what == "tag":
                     shutil.copy(folder / "base.sqlite", folder / "run.sqlite")
-                results[what].append(measure(what, folder))
-    median = {what: statistics.median(r["seconds"] for r in runs) for what, runs in results.items()}
-    peak = {what: max(r["peak_mb"] for r in runs) for what, runs in results.items()}
+                results[what].append(in_child("bench.bench_tagger", what, folder))
+    median, peak = summarise(results)
     return [
         {
             "name": "tagger",

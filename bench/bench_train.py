@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_tagger import peak_mb
+from bench.processes import in_child, peak_mb, summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3
@@ -72,14 +71,6 @@ def child(what: str, folder: Path) -> None:
     print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}))
 
 
-def measure(what: str, folder: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.bench_train", what, str(folder)], cwd=ROOT, capture_output=True, text=True,
-        check=True,
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def run() -> list[dict]:
     characters = sum(map(len, segments()))
     results: dict[str, list[dict]] = {"jieba": [], "train": [], "keywords": [], "suggest": []}
@@ -87,10 +78,9 @@ def run() -> list[dict]:
         for _ in range(RUNS):
             for what in results:
                 if what == "train":
-                    subprocess.run(["rm", "-rf", f"{tmp}/model"], check=True)
-                results[what].append(measure(what, Path(tmp)))
-    median = {what: statistics.median(r["seconds"] for r in runs) for what, runs in results.items()}
-    peak = {what: max(r["peak_mb"] for r in runs) for what, runs in results.items()}
+                    shutil.rmtree(Path(tmp, "model"), ignore_errors=True)
+                results[what].append(in_child("bench.bench_train", what, Path(tmp)))
+    median, peak = summarise(results)
     return [
         {
             "name": "train",
