@@ -24,6 +24,7 @@ from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import blockquote, code_names, plain
 
+DISPLAYS = ("cooccurrence", "framework", "timeline", "words")
 KINDS = ("interview", "policy", "media")
 ROWS = ("participant", "organization", "role", "kind")
 LEVELS = ("code", "dimension")
@@ -44,17 +45,16 @@ def render() -> None:
     names = code_names(codes)
     dimensions = [c["id"] for c in codes if c["parent"] is None]
     leaves = [c["id"] for c in codes if c["parent"] is not None]
-    cooccurrence, framework, timeline, words = st.tabs(
-        [t("an_tab_cooccurrence"), t("an_tab_framework"), t("an_tab_timeline"), t("an_tab_words")]
-    )
-    with cooccurrence:
-        _safely(lambda: _cooccurrence(names, dimensions))
-    with framework:
-        _safely(lambda: _framework(names, dimensions))
-    with timeline:
-        _safely(lambda: _timeline(names, dimensions))
-    with words:
-        _safely(lambda: _words(names, leaves, interviews))
+    display = st.radio(
+        t("an_display"), DISPLAYS, format_func=lambda d: t(f"an_tab_{d}"), key="an_display", horizontal=True
+    )  # one display at a time: only the one shown is computed
+    shows = {
+        "cooccurrence": lambda: _cooccurrence(names, dimensions),
+        "framework": lambda: _framework(names, dimensions),
+        "timeline": lambda: _timeline(names, dimensions),
+        "words": lambda: _words(names, leaves, interviews),
+    }
+    _safely(shows[display])
 
 
 def _safely(show: Callable[[], None]) -> None:
@@ -107,7 +107,12 @@ def _heatmap(prefix: str, cells: pd.DataFrame, legend: str, tooltip: list[alt.To
     filled = cells.loc[~cells["blank"], "value"]
     top = float(filled.max()) if len(filled) else 1.0
     base = alt.Chart(cells).encode(
-        x=alt.X("x_label:N", sort=x_order, title=None, axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=220)),
+        x=alt.X(
+            "x_label:N",
+            sort=x_order,
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=200, labelOverlap=False),
+        ),  # fmt: skip
         y=alt.Y("y_label:N", sort=y_order, title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=tooltip,
     )
@@ -122,7 +127,8 @@ def _heatmap(prefix: str, cells: pd.DataFrame, legend: str, tooltip: list[alt.To
         text="text:N",
         color=alt.condition(f"!datum.blank && datum.value > {top / 2}", alt.value("white"), alt.value("#222222")),
     )
-    chart = alt.layer(rects, text).properties(width=max(38 * len(x_order), 240), height=max(24 * len(y_order), 48))
+    # Width and height include the names beside and above the cells: Streamlit fits the whole chart into them.
+    chart = alt.layer(rects, text).properties(width=40 * len(x_order) + 300, height=26 * len(y_order) + 210)
     key = f"{prefix}_chart-{st.session_state.get(f'{prefix}_round', 0)}"
     st.altair_chart(chart, on_select=partial(_picked, prefix, key), selection_mode="cell", key=key, width="content")
 
@@ -192,10 +198,10 @@ def _cooccurrence(names: dict[str, str], dimensions: list[str]) -> None:
 
 def _co_text(cell: Any, as_c: bool) -> str:
     """What a cell reads: the count (on the diagonal, the code's own), or c (“—” on the diagonal); empty at 0."""
-    if cell.a == cell.b:
-        return "—" if as_c else str(cell.n_ab)
     if not cell.n_ab:
         return ""
+    if cell.a == cell.b:
+        return "—" if as_c else str(cell.n_ab)
     return f"{cell.c:.2f}" if as_c else str(cell.n_ab)
 
 

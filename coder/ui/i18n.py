@@ -439,6 +439,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "hist_action_close": {"zh": "结束", "en": "Closed"},
     # 分析 Analysis page
     "an_title": {"zh": "分析", "en": "Analysis"},
+    "an_display": {"zh": "分析展示", "en": "Display"},
     "an_tab_cooccurrence": {"zh": "代码共现", "en": "Co-occurrence"},
     "an_tab_framework": {"zh": "框架矩阵", "en": "Framework matrix"},
     "an_tab_timeline": {"zh": "时间序列", "en": "Timeline"},

@@ -344,6 +344,68 @@ def test_export_previews_quotes_as_text_and_downloads_a_spreadsheet(page, server
         page.set_viewport_size({"width": 1400, "height": 900})
 
 
+def test_analysis_shows_the_cooccurrence_heatmap_and_keeps_a_framework_summary(page, server, database):
+    from playwright.sync_api import expect
+
+    from coder.project import Project
+
+    # Evidence of our own, so this test also runs alone: two codes on overlapping spans of one sentence.
+    project = Project.open(database)
+    text = project.source("20240110ZLM")["text"]
+    for phrase, code in (("分数怎么来的，被考的人自己也不清楚", "scenario.backstage"),
+                         ("被考的人自己也不清楚，问也问不出来", "scenario.fuzzy_to_fine")):  # fmt: skip
+        start = text.index(phrase)
+        project.add_coding("20240110ZLM", start, start + len(phrase), code, "分析")
+    backstage, fuzzy = "前置场景·求稳求安的幕后空间", "模糊化考核→精细化考核"
+    page.set_viewport_size({"width": 1400, "height": 2000})  # the whole page in one screenshot
+    try:
+        page.goto(f"{server}/analysis")
+        expect(page.get_by_role("heading", name="分析")).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("共现规则：以句子为单位").first).to_be_visible(timeout=20_000)
+        heatmap = page.locator('[data-testid="stVegaLiteChart"]').first
+        cell = heatmap.locator(f'path[aria-label*="代码一: {backstage};"][aria-label*="代码二: {fuzzy};"]')
+        expect(cell).to_have_count(1, timeout=20_000)
+        _click_middle(page, cell)
+        expect(page.get_by_text(re.compile(f"{backstage} × {fuzzy} · \\d+ 处共现"))).to_be_visible(timeout=20_000)
+        quote = page.locator('[data-testid="stMarkdown"] blockquote').filter(has_text="问也问不出来")
+        expect(quote.first).to_be_visible()
+        page.mouse.move(0, 0)  # no tooltip over the screenshot
+        settle(page)
+        shot(page, "analysis")
+
+        summary = "两位受访者都提到打分不透明（浏览器测试）"
+        _click_middle(page, _framework_cell(page, backstage))
+        page.get_by_role("textbox", name="研究者摘要").fill(summary)
+        page.get_by_role("button", name="保存摘要").click()
+        expect(page.get_by_text("已保存")).to_be_visible(timeout=20_000)
+        page.reload()  # what the page shows next comes from the database
+        expect(page.get_by_role("heading", name="分析")).to_be_visible(timeout=20_000)
+        _click_middle(page, _framework_cell(page, backstage))
+        expect(page.get_by_role("textbox", name="研究者摘要")).to_have_value(summary, timeout=20_000)
+        settle(page)
+        shot(page, "analysis-framework")
+        assert page.locator("img[src=x]").count() == 0
+        assert page.dialogs == []
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def _click_middle(page, cell) -> None:
+    """Click a heatmap cell in its middle, where its count is written over it: a click there counts."""
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _framework_cell(page, code_name: str):
+    """The framework tab's heatmap cell of the interview 20240110ZLM and a code, ready to click."""
+    from playwright.sync_api import expect
+
+    page.get_by_text("框架矩阵", exact=True).click()
+    cell = page.locator(f'path[aria-label*="受访者: ZLM · 20240110ZLM;"][aria-label$="代码: {code_name}"]')
+    expect(cell).to_have_count(1, timeout=20_000)
+    return cell
+
+
 def test_a_team_project_asks_for_a_login_and_logging_out_asks_again(page, server, database):
     """Last in this file: it switches the shared project to team mode (and back)."""
     from playwright.sync_api import expect

@@ -37,11 +37,12 @@ def at(project):
 
 
 def test_the_four_displays_render_and_state_their_rules(at):
-    assert [tab.label for tab in at.tabs] == ["代码共现", "框架矩阵", "时间序列", "词频"]
-    captions = [c.value for c in at.caption]
-    assert any(c.startswith("共现规则：以句子为单位") for c in captions)
-    assert any("按来源日期" in c for c in captions)
-    assert not at.error
+    assert at.radio(key="an_display").options == ["代码共现", "框架矩阵", "时间序列", "词频"]
+    assert any(c.value.startswith("共现规则：以句子为单位") for c in at.caption)
+    for display, rule in (("timeline", "按来源日期"), ("framework", "每个单元格"), ("words", "统计所选来源的全文")):
+        at.radio(key="an_display").set_value(display).run()
+        assert not at.exception and not at.error
+        assert any(c.value.startswith(rule) for c in at.caption), display
 
 
 def test_a_chosen_cell_lists_where_both_codes_occur_as_text(at):
@@ -54,6 +55,7 @@ def test_a_chosen_cell_lists_where_both_codes_occur_as_text(at):
 
 
 def test_a_framework_summary_is_saved_and_shown_again(at, project):
+    at.radio(key="an_display").set_value("framework").run()
     at.selectbox(key="an_fw_y").set_value("20240115MJQ")
     at.selectbox(key="an_fw_x").set_value(BACK).run()
     field = f"an_fw_text_participant_20240115MJQ_{BACK}"
@@ -66,6 +68,7 @@ def test_a_framework_summary_is_saved_and_shown_again(at, project):
 
 
 def test_stop_words_are_saved_and_kwic_lines_listed(at, project):
+    at.radio(key="an_display").set_value("words").run()
     at.text_area(key="an_wd_stop").input("以前\n")
     at.button(key="an_wd_stop_save").click().run()
     assert project.stopwords() == "以前\n"
