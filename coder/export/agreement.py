@@ -14,9 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from coder.errors import QcoderError
 from coder.export import word
-from coder.export.text import clean, md, md_table, spreadsheet_cell
+from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
 from coder.reliability import method_sentence, notes
 
 FORMATS = ("md", "xlsx", "docx")
@@ -37,14 +36,7 @@ LABELS = {
 
 
 def render_agreement(result: dict[str, Any], fmt: str, lang: str = "zh") -> bytes:
-    if fmt not in FORMATS:
-        raise QcoderError(
-            f"不支持的导出格式“{fmt}”；可用格式：{'、'.join(FORMATS)}",
-            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}",
-        )
-    if lang not in LABELS:
-        raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
-    labels = LABELS[lang]
+    labels = labels_for(fmt, FORMATS, lang, LABELS)
     result = clean(result)
     header, rows = table(result, lang)
     method = method_sentence(result, lang)

@@ -24,9 +24,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from coder.errors import QcoderError
 from coder.export import word
-from coder.export.text import clean, md, md_table, spreadsheet_cell
+from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
 
 FORMATS = ("md", "xlsx", "docx", "csv", "json")
 LABELS = {
@@ -103,13 +102,7 @@ class Layout:
 
 def render_display(frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.DataFrame | None = None) -> bytes:
     """A display's DataFrame (and, for word frequencies, its KWIC lines) as a file in ``fmt``."""
-    if fmt not in FORMATS:
-        raise QcoderError(
-            f"不支持的导出格式“{fmt}”；可用格式：{'、'.join(FORMATS)}",
-            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}",
-        )
-    if lang not in LABELS:
-        raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
+    labels = labels_for(fmt, FORMATS, lang, LABELS)
     if fmt == "json":
         document = {**frame.attrs, "rows": frame.to_dict("records")}
         if kwic is not None:
@@ -119,9 +112,9 @@ def render_display(frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.Dat
         out = io.StringIO()
         csv.writer(out).writerows([list(frame.columns), *([spreadsheet_cell(v) for v in row] for row in _rows(frame))])
         return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
-    layout = LAYOUTS[frame.attrs["display"]](frame, LABELS[lang], lang, kwic)
+    layout = LAYOUTS[frame.attrs["display"]](frame, labels, lang, kwic)
     tables = [Table(*clean([t.title, t.header, t.rows])) for t in layout.tables]
-    layout = Layout(clean(layout.title), clean(layout.notes), tables, LABELS[lang]["notes"])
+    layout = Layout(clean(layout.title), clean(layout.notes), tables, labels["notes"])
     return {"md": _markdown, "docx": _docx, "xlsx": _xlsx}[fmt](layout)
 
 

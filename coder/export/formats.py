@@ -16,10 +16,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from coder.citation import ID_NOTE, Style
-from coder.errors import QcoderError
 from coder.export import word
 from coder.export.respondents import COLUMNS as RESPONDENT_COLUMNS
-from coder.export.text import clean, md, md_table, spreadsheet_cell
+from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
 
 FORMATS = ("md", "docx", "xlsx", "csv")
 QUOTE_COLUMNS = (
@@ -74,14 +73,7 @@ def render_respondents(rows: list[dict[str, Any]], fmt: str, lang: str = "zh") -
 
 
 def _labels(fmt: str, lang: str) -> dict[str, str]:
-    if fmt not in FORMATS:
-        raise QcoderError(
-            f"不支持的导出格式“{fmt}”；可用格式：{'、'.join(FORMATS)}",
-            f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}",
-        )
-    if lang not in LABELS:
-        raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
-    return LABELS[lang]
+    return labels_for(fmt, FORMATS, lang, LABELS)
 
 
 class _Citations:

@@ -10,10 +10,24 @@ import re
 import unicodedata
 from typing import Any
 
+from coder.errors import QcoderError
+
 CLAUSE_MARKS = "。！？；，、"
 SENTENCE_MARKS = "。！？!?；;…"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML, nor Word
+
+
+def labels_for(fmt: str, formats: tuple[str, ...], lang: str, labels: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The headings of ``lang`` for a file in ``fmt``; an unknown format or language is refused by name."""
+    if fmt not in formats:
+        raise QcoderError(
+            f"不支持的导出格式“{fmt}”；可用格式：{'、'.join(formats)}",
+            f"unknown export format '{fmt}'; use one of: {', '.join(formats)}",
+        )
+    if lang not in labels:
+        raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
+    return labels[lang]
 
 
 def clean(data: Any) -> Any:

@@ -112,7 +112,7 @@ def _heatmap(prefix: str, cells: pd.DataFrame, legend: str, tooltip: list[alt.To
             sort=x_order,
             title=None,
             axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=200, labelOverlap=False),
-        ),  # fmt: skip
+        ),
         y=alt.Y("y_label:N", sort=y_order, title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=tooltip,
     )
