@@ -7,14 +7,30 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import bench_analysis, bench_coding_page, bench_import, bench_spacy, bench_tagger, bench_triangulation
+from bench import (
+    bench_analysis,
+    bench_coding_page,
+    bench_import,
+    bench_spacy,
+    bench_tagger,
+    bench_train,
+    bench_triangulation,
+)
 
 RESULTS = Path(__file__).with_name("results")
 
 
 def main() -> None:
     RESULTS.mkdir(exist_ok=True)
-    for module in (bench_import, bench_coding_page, bench_spacy, bench_tagger, bench_triangulation, bench_analysis):
+    for module in (
+        bench_import,
+        bench_coding_page,
+        bench_spacy,
+        bench_tagger,
+        bench_train,
+        bench_triangulation,
+        bench_analysis,
+    ):
         for result in module.run():
             result["machine"] = {"python": sys.version.split()[0], "platform": platform.platform()}
             (RESULTS / f"{result['name']}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
