@@ -47,9 +47,7 @@ def histories(session: Session) -> dict[tuple[str, str], History]:
     in an agreement round counts: each is a person's judgement)."""
     counts: Counter[tuple[str, str, str]] = Counter()
     rows = session.exec(
-        select(Coding.code_id, Coding.status, Coding.terms).where(
-            Coding.origin == "tagger", Coding.status.in_(DECIDED)
-        )
+        select(Coding.code_id, Coding.status, Coding.terms).where(Coding.origin == "tagger", Coding.status.in_(DECIDED))
     ).all()
     for code, status, terms in rows:
         for term in {match["term"] for match in terms or ()}:  # a term repeated in one sentence is one label

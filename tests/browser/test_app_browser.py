@@ -234,7 +234,7 @@ def test_triangulation_shows_the_heatmap_and_a_clicked_cell_shows_its_quotes_as_
     page.set_viewport_size({"width": 1400, "height": 2000})  # the whole page in one screenshot
     try:
         page.goto(f"{server}/triangulation")
-        expect(page.get_by_role("heading", name="三角验证")).to_be_visible(timeout=20_000)
+        expect(page.get_by_role("heading", name="三角验证", exact=True)).to_be_visible(timeout=20_000)
         chart = page.locator('[data-testid="stVegaLiteChart"]')
         expect(chart.locator("svg, canvas").first).to_be_visible(timeout=20_000)
         expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
