@@ -62,9 +62,9 @@ def child(what: str, folder: Path) -> None:
             for text, span in zip(texts, spans, strict=True):
                 found = {s.code for s in tagger.suggest(text, span)}
                 units.append(learned.Labelled(text, {code: float(code in found) for code in codes}))
-            learned.save(learned.fit(tagger, units, codes), folder / "model", {"units": len(units)})
+            learned.save_new(learned.fit(tagger, units, codes), folder / "models", {"units": len(units)})
         elif what == "suggest":
-            nlp, _ = learned.load(folder / "model")
+            nlp, _ = learned.load(folder / "models" / "suggester-0001")
             started = time.perf_counter()
             for text, span in zip(texts, spans, strict=True):
                 learned.suggest(nlp, tagger, text, span)
@@ -78,7 +78,7 @@ def run() -> list[dict]:
         for _ in range(RUNS):
             for what in results:
                 if what == "train":
-                    shutil.rmtree(Path(tmp, "model"), ignore_errors=True)
+                    shutil.rmtree(Path(tmp, "models"), ignore_errors=True)
                 results[what].append(in_child("bench.bench_train", what, Path(tmp)))
     median, peak = summarise(results)
     return [

@@ -20,8 +20,10 @@ into probabilities, and probabilities plus the keyword tagger's scores into sugg
 
 from __future__ import annotations
 
+import fcntl
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,7 @@ DROPOUT = 0.2
 COMBINED_MIN = 0.25
 META = "qcoder.json"
 PIPE = "textcat_multilabel"
+VERSION = re.compile(r"^suggester-(\d{4,})$")
 _BOW = {
     "@architectures": "spacy.TextCatBOW.v3",
     "exclusive_classes": False,
@@ -119,10 +122,12 @@ def suggest(
     version: str | None = None,
 ) -> list[Suggestion]:
     """Suggestions for every evidence sentence from the model (``learned``) or the model and the
-    keywords together (``combined``); keyword terms stay attached so a suggestion still says why."""
+    keywords together (``combined``); keyword terms stay attached so a suggestion still says why. A code
+    the model was not trained on (added to the codebook since) keeps its keyword suggestions."""
     keyword = {(s.start, s.code): s for s in tagger.suggest(text, sentences, min_score=0.0)}
+    known = set(nlp.get_pipe(PIPE).labels)
+    found = [s for s in keyword.values() if s.code not in known and s.score >= tagger.min_score]
     evidence = [s for s in sentences if is_evidence(text, s)]
-    found = []
     for sentence, probs in zip(
         evidence, probabilities(nlp, tagger, [text[s.start : s.end] for s in evidence]), strict=True
     ):
@@ -136,12 +141,23 @@ def suggest(
     return found
 
 
-def save(nlp: Language, folder: Path, meta: dict) -> None:
-    """Write the model and what it was trained on; the folder appears whole or not at all."""
-    draft = folder.with_name(folder.name + ".partial")
+def save_new(nlp: Language, folder: Path, meta: dict) -> str:
+    """Write the model and what it was trained on as the next version under ``folder``; its name.
+
+    The number is chosen and its folder claimed under a lock, so two trainings at once (two app servers,
+    a server and the command line) get two versions; the folder takes its final name only when whole.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        taken = [int(m.group(1)) for p in folder.iterdir() if (m := VERSION.match(p.name.removesuffix(".partial")))]
+        name = f"suggester-{max(taken, default=0) + 1:04d}"
+        draft = folder / f"{name}.partial"
+        draft.mkdir()
     nlp.to_disk(draft)
-    (draft / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    draft.rename(folder)
+    (draft / META).write_text(json.dumps({**meta, "version": name}, ensure_ascii=False, indent=2), encoding="utf-8")
+    draft.rename(folder / name)
+    return name
 
 
 def load(folder: Path) -> tuple[Language, dict]:

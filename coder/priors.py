@@ -15,10 +15,12 @@ history decides. STRENGTH is how many decisions the codebook's weight is worth.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from coder import rounds
 from coder.db.models import Coding
 
 STRENGTH = 4.0
@@ -42,14 +44,20 @@ def posterior(base: float, history: History) -> float:
     return (STRENGTH * base + history.accepted) / (STRENGTH + history.decisions)
 
 
-def histories(session: Session) -> dict[tuple[str, str], History]:
-    """(code, term) → its history, from every decided suggestion of the tagger (each coder's decision
-    in an agreement round counts: each is a person's judgement)."""
+def histories(session: Session, leave_out: Collection[str] = ()) -> dict[tuple[str, str], History]:
+    """(code, term) → its history, from every decided suggestion of the tagger — except in sources of an
+    open agreement round (one coder's decisions there must not move the suggestions the others see) and
+    in the sources ``leave_out`` names."""
     counts: Counter[tuple[str, str, str]] = Counter()
+    skipped = rounds.blind_sources(session) | set(leave_out)
     rows = session.exec(
-        select(Coding.code_id, Coding.status, Coding.terms).where(Coding.origin == "tagger", Coding.status.in_(DECIDED))
+        select(Coding.source_id, Coding.code_id, Coding.status, Coding.terms).where(
+            Coding.origin == "tagger", Coding.status.in_(DECIDED)
+        )
     ).all()
-    for code, status, terms in rows:
+    for source, code, status, terms in rows:
+        if source in skipped:
+            continue
         for term in {match["term"] for match in terms or ()}:  # a term repeated in one sentence is one label
             counts[(code, term, status)] += 1
     pairs = {(code, term) for code, term, _ in counts}

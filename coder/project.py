@@ -279,13 +279,19 @@ class Project:
         """Train a new version of the learned suggester from the decisions so far and use it."""
         self._check("write")  # training runs its own transactions
         with Session(self.engine) as session:
-            tagger = tagging.tagger_for(session)
+            tagger = tagging.learning_tagger(session)
         return training.train(self.engine, tagger, self._by(coder), progress)
 
     def suggester(self) -> dict:
-        """Which suggester tagging uses, and the model in use (None before the first training)."""
+        """Which suggester tagging uses, from which score it suggests, the model in use (None before the
+        first training) and why the last training failed (None unless it did)."""
         with Session(self.engine) as session:
-            return {"mode": training.mode(session), "model": training.active_meta(self.engine, session)}
+            return {
+                "mode": training.mode(session),
+                "threshold": training.threshold(session),
+                "model": training.active_meta(self.engine, session),
+                "failure": training.last_failure(session),
+            }
 
     def set_suggester(self, mode: str, coder: str | None = None) -> None:
         self._write(lambda session: training.set_mode(session, mode, self._by(coder)), "codebook")

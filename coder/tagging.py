@@ -18,7 +18,7 @@ closing the round settles it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -43,8 +43,8 @@ Suggest = Callable[[str, list[Span]], list[Suggestion]]
 
 
 def tagger_for(session: Session) -> Tagger:
-    """The tagger of the database's codebook version (built once per process and version), with its
-    term weights moved by the coders' decisions so far (see coder.priors)."""
+    """The tagger of the database's codebook version, built once per process and version, with the
+    codebook's own weights: for its words (see :func:`learning_tagger` for suggesting)."""
     version = session.get(Setting, "codebook_version")
     key = version.value if version else ""
     if key not in _TAGGERS:
@@ -52,13 +52,19 @@ def tagger_for(session: Session) -> Tagger:
         if len(_TAGGERS) >= 4:  # each tagger holds a jieba dictionary (~70 MB): keep a few
             _TAGGERS.pop(next(iter(_TAGGERS)))
         _TAGGERS[key] = Tagger(codes, version=key)
-    return _TAGGERS[key].with_priors(priors.histories(session))
+    return _TAGGERS[key]
+
+
+def learning_tagger(session: Session, leave_out: Collection[str] = ()) -> Tagger:
+    """The tagger that suggests: its term weights moved by the coders' decisions (see coder.priors),
+    except decisions on the sources in ``leave_out`` (held-out gold must not teach its own test)."""
+    return tagger_for(session).with_priors(priors.histories(session, leave_out))
 
 
 def term_histories(session: Session) -> list[dict]:
     """Per code and term of the codebook with decisions on its suggestions: the history and the weight
     before (the codebook's) and after (the tagger's now); most decided first."""
-    tagger = tagger_for(session)
+    tagger = learning_tagger(session)
     return sorted(
         (
             {
@@ -78,8 +84,9 @@ def term_histories(session: Session) -> list[dict]:
 
 def suggester_for(engine: Engine, session: Session, tagger: Tagger) -> tuple[Suggest, str]:
     """What ``qcoder tag`` suggests with — the keyword tagger, or it and the trained model together
-    when the project chose ``combined`` and has a model — and a name for it that goes into the
-    fingerprints, so a new model re-tags."""
+    when the project chose ``combined`` and has trained one — and a name for it that goes into the
+    fingerprints, so a new model re-tags. A model the project names but this machine cannot find is
+    refused, not replaced by the keywords: that would re-tag the whole corpus back and forth."""
     model = training.active_model(engine, session) if training.mode(session) == "combined" else None
     if model is None:
         return tagger.suggest, "keywords"
@@ -112,7 +119,7 @@ class TagReport:
 def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | None = None) -> TagReport:
     """Write suggestions for every (source, code) pair that is not up to date; one transaction per source."""
     with Session(engine) as session:
-        tagger = tagger_for(session)
+        tagger = learning_tagger(session)
         suggest, suggester = suggester_for(engine, session, tagger)
         prints = {code: f"{fingerprint}:{suggester}" for code, fingerprint in tagger.fingerprints().items()}
         source_ids = session.exec(select(Source.id).order_by(Source.id)).all()
@@ -177,10 +184,11 @@ def _tag_source(
     # A suggestion made again keeps its row — and its id, which a reviewer may have on screen — with the
     # new score; only the suggestions no longer made are removed.
     again = {_key(s) for s in made if _key(s) in previous}
-    _rescore(session, [(previous.pop(_key(s)), s) for s in made if _key(s) in again], version)
+    _rescore(session, [(previous.pop(_key(s)), s) for s in made if _key(s) in again], version, bot.id)
     gone = list(previous.values())
     for chunk in range(0, len(gone), 500):
-        session.exec(delete(Coding).where(Coding.id.in_(gone[chunk : chunk + 500])))
+        # Still the tagger's suggestion: a reviewer may have decided it since it was read (PostgreSQL).
+        session.exec(delete(Coding).where(Coding.id.in_(gone[chunk : chunk + 500]), *_undecided(bot.id)))
     now = utcnow()
     rows = [
         {
@@ -218,14 +226,19 @@ def _key(suggestion: Suggestion) -> tuple[str, int, int]:
     return suggestion.code, suggestion.start, suggestion.end
 
 
-def _rescore(session: Session, pairs: list[tuple[int, Suggestion]], version: str | None) -> None:
-    """New scores and terms for suggestion rows made again; the row's version stays: nobody edited it."""
+def _undecided(bot_id: int) -> tuple:
+    return Coding.status == "suggested", Coding.coder_id == bot_id
+
+
+def _rescore(session: Session, pairs: list[tuple[int, Suggestion]], version: str | None, bot_id: int) -> None:
+    """New scores and terms for suggestion rows made again, unless decided meanwhile; the row's version
+    stays: nobody edited it."""
     if not pairs:
         return
     table = Coding.__table__
     statement = (
         update(table)
-        .where(table.c.id == bindparam("row_id"))
+        .where(table.c.id == bindparam("row_id"), table.c.status == "suggested", table.c.coder_id == bot_id)
         .values(score=bindparam("new_score"), terms=bindparam("new_terms"), codebook_version=bindparam("new_version"))
     )
     session.connection().execute(
@@ -248,9 +261,9 @@ def evaluate_gold(session: Session, folder: Path, unit: str = "sentence", train:
     """
     if unit not in evaluation.UNITS:
         raise QcoderError(f"评估单位 {unit!r} 无效，应为 sentence 或 turn", f"unit {unit!r} is not sentence or turn")
-    tagger = tagger_for(session)
     dimension_of = {code.id: code.dimension for code in session.exec(select(Code)).all()}
     held_out = _gold_sources(session, folder, dimension_of)
+    tagger = learning_tagger(session, leave_out={gold.source for gold, *_ in held_out})
     suggesters: dict[str, Suggest] = {"keywords": tagger.suggest}
     trained = None
     if train is not None:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from coder import background, learned, training
 from coder.db.engine import make_engine
 from coder.db.models import AuditEvent
+from coder.errors import QcoderError
 from coder.priors import History, posterior
 from coder.project import Project
 from coder.tagger import Tagger
@@ -107,9 +108,15 @@ def test_training_without_any_decision_is_refused(cli, tmp_path):
     assert result.exit_code == 1 and "nothing to learn from" in result.output
 
 
+def decide_everything(cli, source: str) -> None:
+    """Reject what the tagger still suggests in ``source``: it is then coded through (see coder.training)."""
+    assert cli("review", "reject", "--source", source, "--coder", "研究者A").exit_code == 0
+
+
 def test_combined_suggester_re_tags_with_the_model_and_keeps_decisions(cli, tmp_path):
     code_quotes(cli, tmp_path, {"a.txt": CODED}, {"20240115MJQ": [("structure.tiering", "按比例分成三个方阵")]})
     assert cli("tag").exit_code == 0
+    decide_everything(cli, "20240115MJQ")
     assert cli("train").exit_code == 0
     assert cli("suggester", "combined", "--coder", "研究者A").stdout.startswith("combined (model suggester-0001)")
     retag = json.loads(cli("tag", "--json").stdout)
@@ -135,9 +142,17 @@ def test_labels_are_partial_where_nobody_coded_and_blind_rounds_are_left_out(cli
     rejected_only = [u for u in units if "公示" in u.text]
     assert len(rejected_only) == 4  # 20240129WJG only: the round's source teaches nothing while it is open
     assert all(u.cats == {PUBLISHED: 0.0} for u in rejected_only)
-    coded = [u for u in units if "方阵" in u.text]
-    assert coded[0].cats["structure.tiering"] == 1.0 and coded[0].cats[PUBLISHED] == 0.0
+    # 20240115MJQ is coded but its suggestions wait for a decision: its other sentences are not negatives.
+    assert [u.cats for u in units if "方阵" in u.text] == [{"structure.tiering": 1.0}]
+    assert not [u for u in units if "饭菜" in u.text]
     assert counts["sources"] == 2
+
+    decide_everything(cli, "20240115MJQ")  # now coded through: what is not coded is not there
+    with Session(make_engine(cli.url)) as session:
+        units, _ = training.labelled_units(session)
+    coded = next(u for u in units if "方阵" in u.text)
+    assert coded.cats["structure.tiering"] == 1.0 and coded.cats[PUBLISHED] == 0.0
+    assert set(next(u for u in units if "饭菜" in u.text).cats.values()) == {0.0}
 
 
 def test_the_same_labels_train_the_same_model():
@@ -215,3 +230,95 @@ def test_the_app_retrains_in_a_background_process_once_enough_decisions_are_made
     assert project.suggester()["model"]["version"] == "suggester-0001", log
     assert not training.retrain_due(project.engine)
     assert Path(training.models_dir(project.engine), "suggester-0001", learned.META).is_file()
+
+
+def test_decisions_in_an_open_round_do_not_move_the_others_suggestions(cli, tmp_path):
+    write(tmp_path / "corpus" / "a.txt", interview("20240129WJG", NOTICES))
+    assert cli("import", str(tmp_path / "corpus")).exit_code == 0
+    assert cli("tag").exit_code == 0
+    before = suggested(cli, "20240129WJG")
+    assert cli("round", "open", "第一轮", "--source", "20240129WJG", "--coder", "研究者A").exit_code == 0
+    assert cli("review", "reject", "--source", "20240129WJG", "--code", PUBLISHED, "--coder", "研究者A").exit_code == 0
+    assert json.loads(cli("tag", "--json").stdout)["pairs"] == 0  # no weight moved
+    assert Project.open(cli.url).term_histories() == []
+    assert [r["score"] for r in suggested(cli, "20240129WJG")] == [r["score"] for r in before]
+
+
+def test_eval_leaves_out_decisions_on_the_held_out_sources(cli, tmp_path):
+    write(tmp_path / "corpus" / "a.txt", interview("20240129WJG", NOTICES))
+    assert cli("import", str(tmp_path / "corpus")).exit_code == 0
+    assert cli("tag").exit_code == 0
+    body = {"source": "20240129WJG", "codings": [{"code": PUBLISHED, "quote": "结果要公示给大家。"}]}
+    write(tmp_path / "gold" / "a.yaml", json.dumps(body, ensure_ascii=False))
+    before = json.loads(cli("eval", "--gold", str(tmp_path / "gold"), "--json").stdout)
+    assert cli("review", "reject", "--source", "20240129WJG", "--code", PUBLISHED, "--coder", "研究者A").exit_code == 0
+    after = json.loads(cli("eval", "--gold", str(tmp_path / "gold"), "--json").stdout)
+    assert after["code_micro"] == before["code_micro"]  # the rejections there would have taught the test
+
+
+def test_a_failed_training_is_kept_and_not_retried_at_every_decision(sqlite_cli, tmp_path, monkeypatch):
+    write(tmp_path / "corpus" / "a.txt", interview("20240129WJG", NOTICES))
+    assert sqlite_cli("import", str(tmp_path / "corpus")).exit_code == 0
+    assert sqlite_cli("tag").exit_code == 0
+    monkeypatch.setattr(training, "RETRAIN_AFTER", 2)
+    reject = ("review", "reject", "--source", "20240129WJG", "--code", PUBLISHED, "--coder", "研究者A")
+    assert sqlite_cli(*reject).exit_code == 0  # four negatives, no positive
+    project = Project.open(sqlite_cli.url)
+    assert training.retrain_due(project.engine)
+    assert sqlite_cli("train").exit_code == 1
+    failure = project.suggester()["failure"]
+    assert "training needs positives" in failure["en"] and "正例" in failure["zh"]
+    assert not training.retrain_due(project.engine)  # not again until RETRAIN_AFTER more decisions
+
+
+def test_a_code_the_model_never_saw_keeps_its_keyword_suggestions(cli, tmp_path):
+    code_quotes(cli, tmp_path, {"a.txt": CODED}, {"20240115MJQ": [("structure.tiering", "按比例分成三个方阵")]})
+    assert cli("tag").exit_code == 0
+    decide_everything(cli, "20240115MJQ")
+    assert cli("train").exit_code == 0
+    assert cli("suggester", "combined").exit_code == 0
+    book = (cli.folder / "codebook.yaml").read_text(encoding="utf-8")
+    new_code = """
+  - id: action.canteen
+    name: 食堂
+    parent: action
+    definition: 测试用：关于食堂的说法。
+    keywords: [食堂饭菜]
+"""
+    (cli.folder / "codebook.yaml").write_text(book.rstrip("\n") + "\n" + new_code, encoding="utf-8")
+    write(tmp_path / "more" / "b.txt", interview("20240129WJG", "WJG：食堂饭菜的事大家都在说。"))
+    assert cli("import", str(tmp_path / "more")).exit_code == 0
+    synced = cli("codebook", "sync")
+    assert synced.exit_code == 0, synced.output
+    assert cli("tag").exit_code == 0
+    assert len(suggested(cli, "20240129WJG", "action.canteen")) == 1
+
+
+def test_a_model_the_project_names_but_this_machine_lacks_is_refused(cli, tmp_path, monkeypatch):
+    code_quotes(cli, tmp_path, {"a.txt": CODED}, {"20240115MJQ": [("structure.tiering", "按比例分成三个方阵")]})
+    assert cli("train").exit_code == 0
+    assert cli("suggester", "combined").exit_code == 0
+    monkeypatch.setenv("QCODER_MODELS_DIR", str(tmp_path / "elsewhere"))
+    result = cli("tag")
+    assert result.exit_code == 1 and "suggester-0001" in result.output and "QCODER_MODELS_DIR" in result.output
+
+
+def test_two_trainings_at_once_get_two_versions(tmp_path):
+    tagger = Tagger([type("C", (), {"id": "a.x", "keywords": ["排名"], "exclude": []})()])
+    nlp = learned.fit(tagger, [learned.Labelled("排名。", {"a.x": 1.0})], ["a.x"], epochs=1)
+    (tmp_path / "suggester-0001.partial").mkdir()  # another training is writing version 1
+    assert learned.save_new(nlp, tmp_path, {}) == "suggester-0002"
+    assert learned.save_new(nlp, tmp_path, {}) == "suggester-0003"
+    assert json.loads((tmp_path / "suggester-0003" / learned.META).read_text())["version"] == "suggester-0003"
+
+
+def test_only_the_owner_chooses_the_suggester(sqlite_cli):
+    for who, role in (("负责人", "owner"), ("编码员乙", "coder")):
+        added = sqlite_cli("user", "add", who, "--role", role, "--password-stdin", input="长长的口令123\n")
+        assert added.exit_code == 0, added.output
+    assert sqlite_cli("team", "on").exit_code == 0
+    coder = Project.open(sqlite_cli.url).for_user("编码员乙")
+    with pytest.raises(QcoderError):
+        coder.set_suggester("combined")
+    Project.open(sqlite_cli.url).for_user("负责人").set_suggester("combined")
+    assert Project.open(sqlite_cli.url).suggester()["mode"] == "combined"

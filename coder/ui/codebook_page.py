@@ -11,7 +11,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui.feedback import act, show_outcome
-from coder.ui.i18n import t
+from coder.ui.i18n import language, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -80,6 +80,8 @@ def _learning() -> None:
     state = project().suggester()
     model = state["model"]
     st.text(t("model_state").format(**model) if model else t("model_none"))
+    if failure := state["failure"]:
+        st.warning(plain(t("training_failed").format(reason=failure["en" if language() == "en" else "zh"])))
     if project().training_running():
         st.info(t("training_running"))
     elif project().role() in ("owner", "coder") and st.button(t("train_now"), key="train_now"):

@@ -93,7 +93,7 @@ def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, st
         st.caption(t("no_suggestions"))
         return
     if st.toggle(t("uncertain_first"), key="uncertain_first", help=t("uncertain_first_help")):
-        for coding in most_uncertain_first(suggested):
+        for coding in most_uncertain_first(suggested, project().suggester()["threshold"]):
             st.markdown(f"**{plain(names.get(coding['code'], coding['code']))}**")
             _suggestion(coding, names)
         return

@@ -75,8 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # Suggestions that learn (coder.priors, coder.training)
     "uncertain_first": {"zh": "最不确定的建议优先", "en": "Most uncertain first"},
     "uncertain_first_help": {
-        "zh": "按分数离 0.5 的远近排序：在这些建议上的决定最能帮助模型学习",
-        "en": "Ordered by how near the score is to 0.5: decisions there teach the model most",
+        "zh": "分数最接近建议门槛的排在前面（差一点就不会被提出的建议）：在这些建议上的决定最能帮助模型学习",
+        "en": "Scores nearest the suggestion threshold first (the ones nearly not made): decisions there teach most",
     },
     "training_started": {
         "zh": "已积累足够的新决定，建议模型正在后台重新训练。",
@@ -105,6 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "negative labels) in {seconds} s",
     },
     "train_now": {"zh": "在后台训练新模型", "en": "Train a new model in the background"},
+    "training_failed": {"zh": "上次训练未成功：{reason}", "en": "The last training did not succeed: {reason}"},
     "training_running": {"zh": "正在后台训练……", "en": "Training in the background…"},
     "retrieve": {"zh": "检索", "en": "Retrieve"},
     "overview": {"zh": "概览", "en": "Overview"},
