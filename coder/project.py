@@ -500,9 +500,10 @@ class Project:
             return framework.framework(session, rows, selection, level, viewer=self.user)
 
     def set_framework_summary(self, rows: str, key: str, code: str, text: str, coder: str | None = None) -> None:
-        """Store one framework cell's summary (empty text removes it), audited and attributed."""
+        """Store one framework cell's summary (empty text removes it), audited and attributed; in an open
+        round only one's own (see :func:`coder.analysis.framework.set_summary`)."""
         by = self._by(coder)
-        self._write(lambda session: framework.set_summary(session, rows, key, code, text, by), "write")
+        self._write(lambda session: framework.set_summary(session, rows, key, code, text, by, self.user), "write")
 
     def timeline(self, selection: Selection, by: str = "month", level: str = "code") -> pd.DataFrame:
         """Codes × months or quarters of the sources' dates, per kind of source."""

@@ -205,6 +205,26 @@ def test_a_summary_is_stored_attributed_audited_and_exported(project, cli):
     assert actions == ["create", "delete"]
 
 
+def test_in_an_open_round_a_coder_sees_and_writes_only_their_own_summaries_of_its_rows(project, cli):
+    project.set_framework_summary("participant", "20240118SHL", BACK, "A 的判断：求稳", "研究者A")
+    assert cli("round", "open", "第一轮", "--source", "20240118SHL").exit_code == 0
+    a, b = project.for_user("研究者A"), project.for_user("研究者B")
+    seen_by_b = b.framework("participant", selection())
+    assert "A 的判断：求稳" not in set(seen_by_b["summary"]) and "研究者A" not in set(seen_by_b["summary_by"])
+    assert a.framework("participant", selection()).set_index(["row_key", "code"]).at[
+        ("20240118SHL", BACK), "summary"] == "A 的判断：求稳"  # fmt: skip
+    with pytest.raises(QcoderError) as refused:  # B cannot overwrite what B cannot see
+        b.set_framework_summary("participant", "20240118SHL", BACK, "B 的判断", "研究者B")
+    assert "20240118SHL" in refused.value.zh and "open round" in refused.value.en
+    b.set_framework_summary("participant", "20240118SHL", FRONT, "B 的判断", "研究者B")  # a cell of B's own
+    assert "B 的判断" not in set(a.framework("participant", selection())["summary"])
+    project.set_framework_summary("kind", "interview", PUBLIC, "A 的访谈总结", "研究者A")
+    assert "A 的访谈总结" not in set(b.framework("kind", selection())["summary"])  # the row holds the round's source
+    everything = project.framework("participant", selection()).set_index(["row_key", "code"])  # the command line
+    assert everything.at[("20240118SHL", BACK), "summary"] == "A 的判断：求稳"
+    assert everything.at[("20240118SHL", FRONT), "summary"] == "B 的判断"
+
+
 def test_summaries_refuse_unknown_rows_and_codes(project):
     for rows, key, code, named in (("participant", "20240101ABC", BACK, "20240101ABC"), ("kind", "report", BACK, "report"),
                                    ("organization", "西城街道", BACK, "西城街道"), ("participant", "20240115MJQ", "x.y", "x.y"),

@@ -18,11 +18,12 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
-from coder.analysis.loading import Codings, interviews, load, meta, names, passages, texts
+from coder.analysis.loading import Codings, interviews, load, meta, names, passages, source_table, texts
 from coder.audit import coder_named, record
 from coder.db.models import SOURCE_KINDS, Code, Coder, FrameworkSummary, Participant, Source, utcnow
 from coder.errors import QcoderError
 from coder.export.quotes import Selection
+from coder.rounds import blind_sources
 from coder.triangulation import Evidence, count_agreement, strength
 
 ROWS = ("participant", "organization", "role", "kind")
@@ -39,7 +40,7 @@ def framework(
     ``count``, the strongest ``quote`` with its ``citation`` and the stored ``summary``."""
     _check_rows(rows)
     data = load(session, chosen, level, viewer)
-    frame = data.frame.assign(row_key=data.frame["source_id"].map(_row_keys(data, rows)))
+    frame = data.frame.assign(row_key=data.frame["source_id"].map(_row_keys(data.sources, rows)))
     unassigned = int(frame["row_key"].isna().sum())
     frame = frame.dropna(subset=["row_key"])
     labels = _row_labels(data, rows, frame["row_key"])
@@ -47,7 +48,7 @@ def framework(
     best = _strongest(frame)
     status = dict(zip(frame["coding"], frame["status"], strict=True))
     text = texts(session, {coding.source for coding in best.values()})
-    stored = summaries(session, rows)
+    stored = summaries(session, rows, viewer)
     code_names = names(data.codes, data.columns)
     cells = []
     for key, label in labels.items():
@@ -82,10 +83,10 @@ def _check_rows(rows: str) -> None:
         raise QcoderError(f"行 {rows} 无效，应为 {' | '.join(ROWS)}", f"rows {rows} is not one of {' | '.join(ROWS)}")
 
 
-def _row_keys(data: Codings, rows: str) -> pd.Series:
-    """Source ID → the key of its row (None when the source has no value for it)."""
-    column = {"participant": "participant", "organization": "organization", "role": "role", "kind": "kind"}[rows]
-    values = data.sources[column]
+def _row_keys(sources: pd.DataFrame, rows: str) -> pd.Series:
+    """Source ID → the key of its row (None when the source has no value for it), from
+    :func:`coder.analysis.loading.source_table`."""
+    values = sources[rows]
     return values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
 
 
@@ -120,9 +121,11 @@ def _strongest(frame: pd.DataFrame) -> dict[tuple[str, str], Evidence]:
 # Summaries -----------------------------------------------------------------------------------------
 
 
-def summaries(session: Session, rows: str) -> dict[tuple[str, str], dict[str, Any]]:
+def summaries(session: Session, rows: str, viewer: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """(row key, code) → the stored summary with who wrote it and when. A participant's summary stored
-    under any of their interview IDs is found under their row's key."""
+    under any of their interview IDs is found under their row's key. While an agreement round is open on a
+    row's sources, ``viewer`` sees only their own summaries of that row: a colleague's summary would sway
+    them as much as a colleague's codings (see coder.rounds)."""
     found = session.exec(
         select(FrameworkSummary, Coder.name)
         .join(Coder, Coder.id == FrameworkSummary.coder_id)
@@ -130,12 +133,24 @@ def summaries(session: Session, rows: str) -> dict[tuple[str, str], dict[str, An
         .order_by(FrameworkSummary.updated_at)
     ).all()
     keys = _participant_keys(session) if rows == "participant" else {}
+    blind = _blind_rows(session, rows, viewer)
     return {
         (keys.get(row.row_key, row.row_key), row.code_id): {
             "text": row.text, "coder": coder, "at": row.updated_at.strftime("%Y-%m-%d %H:%M")
         }
         for row, coder in found
+        if coder == viewer or keys.get(row.row_key, row.row_key) not in blind
     }  # fmt: skip
+
+
+def _blind_rows(session: Session, rows: str, viewer: str | None) -> set[str]:
+    """The row keys with a source in an open round: blind for ``viewer`` (for nobody on the command line,
+    which administers the project, as :func:`coder.rounds.visible`)."""
+    hidden = blind_sources(session) if viewer is not None else set()
+    if not hidden:
+        return set()
+    keys = _row_keys(source_table(session), rows)
+    return set(keys[keys.index.isin(hidden)].dropna())
 
 
 def _participant_keys(session: Session) -> dict[str, str]:
@@ -143,11 +158,14 @@ def _participant_keys(session: Session) -> dict[str, str]:
     return {record: found[0] for found in interviews(session).values() for record in found}
 
 
-def set_summary(session: Session, rows: str, key: str, code: str, text: str, coder: str | None) -> None:
+def set_summary(
+    session: Session, rows: str, key: str, code: str, text: str, coder: str | None, viewer: str | None = None
+) -> None:
     """Store (or, with empty ``text``, remove) the summary of one cell, audited as ``framework_summary``.
 
     ``key`` is checked against the project: a participant by any of their interview IDs, an
-    organisation or role as it appears in the metadata, a kind of source."""
+    organisation or role as it appears in the metadata, a kind of source. While a round is open on the
+    row's sources ``viewer`` may not replace a colleague's summary they cannot see."""
     _check_rows(rows)
     if session.get(Code, code) is None:
         raise QcoderError(f"没有代码 {code}", f"no code {code}")
@@ -157,10 +175,15 @@ def set_summary(session: Session, rows: str, key: str, code: str, text: str, cod
             FrameworkSummary.row_kind == rows, FrameworkSummary.row_key == key, FrameworkSummary.code_id == code
         )
     ).first()
+    author = coder_named(session, coder)
+    where = cell_id(rows, key, code)
+    if row is not None and row.coder_id != author.id and key in _blind_rows(session, rows, viewer):
+        raise QcoderError(
+            f"{where} 在进行中的轮次里已有另一位编码者的摘要；轮次结束后再写",
+            f"{where} already has another coder's summary in an open round; write it after the round is closed",
+        )
     before = {"text": row.text} if row else None
     text = text.strip()
-    author = coder_named(session, coder)
-    where = f"{rows}:{key}:{code}"
     if not text:
         if row is not None:
             session.delete(row)
@@ -172,6 +195,11 @@ def set_summary(session: Session, rows: str, key: str, code: str, text: str, cod
     row.text, row.coder_id, row.updated_at = text, author.id, utcnow()
     session.add(row)
     record(session, author, "update" if before else "create", "framework_summary", where, before, {"text": text})
+
+
+def cell_id(rows: str, key: str, code: str) -> str:
+    """How the audit trail names a summary's cell."""
+    return f"{rows}:{key}:{code}"
 
 
 def _known_key(session: Session, rows: str, key: str) -> str:

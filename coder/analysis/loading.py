@@ -73,7 +73,7 @@ def load(session: Session, chosen: Selection, level: str = "code", viewer: str |
     frame["column"] = frame["code_id"] if level == "code" else frame["code_id"].map(lambda c: codes[c].dimension)
     columns = _columns(session, codes, chosen, level)
     frame = frame[frame["column"].isin(columns)].reset_index(drop=True)  # a dimension's own codings: no column
-    return Codings(frame, _sources(session), codes, columns, level, "suggested" in chosen.statuses)
+    return Codings(frame, source_table(session), codes, columns, level, "suggested" in chosen.statuses)
 
 
 def _columns(session: Session, codes: dict[str, Code], chosen: Selection, level: str) -> list[str]:
@@ -88,7 +88,7 @@ def _columns(session: Session, codes: dict[str, Code], chosen: Selection, level:
     return [c.id for c in sorted(kept, key=lambda c: (c.position, c.id))]
 
 
-def _sources(session: Session) -> pd.DataFrame:
+def source_table(session: Session) -> pd.DataFrame:
     """Every source's kind, date and citation fields with its person: initials, role, organisation and the
     record ID that stands for them (their first interview) — never a name."""
     people = {p.id: p for p in session.exec(select(Participant)).all()}
