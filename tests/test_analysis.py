@@ -206,6 +206,8 @@ def test_a_summary_is_stored_attributed_audited_and_exported(project, cli):
 
 
 def test_in_an_open_round_a_coder_sees_and_writes_only_their_own_summaries_of_its_rows(project, cli):
+    for name in ("研究者A", "研究者B"):  # users with passwords: PostgreSQL projects are in team mode
+        assert cli("user", "add", name, "--role", "coder", "--password-stdin", input="长长的口令123\n").exit_code == 0
     project.set_framework_summary("participant", "20240118SHL", BACK, "A 的判断：求稳", "研究者A")
     assert cli("round", "open", "第一轮", "--source", "20240118SHL").exit_code == 0
     a, b = project.for_user("研究者A"), project.for_user("研究者B")
