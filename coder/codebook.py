@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select, update
 
 from coder.audit import record, snapshot
-from coder.db.models import Code, Coder, Coding, FrameworkSummary, Memo, Setting
+from coder.db.models import Code, Coder, Coding, FrameworkSummary, Memo, Setting, utcnow
 from coder.errors import QcoderError
 
 DEFAULT_PATH = Path("codebook.yaml")
@@ -342,8 +342,9 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
     """Make the database's codes match the codebook, keeping every coding that can be kept.
 
     Changing a code's name or keywords keeps its codings (they point at the id). A code listed under
-    another's ``renamed_from`` hands its codings over. Removing a code that has codings is refused
-    unless ``force``, which deletes those codings too (each removal is audited); its unreviewed
+    another's ``renamed_from`` hands its codings and framework summaries over (two summaries of one cell
+    are joined). Removing a code that has codings or framework summaries is refused unless ``force``,
+    which deletes them too (each removal is audited, so nothing disappears unlogged); its unreviewed
     suggestions never block the removal.
     """
     report = SyncReport(version=codebook.version)
@@ -378,25 +379,20 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
                 "delete one of them first",
             ) from None
         session.exec(update(Memo).where(Memo.code_id == old).values(code_id=new))
-        session.exec(update(FrameworkSummary).where(FrameworkSummary.code_id == old).values(code_id=new))
+        _move_summaries(session, old, new, coder)
         report.renamed.append((old, new))
         record(session, coder, "rename", "code", old, before={"id": old}, after={"id": new, "codings_moved": moved})
 
     keep = {node.id for node in wanted}
     gone = [existing[i] for i in existing if i not in keep]
-    in_use = {
-        code_id: n
-        for code_id, n in session.exec(
-            select(Coding.code_id, func.count())
-            .where(Coding.code_id.in_([c.id for c in gone]), Coding.status != "suggested")
-            .group_by(Coding.code_id)
-        ).all()
-    }
+    in_use = _uses(session, [c.id for c in gone])
     if in_use and not force:
-        listing = "、".join(f"{code_id}（{n}）" for code_id, n in sorted(in_use.items()))
+        zh = "、".join(f"{code_id}（{'、'.join(f'{n} 条{what[0]}' for what, n in uses)}）" for code_id, uses in in_use)
+        en = ", ".join(f"{code_id} ({', '.join(f'{n} {what[1]}' for what, n in uses)})" for code_id, uses in in_use)
         raise QcoderError(
-            f"编码簿 {codebook.path} 删除了仍有编码的代码：{listing}；确认删除这些编码请加 --force",
-            f"codebook {codebook.path} removes codes that still have codings: {listing}; use --force to delete them",
+            f"编码簿 {codebook.path} 删除了仍有编码或框架摘要的代码：{zh}；确认一并删除请加 --force",
+            f"codebook {codebook.path} removes codes that still have codings or framework summaries: {en}; "
+            "use --force to delete them too",
         )
     # Children before parents, so foreign keys never point at a deleted row.
     for row in sorted(gone, key=lambda c: c.id.count("."), reverse=True):
@@ -412,6 +408,10 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
             record(session, coder, "delete", "coding", coding.id, before=snapshot(coding))
             session.delete(coding)
         session.exec(update(Memo).where(Memo.code_id == row.id).values(code_id=None))
+        for summary in session.exec(select(FrameworkSummary).where(FrameworkSummary.code_id == row.id)).all():
+            record(session, coder, "delete", "framework_summary", summary.cell, before=snapshot(summary))
+            session.delete(summary)
+        session.flush()  # the summaries before their code, as the memos before their codings
         record(session, coder, "delete", "code", row.id, before=snapshot(row))
         session.delete(row)
         report.removed.append(row.id)
@@ -421,6 +421,65 @@ def sync(session: Session, codebook: Codebook, coder: Coder | None = None, force
     setting.value = codebook.version
     session.add(setting)
     return report
+
+
+def _move_summaries(session: Session, old: str, new: str, coder: Coder | None) -> None:
+    """Hand ``old``'s framework summaries to ``new``. Where ``new`` has a summary of the same cell already
+    (two codes merged into one), the two texts are joined, a blank line between, and audited as an update
+    of that cell: a researcher's writing is never lost to a merge."""
+    for row in session.exec(select(FrameworkSummary).where(FrameworkSummary.code_id == old)).all():
+        kept = session.exec(
+            select(FrameworkSummary).where(
+                FrameworkSummary.row_kind == row.row_kind,
+                FrameworkSummary.row_key == row.row_key,
+                FrameworkSummary.code_id == new,
+            )
+        ).first()
+        if kept is None:
+            row.code_id = new
+            session.add(row)
+        else:
+            before = {"text": kept.text}
+            kept.text, kept.updated_at = f"{kept.text}\n\n{row.text}", utcnow()
+            session.add(kept)
+            session.delete(row)
+            record(
+                session,
+                coder,
+                "update",
+                "framework_summary",
+                kept.cell,
+                before,
+                {"text": kept.text, "merged_from": old},
+            )
+        session.flush()
+
+
+_USES = (("编码", "codings"), ("框架摘要", "framework summaries"))
+
+
+def _uses(session: Session, ids: list[str]) -> list[tuple[str, list[tuple[tuple[str, str], int]]]]:
+    """The codes among ``ids`` that removing would lose work of, each with its counts of codings (not
+    the tagger's suggestions) and framework summaries, by code."""
+    codings = dict(
+        session.exec(
+            select(Coding.code_id, func.count())
+            .where(Coding.code_id.in_(ids), Coding.status != "suggested")
+            .group_by(Coding.code_id)
+        ).all()
+    )
+    summaries = dict(
+        session.exec(
+            select(FrameworkSummary.code_id, func.count())
+            .where(FrameworkSummary.code_id.in_(ids))
+            .group_by(FrameworkSummary.code_id)
+        ).all()
+    )
+    found = []
+    for code_id in sorted({*codings, *summaries}):
+        counts = zip(_USES, (codings.get(code_id, 0), summaries.get(code_id, 0)), strict=True)
+        found.append((code_id, [(what, n) for what, n in counts if n]))
+    return found
 
 
 def _row_values(node: CodeSpec, position: int) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def test_removing_a_code_with_codings_is_refused_unless_forced(cli, tmp_path):
     write(cli.folder / "codebook.yaml", yaml.safe_dump(without, allow_unicode=True))
     refused = cli("codebook", "sync")
     assert refused.exit_code == 1
-    assert "structure.tiering（1）" in refused.stderr and "--force" in refused.stderr
+    assert "structure.tiering（1 条编码）" in refused.stderr and "--force" in refused.stderr
     assert codings(cli) == [("structure.tiering", QUOTE)]
     assert cli("codebook", "sync", "--force").exit_code == 0
     assert codings(cli) == []
@@ -205,3 +205,53 @@ def test_merging_two_codes_with_the_same_coding_is_refused_clearly(cli, tmp_path
     result = cli("codebook", "sync")
     assert result.exit_code == 1 and "two identical codings" in result.stderr
     assert len(codings(cli)) == 2
+
+
+def summarise(cli, code: str, text: str) -> None:
+    """甲's framework summary of 20240115MJQ × ``code``."""
+    result = cli("matrix", "summary", "participant", "20240115MJQ", code, text, "--coder", "甲")
+    assert result.exit_code == 0, result.output
+
+
+def summaries(cli) -> dict[str, str]:
+    frame = json.loads(cli("matrix", "framework", "--format", "json").stdout)["rows"]
+    return {row["code"]: row["summary"] for row in frame if row["summary"]}
+
+
+def audited(cli, entity: str) -> list[AuditEvent]:
+    with Session(make_engine(cli.url)) as session:
+        return session.exec(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id)).all()
+
+
+def test_merging_two_codes_joins_their_summaries_of_one_cell_and_keeps_both_texts(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    summarise(cli, "structure.tiering", "分层带来压力")
+    summarise(cli, "structure.mentoring", "帮带缓解压力")
+    merged = SMALL.replace(
+        "    keywords: [帮带, 结对]", "    keywords: [帮带, 结对]\n    renamed_from: [structure.tiering]"
+    )
+    merged = merged[: merged.index("  - id: structure.tiering")] + merged[merged.index("  - id: structure.mentoring") :]
+    write(cli.folder / "codebook.yaml", merged)
+    result = cli("codebook", "sync")
+    assert result.exit_code == 0, result.output
+    assert summaries(cli) == {"structure.mentoring": "帮带缓解压力\n\n分层带来压力"}
+    last = audited(cli, "framework_summary")[-1]
+    assert (last.action, last.entity_id) == ("update", "participant:20240115MJQ:structure.mentoring")
+    assert last.before == {"text": "帮带缓解压力"}
+
+
+def test_removing_a_code_with_a_summary_is_refused_and_a_forced_removal_audits_the_summary(cli, tmp_path):
+    coded_project(cli, tmp_path)
+    summarise(cli, "structure.mentoring", "帮带缓解压力")  # a code with a summary and no codings
+    without = yaml.safe_load(SMALL)
+    without["codes"] = without["codes"][:1]
+    write(cli.folder / "codebook.yaml", yaml.safe_dump(without, allow_unicode=True))
+    refused = cli("codebook", "sync")
+    assert refused.exit_code == 1
+    assert "structure.mentoring（1 条框架摘要）" in refused.stderr
+    assert "structure.mentoring (1 framework summaries)" in refused.stderr
+    assert summaries(cli) == {"structure.mentoring": "帮带缓解压力"}
+    assert cli("codebook", "sync", "--force").exit_code == 0
+    gone = audited(cli, "framework_summary")[-1]
+    assert (gone.action, gone.entity_id) == ("delete", "participant:20240115MJQ:structure.mentoring")
+    assert gone.before["text"] == "帮带缓解压力"

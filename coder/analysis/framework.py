@@ -20,7 +20,16 @@ from sqlmodel import Session, select
 
 from coder.analysis.loading import Codings, interviews, load, meta, names, passages, source_table, texts
 from coder.audit import coder_named, record
-from coder.db.models import SOURCE_KINDS, Code, Coder, FrameworkSummary, Participant, Source, utcnow
+from coder.db.models import (
+    SOURCE_KINDS,
+    Code,
+    Coder,
+    FrameworkSummary,
+    Participant,
+    Source,
+    summary_cell,
+    utcnow,
+)
 from coder.errors import QcoderError
 from coder.export.quotes import Selection
 from coder.rounds import blind_sources
@@ -176,7 +185,7 @@ def set_summary(
         )
     ).first()
     author = coder_named(session, coder)
-    where = cell_id(rows, key, code)
+    where = summary_cell(rows, key, code)
     if row is not None and row.coder_id != author.id and key in _blind_rows(session, rows, viewer):
         raise QcoderError(
             f"{where} 在进行中的轮次里已有另一位编码者的摘要；轮次结束后再写",
@@ -195,11 +204,6 @@ def set_summary(
     row.text, row.coder_id, row.updated_at = text, author.id, utcnow()
     session.add(row)
     record(session, author, "update" if before else "create", "framework_summary", where, before, {"text": text})
-
-
-def cell_id(rows: str, key: str, code: str) -> str:
-    """How the audit trail names a summary's cell."""
-    return f"{rows}:{key}:{code}"
 
 
 def _known_key(session: Session, rows: str, key: str) -> str:

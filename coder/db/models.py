@@ -232,3 +232,14 @@ class FrameworkSummary(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     coder_id: int = Field(foreign_key="coder.id")
     updated_at: dt.datetime = _when()
+
+    @property
+    def cell(self) -> str:
+        """How the audit trail names this summary (see :func:`summary_cell`)."""
+        return summary_cell(self.row_kind, self.row_key, self.code_id)
+
+
+def summary_cell(row_kind: str, row_key: str, code_id: str) -> str:
+    """A framework cell as the audit trail names it, ``row_kind:row_key:code``: one name for the cell
+    whether its summary is written, merged into another code or removed with its code."""
+    return f"{row_kind}:{row_key}:{code_id}"
