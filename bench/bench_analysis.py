@@ -9,6 +9,11 @@ Each is reported against a baseline run side by side on the same data:
 Codings: every sentence of the synthetic corpus (bench.synthetic) gets one to three codes, so sentences
 hold several codes and co-occurrence has real pairs to count; a tenth of the codings are suggestions,
 which the displays leave out. Median of 3 runs after one warm-up (the tagger's dictionary load).
+
+A harder framework case (``analysis_framework_dense``): one interview whose every span of one code is
+coded by three coders, overlapping its neighbours — one cell holding thousands of codings, where choosing
+the strongest quote by comparing every coding with every other would grow with their square. It is
+measured at ``DENSE`` spans and at twice as many: growth near 2 × is linear.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from coder.project import Project
 ROOT = Path(__file__).resolve().parents[1]
 CODINGS = 50_000
 TARGET = 2.0  # seconds
+DENSE = 2_000  # spans of one code in one interview, each coded by DENSE_CODERS coders; then twice as many
+DENSE_CODERS = 3
 
 
 def build(folder: Path) -> str:
@@ -100,6 +107,7 @@ def run() -> list[dict]:
         }
         frame = project.cooccurrence(everything)
         evidence = frame.attrs["codings"]
+        dense = {spans: _dense_seconds(Path(tmp) / f"dense-{spans}", spans) for spans in (DENSE, 2 * DENSE)}
     baselines = {"cooccurrence": counts, "framework": counts, "timeline": counts, "words": words_baseline}
     results = []
     for name, seconds in times.items():
@@ -119,7 +127,49 @@ def run() -> list[dict]:
                 f"(target {TARGET:.0f} s) = {seconds / base:.2f} × {what} ({base:.2f} s)",
             }
         )
+    small, large = dense[DENSE], dense[2 * DENSE]
+    results.append(
+        {
+            "name": "analysis_framework_dense",
+            "codings": 2 * DENSE * DENSE_CODERS,
+            "seconds": round(large, 3),
+            "baseline": f"the same display on half as many codings ({DENSE * DENSE_CODERS})",
+            "baseline_seconds": round(small, 3),
+            "ratio": round(large / small, 2),
+            "summary": f"framework, one cell of {2 * DENSE * DENSE_CODERS} overlapping codings by {DENSE_CODERS} "
+            f"coders: {large:.2f} s = {large / small:.2f} × the same on {DENSE * DENSE_CODERS} codings "
+            f"({small:.2f} s); 2 × is linear, 4 × quadratic",
+        }
+    )
     return results
+
+
+def _dense_seconds(folder: Path, spans: int) -> float:
+    """The framework matrix on one interview with ``spans`` overlapping spans of one code, each coded by
+    every one of ``DENSE_CODERS`` coders."""
+    folder.mkdir()
+    (folder / "20240115MJQ.txt").write_text(
+        "---\nkind: interview\ninterviewee: 马继强\n---\nMJQ：" + "以前考核就是走过场。" * (spans // 2 + 2) + "\n",
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{folder / 'dense.sqlite'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with transaction(engine) as session:
+        codebook.sync(session, codebook.load(ROOT / "codebook.yaml"))
+    import_paths(engine, [folder / "20240115MJQ.txt"])
+    with transaction(engine) as session:
+        coders = [Coder(name=f"coder{n}") for n in range(DENSE_CODERS)]
+        session.add_all(coders)
+        session.flush()
+        start = len("MJQ：")
+        session.add_all(
+            Coding(source_id="20240115MJQ", code_id="scenario.backstage", start=start + 5 * n, end=start + 5 * n + 12,
+                   coder_id=coder.id, status="manual", origin="manual")
+            for n in range(spans) for coder in coders
+        )  # fmt: skip
+    project = Project.open(url)
+    return median_seconds(lambda: project.framework("participant", selection()))
 
 
 def _passages(project: Project, code: str) -> list[str]:

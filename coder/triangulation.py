@@ -21,9 +21,11 @@ of :mod:`coder.record_checks`. The result is plain data (see :func:`check`);
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import true
@@ -202,13 +204,27 @@ def _kind_from_id(record_id: str) -> str | None:
 
 
 def count_agreement(evidence: list[Evidence], codings: Iterable[Coding]) -> None:
-    """How many coders coded the same code on an overlapping span: the best-attested quotes come first."""
-    by_place = defaultdict(list)
+    """How many coders coded the same code on an overlapping span: the best-attested quotes come first.
+
+    Each coder's spans of one code in one source are sorted by start, with the running furthest end: the
+    spans starting before an item's end are a prefix (one binary search), and the coder agrees when the
+    furthest of them reaches past the item's start. The cost grows with codings × coders of one place
+    (and a log), never with pairs of codings — one cell can hold thousands of them."""
+    spans: dict[tuple[str, str], dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for coding in codings:
-        by_place[(coding.source_id, coding.code_id)].append(coding)
+        spans[(coding.source_id, coding.code_id)][coding.coder_id].append((coding.start, coding.end))
+    reach: dict[tuple[str, str], list[tuple[list[int], list[int]]]] = {}
+    for place, by_coder in spans.items():
+        reach[place] = []
+        for found in by_coder.values():
+            found.sort()
+            reach[place].append(([start for start, _ in found], list(accumulate((end for _, end in found), max))))
     for item in evidence:
-        coders = {c.coder_id for c in by_place[(item.source, item.code)] if c.start < item.end and item.start < c.end}
-        item.agreeing = len(coders)
+        item.agreeing = sum(
+            1
+            for starts, ends in reach.get((item.source, item.code), ())
+            if (before := bisect_left(starts, item.end)) and ends[before - 1] > item.start
+        )
 
 
 def _facts(session: Session, evidence: list[Evidence], sources: dict[str, Source]) -> list[facts.Fact]:

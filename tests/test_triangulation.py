@@ -5,11 +5,13 @@ researcher's accepted work looks to the check.
 """
 
 import json
+from collections import namedtuple
 
 import pytest
 from docx import Document
 
 from coder.errors import QcoderError
+from coder.triangulation import Evidence, count_agreement
 from tests.helpers import code_quotes as build
 from tests.helpers import write
 
@@ -316,3 +318,21 @@ def test_quote_files_load_one_file_and_a_bad_file_stops_only_itself(cli, tmp_pat
     assert result.exit_code == 1 and "bad.yaml" in result.output
     assert "1 codings added" in result.output
     assert cli("code", "import", str(good), "--coder", "研究者A").exit_code == 0  # a single file
+
+
+def test_agreement_counts_the_coders_whose_spans_of_the_same_code_overlap():
+    """Pinned by hand: overlapping means sharing a character (touching spans do not), per source and code,
+    each coder once however many of their spans overlap."""
+    Coded = namedtuple("Coded", "source_id code_id coder_id start end")
+    codings = [
+        Coded("S1", "c", 1, 0, 10), Coded("S1", "c", 1, 5, 15),  # one coder twice: counts once
+        Coded("S1", "c", 2, 8, 12),
+        Coded("S1", "c", 3, 10, 20),  # touches 0–10, overlaps 5–15 and 8–12
+        Coded("S1", "c", 4, 30, 40), Coded("S1", "d", 4, 0, 40),  # another code: never counted for c
+        Coded("S2", "c", 5, 0, 40),  # another source
+        Coded("S1", "c", 2, 0, 100),  # a long span of coder 2's reaching every other
+    ]  # fmt: skip
+    evidence = [Evidence(coding=n, code=c.code_id, source=c.source_id, kind="", line="", start=c.start, end=c.end,
+                         score=0.0) for n, c in enumerate(codings)]  # fmt: skip
+    count_agreement(evidence, codings)
+    assert [e.agreeing for e in evidence] == [2, 3, 3, 3, 2, 1, 1, 4]
