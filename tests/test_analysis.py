@@ -227,6 +227,18 @@ def test_in_an_open_round_a_coder_sees_and_writes_only_their_own_summaries_of_it
     assert everything.at[("20240118SHL", FRONT), "summary"] == "B 的判断"
 
 
+def test_a_row_with_a_summary_but_no_codings_is_shown_with_its_summary(project):
+    project.set_framework_summary("kind", "media", BACK, "媒体尚未报道幕后", "研究者A")
+    frame = project.framework("kind", selection())
+    media = frame[frame["row_key"] == "media"].set_index("code")
+    assert (
+        media.at[BACK, "summary"] == "媒体尚未报道幕后" and media["count"].sum() == 0 and media.at[BACK, "quote"] == ""
+    )
+    assert "媒体尚未报道幕后" in project.display_report(frame, "md").decode()
+    assert "media" not in set(project.framework("kind", selection(kinds=["interview"]))["row_key"])  # not selected
+    assert "media" not in set(project.framework("kind", selection(dimensions=["action"]))["row_key"])  # nor its code
+
+
 def test_summaries_refuse_unknown_rows_and_codes(project):
     for rows, key, code, named in (("participant", "20240101ABC", BACK, "20240101ABC"), ("kind", "report", BACK, "report"),
                                    ("organization", "西城街道", BACK, "西城街道"), ("participant", "20240115MJQ", "x.y", "x.y"),

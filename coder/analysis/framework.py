@@ -18,7 +18,17 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
-from coder.analysis.loading import Codings, interviews, load, meta, names, passages, source_table, texts
+from coder.analysis.loading import (
+    Codings,
+    chosen_sources,
+    interviews,
+    load,
+    meta,
+    names,
+    passages,
+    source_table,
+    texts,
+)
 from coder.audit import coder_named, record
 from coder.db.models import (
     SOURCE_KINDS,
@@ -46,18 +56,24 @@ def framework(
     session: Session, rows: str, chosen: Selection, level: str = "code", viewer: str | None = None
 ) -> pd.DataFrame:
     """One row per cell (every row × every selected code or dimension, empty cells included), with
-    ``count``, the strongest ``quote`` with its ``citation`` and the stored ``summary``."""
+    ``count``, the strongest ``quote`` with its ``citation`` and the stored ``summary``. The rows are those
+    with codings the viewer sees and those with a summary the viewer sees (count 0, no quote): a summary
+    written about a row is never left out of the matrix just because its codings are not selected."""
     _check_rows(rows)
     data = load(session, chosen, level, viewer)
     frame = data.frame.assign(row_key=data.frame["source_id"].map(_row_keys(data.sources, rows)))
     unassigned = int(frame["row_key"].isna().sum())
     frame = frame.dropna(subset=["row_key"])
-    labels = _row_labels(data, rows, frame["row_key"])
+    stored = summaries(session, rows, viewer)
+    admitted = set(_row_keys(chosen_sources(data, chosen), rows).dropna())
+    if rows == "kind":  # a kind is a row before any source of it is imported (see _known_key)
+        admitted |= set(chosen.kinds or SOURCE_KINDS)
+    summarised = {key for key, column in stored if column in data.columns and key in admitted}
+    labels = _row_labels(data, rows, {*frame["row_key"], *summarised})
     counts = passages(frame).groupby(["row_key", "column"]).size()
     best = _strongest(frame)
     status = dict(zip(frame["coding"], frame["status"], strict=True))
     text = texts(session, {coding.source for coding in best.values()})
-    stored = summaries(session, rows, viewer)
     code_names = names(data.codes, data.columns)
     cells = []
     for key, label in labels.items():
@@ -99,10 +115,9 @@ def _row_keys(sources: pd.DataFrame, rows: str) -> pd.Series:
     return values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
 
 
-def _row_labels(data: Codings, rows: str, keys: pd.Series) -> dict[str, str]:
+def _row_labels(data: Codings, rows: str, used: set[str]) -> dict[str, str]:
     """Row key → its label, rows in order: participants by their first interview, kinds as listed, the
     rest alphabetically."""
-    used = set(keys)
     if rows == "participant":
         people = data.sources.dropna(subset=["participant"]).drop_duplicates("participant")
         return {k: people.set_index("participant").at[k, "participant_label"] for k in sorted(used)}

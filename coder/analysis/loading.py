@@ -115,6 +115,18 @@ def source_table(session: Session) -> pd.DataFrame:
     return pd.DataFrame(table, columns=columns).set_index("id")
 
 
+def chosen_sources(data: Codings, chosen: Selection) -> pd.DataFrame:
+    """The rows of ``data.sources`` that the selection's kinds and participants admit (a participant chosen
+    by any of their record IDs brings all their interviews): what a display reads beyond codings."""
+    wanted = data.sources
+    if chosen.kinds:
+        wanted = wanted[wanted["kind"].isin(chosen.kinds)]
+    if chosen.participants:
+        people = set(data.sources.loc[data.sources.index.isin(chosen.participants), "participant"].dropna())
+        wanted = wanted[wanted["participant"].isin(people)]
+    return wanted
+
+
 def interviews(session: Session) -> dict[int, list[str]]:
     """Participant → the record IDs of their interviews, first interview first (undated ones last)."""
     found: dict[int, list[tuple[bool, Any, str]]] = {}

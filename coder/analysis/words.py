@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 from sqlmodel import Session, select
 
-from coder.analysis.loading import Codings, load, merge_spans, meta, texts, units
+from coder.analysis.loading import Codings, chosen_sources, load, merge_spans, meta, texts, units
 from coder.audit import coder_named, record
 from coder.db.models import Segment, Setting
 from coder.export.quotes import Selection
@@ -164,12 +164,7 @@ def _pieces(session: Session, chosen: Selection, viewer: str | None) -> tuple[Co
             sources, inside["unit_start"].clip(lower=starts), inside["unit_end"].clip(upper=ends), strict=True
         )
         return data, sorted((str(s), int(a), int(b)) for s, a, b in clipped if b > a)
-    wanted = data.sources
-    if chosen.kinds:
-        wanted = wanted[wanted["kind"].isin(chosen.kinds)]
-    if chosen.participants:
-        people = set(data.sources.loc[data.sources.index.isin(chosen.participants), "participant"].dropna())
-        wanted = wanted[wanted["participant"].isin(people)]
+    wanted = chosen_sources(data, chosen)
     if wanted.empty:
         return data, []
     rows = session.exec(
