@@ -36,7 +36,7 @@ from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
 from coder.tagger import MIN_SCORE, Tagger
-from coder.textfile import normalise
+from coder.textfile import normalise, read_text
 from coder.triangulation import STATUSES
 
 app = typer.Typer(
@@ -1195,7 +1195,7 @@ def matrix_words(
     of a code's passages or of the sources' text."""
     if stopwords is not None and not stopwords.is_file():
         raise QcoderError(f"找不到停用词文件 {stopwords}", f"stop-word file {stopwords} does not exist")
-    listed = stopwords.read_text(encoding="utf-8-sig") if stopwords is not None else None
+    listed = read_text(stopwords) if stopwords is not None else None  # UTF-8, UTF-16 or GBK, as sources
     current = project()
     chosen = display_selection(code, kinds=kind, participants=participant, with_suggestions=with_suggestions)
     terms = current.words(chosen, top, listed)

@@ -300,6 +300,18 @@ def test_stop_words_are_stored_per_project_audited_and_replaced_from_a_file(proj
     assert "考核" not in counted and "就是" in counted  # the file replaces the list
 
 
+def test_a_gbk_stop_word_file_is_read_as_sources_are_and_an_unreadable_one_is_refused_by_name(project, cli, tmp_path):
+    (tmp_path / "gbk.txt").write_bytes("# 我们的停用词\n考核\n".encode("gbk"))
+    result = cli("matrix", "words", "--kind", "interview", "--stopwords", str(tmp_path / "gbk.txt"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "考核" not in {row["term"] for row in json.loads(result.stdout)["rows"]}
+    (tmp_path / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    refused = cli("matrix", "words", "--stopwords", str(tmp_path / "picture.txt"))
+    assert refused.exit_code == 1
+    zh, en = refused.stderr.split("\n", 1)
+    assert "picture.txt" in zh and "picture.txt" in en
+
+
 def test_kwic_lines_show_context_within_the_line_and_the_citation(project, cli):
     lines = project.kwic(selection(kinds=["interview"]), "走过场")
     assert list(lines["source"]) == ["20240115MJQ", "20240220MJQ"]
