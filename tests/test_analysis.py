@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -337,6 +338,27 @@ def test_the_word_cloud_is_a_png_drawn_with_a_cjk_font(project, cli, tmp_path, m
     with pytest.raises(QcoderError) as refused:
         cloud.word_cloud({"考核": 3})
     assert "fonts-wqy-zenhei" in refused.value.zh and "boxes" in refused.value.en
+
+
+def test_a_configured_font_that_is_missing_or_has_no_chinese_glyphs_is_refused_by_name(monkeypatch, tmp_path):
+    import matplotlib
+
+    from coder.analysis import cloud
+
+    latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    for font, rule in (("/nonexistent.ttf", "does not exist"), (str(latin), "中"), (str(tmp_path), "does not exist")):
+        monkeypatch.setenv("QCODER_CJK_FONT", font)
+        with pytest.raises(QcoderError) as refused:
+            cloud.cjk_font()
+        assert font in refused.value.zh and font in refused.value.en and rule in refused.value.en
+    (tmp_path / "fake.ttf").write_bytes(b"not a font at all")
+    monkeypatch.setenv("QCODER_CJK_FONT", str(tmp_path / "fake.ttf"))
+    with pytest.raises(QcoderError, match=r"fake\.ttf"):
+        cloud.cjk_font()
+    chinese = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+    if chinese.is_file():
+        monkeypatch.setenv("QCODER_CJK_FONT", str(chinese))
+        assert cloud.cjk_font() == chinese
 
 
 # Files and the command line --------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 The ``wordcloud`` package draws with whatever font it is given; a font without CJK glyphs turns every
 hanzi into an empty box. So the font is looked for — ``QCODER_CJK_FONT``, then fontconfig's list of fonts
 that cover Chinese (``fc-list :lang=zh``), then well-known files on Debian, macOS and Windows — and when
-none is found the cloud is refused with a message saying how to get one, never drawn in boxes.
+none is found the cloud is refused with a message saying how to get one, never drawn in boxes. A font
+named in ``QCODER_CJK_FONT`` is the researcher's explicit choice: when that file is missing, or maps no
+glyph to 中, the cloud is refused naming it rather than drawn with another font or in boxes.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ _FONT_FILES = (".ttf", ".ttc", ".otf", ".otc")
 def cjk_font() -> Path:
     """A font file with Chinese glyphs, or a QcoderError naming what to install."""
     chosen = os.environ.get("QCODER_CJK_FONT")
-    if chosen and Path(chosen).is_file():
-        return Path(chosen)
+    if chosen:
+        return _checked(Path(chosen))
     for candidate in (*_fontconfig(), *map(Path, KNOWN_FONTS)):
         if candidate.is_file():
             return candidate
@@ -43,6 +45,30 @@ def cjk_font() -> Path:
         "no font with Chinese glyphs was found, so no word cloud is drawn (hanzi would show as boxes): install "
         "fonts-wqy-zenhei (apt-get install fonts-wqy-zenhei) or name a font file in QCODER_CJK_FONT",
     )
+
+
+def _checked(font: Path) -> Path:
+    """``font`` if it is a font file that maps 中 to a glyph (its character map, read with fontTools: the
+    font ``wordcloud`` draws with through Pillow); a QcoderError naming it otherwise."""
+    from fontTools.ttLib import TTFont, TTLibError  # installed with matplotlib, which wordcloud needs
+
+    if not font.is_file():
+        raise QcoderError(
+            f"QCODER_CJK_FONT 指定的字体文件 {font} 不存在",
+            f"the font file {font} named in QCODER_CJK_FONT does not exist",
+        )
+    try:
+        covered = ord("中") in (TTFont(font, fontNumber=0, lazy=True).getBestCmap() or {})
+    except (TTLibError, OSError, ValueError, AssertionError):
+        covered = False
+    if not covered:
+        raise QcoderError(
+            f"QCODER_CJK_FONT 指定的 {font} 不是含中文字形的字体（没有“中”字），词云中的汉字会显示为方框；"
+            "请指定中文字体，如 fonts-wqy-zenhei 的 wqy-zenhei.ttc",
+            f"{font} named in QCODER_CJK_FONT is not a font with Chinese glyphs (it has none for 中), so hanzi would "
+            "show as boxes: name a Chinese font, e.g. wqy-zenhei.ttc from fonts-wqy-zenhei",
+        )
+    return font
 
 
 def _fontconfig() -> list[Path]:
