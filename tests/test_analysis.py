@@ -323,6 +323,22 @@ def test_kwic_lines_show_context_within_the_line_and_the_citation(project, cli):
     assert result.exit_code == 0 and "“走过场” in context (2)" in result.stdout
 
 
+def test_kwic_lines_are_not_dropped_from_a_csv_file_but_refused(project, cli):
+    result = cli("matrix", "words", "--kwic", "走过场", "--format", "csv")
+    assert result.exit_code == 1
+    zh, en = result.stderr.split("\n", 1)
+    assert "CSV" in zh and "走过场" in zh and "--kwic" in en and "json" in en
+    assert cli("matrix", "words", "--kwic", "走过场", "--format", "json").exit_code == 0
+
+
+def test_whole_text_word_counts_say_nothing_about_codings_or_suggestions(project):
+    for fmt, lang in (("md", "zh"), ("md", "en")):
+        text = project.display_report(project.words(selection(with_suggestions=True)), fmt, lang).decode()
+        assert not any(note in text for note in ("不含编码建议", "suggestions do not", "not evidence", "建议不是证据"))
+    coded = project.display_report(project.words(selection(codes=[BACK])), "md", "en").decode()
+    assert "suggestions do not" in coded
+
+
 def test_the_word_cloud_is_a_png_drawn_with_a_cjk_font(project, cli, tmp_path, monkeypatch):
     from coder.analysis import cloud
 

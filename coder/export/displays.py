@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from coder.errors import QcoderError
 from coder.export import word
 from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
 
@@ -109,6 +110,13 @@ def render_display(frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.Dat
             document["kwic"] = kwic.to_dict("records")
         return (json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n").encode()
     if fmt == "csv":
+        if kwic is not None:  # a second table would have to be dropped or glued on as rows of the first
+            raise QcoderError(
+                f"CSV 文件只能容纳一张表，“{kwic.attrs.get('term', '')}”的上下文无法一并写入：请用 md、xlsx、docx 或 json 格式，"
+                "或去掉 --kwic",
+                f"a CSV file holds one table, so the keyword-in-context lines of '{kwic.attrs.get('term', '')}' cannot "
+                "go with the terms: use md, xlsx, docx or json, or leave out --kwic",
+            )
         out = io.StringIO()
         csv.writer(out).writerows([list(frame.columns), *([spreadsheet_cell(v) for v in row] for row in _rows(frame))])
         return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
@@ -225,7 +233,8 @@ def _words(frame: pd.DataFrame, labels: dict[str, str], lang: str, kwic: pd.Data
     notes = [
         labels["words_rule"].format(read=labels[f"read_{attrs['read']}"], characters=attrs["characters"],
                                     tokens=attrs["tokens"], stopwords=attrs["stopwords"]),
-        labels["selection"].format(what=what), *_common(frame, labels),
+        labels["selection"].format(what=what),
+        *(_common(frame, labels) if attrs["read"] == "coded" else []),  # whole texts: codings play no part
     ]  # fmt: skip
     terms = Table(
         labels["terms"],

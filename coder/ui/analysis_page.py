@@ -386,7 +386,8 @@ def _words(names: dict[str, str], leaves: list[str], interviews: list[str]) -> N
         terms = cached("words", chosen, int(top), None)
     read = terms.attrs
     st.caption(t(f"an_wd_read_{read['read']}").format(characters=read["characters"], tokens=read["tokens"]))
-    _marked(terms)
+    if read["read"] == "coded":  # whole texts: suggestions play no part
+        _marked(terms)
     if terms.empty:
         st.info(t("an_wd_no_terms"))
     else:
