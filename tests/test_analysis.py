@@ -31,7 +31,7 @@ from coder.db.engine import retrying
 from coder.db.models import AuditEvent, Coding
 from coder.errors import QcoderError
 from coder.project import Project
-from tests.helpers import code_quotes
+from tests.helpers import code_quotes, write
 
 BACK, FRONT, PUBLIC = "scenario.backstage", "scenario.frontstage", "action.public_results"
 FILES = {
@@ -320,7 +320,28 @@ def test_kwic_lines_show_context_within_the_line_and_the_citation(project, cli):
     assert list(lines["right"]) == ["。现在排名都公示出来了！大家都看得见。", "。"]
     assert lines["citation"].iloc[0] == "访谈记录：20240115MJQ"
     result = cli("matrix", "words", "--code", BACK, "--kwic", "走过场", "--lang", "en")
-    assert result.exit_code == 0 and "“走过场” in context (2)" in result.stdout
+    assert result.exit_code == 0 and "“走过场” in context (2, matched as words" in result.stdout
+
+
+def test_kwic_finds_a_term_as_a_word_so_its_lines_are_as_many_as_its_count(project):
+    terms = project.words(selection())
+    for term, count in zip(terms["term"], terms["count"], strict=True):
+        assert len(project.kwic(selection(), term)) == count, term
+    assert project.kwic(selection(), "过场").empty  # inside the word 走过场, never a word of its own
+
+
+def test_participants_names_never_surface_in_word_counts_kwic_lines_or_the_cloud(project, cli, tmp_path):
+    write(tmp_path / "more" / "20240301SHL.txt", "---\nkind: interview\ninterviewee: 沈海林\n---\n"
+          "SHL：马继强书记说，马继强和沈海林都赞成公示。马继强书记还说考核要公开。\n")  # fmt: skip
+    assert cli("import", str(tmp_path / "more")).exit_code == 0
+    terms = project.words(selection())
+    assert not set(NAMES) & set(terms["term"]) and "书记" in set(terms["term"])
+    assert project.kwic(selection(), "马继强").empty
+    lines = project.kwic(selection(), "书记")
+    assert len(lines) == 2 and not any(name in "".join(lines["left"]) + "".join(lines["right"]) for name in NAMES)
+    assert lines["left"].iloc[0] == "＊＊＊"  # blanked where it stood: the offsets still point at the text
+    for fmt in ("md", "json"):
+        assert not any(name in project.display_report(terms, fmt, kwic=lines).decode() for name in NAMES)
 
 
 def test_kwic_lines_are_not_dropped_from_a_csv_file_but_refused(project, cli):

@@ -11,7 +11,11 @@ registered (never the process-global jieba), so 揭榜挂帅 or 第一方阵 sta
 it has at least ``MIN_CHARS`` characters, holds a Han character or a Latin letter (punctuation and bare
 numbers do not), and is not a stop word. The default stop words (``coder/data/stopwords.txt``: speaker
 labels, interview fillers such as 嗯 就是 那个 然后, pronouns and function words) can be edited and
-stored per project.
+stored per project. KWIC lines are found among the same tokens, never as substrings, so a term's lines
+are as many as its count (考核 inside 考核办法, a codebook term, is neither).
+
+**Names.** Participants' stored real names are blanked out of the text before it is read (same length,
+so offsets hold): a name never surfaces as a top term, in a KWIC line or its context, or in the cloud.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from sqlmodel import Session, select
 
 from coder.analysis.loading import Codings, chosen_sources, load, merge_spans, meta, texts, units
 from coder.audit import coder_named, record
-from coder.db.models import Segment, Setting
+from coder.db.models import Participant, Segment, Setting
 from coder.export.quotes import Selection
 from coder.segments import SPEAKER_LABEL
 from coder.tagger import INTERVIEWER
@@ -35,6 +39,7 @@ STOPWORDS = Path(__file__).resolve().parents[1] / "data" / "stopwords.txt"
 SETTING = "stopwords"
 MIN_CHARS = 2
 CONTEXT = 20  # characters of context on each side of a KWIC line
+NAME_MASK = "＊"  # stands for each character of a participant's name: never a word, offsets unchanged
 _WORDY = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134fA-Za-z]")
 TERM_COLUMNS = ["rank", "term", "count", "sources", "share"]
 KWIC_COLUMNS = ["source", "kind", "start", "end", "left", "term", "right", "citation"]
@@ -80,7 +85,7 @@ def words(
     """The ``top`` terms of the selection: ``rank``, ``term``, ``count``, ``sources`` (how many sources use
     it) and ``share`` (of all counted tokens)."""
     data, pieces = _pieces(session, chosen, viewer)
-    text = texts(session, {source for source, _, _ in pieces})
+    text = _readable(session, pieces)
     tokenize = tagger_for(session).words
     counts: Counter[str] = Counter()
     used_in: dict[str, set[str]] = defaultdict(set)
@@ -106,32 +111,48 @@ def words(
 
 
 def kwic(session: Session, chosen: Selection, term: str, viewer: str | None = None) -> pd.DataFrame:
-    """Every occurrence of ``term`` in what the selection reads, with ``CONTEXT`` characters on each side
-    (within its line, after its speaker label) and the source's citation, by source and position."""
+    """Every place where ``term`` is one token of what the selection reads — the tokens :func:`words`
+    counts, so a term's lines are as many as its count — with ``CONTEXT`` characters on each side (within
+    its line, after its speaker label) and the source's citation, by source and position."""
     data, pieces = _pieces(session, chosen, viewer)
-    text = texts(session, {source for source, _, _ in pieces})
+    text = _readable(session, pieces)
+    tokenize = tagger_for(session).words
     lines = []
     for source, start, end in pieces if term else []:
         body = text[source]
-        at = body.find(term, start, end)
-        while at >= 0:
-            stop = at + len(term)
-            lines.append(
-                {
-                    "source": source,
-                    "kind": data.sources.at[source, "kind"],
-                    "start": at,
-                    "end": stop,
-                    "left": body[max(_line_start(body, at), at - CONTEXT) : at],
-                    "term": term,
-                    "right": body[stop : stop + CONTEXT].split("\n", 1)[0],
-                    "citation": data.sources.at[source, "citation"],
-                }
-            )
-            at = body.find(term, stop, end)
+        if term not in body[start:end]:
+            continue  # cheap: most pieces never hold the term, and need no tokenizing
+        at = start
+        for token in tokenize(body[start:end]):
+            stop = at + len(token)
+            if token == term:
+                lines.append(
+                    {
+                        "source": source,
+                        "kind": data.sources.at[source, "kind"],
+                        "start": at,
+                        "end": stop,
+                        "left": body[max(_line_start(body, at), at - CONTEXT) : at],
+                        "term": term,
+                        "right": body[stop : stop + CONTEXT].split("\n", 1)[0],
+                        "citation": data.sources.at[source, "citation"],
+                    }
+                )
+            at = stop
     result = pd.DataFrame(lines, columns=KWIC_COLUMNS)
     result.attrs = meta(data, "kwic", term=term, selection=_described(chosen))
     return result
+
+
+def _readable(session: Session, pieces: list[tuple[str, int, int]]) -> dict[str, str]:
+    """The text of the pieces' sources with every participant's stored name blanked out, ``NAME_MASK`` for
+    each character: names never leave the database unasked (see ARCHITECTURE, "Names are private")."""
+    text = texts(session, {source for source, _, _ in pieces})
+    stored = {name.strip() for name in session.exec(select(Participant.name)).all() if name and len(name.strip()) > 1}
+    if not stored:
+        return text
+    named = re.compile("|".join(map(re.escape, sorted(stored, key=len, reverse=True))))
+    return {source: named.sub(lambda m: NAME_MASK * len(m.group()), body) for source, body in text.items()}
 
 
 def _line_start(text: str, at: int) -> int:

@@ -51,7 +51,7 @@ LABELS = {
         "words_rule": "{read}：{characters} 字，计入 {tokens} 个词（jieba 分词，编码簿术语保持完整；至少两个字；"
         "已去除 {stopwords} 个停用词）。",
         "selection": "选择：{what}。", "all": "全部", "sel_codes": "代码", "sel_dimensions": "维度",
-        "sel_kinds": "来源类型", "sel_participants": "受访者", "kwic_of": "“{term}”的上下文（{n} 处）",
+        "sel_kinds": "来源类型", "sel_participants": "受访者", "kwic_of": "“{term}”的上下文（{n} 处，按与词频相同的分词匹配）",
     },
     "en": {
         "cooccurrence": "Code co-occurrence", "notes": "Notes", "framework": "Framework matrix", "timeline": "Timeline",
@@ -81,7 +81,7 @@ LABELS = {
         "words_rule": "{read}: {characters} characters, {tokens} words counted (jieba, codebook terms kept whole; "
         "at least two characters; {stopwords} stop words removed).",
         "selection": "Selection: {what}.", "all": "everything", "sel_codes": "codes",
-        "sel_dimensions": "dimensions", "sel_kinds": "kinds", "sel_participants": "participants", "kwic_of": "“{term}” in context ({n})",
+        "sel_dimensions": "dimensions", "sel_kinds": "kinds", "sel_participants": "participants", "kwic_of": "“{term}” in context ({n}, matched as words, the tokens counted above)",
     },
 }  # fmt: skip
 

@@ -542,7 +542,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "an_wd_cloud": {"zh": "显示词云", "en": "Show a word cloud"},
     "an_wd_kwic": {"zh": "关键词上下文", "en": "Keyword in context"},
     "an_wd_kwic_term": {"zh": "选择或输入一个词", "en": "Choose or type a term"},
-    "an_wd_kwic_found": {"zh": "“{term}”出现 {n} 次", "en": "“{term}” occurs {n} times"},
+    "an_wd_kwic_found": {
+        "zh": "“{term}”作为一个词出现 {n} 次（与词频相同的分词）",
+        "en": "“{term}” occurs {n} times as a word (the tokens the counts use)",
+    },
     "an_wd_left": {"zh": "左侧上下文", "en": "Left context"},
     "an_wd_right": {"zh": "右侧上下文", "en": "Right context"},
     "an_wd_citation": {"zh": "出处", "en": "Citation"},
