@@ -73,6 +73,6 @@ def test_stop_words_are_saved_and_kwic_lines_listed(at, project):
     at.button(key="an_wd_stop_save").click().run()
     assert project.stopwords() == "以前\n"
     at.selectbox(key="an_wd_term").set_value("走过场").run()
-    assert "“走过场”出现 2 次" in [c.value for c in at.caption]
+    assert "“走过场”作为一个词出现 2 次（与词频相同的分词）" in [c.value for c in at.caption]
     kwic = next(d.value for d in at.dataframe if "左侧上下文" in d.value.columns)
     assert list(kwic["出处"]) == ["访谈记录：20240115MJQ", "访谈记录：20240220MJQ"]
