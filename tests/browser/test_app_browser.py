@@ -356,6 +356,10 @@ def test_analysis_shows_the_cooccurrence_heatmap_and_keeps_a_framework_summary(p
                          ("被考的人自己也不清楚，问也问不出来", "scenario.fuzzy_to_fine")):  # fmt: skip
         start = text.index(phrase)
         project.add_coding("20240110ZLM", start, start + len(phrase), code, "分析")
+    # The hostile policy text, coded with both codes: its markup must reach the displays, shown as text.
+    hostile = POLICY_TEXT.index("制定本办法")
+    for code in ("scenario.backstage", "scenario.fuzzy_to_fine"):
+        project.add_coding("20230110-P03", hostile, len(POLICY_TEXT), code, "分析")
     backstage, fuzzy = "前置场景·求稳求安的幕后空间", "模糊化考核→精细化考核"
     page.set_viewport_size({"width": 1400, "height": 2000})  # the whole page in one screenshot
     try:
@@ -369,6 +373,9 @@ def test_analysis_shows_the_cooccurrence_heatmap_and_keeps_a_framework_summary(p
         expect(page.get_by_text(re.compile(f"{backstage} × {fuzzy} · \\d+ 处共现"))).to_be_visible(timeout=20_000)
         quote = page.locator('[data-testid="stMarkdown"] blockquote').filter(has_text="问也问不出来")
         expect(quote.first).to_be_visible()
+        markup = page.locator('[data-testid="stMarkdown"] blockquote').filter(has_text=HOSTILE)
+        expect(markup).to_have_count(1)  # the policy's <script> and <img> as characters, not elements
+        assert page.locator("img[src=x]").count() == 0 and page.dialogs == []
         page.mouse.move(0, 0)  # no tooltip over the screenshot
         settle(page)
         shot(page, "analysis")
