@@ -16,7 +16,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from coder.analysis.loading import selection
+from coder.analysis.framework import ROWS
+from coder.analysis.loading import LEVELS, selection
+from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
 from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
@@ -25,9 +27,6 @@ from coder.ui.state import cached, coder_name, project
 from coder.ui.text import blockquote, code_names, plain
 
 DISPLAYS = ("cooccurrence", "framework", "timeline", "words")
-KINDS = ("interview", "policy", "media")
-ROWS = ("participant", "organization", "role", "kind")
-LEVELS = ("code", "dimension")
 FORMATS = ("xlsx", "md", "docx")
 EMPTY = "#F2F2F2"  # a cell with nothing in it
 MAX_QUOTES = 50  # passages listed for one co-occurrence cell; the rest are counted
@@ -302,7 +301,7 @@ def _timeline(names: dict[str, str], dimensions: list[str]) -> None:
         t("an_tl_by"), ("month", "quarter"), format_func=lambda b: t(f"an_tl_by_{b}"), key="an_tl_by", horizontal=True
     )
     kinds = right.multiselect(
-        t("kind"), KINDS, format_func=lambda k: t(f"kind_{k}"), key="an_tl_kinds", placeholder=t("an_all")
+        t("kind"), SOURCE_KINDS, format_func=lambda k: t(f"kind_{k}"), key="an_tl_kinds", placeholder=t("an_all")
     )
     chosen_dimensions, level, suggestions = _scope("an_tl", names, dimensions)
     chosen = selection(dimensions=chosen_dimensions, kinds=kinds, with_suggestions=suggestions)
@@ -350,7 +349,7 @@ def _timeline(names: dict[str, str], dimensions: list[str]) -> None:
         .encode(
             x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
             y=alt.Y("count:Q", title=t("an_fw_count"), stack=True),
-            color=alt.Color("kind_label:N", title=t("kind"), sort=[t(f"kind_{k}") for k in KINDS]),
+            color=alt.Color("kind_label:N", title=t("kind"), sort=[t(f"kind_{k}") for k in SOURCE_KINDS]),
             tooltip=[alt.Tooltip("period:O", title=t("an_tl_period")), alt.Tooltip("kind_label:N", title=t("kind")),
                      alt.Tooltip("count:Q", title=t("an_fw_count"))],
         )
@@ -370,7 +369,7 @@ def _words(names: dict[str, str], leaves: list[str], interviews: list[str]) -> N
         placeholder=t("an_wd_whole_text"),
     )  # fmt: skip
     kinds = second.multiselect(
-        t("kind"), KINDS, format_func=lambda k: t(f"kind_{k}"), key="an_wd_kinds", placeholder=t("an_all")
+        t("kind"), SOURCE_KINDS, format_func=lambda k: t(f"kind_{k}"), key="an_wd_kinds", placeholder=t("an_all")
     )
     person = third.selectbox(
         t("an_wd_participant"), interviews, index=None, key="an_wd_participant", placeholder=t("an_all")
