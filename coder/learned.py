@@ -24,7 +24,8 @@ import fcntl
 import json
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,11 +62,12 @@ class Labelled:
     cats: dict[str, float]
 
 
-def features(tagger: Tagger, text: str) -> list[str]:
-    """The tokens the model reads: jieba words, then one ``@code`` per code with keyword evidence."""
-    words = [w for w in tagger.words(text) if w.strip()]
-    evidence = tagger.suggest(text, [Span("sentence", 0, len(text))], min_score=0.0)
-    return words + [f"@{s.code}" for s in evidence] or [text]
+def features(tagger: Tagger, text: str, evidence: Iterable[str] | None = None) -> list[str]:
+    """The tokens the model reads: jieba words, then one ``@code`` per code with keyword evidence in
+    ``text`` (found here unless the caller has them already)."""
+    if evidence is None:
+        evidence = [s.code for s in tagger.suggest(text, [Span("sentence", 0, len(text))], min_score=0.0)]
+    return [w for w in tagger.words(text) if w.strip()] + [f"@{code}" for code in evidence] or [text]
 
 
 def _doc(nlp: Language, tokens: list[str]) -> Doc:
@@ -105,7 +107,11 @@ def fit(
 
 def probabilities(nlp: Language, tagger: Tagger, texts: Sequence[str]) -> list[dict[str, float]]:
     """For each text, code → the model's probability that the code applies."""
-    docs = (_doc(nlp, features(tagger, text)) for text in texts)
+    return _classify(nlp, (features(tagger, text) for text in texts))
+
+
+def _classify(nlp: Language, tokens: Iterable[list[str]]) -> list[dict[str, float]]:
+    docs = (_doc(nlp, words) for words in tokens)
     return [dict(doc.cats) for doc in nlp.get_pipe(PIPE).pipe(docs, batch_size=256)]
 
 
@@ -128,9 +134,11 @@ def suggest(
     known = set(nlp.get_pipe(PIPE).labels)
     found = [s for s in keyword.values() if s.code not in known and s.score >= tagger.min_score]
     evidence = [s for s in sentences if is_evidence(text, s)]
-    for sentence, probs in zip(
-        evidence, probabilities(nlp, tagger, [text[s.start : s.end] for s in evidence]), strict=True
-    ):
+    codes_at: dict[int, list[str]] = defaultdict(list)  # the keyword evidence is known: not found twice
+    for start, code in keyword:
+        codes_at[start].append(code)
+    tokens = (features(tagger, text[s.start : s.end], codes_at[s.start]) for s in evidence)
+    for sentence, probs in zip(evidence, _classify(nlp, tokens), strict=True):
         for code, probability in probs.items():
             matched = keyword.get((sentence.start, code))
             score = combine(matched.score if matched else 0.0, probability) if mode == "combined" else probability

@@ -50,7 +50,6 @@ ATTEMPT_SETTING = "suggester_attempt"  # decisions counted when training last st
 FAILURE_SETTING = "suggester_failure"
 RETRAIN_AFTER = 20  # new decisions before the app retrains in the background
 KEEP_VERSIONS = 5
-_FOLDER = learned.VERSION
 
 
 def models_dir(engine: Engine) -> Path:
@@ -244,7 +243,7 @@ def retrain_due(engine: Engine) -> bool:
 
 def _prune(folder: Path, keep: str) -> None:
     """Keep the newest KEEP_VERSIONS models (the one in use among them); older ones only take space."""
-    versions = sorted((p for p in folder.iterdir() if _FOLDER.match(p.name)), key=lambda p: p.name)
+    versions = sorted((p for p in folder.iterdir() if learned.VERSION.match(p.name)), key=lambda p: p.name)
     for old in versions[:-KEEP_VERSIONS]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)

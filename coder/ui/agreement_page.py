@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
@@ -28,8 +29,7 @@ SHOWN = 50  # disagreeing units shown for one source; the rest are counted
 
 def render() -> None:
     st.title(t("icr_title"))
-    if flash := st.session_state.pop("icr_flash", None):
-        st.success(flash)
+    show_outcome("icr")
     try:
         coders = cached("icr_coders")
         names = code_names(cached("codes")["codes"])
@@ -190,10 +190,8 @@ def _resolve(unit: dict[str, Any], code: str) -> None:
     applied = [c for c in unit["codings"] if c["code"] == code]
     originals = [c["id"] for c in unit["codings"] if c["code"] in unit["differ"]]
     start, end = min(c["start"] for c in applied), max(c["end"] for c in applied)
-    try:
-        coding = project().resolve_consensus(unit["source"], start, end, code, originals, coder_name())
-    except QcoderError as exc:
-        st.error(plain(message(exc)))
-        return
-    st.session_state["icr_flash"] = t("icr_resolved").format(id=coding)
-    st.rerun()
+    act(
+        "icr",
+        lambda: project().resolve_consensus(unit["source"], start, end, code, originals, coder_name()),
+        lambda coding: t("icr_resolved").format(id=coding),
+    )

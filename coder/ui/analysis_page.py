@@ -23,7 +23,7 @@ from coder.errors import QcoderError
 from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
-from coder.ui.state import cached, coder_name, project
+from coder.ui.state import cached, coder_name, interview_ids, project
 from coder.ui.text import blockquote, code_names, plain
 
 DISPLAYS = ("cooccurrence", "framework", "timeline", "words")
@@ -37,7 +37,7 @@ def render() -> None:
     show_outcome("an")
     try:
         codes = cached("codes")["codes"]
-        interviews = [s["id"] for s in cached("sources") if s["kind"] == "interview"]
+        interviews = interview_ids()
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(message(exc))}")
         return

@@ -20,7 +20,7 @@ from coder.errors import QcoderError
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
-from coder.ui.state import cached, project
+from coder.ui.state import cached, interview_ids, project
 from coder.ui.text import blockquote, code_names, plain
 
 KINDS = ("interview", "policy", "media")
@@ -44,7 +44,7 @@ def render() -> None:
     st.title(t("export"))
     try:
         codes = cached("codes")["codes"]
-        interviews = [s["id"] for s in cached("sources") if s["kind"] == "interview"]
+        interviews = interview_ids()
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(message(exc))}")
         return

@@ -13,15 +13,16 @@ from coder.ui.i18n import message
 from coder.ui.text import plain
 
 
-def act(page: str, action: Callable[[], Any], done: str, forget: tuple[str, ...] = ()) -> None:
-    """Run ``action``; on success rerun, with ``done`` to show and the inputs in ``forget`` reset to their
-    stored or empty values; on refusal show why (inputs keep what was typed)."""
+def act(page: str, action: Callable[[], Any], done: str | Callable[[Any], str], forget: tuple[str, ...] = ()) -> None:
+    """Run ``action``; on success rerun, with ``done`` to show (or ``done(result)``, when the message names
+    what the action made) and the inputs in ``forget`` reset to their stored or empty values; on refusal
+    show why (inputs keep what was typed)."""
     try:
-        action()
+        result = action()
     except QcoderError as exc:
         st.error(plain(message(exc)))
         return
-    st.session_state[f"{page}_flash"] = done
+    st.session_state[f"{page}_flash"] = done(result) if callable(done) else done
     st.session_state[f"{page}_forget"] = forget
     st.rerun()
 

@@ -45,6 +45,11 @@ def _cached(url: str, user: str, data_version: int, method: str, *args: Any) -> 
     return getattr(_open(url).for_user(user), method)(*args)
 
 
+def interview_ids() -> list[str]:
+    """The record IDs of the imported interviews: how pages offer participants (never by name)."""
+    return [s["id"] for s in cached("sources") if s["kind"] == "interview"]
+
+
 def cached(method: str, *args: Any) -> Any:
     """``project().<method>(*args)``, recomputed only when the data changed since the last call.
 
