@@ -11,6 +11,7 @@ from bench import (
     bench_analysis,
     bench_coding_page,
     bench_import,
+    bench_large_import,
     bench_spacy,
     bench_tagger,
     bench_train,
@@ -24,6 +25,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     for module in (
         bench_import,
+        bench_large_import,
         bench_coding_page,
         bench_spacy,
         bench_tagger,

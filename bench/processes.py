@@ -12,18 +12,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def in_child(module: str, what: str, folder: Path) -> dict:
-    """Run ``python -m <module> <what> <folder>``; its last stdout line is the measurement (JSON)."""
+def in_child(module: str, what: str, folder: Path, *more: str) -> dict:
+    """Run ``python -m <module> <what> <folder> [more…]``; its last stdout line is the measurement (JSON)."""
     out = subprocess.run(
-        [sys.executable, "-m", module, what, str(folder)], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", module, what, str(folder), *more], cwd=ROOT, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def peak_mb() -> float:
     """This process's peak resident memory. (ru_maxrss would carry over the parent's peak from fork.)"""
+    return _status_mb("VmHWM")
+
+
+def rss_mb() -> float:
+    """This process's resident memory now."""
+    return _status_mb("VmRSS")
+
+
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, delete, select
 
+from coder import known
 from coder.audit import coder_named, record
 from coder.coding import sees
-from coder.db.models import EVIDENCE, Claim, ClaimLink, Code, Coder, Coding
+from coder.db.models import EVIDENCE, Claim, ClaimLink, Coder, Coding
 from coder.errors import QcoderError
 
 
@@ -32,9 +33,7 @@ def add_claim(
         raise QcoderError("论断内容不能为空", "a claim needs its text")
     if not codes and not codings:
         raise QcoderError("论断至少要关联一个编码或一条编码记录", "link the claim to at least one code or coding")
-    known = set(session.exec(select(Code.id).where(Code.id.in_(codes))).all()) if codes else set()
-    if missing := [c for c in codes if c not in known]:
-        raise QcoderError(f"编码簿中没有编码 {'、'.join(missing)}", f"no code {', '.join(missing)} in the codebook")
+    known.codes(session, codes)
     for coding_id in codings:
         coding = session.get(Coding, coding_id)
         if coding is None or not sees(session, viewer, coding_id):

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,13 +25,16 @@ from coder.analysis.loading import selection as display_selection
 from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.coding import add_coding
+from coder.controls import EscapingConsole, escaped, json_escaped
 from coder.db import migrate
-from coder.db.engine import make_engine, retrying
+from coder.db.engine import database_url, make_engine, retrying
+from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.evaluation import SUMMARIES
 from coder.export import qdc
 from coder.export.agreement import table as agreement_table
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
+from coder.files import unwritable, write_atomically
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
 from coder.tagger import MIN_SCORE, Tagger
@@ -40,7 +42,9 @@ from coder.textfile import normalise, read_text
 from coder.triangulation import STATUSES
 
 app = typer.Typer(
-    help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies", no_args_is_help=True
+    help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a crash's trace would print every local: passwords, transcripts
 )
 id_app = typer.Typer(help="记录编号 / record IDs", no_args_is_help=True)
 sources_app = typer.Typer(help="来源 / sources", no_args_is_help=True)
@@ -55,9 +59,9 @@ app.add_typer(code_app, name="code")
 export_app = typer.Typer(help="导出 / export for papers and other tools", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-# Transcripts and titles may contain [brackets]: never let rich read user text as markup.
-out = Console(soft_wrap=True, markup=False, highlight=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+# File names, titles and transcripts may hold [brackets] or terminal escapes: shown, never obeyed.
+out = EscapingConsole()
+err = EscapingConsole(stderr=True)
 _db_url: dict[str, str | None] = {"url": None}
 
 JsonOption = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档 / print one JSON document")]
@@ -85,8 +89,7 @@ def friendly(command: Callable) -> Callable:
             err.print(f"错误 / error: {exc.zh}\n{exc.en}")
             raise typer.Exit(1) from None
         except (SQLAlchemyError, ImportError) as exc:
-            where = display_url(_db_url["url"])
-            detail = getattr(exc, "orig", None) or exc
+            where, detail = display_url(_db_url["url"]), describe(exc, database_url(_db_url["url"]))
             err.print(f"错误 / error: 无法使用数据库 {where} / cannot use database {where}: {detail}")
             raise typer.Exit(1) from None
 
@@ -94,18 +97,18 @@ def friendly(command: Callable) -> Callable:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json_escaped(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
 
 def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     """A table for people at a terminal; tab-separated lines for pipes and scripts."""
     if not out.is_terminal:
         for row in [dict(zip(columns, columns, strict=True)), *rows]:
-            sys.stdout.write("\t".join(_cell(row.get(c)) for c in columns) + "\n")
+            sys.stdout.write("\t".join(escaped(_cell(row.get(c))) for c in columns) + "\n")
         return
     table = Table(*columns, show_edge=False, pad_edge=False)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*("" if row.get(c) is None else escaped(str(row.get(c))) for c in columns))
     out.print(table)
 
 
@@ -132,21 +135,21 @@ def init(
     """建立或升级数据库结构，并同步编码簿 / create or upgrade the database and sync the codebook."""
     if codebook is not None and not codebook.exists():
         raise QcoderError(f"找不到编码簿 {codebook}", f"codebook {codebook} does not exist")
+    path = codebook or codebook_mod.DEFAULT_PATH
+    book = codebook_mod.load(path) if path.exists() else None  # checked before the database is touched
     engine = make_engine(_db_url["url"])
     migrate.upgrade(engine)
     err.print("数据库结构已是最新 / schema is up to date")
-    path = codebook or codebook_mod.DEFAULT_PATH
-    if path.exists():
-        _sync(engine, path, force, coder)
+    if book is not None:
+        _sync(engine, book, force, coder)
     else:
         err.print(f"未找到编码簿 {path}，跳过同步 / no codebook at {path}: not synced")
 
 
-def _sync(engine: Engine, path: Path, force: bool, coder: str | None) -> None:
-    book = codebook_mod.load(path)
+def _sync(engine: Engine, book: codebook_mod.Codebook, force: bool, coder: str | None) -> None:
     report = retrying(engine, lambda s: codebook_mod.sync(s, book, coder_named(s, coder), force=force))
     err.print(
-        f"编码簿 {path} 版本 {report.version}：新增 {len(report.created)}，更新 {len(report.updated)}，"
+        f"编码簿 {book.path} 版本 {report.version}：新增 {len(report.created)}，更新 {len(report.updated)}，"
         f"改名 {len(report.renamed)}，删除 {len(report.removed)} / codebook synced "
         f"(created {len(report.created)}, updated {len(report.updated)}, renamed {len(report.renamed)}, "
         f"removed {len(report.removed)})"
@@ -309,7 +312,8 @@ def codebook_sync(
     coder: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """把编码簿同步到数据库 / sync the codebook into the database."""
-    _sync(project().engine, path, force, coder)
+    book = codebook_mod.load(path)  # checked before the database is opened
+    _sync(project().engine, book, force, coder)
 
 
 @codes_app.command("list")
@@ -611,11 +615,13 @@ def emit(data: bytes, fmt: str, output: Path | None) -> None:
     if output is None and fmt in BINARY and sys.stdout.isatty():
         raise QcoderError(f"{fmt} 文件请用 -o 指定写入位置", f"write a {fmt} file with -o FILE")
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise unwritable("<stdout>", exc, kept=False) from None
         return
-    replaced = output.exists()
-    output.write_bytes(data)
+    replaced = write_atomically(output, data)
     err.print(f"{'已覆盖' if replaced else '已写入'} {output} / {'replaced' if replaced else 'wrote'} {output}")
 
 
@@ -947,7 +953,7 @@ def codebook_import(
             f"{output} exists and was not overwritten: choose another -o file, or add --force",
         )
     text = qdc.codebook_yaml(path)
-    output.write_text(text, encoding="utf-8")
+    write_atomically(output, text.encode("utf-8"))
     err.print(
         f"已写入 {output}；用 qcoder codebook check {output} 查看，qcoder codebook sync {output} 同步 / "
         f"wrote {output}; review it with qcoder codebook check {output}, sync it with qcoder codebook sync {output}"
@@ -1011,6 +1017,28 @@ def user_list(as_json: JsonOption = False) -> None:
         print_json(rows)
     else:
         print_table(rows, ["name", "role", "active"])
+
+
+@user_app.command("unlock")
+@friendly
+def user_unlock(
+    name: Annotated[str | None, typer.Argument(help="用户名 / name")] = None,
+    client: Annotated[str | None, typer.Option("--client", help="客户端地址 / a client's address")] = None,
+) -> None:
+    """解除登录锁定并清零失败次数 / lift a login lock and clear its failure count."""
+    project().unlock(name, client)
+    err.print(f"已解除 {name or client} 的登录锁定 / unlocked {name or client}")
+
+
+@user_app.command("locks")
+@friendly
+def user_locks(as_json: JsonOption = False) -> None:
+    """列出登录失败的用户名与地址 / list names and addresses with failed logins."""
+    rows = project().login_locks()
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["kind", "who", "failures", "locked_until"])
 
 
 @team_app.command("on")

@@ -10,9 +10,11 @@ Validation collects every problem with its line number, so a researcher fixes th
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,20 +24,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select, update
 
 from coder.audit import record, snapshot
+from coder.controls import CONTROL
 from coder.db.models import Code, Coder, Coding, FrameworkSummary, Memo, Setting, utcnow
 from coder.errors import QcoderError
+from coder.limits import NoAliasLoader, check_yaml_size, read_yaml_file
 
 DEFAULT_PATH = Path("codebook.yaml")
 
 _DIMENSION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_DIMENSION_FIELDS = {"id", "name", "name_en", "color", "definition"}
+# What each field holds. Unquoted, YAML reads 2035 as a number, yes/no as booleans, 2024-01-15 as a date
+# and [a, b] as a list: anything but the field's type is refused with its line before it reaches the database.
+_TEXT, _TERMS, _VERSION, _MAPPINGS = "text", "terms", "version", "mappings"
+_TERM_FIELDS = ("keywords", "exclude", "renamed_from")
+_DIMENSION_FIELDS = dict.fromkeys(("id", "name", "name_en", "color", "definition"), _TEXT)
 _CODE_FIELDS = {
-    "id", "name", "name_en", "parent", "brief", "definition", "when_to_use", "when_not_to_use",
-    "example", "keywords", "exclude", "color", "renamed_from",
+    **dict.fromkeys(("id", "name", "name_en", "parent", "brief", "definition", "when_to_use", "when_not_to_use",
+                     "example", "color"), _TEXT),
+    **dict.fromkeys(_TERM_FIELDS, _TERMS),
 }  # fmt: skip
-_TOP_FIELDS = {"name", "name_en", "version", "dimensions", "codes"}
+_TOP_FIELDS = {"name": _TEXT, "name_en": _TEXT, "version": _VERSION, "dimensions": _MAPPINGS, "codes": _MAPPINGS}
 _BOOKKEEPING = {"__line__", "__lines__"}
 
 
@@ -93,13 +102,15 @@ class CodebookError(QcoderError):
         return f"{self.zh}\n{self.en}"
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(NoAliasLoader):
     """A safe loader that remembers the line each mapping starts on (as ``__line__``)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):  # `? [a, b]: x`: no field is named by a list
+            raise yaml.constructor.ConstructorError(None, None, "a field name must be a word", key.start_mark)
         if key.value in seen:
             # PyYAML would silently keep the last one: a second `keywords:` must not hide the first.
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key.value!r}", key.start_mark)
@@ -112,7 +123,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 def _line(raw: dict, key: str) -> int:
     """The line a field is written on, or the line its mapping starts on when the field is absent."""
-    return raw["__lines__"].get(key, raw["__line__"])
+    return raw["__lines__"].get(str(key), raw["__line__"])
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -122,13 +133,14 @@ def load(path: str | Path = DEFAULT_PATH) -> Codebook:
     """Read and validate a codebook file; raise :class:`CodebookError` listing every problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise QcoderError(f"无法读取编码簿 {path}：{exc}", f"cannot read codebook {path}: {exc}") from None
     return parse(text, str(path))
 
 
 def parse(text: str, path: str = "codebook.yaml") -> Codebook:
+    check_yaml_size(path, len(text.encode("utf-8")))
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
@@ -146,19 +158,21 @@ def _validate(data: Any, path: str) -> Codebook:
 
     if not isinstance(data, dict):
         raise CodebookError(path, [(1, "顶层应为映射（name、dimensions、codes）", "top level must be a mapping")])
-    for key in sorted(set(data) - _TOP_FIELDS - _BOOKKEEPING):
+    for key in sorted(set(data) - set(_TOP_FIELDS) - _BOOKKEEPING, key=str):
         problem(_line(data, key), f"未知字段 {key}", f"unknown field {key}")
+    _wrong_types(data, _TOP_FIELDS, ("编码簿", "the codebook"), problem)
     nodes: list[CodeSpec] = []
     for raw in _list_of_mappings(data, "dimensions", problem):
         nodes.append(_dimension(raw, problem))
     for raw in _list_of_mappings(data, "codes", problem):
         nodes.append(_code(raw, problem))
-    _check_tree(nodes, problem)
+    # A code whose id breaks the rule (reported already) has no dimension or parent to check against.
+    _check_tree([n for n in nodes if n.is_dimension or _CODE_ID.match(n.id)], problem)
     if problems:
         raise CodebookError(path, sorted(problems, key=lambda p: p[0]))
     return Codebook(
         name=str(data.get("name") or path),
-        version=f"{data.get('version', 1)}-{_fingerprint(nodes)}",
+        version=f"{1 if data.get('version') is None else data['version']}-{_fingerprint(nodes)}",
         nodes=nodes,
         path=path,
     )
@@ -175,11 +189,14 @@ def _list_of_mappings(data: dict, key: str, problem) -> list[dict]:
     return good
 
 
-def _common(raw: dict, allowed: set[str], problem) -> tuple[int, str]:
+def _common(raw: dict, fields: dict[str, str], problem) -> tuple[int, str, set[str]]:
+    """The mapping's line, its colour and the fields of the wrong type, after the rules every node shares."""
     line = raw["__line__"]
-    for key in sorted(set(raw) - allowed - _BOOKKEEPING):
+    for key in sorted(set(raw) - set(fields) - _BOOKKEEPING, key=str):
         problem(_line(raw, key), f"未知字段 {key}", f"unknown field {key}")
-    if not str(raw.get("name") or "").strip():
+    owner = str(raw.get("id"))
+    wrong = _wrong_types(raw, fields, (owner, owner), problem)
+    if "name" not in wrong and not str(raw.get("name") or "").strip():
         problem(_line(raw, "name"), f"{raw.get('id')} 缺少名称 name", f"{raw.get('id')}: name is missing")
     color = str(raw.get("color", "#DDDDDD"))
     if raw.get("color", "") is None:
@@ -188,19 +205,19 @@ def _common(raw: dict, allowed: set[str], problem) -> tuple[int, str]:
             f'{raw.get("id")} 的颜色为空：YAML 把 # 当作注释，请加引号，如 color: "#AABBCC"',
             f'{raw.get("id")}: colour is empty: YAML reads # as a comment, quote it: color: "#AABBCC"',
         )
-    elif not _COLOR.match(color):
+    elif "color" not in wrong and not _COLOR.match(color):
         problem(
             _line(raw, "color"),
             f"{raw.get('id')} 的颜色 {color!r} 无效，应为 #RRGGBB",
             f"{raw.get('id')}: bad colour {color!r}",
         )
-    return line, color
+    return line, color, wrong
 
 
 def _dimension(raw: dict, problem) -> CodeSpec:
-    line, color = _common(raw, _DIMENSION_FIELDS, problem)
+    line, color, wrong = _common(raw, _DIMENSION_FIELDS, problem)
     dim_id = str(raw.get("id", ""))
-    if not _DIMENSION_ID.match(dim_id):
+    if "id" not in wrong and not _DIMENSION_ID.match(dim_id):
         problem(line, f"维度编号 {dim_id!r} 无效（小写 ASCII）", f"dimension id {dim_id!r} must be lowercase ASCII")
     return CodeSpec(
         id=dim_id, name=str(raw.get("name", "")), dimension=dim_id, name_en=raw.get("name_en"),
@@ -209,16 +226,16 @@ def _dimension(raw: dict, problem) -> CodeSpec:
 
 
 def _code(raw: dict, problem) -> CodeSpec:
-    line, color = _common(raw, _CODE_FIELDS, problem)
+    line, color, wrong = _common(raw, _CODE_FIELDS, problem)
     code_id = str(raw.get("id", ""))
-    if not _CODE_ID.match(code_id):
+    if "id" not in wrong and not _CODE_ID.match(code_id):
         problem(
             line,
             f"编码编号 {code_id!r} 无效：应为“维度.名称”形式的小写 ASCII（如 structure.tiering）",
             f"code id {code_id!r} must be lowercase ASCII 'dimension.name' (e.g. structure.tiering)",
         )
-    keywords = _terms(raw, "keywords", code_id, problem)
-    if not keywords:
+    keywords, exclude, renamed_from = (_terms(raw, key, code_id, wrong, problem) for key in _TERM_FIELDS)
+    if not keywords and "keywords" not in wrong:
         problem(_line(raw, "keywords"), f"{code_id} 的关键词 keywords 为空", f"{code_id}: keywords are empty")
     return CodeSpec(
         id=code_id,
@@ -232,28 +249,106 @@ def _code(raw: dict, problem) -> CodeSpec:
         when_not_to_use=raw.get("when_not_to_use"),
         example=raw.get("example"),
         keywords=keywords,
-        exclude=_terms(raw, "exclude", code_id, problem),
+        exclude=exclude,
         color=color,
-        renamed_from=[str(old) for old in raw.get("renamed_from") or []],
+        renamed_from=renamed_from,
         line=line,
         parent_line=_line(raw, "parent"),
     )
 
 
-def _terms(raw: dict, key: str, code_id: str, problem) -> list[str]:
-    line = _line(raw, key)
-    terms = raw.get(key) or []
-    if not isinstance(terms, list):
-        problem(line, f"{code_id} 的 {key} 应为列表", f"{code_id}: {key} must be a list")
+def _terms(raw: dict, key: str, code_id: str, wrong: set[str], problem) -> list[str]:
+    if key in wrong:
         return []
-    clean = [str(t).strip() if isinstance(t, str | int | float) else "" for t in terms]
+    line = _line(raw, key)
+    clean = [(t or "").strip() for t in raw.get(key) or []]
     for term in clean:
         if not term or re.search(r"\s", term):
             # jieba splits a term at white space, so such a term could never match as one word.
             problem(line, f"{code_id} 的 {key} 含空白或空词 {term!r}", f"{code_id}: {key} has a blank term {term!r}")
-    for term in sorted({t for t in clean if clean.count(t) > 1}):
-        problem(line, f"{code_id} 的 {key} 重复：{term}", f"{code_id}: {key} repeats {term}")
+        elif key == "renamed_from" and not _CODE_ID.match(term):
+            problem(
+                line,
+                f"{code_id} 的 renamed_from 中 {term!r} 不是代码编号",
+                f"{code_id}: renamed_from {term!r} is not a code id",
+            )
+    for term, n in sorted(Counter(clean).items()):
+        if n > 1:
+            problem(line, f"{code_id} 的 {key} 重复：{term}", f"{code_id}: {key} repeats {term}")
     return clean
+
+
+def _wrong_types(raw: dict, fields: dict[str, str], owner: tuple[str, str], problem) -> set[str]:
+    """The fields of ``raw`` holding something other than their type (or a control character), each
+    reported with its line; later rules leave them out rather than report them twice. An absent or
+    empty field is for those rules to judge."""
+    wrong = set()
+    for key, kind in fields.items():
+        value = raw.get(key)
+        if value is None or kind == _MAPPINGS:  # lists of mappings: see _list_of_mappings
+            continue
+        for zh, en in _type_problems(kind, value):
+            wrong.add(key)
+            problem(_line(raw, key), f"{owner[0]} 的 {key} {zh}", f"{owner[1]}: {key} {en}")
+    return wrong
+
+
+def _type_problems(kind: str, value: Any) -> list[tuple[str, str]]:
+    """What is wrong with ``value`` as a field of ``kind``: nothing, or one reason per item at fault."""
+    if kind == _TEXT:
+        reason = _not_text(value)
+        return [reason] if reason else []
+    if kind == _TERMS and isinstance(value, list):
+        found = []
+        for i, item in enumerate(value, 1):
+            reason = None if item is None else _not_text(item)  # an empty item is a blank term, see _terms
+            if reason:
+                found.append((f"第 {i} 项{reason[0]}", f"item {i} {reason[1]}"))
+        return found
+    if kind == _VERSION and isinstance(value, int | float | str) and not isinstance(value, bool):
+        return []
+    expected = ("文本或数字", "text or a number") if kind == _VERSION else ("文本列表", "a list of text")
+    zh, en = _yaml_type(value)
+    zh, en = f"应为{expected[0]}，而这里是{zh}：{_shown(value)}", f"must be {expected[1]}, not {en}: {_shown(value)}"
+    if kind == _TERMS and isinstance(value, str):
+        zh, en = f"{zh}；请写成列表 [{value}]", f"{en}; write it as a list: [{value}]"
+    return [(zh, en)]
+
+
+def _not_text(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` cannot be a text field (its YAML type, or a control character it holds), or None."""
+    if isinstance(value, str):
+        found = CONTROL.search(value)
+        if found is None:
+            return None
+        char = f"U+{ord(found.group()):04X}"
+        return f"含不可见的控制字符 {char}，请删除", f"holds the invisible control character {char}: remove it"
+    zh, en = _yaml_type(value)
+    return (
+        f"应为文本，而这里是{zh}：{_shown(value)}；要作为文本请加引号",
+        f"must be text, not {en}: {_shown(value)}; quote it to make it text",
+    )
+
+
+def _yaml_type(value: Any) -> tuple[str, str]:
+    if isinstance(value, bool):
+        return (
+            "布尔值（YAML 把不加引号的 yes、no、on、off、true、false 读作布尔值）",
+            "a boolean (YAML reads unquoted yes, no, on, off, true and false as booleans)",
+        )
+    if isinstance(value, int | float):
+        return "数字", "a number"
+    if isinstance(value, dt.date):
+        return "日期（YAML 把不加引号的 2024-01-15 读作日期）", "a date (YAML reads an unquoted 2024-01-15 as a date)"
+    names = {str: ("文本", "text"), list: ("列表", "a list"), dict: ("映射", "a mapping")}
+    return names.get(type(value), (type(value).__name__, type(value).__name__))
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k not in _BOOKKEEPING}
+    text = str(value) if isinstance(value, dt.date) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_tree(nodes: list[CodeSpec], problem) -> None:

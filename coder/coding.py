@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from coder import rounds
+from coder import known, rounds
 from coder.audit import TAGGER, coder_named, record, snapshot
 from coder.db.models import (
     CODING_STATUSES,
     ClaimLink,
-    Code,
     Coder,
     Coding,
     ConsensusLink,
@@ -37,20 +36,9 @@ def add_coding(
     memo: str | None = None,
 ) -> Coding:
     """Code ``text[start:end]`` of a source by hand (status ``manual``)."""
-    source = session.get(Source, source_id)
-    if source is None:
-        raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
-    code = session.get(Code, code_id)
-    if code is None:
-        raise QcoderError(
-            f"编码 {code_id} 不在编码簿中（qcoder codes list 可查看）",
-            f"code {code_id} is not in the codebook (see qcoder codes list)",
-        )
-    if code.parent_id is None:
-        raise QcoderError(
-            f"{code_id} 是维度，不是代码：请选择它下面的一个代码",
-            f"{code_id} is a dimension, not a code: pick one of its codes",
-        )
+    source = known.source(session, source_id)
+    source_id = source.id
+    known.code(session, code_id)
     _check_span(source, start, end)
     coder = coder_named(session, coder_name)
     duplicate = session.exec(
@@ -237,6 +225,12 @@ def list_codings(
             f"状态 {status!r} 无效，应为 {'、'.join(CODING_STATUSES)}",
             f"status {status!r} is not one of {', '.join(CODING_STATUSES)}",
         )
+    # A filter naming what does not exist, or a dimension (nothing is coded with one), is a mistake to
+    # point out, not a question whose answer is "no codings".
+    if source_id:
+        source_id = known.check_sources(session, [source_id])[0]
+    if code_id:
+        known.code(session, code_id)
     query = (
         select(Coding, Coder.name)
         .join(Coder, Coder.id == Coding.coder_id)

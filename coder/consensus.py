@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session, select
 
-from coder import reliability, rounds
+from coder import known, reliability, rounds
 from coder.audit import coder_named, record, snapshot
 from coder.coding import insert_manual, sees
-from coder.db.models import Code, Coder, Coding, ConsensusLink, Source
+from coder.db.models import Coder, Coding, ConsensusLink, Source
 from coder.errors import QcoderError
 
 CONSENSUS = reliability.CONSENSUS  # the origin of a consensus coding and the name of the coder it belongs to
@@ -59,21 +59,15 @@ def resolve(
 
     Not in a source of an open agreement round: what the coders agree on comes after comparing, and the
     round is blind until it is closed. An original ``viewer`` may not see is refused as a missing one."""
-    source = session.get(Source, source_id)
-    if source is None:
-        raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
+    source = known.source(session, source_id)
+    source_id = source.id
     held = rounds.open_round_of(session, source_id)
     if held is not None:
         raise QcoderError(
             f"来源 {source_id} 在尚未结束的一致性轮次“{held.name}”中：结束轮次后才能记录共识编码",
             f"source {source_id} is in the open agreement round “{held.name}”: close it before recording a consensus",
         )
-    code = session.get(Code, code_id)
-    if code is None or code.parent_id is None:
-        raise QcoderError(
-            f"{code_id} 不是编码簿中的代码（维度不能直接编码）",
-            f"{code_id} is not a code of the codebook (dimensions cannot be coded)",
-        )
+    known.code(session, code_id)
     if not 0 <= start < end <= len(source.text):
         raise QcoderError(
             f"来源 {source_id}：位置 [{start}, {end}) 无效，应满足 0 ≤ start < end ≤ {len(source.text)}",

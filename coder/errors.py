@@ -17,3 +17,7 @@ class QcoderError(Exception):
 
     def __str__(self) -> str:
         return f"{self.zh} / {self.en}"
+
+
+class FileProblem(QcoderError):
+    """A file that cannot be imported; the message names the file and the reason."""

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import yaml
 
+from coder import limits
 from coder.errors import QcoderError
+from coder.ids import canonical
 from coder.segments import Span
 
 NONE = "(none)"
@@ -46,9 +48,9 @@ def gold_paths(path: Path) -> list[Path]:
 def read_gold(path: Path) -> GoldFile:
     """One file of codings written as quotes; a malformed one is named with what it needs."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(limits.read_yaml_file(path), Loader=limits.NoAliasLoader)
         codings = [(str(item["code"]), str(item["quote"])) for item in data["codings"]]
-        return GoldFile(path, str(data["source"]), codings)
+        return GoldFile(path, canonical(str(data["source"])), codings)
     except (yaml.YAMLError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise QcoderError(
             f"金标准文件 {path} 格式有误（需要 source 和 codings: [code, quote]）：{exc}",

@@ -45,13 +45,14 @@ from coder.db.models import (
     Memo,
     Setting,
     Source,
+    as_utc,
     utcnow,
 )
 from coder.errors import QcoderError
 from coder.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
-KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary", "model")
+KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary", "model", "login")
 PRIVATE = {"name", "interviewee", "person_name", "受访者", "姓名"}  # keys that may hold a real name
 PUBLIC_NAMES = {"code", "round", "user"}  # entities whose "name" is a code's, a round's or a coder's
 UNDOABLE = {
@@ -84,7 +85,7 @@ def events(
     if entity_id is not None:
         query = query.where(AuditEvent.entity_id == str(entity_id))
     if since is not None:
-        query = query.where(AuditEvent.at >= _utc(since))
+        query = query.where(AuditEvent.at >= as_utc(since))
     rows = session.exec(query.order_by(AuditEvent.id.desc()).limit(max(limit, 0))).all()
     names = dict(session.exec(select(Coder.id, Coder.name)).all())
     undone = _undone_map(session, min((event.id for event, _ in rows), default=0))
@@ -94,7 +95,7 @@ def events(
         listed.append(
             {
                 "id": event.id,
-                "at": _utc(event.at).isoformat(timespec="seconds"),
+                "at": as_utc(event.at).isoformat(timespec="seconds"),
                 "coder": name,
                 "action": event.action,
                 "entity": event.entity,
@@ -118,10 +119,6 @@ def coders_in_log(session: Session) -> list[str]:
 def local_time(at: str) -> str:
     """An event's ISO UTC time as this computer's local time, to the second."""
     return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _utc(when: dt.datetime) -> dt.datetime:
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)  # SQLite: naive UTC
 
 
 def _redact(entity: str, value: Any) -> Any:
@@ -349,7 +346,7 @@ def _why_not(event: AuditEvent) -> tuple[str, str]:
             "编码簿同步不能撤销：请修改 codebook.yaml 后再同步",
             "codebook syncs cannot be undone: edit codebook.yaml and sync it again",
         )
-    if event.entity in ("user", "round") or event.entity_id == "team_mode":
+    if event.entity in ("user", "login", "round") or event.entity_id == "team_mode":
         return (
             "成员、团队模式和轮次请用 qcoder user / team / round 修改",
             "people, team mode and rounds are changed with qcoder user / team / round",
@@ -607,7 +604,7 @@ def _refuse_if_resolved(session: Session, event: AuditEvent, coding_id: int) -> 
 
 
 def _when(value: str | None) -> dt.datetime:
-    return _utc(dt.datetime.fromisoformat(value)) if value else utcnow()
+    return as_utc(dt.datetime.fromisoformat(value)) if value else utcnow()
 
 
 def _read_memo(session: Session, memo_id: str) -> dict | None:

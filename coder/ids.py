@@ -184,12 +184,15 @@ class IdError(QcoderError):
     """An ID or a name that breaks the record-ID convention."""
 
 
-def parse(record_id: str, today: dt.date | None = None) -> InterviewId | DocumentId:
-    """Parse any record ID; raise :class:`IdError` naming the broken rule.
+def canonical(record_id: str) -> str:
+    """The one form an ID is stored and looked up in: full-width digits and letters (２０２４０１１５ＭＪＱ,
+    typed with a Chinese IME) as ASCII, no surrounding space."""
+    return unicodedata.normalize("NFKC", record_id).strip()
 
-    Full-width digits and letters (２０２４０１１５ＭＪＱ, typed with a Chinese IME) are read as ASCII.
-    """
-    record_id = unicodedata.normalize("NFKC", record_id).strip()
+
+def parse(record_id: str, today: dt.date | None = None) -> InterviewId | DocumentId:
+    """Parse any record ID (in its :func:`canonical` form); raise :class:`IdError` naming the broken rule."""
+    record_id = canonical(record_id)
     if m := _INTERVIEW.match(record_id):
         day = _real_date(record_id, m["date"], today)
         return InterviewId(day, m["initials"], int(m["suffix"]) if m["suffix"] else None)

@@ -13,7 +13,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from coder import rounds
+from coder import known, rounds
 from coder.db.models import EVIDENCE, Code, Coding, Segment, Source
 from coder.errors import QcoderError
 from coder.tagging import tagger_for
@@ -88,8 +88,7 @@ _WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 def propose(session: Session, code_id: str, top: int = 20, viewer: str | None = None) -> list[dict]:
     """Candidate keywords for ``code_id`` with their TF-IDF score and counts, learnt from the codings
     ``viewer`` may see (in an open round the others' quotes would show through the words)."""
-    if session.get(Code, code_id) is None:
-        raise QcoderError(f"编码 {code_id} 不在编码簿中", f"code {code_id} is not in the codebook")
+    known.code(session, code_id)
     tagger = tagger_for(session)
     texts = dict(session.exec(select(Source.id, Source.text)).all())
     coded = select(Coding.source_id, Coding.start, Coding.end).where(
@@ -103,7 +102,7 @@ def propose(session: Session, code_id: str, top: int = 20, viewer: str | None = 
             f"编码 {code_id} 还没有已接受或手工的编码，无从提取关键词",
             f"code {code_id} has no accepted or manual codings to learn keywords from",
         )
-    known = {term for code in session.exec(select(Code)).all() for term in code.keywords}
+    terms_in_use = {term for code in session.exec(select(Code)).all() for term in code.keywords}
     sentences = session.exec(
         select(Segment.source_id, Segment.start, Segment.end).where(Segment.kind == "sentence")
     ).all()
@@ -119,7 +118,7 @@ def propose(session: Session, code_id: str, top: int = 20, viewer: str | None = 
             "sentences_in_corpus": document_frequency[word],
         }
         for word, count in in_code.items()
-        if word not in known and word not in STOP_WORDS
+        if word not in terms_in_use and word not in STOP_WORDS
     ]
     return sorted(candidates, key=lambda c: (-c["score"], c["term"]))[:top]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
@@ -29,6 +29,7 @@ from coder import (
     review,
     rounds,
     tagging,
+    throttle,
     training,
     triangulation,
     triangulation_report,
@@ -39,9 +40,9 @@ from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
-from coder.db import migrate
-from coder.db.engine import database_url, make_engine, retrying
-from coder.db.models import EVIDENCE, AuditEvent, Coder
+from coder.db import migrate, redact
+from coder.db.engine import database_url, make_engine, parsed_url, retrying
+from coder.db.models import EVIDENCE, AuditEvent, Coder, utcnow
 from coder.errors import QcoderError
 from coder.export import qdc, qdpx, qdpx_import
 from coder.export.agreement import render_agreement
@@ -49,6 +50,7 @@ from coder.export.displays import render_display
 from coder.export.formats import render_quotes, render_respondents
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
+from coder.files import write_atomically
 from coder.keywords import propose as propose_keywords
 from coder.sources import list_sources, show_source, source_ids, update_metadata
 
@@ -77,10 +79,31 @@ class Project:
             found = session.exec(select(Coder).where(Coder.name == self.user)).first()
             return found.role if found and found.active and found.password_hash else "viewer"
 
-    def log_in(self, name: str, password: str) -> Project:
-        """The project as ``name`` sees it, if the password is theirs (see coder.access)."""
+    def log_in(self, name: str, password: str, client: str | None = None, now: dt.datetime | None = None) -> Project:
+        """The project as ``name`` sees it, if the password is theirs (see coder.access) — refused before
+        the password is checked while the name or the ``client`` address is locked (see coder.throttle)."""
+        now = now or utcnow()
         with Session(self.engine) as session:
-            return self.for_user(access.authenticate(session, name, password).name)
+            throttle.check(session, name, client, now)
+            try:
+                person, refusal = access.authenticate(session, name, password).name, None
+            except QcoderError as wrong:
+                person, refusal = "", wrong
+        if refusal is not None:  # counted once the read is over: the failure must commit, the refusal follows
+            self._write(lambda session: throttle.failed(session, name, client, now))
+            raise refusal
+        self._write(lambda session: throttle.succeeded(session, name, client, now))
+        return self.for_user(person)
+
+    def login_locks(self, now: dt.datetime | None = None) -> list[dict]:
+        """Names and addresses with failed logins counted, and which are locked (the owner's to see)."""
+        with Session(self.engine) as session:
+            self._allow(session, "manage")
+            return throttle.locks(session, now or utcnow())
+
+    def unlock(self, name: str | None = None, client: str | None = None) -> None:
+        """Clear a name's or an address's failed logins and lock (see coder.throttle)."""
+        self._write(lambda session: throttle.unlock(session, name, client, self.user), action="manage")
 
     def users(self) -> list[dict]:
         with Session(self.engine) as session:
@@ -157,8 +180,8 @@ class Project:
         try:
             ready = _sqlite_file_exists(url) and migrate.is_current(engine := make_engine(url))
         except (SQLAlchemyError, ImportError) as exc:
-            where = display_url(url)
-            raise QcoderError(f"无法使用数据库 {where}：{exc}", f"cannot use database {where}: {exc}") from None
+            where, detail = display_url(url), redact.describe(exc, database_url(url))
+            raise QcoderError(f"无法使用数据库 {where}：{detail}", f"cannot use database {where}: {detail}") from None
         if not ready:
             where = display_url(url)
             raise QcoderError(
@@ -181,7 +204,7 @@ class Project:
         try:
             return retrying(self.engine, allowed_work)
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
+            detail = redact.describe(exc, self.engine.url)
             raise QcoderError(
                 f"数据库未能完成这次写入，未作任何更改：{detail}",
                 f"the database refused this write; nothing changed: {detail}",
@@ -216,7 +239,7 @@ class Project:
         try:
             report = tagging.tag(self.engine, force=force, progress=progress)
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
+            detail = redact.describe(exc, self.engine.url)
             raise QcoderError(f"标注未完成：{detail}", f"tagging stopped: {detail}") from None
         return {
             "sources": report.sources, "pairs": report.pairs, "added": report.added, "removed": report.removed,
@@ -318,17 +341,17 @@ class Project:
     def save_codebook(self, path: Path, text: str, coder: str, force: bool = False) -> codebook.SyncReport:
         """Validate the YAML, sync it into the database, and only then write it to ``path``.
 
-        A refused sync (say, a removed code still has codings) leaves both the file and the database as
-        they were.
+        A refused sync (say, a removed code still has codings) or a file that cannot be written (a full
+        disk, a read-only folder) leaves both the file and the database as they were.
         """
         book = codebook.parse(text, str(path))
-        report = self._write(
-            lambda session: codebook.sync(session, book, coder_named(session, self._by(coder)), force=force), "codebook"
-        )
-        draft = path.with_suffix(".yaml.saving")
-        draft.write_text(text, encoding="utf-8")
-        draft.replace(path)
-        return report
+
+        def sync_then_write(session: Session) -> codebook.SyncReport:
+            report = codebook.sync(session, book, coder_named(session, self._by(coder)), force=force)
+            write_atomically(path, text.encode("utf-8"))  # before the commit: a failed write undoes the sync
+            return report
+
+        return self._write(sync_then_write, "codebook")
 
     def retrieve(self, query: retrieval.Query) -> list[dict]:
         with Session(self.engine) as session:
@@ -542,15 +565,12 @@ class Project:
 
 
 def _sqlite_file_exists(url: str | None) -> bool:
-    parsed = make_url(database_url(url))
+    parsed = parsed_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return True
     return Path(parsed.database).exists()
 
 
 def display_url(url: str | None = None) -> str:
-    """The database URL with any password hidden, for messages."""
-    try:
-        return make_url(database_url(url)).render_as_string(hide_password=True)
-    except SQLAlchemyError:
-        return repr(database_url(url))
+    """The database URL in use (``--db``, ``QCODER_DB_URL`` or the default) with any password hidden."""
+    return redact.display_url(database_url(url))

@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session, func, select
 
-from coder import rounds
+from coder import known, rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Round, RoundSource, Segment, Source
 from coder.errors import QcoderError
 from coder.evaluation import paragraphs
@@ -222,10 +222,7 @@ def material(
         round_name = session.get(Round, round_id).name
         rule = "round"
     elif sources:
-        chosen = list(dict.fromkeys(sources))
-        known = set(session.exec(select(Source.id).where(Source.id.in_(chosen))).all())
-        if unknown := [s for s in chosen if s not in known]:
-            raise QcoderError(f"没有编号为 {'、'.join(unknown)} 的来源", f"no source with ID {', '.join(unknown)}")
+        chosen = known.check_sources(session, sources)
         rule = "given"
     else:
         chosen, rule = None, "shared"

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from coder import rounds
+from coder import known, rounds
 from coder.audit import coder_named, default_coder_name, record, snapshot
 from coder.coding import coding_at_version
-from coder.db.models import Code, Coder, Coding, utcnow
+from coder.db.models import Coder, Coding, utcnow
 from coder.errors import QcoderError
 
 DECISIONS = {"accept": "accepted", "reject": "rejected"}
@@ -52,9 +52,9 @@ def suggestions(
     if selection.ids:
         query = query.where(Coding.id.in_(selection.ids))
     if selection.source:
-        query = query.where(Coding.source_id == selection.source)
+        query = query.where(Coding.source_id == known.check_sources(session, [selection.source])[0])
     if selection.code:
-        query = query.where(Coding.code_id == selection.code)
+        query = query.where(Coding.code_id == known.code(session, selection.code).id)
     if selection.min_score is not None:
         query = query.where(Coding.score >= selection.min_score)
     if selection.max_score is not None:
@@ -88,7 +88,7 @@ def decide(
         )
     reviewer = coder_named(session, coder_name)
     if new_code is not None and new_code != coding.code_id:
-        _check_code(session, new_code)
+        known.code(session, new_code)
         rejected = _change(session, coding, reviewer, "rejected")
         existing = _same(session, coding, reviewer, new_code)
         if existing is not None:  # the reviewer had already coded this span with the new code
@@ -187,12 +187,3 @@ def _flush(session: Session, coding: Coding, reviewer: Coder) -> None:
             f"{who} 对来源 {where} 的同一编码刚被另一会话写入；请刷新后再审",
             f"{who}'s same coding of {where} was just written by another session; reload and review again",
         ) from None
-
-
-def _check_code(session: Session, code_id: str) -> None:
-    code = session.get(Code, code_id)
-    if code is None or code.parent_id is None:
-        raise QcoderError(
-            f"{code_id} 不是编码簿中的代码（维度不能直接编码）",
-            f"{code_id} is not a code of the codebook (dimensions cannot be coded)",
-        )

@@ -19,8 +19,9 @@ from sqlalchemy import ColumnElement, and_, delete, exists, not_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from coder import known
 from coder.audit import TAGGER, coder_named, record
-from coder.db.models import Coder, Coding, Round, RoundSource, Source, utcnow
+from coder.db.models import Coder, Coding, Round, RoundSource, utcnow
 from coder.errors import QcoderError
 
 
@@ -29,9 +30,7 @@ def open_round(session: Session, name: str, sources: list[str], owner: str | Non
         raise QcoderError("轮次需要一个名称", "a round needs a name")
     if not sources:
         raise QcoderError("轮次至少要包含一个来源", "a round needs at least one source")
-    known = set(session.exec(select(Source.id).where(Source.id.in_(sources))).all())
-    if missing := [s for s in sources if s not in known]:
-        raise QcoderError(f"没有来源 {'、'.join(missing)}", f"no source {', '.join(missing)}")
+    sources = known.check_sources(session, sources)
     busy = session.exec(
         select(RoundSource.source_id, Round.name)
         .join(Round, Round.id == RoundSource.round_id)

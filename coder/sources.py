@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from coder import rounds
+from coder import known, rounds
 from coder.audit import record
 from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
@@ -59,9 +59,7 @@ def list_sources(session: Session, viewer: str | None = None) -> list[dict[str, 
 
 def show_source(session: Session, source_id: str, with_names: bool = False) -> dict[str, Any]:
     """Text and metadata of one source; the interviewee's real name only with ``with_names``."""
-    source = session.get(Source, source_id)
-    if source is None:
-        raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
+    source = known.source(session, source_id)
     detail: dict[str, Any] = {
         "id": source.id,
         "kind": source.kind,
@@ -97,9 +95,7 @@ def update_metadata(session: Session, source_id: str, changes: dict[str, Any], c
 
     An empty value removes the key. Unknown keys are refused so a typo cannot create a new field.
     """
-    source = session.get(Source, source_id)
-    if source is None:
-        raise QcoderError(f"没有编号为 {source_id} 的来源", f"no source with ID {source_id}")
+    source = known.source(session, source_id)
     unknown = set(changes) - {"title", "date", *EDITABLE_META}
     if unknown:
         raise QcoderError(

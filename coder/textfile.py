@@ -13,7 +13,8 @@ import io
 import unicodedata
 from pathlib import Path
 
-from coder.errors import QcoderError
+from coder import limits
+from coder.errors import FileProblem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 DOCX_SUFFIXES = {".docx"}
@@ -31,14 +32,15 @@ _MAGIC = {
 }
 
 
-class FileProblem(QcoderError):
-    """A file that cannot be imported; the message names the file and the reason."""
-
-
 def read_text(path: Path, raw: bytes | None = None) -> str:
-    """The normalised text of a .txt/.md/.docx file (NFC, ``\\n`` newlines, no BOM)."""
+    """The normalised text of a .txt/.md/.docx file (NFC, ``\\n`` newlines, no BOM), refused over the
+    size limit (:mod:`coder.limits`) before it is decoded."""
+    docx = path.suffix.lower() in DOCX_SUFFIXES
+    if not docx:
+        limits.check_source_file(path, None if raw is None else len(raw))
     raw = path.read_bytes() if raw is None else raw
-    text = docx_text(path, raw) if path.suffix.lower() in DOCX_SUFFIXES else decode(path, raw)
+    text = docx_text(path, raw) if docx else decode(path, raw)
+    limits.check_source_text(str(path), text)
     text = normalise(text)
     if not text.strip():
         raise FileProblem(f"{path}：文件为空", f"{path}: the file is empty")
@@ -156,13 +158,23 @@ def docx_text(path: Path, raw: bytes) -> str:
     Word shows the document with changes accepted.
     """
     import docx  # python-docx is heavy to import; only .docx imports pay for it
+    from lxml import etree
 
+    limits.check_members(raw, str(path), ".docx")  # python-docx would inflate whatever the zip holds
     try:
         body = docx.Document(io.BytesIO(raw)).element.body
     except Exception as exc:
         raise FileProblem(
             f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})"
         ) from None
+    entity = next(body.iter(etree.Entity), None)
+    if entity is not None:  # left unexpanded, it would silently end its paragraph's text
+        raise FileProblem(
+            f"{path}：word/document.xml 第 {entity.sourceline} 行含实体引用 {entity.text}，不予展开；"
+            "文件未导入（请在 Word 中另存为 .docx）",
+            f"{path}: word/document.xml line {entity.sourceline} holds the entity reference {entity.text}, which is "
+            "not expanded; the file was not imported (save it again as .docx in Word)",
+        )
     lines: list[str] = []
     for block in body.iterchildren(_W + "p", _W + "tbl"):
         lines.extend(_table_lines(block) if block.tag == _W + "tbl" else [_paragraph_text(block)])

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from coder import codebook
 from coder.db.engine import make_engine
 from coder.db.models import AuditEvent
-from tests.helpers import INTERVIEW, write
+from tests.helpers import INTERVIEW, Cli, write
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -255,3 +255,75 @@ def test_removing_a_code_with_a_summary_is_refused_and_a_forced_removal_audits_t
     gone = audited(cli, "framework_summary")[-1]
     assert (gone.action, gone.entity_id) == ("delete", "participant:20240115MJQ:structure.mentoring")
     assert gone.before["text"] == "帮带缓解压力"
+
+
+# Types: what YAML reads an unquoted value as is checked before anything reaches the database ------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "en", "zh"),
+    [
+        (lambda s: s.replace("    name: 帮带机制", "    name: 帮带机制\n    definition: [a, b]"), 14,
+         "structure.mentoring: definition must be text, not a list: ['a', 'b']", "definition 应为文本，而这里是列表"),
+        (lambda s: s.replace("name: 帮带机制", "name: 2024"), 13, "name must be text, not a number: 2024", "数字"),
+        (lambda s: s.replace("[帮带, 结对]", "[帮带, yes]"), 14, "keywords item 2 must be text, not a boolean", "布尔值"),
+        (lambda s: s.replace("[帮带, 结对]", "[2024-01-15]"), 14, "keywords item 1 must be text, not a date", "日期"),
+        (lambda s: s.replace("[帮带, 结对]", "帮带"), 14, "keywords must be a list of text, not text: '帮带'", "文本列表"),
+        (lambda s: s.replace("    name: 帮带机制", "    name: 帮带机制\n    renamed_from: structure.old"), 14,
+         "renamed_from must be a list of text, not text: 'structure.old'; write it as a list", "请写成列表"),
+        (lambda s: s.replace("    name: 帮带机制", "    name: 帮带机制\n    renamed_from: [Old-Id]"), 14,
+         "renamed_from 'Old-Id' is not a code id", "不是代码编号"),
+        (lambda s: s.replace('color: "#AABBCC"', "color: 0xAABBCC"), 9, "color must be text, not a number", "color"),
+        (lambda s: s.replace("id: structure.mentoring", "id: 12"), 12, "12: id must be text, not a number", "id"),
+        (lambda s: s.replace("name: 小编码簿", "name: [小编码簿]"), 1, "the codebook: name must be text", "编码簿 的 name"),
+        (lambda s: s.replace("version: 1", "version: yes"), 2, "version must be text or a number, not a boolean",
+         "应为文本或数字"),
+        (lambda s: s.replace("    name: 结构", "    name: 结构\n    name_en: {a: 1}"), 6,
+         "structure: name_en must be text, not a mapping: {'a': 1}", "映射"),
+        (lambda s: s.replace("    name: 帮带机制", "    name: 帮带机制\n    brief: !!binary aGk="), 14,
+         "brief must be text, not bytes", "bytes"),
+        (lambda s: s.replace("    name: 帮带机制", '    name: 帮带机制\n    example: "引文\\0"'), 14,
+         "example holds the invisible control character U+0000", "控制字符 U+0000"),
+        (lambda s: s.replace("[帮带, 结对]", '[帮带, "结\\e[2J对"]'), 14,
+         "keywords item 2 holds the invisible control character U+001B", "第 2 项含不可见的控制字符"),
+    ],
+)  # fmt: skip
+def test_a_field_of_the_wrong_type_is_named_with_its_line_and_the_type_expected(edit, line, en, zh):
+    with pytest.raises(codebook.CodebookError) as caught:
+        codebook.parse(edit(SMALL), "book.yaml")
+    assert f"book.yaml line {line}: " in caught.value.en and en in caught.value.en, caught.value.en
+    assert f"book.yaml 第 {line} 行" in caught.value.zh and zh in caught.value.zh, caught.value.zh
+    assert len(caught.value.problems) == 1  # reported once, not again as a missing name or an empty list
+
+
+def test_quoted_numbers_booleans_and_dates_are_text():
+    book = codebook.parse(SMALL.replace("[帮带, 结对]", '[帮带, "yes", "2035", "2024-01-15"]'))
+    assert book.by_id()["structure.mentoring"].keywords == ["帮带", "yes", "2035", "2024-01-15"]
+
+
+def test_field_names_that_are_numbers_or_lists_are_refused_not_a_crash():
+    with pytest.raises(codebook.CodebookError) as caught:
+        codebook.parse(SMALL.replace("version: 1", "version: 1\n1: a\nzzz: b"), "book.yaml")
+    assert "book.yaml line 3: unknown field 1" in caught.value.en and "line 4: unknown field zzz" in caught.value.en
+    with pytest.raises(codebook.CodebookError) as caught:
+        codebook.parse(SMALL.replace("version: 1", "version: 1\n? [a, b]\n: 1"), "book.yaml")
+    assert "book.yaml line 3: " in caught.value.en and "a field name must be a word" in caught.value.en
+
+
+def test_a_wrongly_typed_codebook_never_reaches_the_database(cli, tmp_path):
+    before = cli("codes", "list", "--json").stdout
+    bad = SMALL.replace("    name: 帮带机制", "    name: 帮带机制\n    definition: [a, b]")
+    write(cli.folder / "codebook.yaml", bad)
+    for args in (("codebook", "check"), ("codebook", "sync"), ("init",)):
+        refused = cli(*args)
+        assert refused.exit_code == 1 and "codebook.yaml line 14: " in refused.stderr, (args, refused.output)
+        assert "definition must be text, not a list" in refused.stderr and "database" not in refused.stderr
+    assert cli("codes", "list", "--json").stdout == before
+
+
+def test_init_with_a_broken_codebook_creates_no_database(tmp_path, project_folder):
+    database = tmp_path / "new.sqlite"
+    write(project_folder / "codebook.yaml", SMALL.replace("name: 帮带机制", "name: 2024"))
+    refused = Cli(f"sqlite:///{database}", project_folder)("init")
+    assert refused.exit_code == 1 and "name must be text, not a number" in refused.stderr
+    assert not database.exists() and "schema is up to date" not in refused.stderr

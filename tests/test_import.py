@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from coder.db.engine import make_engine
+from coder.corpus import read_source, store
+from coder.db import migrate
+from coder.db.engine import make_engine, transaction
 from coder.db.models import Participant, Segment, Source
 from tests.helpers import INTERVIEW, Cli, docx_with_body, make_docx, write
 
@@ -252,3 +254,45 @@ def test_markup_like_text_is_printed_literally(sqlite_cli, tmp_path):
     content = INTERVIEW.replace("role: 社区党委书记", "role: '[red]草稿[/]'")
     assert sqlite_cli("import", str(write(tmp_path / "interviews" / "x.txt", content))).exit_code == 0
     assert "[red]草稿[/]" in sqlite_cli("sources", "show", "20240115MJQ").stdout
+
+
+def long_interview(characters: int) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
+    """A transcript of about ``characters`` with the turns and sentences it must yield, built alongside."""
+    lines, turns, sentences, size, number = [], [], [], 0, 0
+    while size < characters:
+        speaker = "答" if number % 2 else "问"
+        said = [f"第{number}个问题怎么看？"] if speaker == "问" else [f"考核排名第{number}次公示了。", "大家压力大！"]
+        lines.append(f"{speaker}：{''.join(said)}")
+        turns.append((speaker, "".join(said)))
+        sentences.extend((speaker, s) for s in said)
+        size += len(lines[-1]) + 1
+        number += 1
+    return "\n".join(lines), turns, sentences
+
+
+def test_a_million_character_transcript_stores_every_segment_at_its_exact_offsets(cli, tmp_path):
+    body, turns, sentences = long_interview(1_000_000)
+    path = write(tmp_path / "interviews" / "20240115MJQ.txt", f"---\nid: 20240115MJQ\n---\n{body}\n")
+    result = cli("import", str(path), "--json")
+    assert json.loads(result.stdout)["results"][0]["status"] == "imported", result.stdout
+    with Session(make_engine(cli.url)) as session:
+        text = session.get(Source, "20240115MJQ").text
+        stored = session.exec(
+            select(Segment.kind, Segment.speaker, Segment.start, Segment.end).order_by(Segment.kind, Segment.start)
+        ).all()
+    assert text == body
+    found = {"sentence": [], "turn": []}
+    for kind, speaker, start, end in stored:
+        found[kind].append((speaker, text[start:end]))
+    assert found == {"sentence": sentences, "turn": turns}
+
+
+def test_segments_written_in_a_transaction_that_fails_go_with_it(db_url, tmp_path):
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    parsed = read_source(write(tmp_path / "interviews" / "20240115MJQ.txt", INTERVIEW))
+    with pytest.raises(RuntimeError), transaction(engine) as session:
+        store(session, parsed)
+        assert session.exec(select(func.count()).select_from(Segment)).one() == 5  # written, not yet committed
+        raise RuntimeError("the file's transaction fails after its segments were written")
+    assert rows(db_url) == {"sources": 0, "segments": 0, "participants": 0}

@@ -112,7 +112,8 @@ def test_code_list_filters_by_source_code_and_status(cli, tmp_path):
     assert [c["start"] for c in by_code] == [0, 9]
     assert len(json.loads(cli("code", "list", "--status", "manual", "--json").stdout)) == 3
     assert json.loads(cli("code", "list", "--status", "suggested", "--json").stdout) == []
-    assert json.loads(cli("code", "list", "--source", "20990101XX", "--json").stdout) == []
+    unknown = cli("code", "list", "--source", "20990101XX", "--json")  # a typo, not a source with no codings
+    assert unknown.exit_code == 1 and "no source with ID 20990101XX" in unknown.stderr and unknown.stdout == ""
     bad = cli("code", "list", "--status", "done")
     assert bad.exit_code == 1 and "status 'done'" in bad.stderr
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
+from coder import known
 from coder.analysis.loading import (
     Codings,
     chosen_sources,
@@ -32,7 +33,6 @@ from coder.analysis.loading import (
 from coder.audit import coder_named, record
 from coder.db.models import (
     SOURCE_KINDS,
-    Code,
     Coder,
     FrameworkSummary,
     Participant,
@@ -191,8 +191,7 @@ def set_summary(
     organisation or role as it appears in the metadata, a kind of source. While a round is open on the
     row's sources ``viewer`` may not replace a colleague's summary they cannot see."""
     _check_rows(rows)
-    if session.get(Code, code) is None:
-        raise QcoderError(f"没有代码 {code}", f"no code {code}")
+    known.code(session, code, codable=False)
     key = _known_key(session, rows, key.strip())
     row = session.exec(
         select(FrameworkSummary).where(

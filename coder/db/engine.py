@@ -9,14 +9,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
+from coder.db import sqlite_file
+from coder.db.redact import describe, display_url
 from coder.errors import QcoderError
 
 DEFAULT_URL = "sqlite:///db/qcoder.sqlite"
@@ -36,17 +37,33 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("QCODER_DB_URL") or DEFAULT_URL
 
 
-def make_engine(url: str | None = None) -> Engine:
+def parsed_url(url: str | None = None) -> URL:
+    """The database URL in use, parsed; one that cannot be is refused without echoing its password."""
     url = database_url(url)
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise QcoderError(
+            f"无法使用数据库 {display_url(url)}：这个 URL（--db 或 QCODER_DB_URL）无法解析，"
+            "应写成 sqlite:///路径 或 postgresql+psycopg://用户@主机:端口/数据库",
+            f"cannot use database {display_url(url)}: the URL (--db or QCODER_DB_URL) cannot be parsed; "
+            "write sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE",
+        ) from None
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine whose errors never carry their statement's parameters (names, transcript text)."""
+    url = database_url(url)
+    given = parsed_url(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms() / 1000})
+        engine = create_engine(
+            sqlite_file.place(given), connect_args={"timeout": busy_timeout_ms() / 1000}, hide_parameters=True
+        )
+        sqlite_file.name_read_only(engine, given)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -105,11 +122,11 @@ def retrying(engine: Engine, work: Callable[[Session], T], attempts: int | None 
             if not transient(exc):
                 raise
             if attempt == attempts:
-                log.info("write gave up after %d attempts: %s", attempts, exc.orig)  # INFO: never on a terminal
+                log.info("write gave up after %d attempts: %s", attempts, describe(exc))  # INFO: never on a terminal
                 break
             wait = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (attempt - 1))
             wait = wait / 2 + random.uniform(0, wait / 2)
-            log.info("write attempt %d of %d: %s; again in %.3f s", attempt, attempts, exc.orig, wait)
+            log.info("write attempt %d of %d: %s; again in %.3f s", attempt, attempts, describe(exc), wait)
             time.sleep(wait)
     raise QcoderError(
         f"数据库正忙（其他人正在写入），已尝试 {attempts} 次仍未完成；未作任何更改，请稍后再试",

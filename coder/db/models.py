@@ -32,6 +32,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(when: dt.datetime) -> dt.datetime:
+    """A stored datetime as aware UTC: SQLite hands back naive ones, which are UTC here."""
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+
+
 def _when() -> Any:
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
@@ -111,6 +116,15 @@ class Coder(SQLModel, table=True):
     password_hash: str | None = None
     active: bool = True
     created_at: dt.datetime = _when()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins in a row for one account name or from one client address (see coder.throttle)."""
+
+    key: str = Field(primary_key=True, description='"account:NAME" or "client:ADDRESS"')
+    failures: int = 0
+    locked_until: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_failure: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Coding(SQLModel, table=True):

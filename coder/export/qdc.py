@@ -45,6 +45,7 @@ from coder.db.models import Code
 from coder.errors import QcoderError
 from coder.export.refi import CODEBOOK_NS, ORIGIN, guid, local_name, open_qdpx, parse_xml, serialise
 from coder.export.text import clean
+from coder.limits import read_xml_file
 
 # Codebook fields written after the definition, each on a line of its own: (field, Chinese label).
 LABELLED = (
@@ -164,7 +165,7 @@ def _top_codes(path: Path) -> list[etree._Element]:
             root = package.root.find("{*}CodeBook")
             where = f"{path}: {package.qde}"
     else:
-        root = parse_xml(path.read_bytes(), str(path))
+        root = parse_xml(read_xml_file(path), str(path))
         where = str(path)
         if local_name(root) != "CodeBook":
             raise QcoderError(

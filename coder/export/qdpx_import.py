@@ -57,11 +57,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from coder import ids
+from coder import ids, limits
 from coder.audit import coder_named, record, snapshot
 from coder.corpus import PERSON_KEYS, ParsedSource, store
 from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Code, Coder, Coding, Memo, Setting, Source
+from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.export.qdc import read_description
 from coder.export.qdpx import JSON_VALUES, SOURCE_FIELDS, STATUSES, coding_guid
@@ -111,7 +112,7 @@ def import_qdpx(engine: Engine, path: Path, kind: str | None = None, with_names:
     except QcoderError as exc:
         return QdpxReport(str(path), "failed", message=str(exc))
     except SQLAlchemyError as exc:
-        detail = getattr(exc, "orig", None) or exc
+        detail = describe(exc, engine.url)
         message = QcoderError(
             f"{path}：数据库未能完成导入，未写入任何内容（{detail}）",
             f"{path}: the database refused the import; nothing was written ({detail})",
@@ -333,7 +334,7 @@ class _Importer:
         """The raw text of a source or note: inline, or the file its ``plainTextPath`` names."""
         inline = element.find("{*}PlainTextContent")
         if inline is not None:
-            return inline.text or ""
+            return self._bounded(where, inline.text or "")
         path = (element.get("plainTextPath") or "").strip()
         if not path:
             raise Skip(
@@ -343,13 +344,22 @@ class _Importer:
         if not path.lower().startswith("internal://"):
             raise Skip(f"{where}：正文在 .qdpx 之外（{path}）", f"{where}: the text is outside the .qdpx ({path})")
         name = path[len("internal://") :]
-        data = self.package.source_file(name)
-        if data is None:
-            raise Skip(f"{where}：zip 中缺少 sources/{name}", f"{where}: sources/{name} is missing from the zip")
-        try:
-            return decode(Path(f"{self.where}: sources/{name}"), data)
+        try:  # a member over the limits skips this source; the others still come in
+            data = self.package.source_file(name)
+            text = None if data is None else decode(Path(f"{self.where}: sources/{name}"), data)
         except QcoderError as exc:
             raise Skip(exc.zh, exc.en) from None
+        if text is None:
+            raise Skip(f"{where}：zip 中缺少 sources/{name}", f"{where}: sources/{name} is missing from the zip")
+        return self._bounded(where, text)
+
+    @staticmethod
+    def _bounded(where: str, text: str) -> str:
+        try:
+            limits.check_source_text(where, text)
+        except QcoderError as exc:
+            raise Skip(exc.zh, exc.en) from None
+        return text
 
     def _place(self, name: str, where: str, stored: str, values: dict[str, Any], source_guid: str) -> str:
         """The record ID the source is stored under, storing it first when it is new."""
@@ -376,7 +386,7 @@ class _Importer:
             self.report.renamed[name] = record_id
             declared["title"] = declared.get("title") or name
         else:
-            record_id = name
+            record_id = ids.canonical(name)
             if kind and kind != parsed.kind:
                 raise Skip(
                     f"{where}：类型为 {kind}，但编号 {name} 属于 {parsed.kind} 的编号规则",

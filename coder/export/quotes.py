@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
-from coder import rounds
+from coder import known, rounds
 from coder.citation import Style, cite
 from coder.db.models import (
     CODING_STATUSES,
@@ -135,10 +135,8 @@ def restrict(session: Session, statement: Select, selection: Selection, codes: d
 
 def _check(session: Session, selection: Selection, codes: dict[str, Code]) -> None:
     """Unknown codes, dimensions, statuses, kinds or interview IDs are named, never silently ignored."""
-    dimensions = {c.id for c in codes.values() if c.parent_id is None}
+    known.check_codes(codes, selection.codes, selection.dimensions)
     problems = [
-        ("代码 / code", [c for c in selection.codes if c not in codes]),
-        ("维度 / dimension", [d for d in selection.dimensions if d not in dimensions]),
         ("状态 / status", [s for s in selection.statuses if s not in CODING_STATUSES]),
         ("来源类型 / kind", [k for k in selection.kinds if k not in SOURCE_KINDS]),
     ]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from coder import limits
 from coder.errors import QcoderError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -64,9 +65,17 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse XML from a file someone sent: no entity expansion, no DTDs, no network."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise QcoderError(f"{where}：不是有效的 XML（{exc}）", f"{where}: not valid XML ({exc})") from None
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:  # left unexpanded, it would silently cut the text it stands in
+        raise QcoderError(
+            f"{where} 第 {entity.sourceline} 行：含实体引用 {entity.text}，不予展开；整个文件未导入",
+            f"{where} line {entity.sourceline}: holds the entity reference {entity.text}, which is not expanded; "
+            "the file was not imported",
+        )
+    return root
 
 
 def local_name(element: etree._Element) -> str:
@@ -86,21 +95,16 @@ class Package:
         """The file an ``internal://name`` path points at: in ``sources/`` or ``Sources/`` (any case)."""
         wanted = {f"sources/{name}".lower(), name.lower()}
         member = next((m for m in self.archive.namelist() if m.lower() in wanted), None)
-        return None if member is None else self.archive.read(member)
+        return None if member is None else limits.read_member(self.archive, member, str(self.path))
 
 
 @contextmanager
 def open_qdpx(path: Path) -> Iterator[Package]:
     """Open a .qdpx and parse its project file: ``project.qde``, or the one ``*.qde`` at the top."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise QcoderError(
-            f"{path}：不是可读的 .qdpx（zip）文件（{exc}）", f"{path}: not a readable .qdpx (zip) file ({exc})"
-        ) from None
+    archive = limits.open_archive(path, str(path), ".qdpx")
     with archive:
         qde = _project_member(path, archive.namelist())
-        root = parse_xml(archive.read(qde), f"{path}: {qde}")
+        root = parse_xml(limits.read_member(archive, qde, str(path)), f"{path}: {qde}")
         if local_name(root) != "Project":
             raise QcoderError(
                 f"{path}: {qde} 的根元素是 {local_name(root)}，应为 Project",

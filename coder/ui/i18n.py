@@ -336,6 +336,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "team_round_name": {"zh": "轮次名称", "en": "Name of the round"},
     "team_open_round": {"zh": "开启轮次", "en": "Open a round"},
     "team_close_round": {"zh": "结束轮次", "en": "Close the round"},
+    "team_locks": {"zh": "登录失败与锁定", "en": "Failed logins and locks"},
+    "team_locks_caption": {
+        "zh": "连续失败 {free} 次后，该用户名或地址每次失败都会被锁定，时长加倍（最长 {limit} 分钟）；成功登录或解除后清零。",
+        "en": "After {free} failures in a row, each failure locks the name or address for twice as long "
+        "(up to {limit} min); a successful login or an unlock clears it.",
+    },
+    "team_lock_account": {"zh": "用户名", "en": "name"},
+    "team_lock_client": {"zh": "地址", "en": "address"},
+    "team_lock_failures": {"zh": "连续失败", "en": "failures in a row"},
+    "team_locked_until": {"zh": "锁定至（UTC）", "en": "locked until (UTC)"},
+    "team_unlock": {"zh": "解除", "en": "Unlock"},
+    "team_unlocked": {"zh": "已解除 {who}", "en": "{who} unlocked"},
     "codebook_owner_only": {
         "zh": "编码簿只能由项目所有者修改。",
         "en": "Only the project's owner edits the codebook.",

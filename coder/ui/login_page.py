@@ -17,13 +17,20 @@ def render() -> None:
         password = st.text_input(t("login_password"), type="password", key="login_password")
         if st.form_submit_button(t("login")):
             try:
-                person = project().log_in(name, password)
+                person = project().log_in(name, password, client=_client())
                 st.session_state["user"], st.session_state["user_stamp"] = person.user, person.session_stamp()
             except QcoderError as exc:
                 st.error(exc.en if language() == "en" else exc.zh)
             else:
                 st.session_state.pop("login_password", None)
                 st.rerun()
+
+
+def _client() -> str | None:
+    """The browser's address, which failed logins are also throttled by across names (see coder.throttle);
+    None when Streamlit does not know it (and under AppTest, which stands a mock in for it)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def log_out() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from coder import throttle
 from coder.db.models import ROLES
 from coder.errors import QcoderError
 from coder.ui.feedback import act, show_outcome
@@ -20,12 +21,14 @@ def render() -> None:
     show_outcome("team")
     try:
         team_mode, people, rounds = project().team_mode(), project().users(), project().rounds()
+        locks = project().login_locks() if project().role() == "owner" else []
         sources = [s["id"] for s in cached("sources")]
     except QcoderError as exc:
         st.error(plain(message(exc)))
         return
     st.caption(t("team_on") if team_mode else t("team_off"))
     _people(people)
+    _locks(locks)
     _rounds(rounds, sources)
 
 
@@ -53,6 +56,24 @@ def _people(people: list[dict[str, Any]]) -> None:
             active = right.toggle(t("team_active"), value=True, key="team_active_new")
             if st.form_submit_button(t("save")):
                 act("team", lambda: project().change_user(who, role=role, active=active), t("saved"))
+
+
+def _locks(locks: list[dict[str, Any]]) -> None:
+    """Names and addresses with failed logins, and a button to clear one (see coder.throttle)."""
+    st.header(t("team_locks"))
+    st.caption(t("team_locks_caption").format(free=throttle.FREE_FAILURES, limit=throttle.MAX_LOCK_MINUTES))
+    if not locks:
+        return
+    labels = {(item["kind"], item["who"]): f"{t('team_lock_' + item['kind'])} {item['who']}" for item in locks}
+    table = pd.DataFrame([{"": labels[(item["kind"], item["who"])], t("team_lock_failures"): item["failures"],
+                           t("team_locked_until"): item["locked_until"] or "—"} for item in locks])  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+    with st.form("team_unlock"):
+        chosen = st.selectbox(t("team_unlock"), list(labels), format_func=labels.get, key="team_unlock_who")
+        if st.form_submit_button(t("team_unlock")):
+            kind, who = chosen
+            target = {"name": who} if kind == "account" else {"client": who}
+            act("team", lambda: project().unlock(**target), t("team_unlocked").format(who=who))
 
 
 def _rounds(rounds: list[dict[str, Any]], sources: list[str]) -> None:

@@ -85,3 +85,21 @@ def test_disabling_a_person_logs_their_browser_out(team):
     assert team("user", "set", "编码员甲", "--disable").exit_code == 0
     at.run()
     assert [t.value for t in at.title] == ["登录"]
+
+
+def test_repeated_failed_logins_lock_the_login_page_and_the_owner_unlocks_on_the_team_page(team):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    for _ in range(5):
+        log_in(at, "编码员甲", "wrong password!")
+    log_in(at, "编码员甲")
+    assert "登录失败次数过多" in at.error[0].value and "qcoder user unlock" in at.error[0].value
+    assert "user" not in at.session_state
+    owner = page_app("team_page")
+    owner.session_state["user"] = "负责人"
+    owner.run()
+    assert "用户名 编码员甲" in list(owner.dataframe[1].value[""])
+    owner.selectbox(key="team_unlock_who").select(("account", "编码员甲"))
+    owner.button(key="FormSubmitter:team_unlock-解除").click().run()
+    assert owner.success[0].value == "已解除 编码员甲"
+    log_in(at, "编码员甲")
+    assert at.title[0].value == "概览"

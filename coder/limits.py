@@ -1,0 +1,224 @@
+"""Bounds on what a file someone sent may cost to read: archive members, YAML, the size of a source.
+
+A few kilobytes can ask for gigabytes: a zip member that inflates a thousandfold, YAML aliases that
+repeat a list inside a list nine levels deep. On a team server one such upload would stall everyone,
+so every untrusted read goes through here *before* it is parsed:
+
+- **Archives** (``.qdpx`` with its codebook, ``.docx``): each member's declared
+  size and compression ratio are checked from the zip directory, then the member is inflated in chunks
+  and refused the moment its real size passes the limit (a directory can lie about sizes).
+- **YAML** (front matter, codebook, quote files): loaded with anchors and aliases refused. Researchers
+  never write them, and without them YAML's expansion is linear in the file.
+- **Sources**: at most :data:`MAX_SOURCE_CHARS` characters (the longest real transcripts are a few
+  hundred thousand), checked on the file's size before it is decoded and on the text after.
+
+Every limit is an environment variable, and every refusal names the file, the member, the limit and
+that variable, in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from coder.errors import FileProblem
+
+MAX_SOURCE_CHARS = 5_000_000
+MAX_MEMBER_MB = 100  # one archive member inflated (a .qde with every text inline stays far below)
+MAX_ARCHIVE_MB = 1024  # all members of one archive together
+MAX_RATIO = 200  # inflated / compressed; Chinese XML and text compress 3–20 ×, bombs 1,000 ×
+RATIO_FLOOR = 1 << 20  # members smaller than this may compress as well as they like: they cost nothing
+MAX_YAML_MB = 10  # a codebook or a quote file; the demo codebook is 30 KB
+_CHUNK = 1 << 16
+_UTF8_MAX = 4  # bytes per character: a file larger than 4 × the limit cannot decode to less
+
+
+class LimitError(FileProblem):
+    """A file (or a member of one) larger than a limit allows; nothing of it was read further."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One configurable bound: its default, the environment variable that raises it, its unit."""
+
+    variable: str
+    default: int
+    unit_zh: str
+    unit_en: str
+
+    @property
+    def value(self) -> int:
+        raw = os.environ.get(self.variable, "").strip().replace("_", "").replace(",", "")
+        if not raw:
+            return self.default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise FileProblem(
+                f"环境变量 {self.variable}={raw!r} 不是整数",
+                f"environment variable {self.variable}={raw!r} is not an integer",
+            ) from None
+        if value <= 0:
+            raise FileProblem(
+                f"环境变量 {self.variable} 须为正整数", f"environment variable {self.variable} must be positive"
+            )
+        return value
+
+    def refuse(self, where: str, what_zh: str, what_en: str, found: int | str) -> LimitError:
+        return LimitError(
+            f"{where}：{what_zh}为 {found}，超过上限 {self.value:,} {self.unit_zh}，未读取；"
+            f"如确需导入，可设置环境变量 {self.variable} 提高上限",
+            f"{where}: {what_en} is {found}, over the limit of {self.value:,} {self.unit_en}; nothing was read. "
+            f"To accept it, raise the limit with the environment variable {self.variable}",
+        )
+
+
+SOURCE_CHARS = Limit("QCODER_MAX_SOURCE_CHARS", MAX_SOURCE_CHARS, "字符", "characters")
+MEMBER_MB = Limit("QCODER_MAX_ARCHIVE_MEMBER_MB", MAX_MEMBER_MB, "MB", "MB")
+ARCHIVE_MB = Limit("QCODER_MAX_ARCHIVE_MB", MAX_ARCHIVE_MB, "MB", "MB")
+RATIO = Limit("QCODER_MAX_COMPRESSION_RATIO", MAX_RATIO, "倍", "×")
+YAML_MB = Limit("QCODER_MAX_YAML_MB", MAX_YAML_MB, "MB", "MB")
+_MB = 1 << 20
+
+
+# -- sources ---------------------------------------------------------------------------------------
+
+
+def check_source_file(path: Path, size: int | None = None) -> None:
+    """Refuse a text file too large to decode to at most the character limit, before reading it."""
+    size = path.stat().st_size if size is None else size
+    if size > SOURCE_CHARS.value * _UTF8_MAX:
+        raise SOURCE_CHARS.refuse(str(path), "文件大小", "the file size", f"{size:,} bytes / 字节")
+
+
+def check_source_text(where: str, text: str) -> None:
+    """Refuse a decoded source longer than the character limit."""
+    if len(text) > SOURCE_CHARS.value:
+        raise SOURCE_CHARS.refuse(where, "正文长度", "the text length", f"{len(text):,}")
+
+
+def check_upload(name: Path, data: bytes) -> None:
+    """What :func:`coder.textfile.read_text` will check, done on an upload before it is kept on disk."""
+    if name.suffix.lower() == ".docx":
+        check_members(data, str(name), ".docx")
+    else:
+        check_source_file(name, len(data))
+
+
+# -- archives --------------------------------------------------------------------------------------
+
+
+def open_archive(source: Path | bytes, where: str, kind: str) -> zipfile.ZipFile:
+    """A zip (a ``kind`` file: .docx, .qdpx) whose members together promise no more than the limit;
+    each member still needs :func:`read_member`, so that one bad member refuses only itself."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(
+            f"{where}：不是有效的 {kind} 文件（zip 无法读取：{exc}）",
+            f"{where}: not a valid {kind} file (unreadable zip: {exc})",
+        ) from None
+    total = sum(info.file_size for info in archive.infolist())  # each member is checked when it is read
+    if total > ARCHIVE_MB.value * _MB:
+        archive.close()
+        raise ARCHIVE_MB.refuse(where, "解压后总大小", "the inflated total", f"{total / _MB:,.1f} MB")
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """One member inflated in chunks, refused as soon as it outgrows its limit or its ratio."""
+    out = io.BytesIO()
+    _inflate(archive, name, where, out.write)
+    return out.getvalue()
+
+
+def _inflate(archive: zipfile.ZipFile, name: str, where: str, sink: Callable[[bytes], object]) -> None:
+    """Hand ``name``'s inflated bytes to ``sink`` chunk by chunk while they stay within the limits.
+
+    The directory's sizes are the sender's word; only counting what inflates is proof."""
+    info = archive.getinfo(name)
+    _check_declared(where, info)
+    limit = MEMBER_MB.value * _MB
+    ratio_cap = max(RATIO_FLOOR, RATIO.value * max(info.compress_size, 1))
+    size = 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise MEMBER_MB.refuse(
+                        f"{where}: {name}", "解压后大小", "its inflated size", f"> {limit // _MB} MB"
+                    )
+                if size > ratio_cap:
+                    raise RATIO.refuse(f"{where}: {name}", "压缩比", "its compression ratio", f"> {RATIO.value}")
+                sink(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FileProblem(f"{where}：{name} 无法解压（{exc}）", f"{where}: {name} cannot be inflated ({exc})") from None
+
+
+def check_members(data: bytes, where: str, kind: str) -> None:
+    """Inflate every member of an in-memory zip within the limits, for readers (python-docx) that would
+    otherwise inflate whatever the zip holds."""
+    with open_archive(data, where, kind) as archive:
+        for name in archive.namelist():
+            _inflate(archive, name, where, lambda _chunk: None)  # counted, not kept
+
+
+def read_xml_file(path: Path) -> bytes:
+    """A standalone XML file (a ``.qdc``), refused over the member limit before it is read."""
+    size = path.stat().st_size
+    if size > MEMBER_MB.value * _MB:
+        raise MEMBER_MB.refuse(str(path), "文件大小", "the file size", f"{size / _MB:,.1f} MB")
+    return path.read_bytes()
+
+
+def _check_declared(where: str, info: zipfile.ZipInfo) -> None:
+    if info.file_size > MEMBER_MB.value * _MB:
+        raise MEMBER_MB.refuse(
+            f"{where}: {info.filename}",
+            "声明的解压后大小",
+            "its declared inflated size",
+            f"{info.file_size / _MB:,.1f} MB",
+        )
+    if info.file_size > RATIO_FLOOR and info.file_size > RATIO.value * max(info.compress_size, 1):
+        found = f"{info.file_size // max(info.compress_size, 1):,}"
+        raise RATIO.refuse(f"{where}: {info.filename}", "声明的压缩比", "its declared compression ratio", found)
+
+
+# -- YAML ------------------------------------------------------------------------------------------
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors (``&a``), aliases (``*a``) or merges (``<<: *a``).
+
+    Aliases are what make a 482-byte document expand to gigabytes; no front matter, codebook or quote
+    file needs them, so they are refused at the first one, with its line."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&, *) are not allowed / 不允许使用锚点和别名（&、*）",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def check_yaml_size(where: str, size: int) -> None:
+    """Refuse a YAML document over the size limit (in bytes or characters) before it is parsed."""
+    if size > YAML_MB.value * _MB:
+        raise YAML_MB.refuse(where, "YAML 大小", "the YAML size", f"{size / _MB:,.1f} MB")
+
+
+def read_yaml_file(path: Path) -> str:
+    """A YAML file's UTF-8 text, refused over the size limit before it is read."""
+    check_yaml_size(str(path), path.stat().st_size)
+    return path.read_text(encoding="utf-8")
