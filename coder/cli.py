@@ -106,7 +106,7 @@ def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
         for row in [dict(zip(columns, columns, strict=True)), *rows]:
             sys.stdout.write("\t".join(escaped(_cell(row.get(c))) for c in columns) + "\n")
         return
-    table = Table(*columns, show_edge=False, pad_edge=False)
+    table = Table(*map(escaped, columns), show_edge=False, pad_edge=False)  # icr's headers hold coder names
     for row in rows:
         table.add_row(*("" if row.get(c) is None else escaped(str(row.get(c))) for c in columns))
     out.print(table)
@@ -1022,7 +1022,9 @@ def user_list(as_json: JsonOption = False) -> None:
 @user_app.command("unlock")
 @friendly
 def user_unlock(
-    name: Annotated[str | None, typer.Argument(help="用户名 / name")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="用户名，或未知用户名的 ?HASH / a name, or an unknown name's ?HASH")
+    ] = None,
     client: Annotated[str | None, typer.Option("--client", help="客户端地址 / a client's address")] = None,
 ) -> None:
     """解除登录锁定并清零失败次数 / lift a login lock and clear its failure count."""
@@ -1038,7 +1040,9 @@ def user_locks(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
     else:
-        print_table(rows, ["kind", "who", "failures", "locked_until"])
+        unknown = "（未知用户名 / unknown name）"  # the typed text is never kept: it may have been a password
+        shown = [{**row, "who": f"{row['who']} {unknown}" if row["unknown_name"] else row["who"]} for row in rows]
+        print_table(shown, ["kind", "who", "failures", "locked_until"])
 
 
 @team_app.command("on")

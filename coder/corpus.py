@@ -93,6 +93,7 @@ def read_source(
     The kind may come from a folder name between ``root`` (the folder the user named) and the file,
     never from folders above it.
     """
+    limits.check_source_file(path)  # before a byte is read: a 20 GB file or a pipe is refused on sight
     raw = path.read_bytes()
     text = read_text(path, raw)
     front, body = split_front_matter(path, text)
@@ -149,8 +150,10 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
             f"{path} 第 {skipped + 1} 行：元数据块缺少结束行 ---",
             f"{path} line {skipped + 1}: front matter is not closed by ---",
         )
+    block = stripped[opening.end() + 1 : closing.start() - 1]
+    limits.check_front_matter(str(path), block)
     try:
-        front = yaml.load(stripped[opening.end() + 1 : closing.start() - 1], Loader=_FrontMatterLoader) or {}
+        front = yaml.load(block, Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = skipped + (mark.line + 2 if mark else 1)
@@ -168,6 +171,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         raise FileProblem(f"{path}：只有元数据，正文为空", f"{path}: front matter only, the body is empty")
     front = {str(k).strip().lower(): v for k, v in front.items()}
     for key, value in front.items():
+        _storable(path, key, key)
         _storable(path, key, value)
     return front, body
 
@@ -184,8 +188,8 @@ def _storable(path: Path, key: str, value: Any) -> None:
             _storable(path, key, item)
     elif isinstance(value, str) and ("\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)):
         nul = "\x00" in value
-        what_zh = "NUL 字符（\\x00）" if nul else "孤立的代理码位（如 \\ud800）"
-        what_en = "a NUL character (\\x00)" if nul else "a lone surrogate (such as \\ud800)"
+        what_zh = "NUL 字符（U+0000）" if nul else "孤立的代理码位（U+D800–U+DFFF）"
+        what_en = "a NUL character (U+0000)" if nul else "a lone surrogate (U+D800–U+DFFF)"
         raise FileProblem(
             f"{path}：元数据 {key} 的值含{what_zh}，无法保存；请删去",
             f"{path}: front-matter key {key} holds {what_en}, which cannot be stored; remove it",

@@ -14,6 +14,7 @@ import os
 import resource
 import secrets
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from coder.errors import QcoderError
@@ -70,6 +71,36 @@ def write_atomically(path: Path, data: bytes) -> bool:
         raise
     _sync_folder(target.parent)
     return info is not None
+
+
+@contextlib.contextmanager
+def undone_on_failure(path: Path) -> Iterator[Callable[[bytes], None]]:
+    """A writer of ``path`` for a block that can still fail after writing it (a database transaction
+    whose commit comes last): when the block fails, a file it wrote is put back as it was before the
+    block, or removed when there was none. Writing the same data again, as a retried block does, is
+    harmless: what is put back is what was there before the first try."""
+    try:
+        before = path.read_bytes()
+    except FileNotFoundError:
+        before = None
+    except OSError as exc:  # a folder, or a file this process may not read, is no file to write either
+        raise unwritable(path, exc) from None
+    written = False
+
+    def write(data: bytes) -> None:
+        nonlocal written
+        write_atomically(path, data)
+        written = True
+
+    try:
+        yield write
+    except BaseException:
+        if written:
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomically(path, before)
+        raise
 
 
 def _sync_folder(folder: Path) -> None:

@@ -49,21 +49,47 @@ def code(session: Session, code_id: str, codable: bool = True) -> Code:
 
 
 def check_sources(session: Session, source_ids: Iterable[str]) -> list[str]:
-    """The source IDs in the form they are stored in (see :func:`coder.ids.canonical`), once all are known."""
-    wanted = list(dict.fromkeys(canonical(s) for s in source_ids))
-    present = set(session.exec(select(Source.id).where(Source.id.in_(wanted))).all()) if wanted else set()
-    if missing := [s for s in wanted if s not in present]:
+    """The source IDs in the form they are stored in (see :func:`_stored_form`), once all are known."""
+    given = list(dict.fromkeys(source_ids))
+    forms = {*given, *map(canonical, given)}
+    present = set(session.exec(select(Source.id).where(Source.id.in_(forms))).all()) if forms else set()
+    found = [_stored_form(s, present) for s in given]
+    if missing := list(dict.fromkeys(canonical(s) for s, f in zip(given, found, strict=True) if f is None)):
         raise _no_sources(missing)
-    return wanted
+    return list(dict.fromkeys(f for f in found if f is not None))
+
+
+def check_interviews(session: Session, source_ids: Iterable[str]) -> list[str]:
+    """The IDs, in their stored form (see :func:`check_sources`), once each names an interview with a
+    participant: a person is chosen by the record ID of any of their interviews."""
+    stored = check_sources(session, source_ids)
+    with_people = select(Source.id).where(Source.id.in_(stored), Source.participant_id.is_not(None))
+    interviews = set(session.exec(with_people).all()) if stored else set()
+    if others := [s for s in stored if s not in interviews]:
+        raise QcoderError(
+            f"来源 {'、'.join(others)} 不是有受访者的访谈记录：受访者须以其任一访谈编号选择"
+            "（qcoder sources list 列出全部来源及其类型）",
+            f"source {', '.join(others)} is no interview with a participant: a participant is chosen by the ID "
+            "of any of their interviews (qcoder sources list lists all sources and their kinds)",
+        )
+    return stored
 
 
 def source(session: Session, source_id: str) -> Source:
-    """The source ``source_id`` names, looked up in its stored form (see :func:`coder.ids.canonical`)."""
-    stored_id = canonical(source_id)
-    found = session.get(Source, stored_id)
+    """The source ``source_id`` names, looked up in its stored form (see :func:`_stored_form`)."""
+    found = session.get(Source, canonical(source_id)) or session.get(Source, source_id)
     if found is None:
-        raise _no_sources([stored_id])
+        raise _no_sources([canonical(source_id)])
     return found
+
+
+def _stored_form(source_id: str, present: set[str]) -> str | None:
+    """An ID as stored: normalised (see :func:`coder.ids.canonical`), or as typed for a source imported
+    before IDs were normalised (full width, ２０２４０１１５ＭＪＱ), so those stay reachable."""
+    for form in (canonical(source_id), source_id):
+        if form in present:
+            return form
+    return None
 
 
 def _not_in_codebook(what: tuple[str, str], missing: list[str]) -> QcoderError:

@@ -50,7 +50,7 @@ from coder.export.displays import render_display
 from coder.export.formats import render_quotes, render_respondents
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
-from coder.files import write_atomically
+from coder.files import undone_on_failure
 from coder.keywords import propose as propose_keywords
 from coder.sources import list_sources, show_source, source_ids, update_metadata
 
@@ -83,16 +83,16 @@ class Project:
         """The project as ``name`` sees it, if the password is theirs (see coder.access) — refused before
         the password is checked while the name or the ``client`` address is locked (see coder.throttle)."""
         now = now or utcnow()
-        with Session(self.engine) as session:
-            throttle.check(session, name, client, now)
-            try:
-                person, refusal = access.authenticate(session, name, password).name, None
-            except QcoderError as wrong:
-                person, refusal = "", wrong
-        if refusal is not None:  # counted once the read is over: the failure must commit, the refusal follows
-            self._write(lambda session: throttle.failed(session, name, client, now))
-            raise refusal
-        self._write(lambda session: throttle.succeeded(session, name, client, now))
+        # The attempt is counted and committed first, and Argon2 runs outside any write: attempts in flight
+        # at once see each other's counts, and no row stays locked while a password is hashed.
+        attempt = self._write(lambda session: throttle.reserve(session, name, client, now))
+        try:
+            with Session(self.engine) as session:
+                person = access.authenticate(session, name, password).name
+        except QcoderError:
+            self._write(lambda session: throttle.failed(session, attempt))
+            raise
+        self._write(lambda session: throttle.succeeded(session, attempt))
         return self.for_user(person)
 
     def login_locks(self, now: dt.datetime | None = None) -> list[dict]:
@@ -341,17 +341,19 @@ class Project:
     def save_codebook(self, path: Path, text: str, coder: str, force: bool = False) -> codebook.SyncReport:
         """Validate the YAML, sync it into the database, and only then write it to ``path``.
 
-        A refused sync (say, a removed code still has codings) or a file that cannot be written (a full
-        disk, a read-only folder) leaves both the file and the database as they were.
+        A refused sync (say, a removed code still has codings), a file that cannot be written (a full
+        disk, a read-only folder) or a commit that fails leaves both the file and the database as they were.
         """
         book = codebook.parse(text, str(path))
+        with undone_on_failure(path) as write:
 
-        def sync_then_write(session: Session) -> codebook.SyncReport:
-            report = codebook.sync(session, book, coder_named(session, self._by(coder)), force=force)
-            write_atomically(path, text.encode("utf-8"))  # before the commit: a failed write undoes the sync
-            return report
+            def sync_then_write(session: Session) -> codebook.SyncReport:
+                report = codebook.sync(session, book, coder_named(session, self._by(coder)), force=force)
+                session.flush()  # the database refuses what it will refuse before the file changes
+                write(text.encode("utf-8"))  # last: a failed write undoes the sync, a failed commit the write
+                return report
 
-        return self._write(sync_then_write, "codebook")
+            return self._write(sync_then_write, "codebook")
 
     def retrieve(self, query: retrieval.Query) -> list[dict]:
         with Session(self.engine) as session:

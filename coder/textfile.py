@@ -158,7 +158,6 @@ def docx_text(path: Path, raw: bytes) -> str:
     Word shows the document with changes accepted.
     """
     import docx  # python-docx is heavy to import; only .docx imports pay for it
-    from lxml import etree
 
     limits.check_members(raw, str(path), ".docx")  # python-docx would inflate whatever the zip holds
     try:
@@ -167,14 +166,7 @@ def docx_text(path: Path, raw: bytes) -> str:
         raise FileProblem(
             f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})"
         ) from None
-    entity = next(body.iter(etree.Entity), None)
-    if entity is not None:  # left unexpanded, it would silently end its paragraph's text
-        raise FileProblem(
-            f"{path}：word/document.xml 第 {entity.sourceline} 行含实体引用 {entity.text}，不予展开；"
-            "文件未导入（请在 Word 中另存为 .docx）",
-            f"{path}: word/document.xml line {entity.sourceline} holds the entity reference {entity.text}, which is "
-            "not expanded; the file was not imported (save it again as .docx in Word)",
-        )
+    limits.check_xml_tree(body, f"{path}: word/document.xml")
     lines: list[str] = []
     for block in body.iterchildren(_W + "p", _W + "tbl"):
         lines.extend(_table_lines(block) if block.tag == _W + "tbl" else [_paragraph_text(block)])

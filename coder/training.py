@@ -37,6 +37,7 @@ from sqlmodel import Session, select
 
 from coder import evaluation, learned, rounds
 from coder.audit import coder_named, record
+from coder.db import sqlite_file
 from coder.db.engine import retrying
 from coder.db.models import EVIDENCE, Code, Coding, Setting, Source
 from coder.errors import QcoderError
@@ -56,8 +57,9 @@ def models_dir(engine: Engine) -> Path:
     """Where this project's models are kept (see the module's docstring)."""
     url = engine.url
     configured = os.environ.get("QCODER_MODELS_DIR")
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        database = Path(url.database).resolve()
+    database = sqlite_file.database_path(url) if url.get_backend_name() == "sqlite" else None
+    if database is not None:
+        database = database.resolve()
         if not configured:
             return database.parent / "models" / database.stem
         # One folder per database file, even for two files of the same name.

@@ -93,15 +93,14 @@ def test_an_error_quoting_a_file_name_shows_it_escaped(sqlite_cli, tmp_path):
     assert missing.exit_code == 1 and "nope\\x1b[2J" in missing.stderr and not CONTROL.search(missing.stderr)
 
 
-def test_the_table_on_a_real_terminal_shows_the_escapes_instead_of_obeying_them(sqlite_cli, tmp_path):
-    imported(sqlite_cli, tmp_path)
+def on_a_terminal(cli, *args: str) -> bytes:
+    """What ``qcoder ARGS`` shows on a real terminal (a pseudo-terminal: rich draws its tables there)."""
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "300", "LINES": "50", "TERM": "xterm-256color"}
     qcoder = Path(sys.executable).with_name("qcoder")
     process = subprocess.Popen(
-        [str(qcoder), "--db", sqlite_cli.url, "sources", "list"], stdout=follower, stderr=subprocess.PIPE,
-        cwd=sqlite_cli.folder, env=env,
-    )  # fmt: skip
+        [str(qcoder), "--db", cli.url, *args], stdout=follower, stderr=subprocess.PIPE, cwd=cli.folder, env=env
+    )
     os.close(follower)
     screen = b""
     while True:
@@ -115,5 +114,21 @@ def test_the_table_on_a_real_terminal_shows_the_escapes_instead_of_obeying_them(
     os.close(leader)
     assert process.wait(timeout=60) == 0, process.stderr.read()
     assert "│" in screen.decode()  # rich drew its table: this is the terminal path, not the pipe one
+    return screen
+
+
+def test_the_table_on_a_real_terminal_shows_the_escapes_instead_of_obeying_them(sqlite_cli, tmp_path):
+    imported(sqlite_cli, tmp_path)
+    screen = on_a_terminal(sqlite_cli, "sources", "list")
     assert b"\x1b[2J" not in screen and b"\xc2\x9b" not in screen and "\u202e".encode() not in screen
     assert "标题\\x1b[2J\\u202e".encode() in screen
+
+
+def test_column_headers_on_a_real_terminal_show_a_coders_name_escaped(sqlite_cli, tmp_path):
+    imported(sqlite_cli, tmp_path)
+    for coder in ("甲\x1b[2J\u202e", "乙"):
+        span = ["--source", "20240115MJQ", "--start", "0", "--end", "3", "--code", "structure.tiering"]
+        assert sqlite_cli("code", "add", *span, "--coder", coder).exit_code == 0
+    screen = on_a_terminal(sqlite_cli, "icr")
+    assert b"\x1b[2J" not in screen and "\u202e".encode() not in screen
+    assert "甲\\x1b[2J\\u202e".encode() in screen

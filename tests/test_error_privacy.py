@@ -79,11 +79,25 @@ def test_a_duplicate_is_described_without_the_value_postgresql_quotes(db_url):
         "postgresql+psycopg://postgres@127.0.0.1:5432/x?password=s3cretPW&sslmode=prefer",
         "postgresql+psycopg://postgres:s3cretPW@127.0.0.1:5432/x?PWD=s3cretPW&passwd=s3cretPW",
         "postgresql+psycopg://postgres:s3cretPW@127.0.0.1:notaport/x",
+        "postgresql+psycopg://postgres:s3cret/Zq9x@127.0.0.1:notaport/x",  # unparseable, "/" in the password
+        "postgresql+psycopg://postgres:s3cret@Zq9x@127.0.0.1:5432/x",  # parsed as password s3cret, host Zq9x@…
+        make_url("postgresql+psycopg://postgres:s3cret@Zq9x@127.0.0.1:5432/x"),
     ],
+    ids=["query", "userinfo-and-query", "bad-port", "slash-in-password", "at-in-password", "at-in-password-parsed"],
 )
 def test_a_url_is_shown_with_every_password_hidden_and_its_database_named(url):
     shown = display_url(url)
-    assert "s3cretPW" not in shown and shown.startswith("postgresql+psycopg://postgres") and "/x" in shown
+    assert "s3cret" not in shown and "Zq9x" not in shown  # no part of the password either side of a "/" or "@"
+    assert shown.startswith("postgresql+psycopg://postgres") and "@127.0.0.1:" in shown and "/x" in shown
+
+
+def test_a_password_with_an_at_sign_is_hidden_in_the_drivers_message_too(tmp_path):
+    """SQLAlchemy ends the password at its first "@" and hands the rest to the driver as part of the host
+    name, which the driver quotes when it cannot resolve it: no server is needed to see that."""
+    result = Cli("postgresql+psycopg://postgres:s3cret@Zq9x@127.0.0.1:5432/x", tmp_path)("sources", "list")
+    assert result.exit_code == 1, result.output
+    assert "failed to resolve host '***@127.0.0.1'" in result.output
+    assert "s3cret" not in result.output and "Zq9x" not in result.output
 
 
 @pytest.mark.postgres

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from coder import codebook
+from coder import codebook, corpus
 from coder.errors import QcoderError
 from coder.project import Project
 from coder.textfile import FileProblem, read_text
@@ -41,6 +43,21 @@ def zipped(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def docx_members(paragraph: str) -> dict[str, bytes]:
+    """The parts of a one-paragraph Word file, to be tampered with."""
+    with zipfile.ZipFile(io.BytesIO(make_docx([paragraph]))) as original:
+        return {name: original.read(name) for name in original.namelist()}
+
+
+def entity_project(name: str, text: str) -> str:
+    """A project.qde whose DTD declares the entity ``&co;``, which ``name`` or ``text`` may use."""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE Project [<!ENTITY co "幸福社区">]>\n'
+        f'<Project xmlns="{foreign.NS}" name="{name}"><Sources><TextSource guid="{GOOD}" name="20240301WL">'
+        f"<PlainTextContent>{text}</PlainTextContent></TextSource></Sources></Project>"
+    )
 
 
 def source_element(guid: str, name: str, member: str) -> str:
@@ -91,8 +108,7 @@ def test_codebook_import_of_a_bombed_qdpx_is_refused_and_writes_nothing(sqlite_c
 
 
 def test_a_docx_whose_document_is_a_zip_bomb_is_refused_before_python_docx_reads_it(tmp_path):
-    with zipfile.ZipFile(io.BytesIO(make_docx(["正文"]))) as original:
-        members = {name: original.read(name) for name in original.namelist()}
+    members = docx_members("正文")
     members["word/document.xml"] = bomb(8, members["word/document.xml"][:-20], members["word/document.xml"][-20:])
     path = write(tmp_path / "20240115MJQ.docx", zipped(members))
     assert path.stat().st_size < 60_000  # python-docx's empty document is 36 KB of it
@@ -152,7 +168,7 @@ def test_a_source_over_the_character_limit_is_refused_before_decoding_naming_the
     by_file = {Path(r["path"]).name: r for r in json.loads(result.stdout)["results"]}
     assert by_file["20240115MJQ.txt"]["status"] == "imported"
     message = by_file["20240117WW.txt"]["message"]
-    assert "5,000,000" in message and "QCODER_MAX_SOURCE_CHARS" in message and "超过上限" in message
+    assert "5,000,000 字符的上限" in message and "QCODER_MAX_SOURCE_CHARS" in message and "52,428,800" in message
 
     monkeypatch.setenv("QCODER_MAX_SOURCE_CHARS", "30")  # 120 bytes may still decode to 30 characters
     write(folder / "20240118ZS.txt", "访谈者：好。\nZS：" + "x" * 40)
@@ -162,12 +178,7 @@ def test_a_source_over_the_character_limit_is_refused_before_decoding_naming_the
 
 
 def test_an_internal_entity_in_qdpx_text_refuses_the_file_instead_of_cutting_the_text(sqlite_cli, tmp_path):
-    qde = (
-        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE Project [<!ENTITY co "幸福社区">]>\n'
-        f'<Project xmlns="{foreign.NS}" name="x"><Sources><TextSource guid="{GOOD}" name="20240301WL">'
-        "<PlainTextContent>访谈者：请谈谈&co;的考核</PlainTextContent></TextSource></Sources></Project>"
-    )
-    package = foreign.qdpx(tmp_path / "entity.qdpx", {"project.qde": qde})
+    package = foreign.qdpx(tmp_path / "entity.qdpx", {"project.qde": entity_project("x", "访谈者：请谈谈&co;的考核")})
     result = sqlite_cli("import", str(package), "--json")
     assert result.exit_code == 1
     [report] = json.loads(result.stdout)["qdpx"]
@@ -176,8 +187,7 @@ def test_an_internal_entity_in_qdpx_text_refuses_the_file_instead_of_cutting_the
 
 
 def test_an_entity_in_a_docx_run_refuses_the_file_instead_of_dropping_the_paragraph(tmp_path):
-    with zipfile.ZipFile(io.BytesIO(make_docx(["占位"]))) as original:
-        members = {name: original.read(name) for name in original.namelist()}
+    members = docx_members("占位")
     xml = members["word/document.xml"].decode()
     declaration_end = xml.index("?>") + 2
     xml = xml[:declaration_end] + '\n<!DOCTYPE w:document [<!ENTITY co "幸福社区">]>' + xml[declaration_end:]
@@ -227,8 +237,7 @@ def test_a_codebook_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path,
 def test_an_upload_over_the_limits_is_refused_before_it_is_kept_in_the_corpus(sqlite_cli, tmp_path, monkeypatch):
     project = Project.open(sqlite_cli.url)
     corpus = tmp_path / "corpus"
-    with zipfile.ZipFile(io.BytesIO(make_docx(["正文"]))) as original:
-        members = {name: original.read(name) for name in original.namelist()}
+    members = docx_members("正文")
     members["word/document.xml"] = bomb(8, members["word/document.xml"][:-20], members["word/document.xml"][-20:])
     refused = project.import_upload(corpus, "20240115MJQ.docx", zipped(members), "interview")
     assert refused["status"] == "failed" and "QCODER_MAX_COMPRESSION_RATIO" in refused["message"]
@@ -237,3 +246,109 @@ def test_an_upload_over_the_limits_is_refused_before_it_is_kept_in_the_corpus(sq
     assert refused["status"] == "failed" and "QCODER_MAX_SOURCE_CHARS" in refused["message"]
     assert not list(corpus.rglob("*.*"))
     assert project.sources() == []
+
+
+def test_front_matter_over_its_own_limit_is_refused_before_yaml_reads_it(sqlite_cli, tmp_path):
+    flat = "tags: [" + "甲," * 10_000 + "乙]"  # 40 KB, no alias: refused on its size alone
+    path = write(tmp_path / "corpus" / "interviews" / "20240116LH.txt", f"---\n{flat}\n---\n问：好。\n答：好。\n")
+    [refused] = json.loads(sqlite_cli("import", str(path), "--json").stdout)["results"]
+    assert refused["status"] == "failed" and "QCODER_MAX_FRONT_MATTER_KB" in refused["message"]
+    assert "元数据块" in refused["message"] and "front matter" in refused["message"]
+
+
+def test_yaml_with_more_values_than_the_node_limit_is_refused_by_line(sqlite_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QCODER_MAX_YAML_NODES", "1000")
+    path = write(tmp_path / "codebook.yaml", "name: 大\nversion: '1'\nlist:\n" + "  - 值\n" * 2000)
+    result = sqlite_cli("codebook", "check", str(path))
+    assert result.exit_code == 1
+    assert "QCODER_MAX_YAML_NODES" in result.output and "1,000" in result.output and "Traceback" not in result.output
+
+
+def test_deeply_nested_yaml_is_refused_by_line_not_by_a_recursion_error(sqlite_cli, tmp_path):
+    deep = "name: " + "[" * 5_000 + "]" * 5_000
+    book = write(tmp_path / "codebook.yaml", deep + "\n")
+    result = sqlite_cli("codebook", "check", str(book))
+    assert result.exit_code == 1 and "nested more than 64" in result.output and "Traceback" not in result.output
+    path = write(
+        tmp_path / "corpus" / "interviews" / "20240116LH.txt", f"---\nx: {'[' * 500}{']' * 500}\n---\n答：好。\n"
+    )
+    [refused] = json.loads(sqlite_cli("import", str(path), "--json").stdout)["results"]
+    assert refused["status"] == "failed" and "嵌套超过 64 层" in refused["message"] and "第 2 行" in refused["message"]
+
+
+def corrupted(data: bytes, member: str) -> bytes:
+    """``data`` with bytes in the middle of ``member``'s deflate stream flipped: its zip directory still reads."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    broken = bytearray(data)
+    broken[middle : middle + 16] = bytes(b ^ 0xFF for b in broken[middle : middle + 16])
+    return bytes(broken)
+
+
+def test_a_corrupt_member_is_refused_by_name_in_the_cli_and_in_an_upload(sqlite_cli, tmp_path):
+    members = {"project.qde": foreign.project("<Sources/>" + "<!-- 注释 -->" * 5_000).encode()}
+    package = write(tmp_path / "corrupt.qdpx", corrupted(zipped(members), "project.qde"))
+    result = sqlite_cli("import", str(package), "--json")
+    [report] = json.loads(result.stdout)["qdpx"]
+    assert report["status"] == "failed" and "project.qde" in report["message"] and "无法解压" in report["message"]
+
+    docx_bytes = make_docx(["正文" * 3_000])
+    refused = Project.open(sqlite_cli.url).import_upload(
+        tmp_path / "corpus", "20240115MJQ.docx", corrupted(docx_bytes, "word/document.xml"), "interview"
+    )
+    assert refused["status"] == "failed" and "word/document.xml" in refused["message"]
+    assert "cannot be inflated" in refused["message"]
+
+
+def test_a_member_whose_directory_understates_its_size_is_refused_not_inflated(tmp_path):
+    members = {"word/document.xml": bomb(4)}
+    data = bytearray(zipped(members))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    central = data.rindex(b"PK\x01\x02")
+    data[info.header_offset + 22 : info.header_offset + 26] = (100).to_bytes(4, "little")  # local header
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")  # central directory
+    path = write(tmp_path / "liar.docx", bytes(data))
+    with pytest.raises(FileProblem, match=r"word/document\.xml") as refused:
+        read_text(path)
+    assert "无法解压" in str(refused.value) and "cannot be inflated" in str(refused.value)
+
+
+def test_a_dtd_refuses_a_qdpx_even_where_libxml2_would_expand_its_entity_in_an_attribute(sqlite_cli, tmp_path):
+    package = foreign.qdpx(tmp_path / "dtd.qdpx", {"project.qde": entity_project("&co;", "访谈者：请谈谈考核")})
+    [report] = json.loads(sqlite_cli("import", str(package), "--json").stdout)["qdpx"]
+    assert report["status"] == "failed" and "DTD" in report["message"]
+    assert json.loads(sqlite_cli("sources", "list", "--json").stdout) == []
+
+
+def test_a_nul_in_a_front_matter_key_is_refused_too(sqlite_cli, tmp_path):
+    text = INTERVIEW.replace("organization: 幸福社区", 'organization: 幸福社区\n"no\\x00te": 备注')
+    path = write(tmp_path / "corpus" / "interviews" / "20240115MJQ.txt", text)
+    [refused] = json.loads(sqlite_cli("import", str(path), "--json").stdout)["results"]
+    assert refused["status"] == "failed" and "NUL" in refused["message"]
+
+
+def test_a_pipe_named_like_a_transcript_is_refused_without_being_read(tmp_path):
+    fifo = tmp_path / "interviews" / "20240115MJQ.txt"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            corpus.read_source(fifo)
+            outcome.append(None)
+        except FileProblem as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=attempt, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # it is blocked reading the pipe: release it, then fail
+        with open(fifo, "wb"):
+            pass
+        reader.join()
+        pytest.fail("read_source opened the pipe instead of refusing it")
+    assert outcome and "not a regular file" in str(outcome[0])

@@ -1,17 +1,22 @@
 """Login throttling: failed logins lock a name and an address, the lock says how long, an owner lifts it."""
 
 import datetime as dt
+import hashlib
 import json
+import re
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
 from coder import access
-from coder.db.models import AuditEvent
+from coder.db.models import AuditEvent, LoginThrottle
 from coder.errors import QcoderError
 from coder.project import Project
-from coder.throttle import FREE_FAILURES, MAX_LOCK, LoginLocked, lock_for
+from coder.throttle import FORGET_AFTER, FREE_FAILURES, MAX_LOCK, LoginLocked, lock_for
 
 PASSWORD = "correct horse battery"
 WRONG = "Wr0ng-guess-pw"
@@ -99,21 +104,112 @@ def test_failures_from_one_address_lock_it_across_names_but_not_other_addresses(
     }
 
 
-def test_a_lock_refuses_before_any_password_is_hashed(team, monkeypatch):
-    class CountingHasher(PasswordHasher):
-        verified = 0
+@pytest.fixture
+def hashed(monkeypatch):
+    """One entry per password Argon2 checks from now on (list.append is atomic across threads)."""
+    checks = []
 
+    class CountingHasher(PasswordHasher):
         def verify(self, hash, password):  # argon2 names its parameter hash
-            CountingHasher.verified += 1
+            checks.append(password)
             return super().verify(hash, password)
 
     monkeypatch.setattr(access, "_HASHER", CountingHasher())
+    return checks
+
+
+def test_a_lock_refuses_before_any_password_is_hashed(team, hashed):
     fail(team, "编码员甲", FREE_FAILURES)
-    assert CountingHasher.verified == FREE_FAILURES
+    assert len(hashed) == FREE_FAILURES
     for password in (PASSWORD, WRONG):
         with pytest.raises(LoginLocked):
             team.log_in("编码员甲", password, now=T0)
-    assert CountingHasher.verified == FREE_FAILURES
+    assert len(hashed) == FREE_FAILURES
+
+
+def test_guesses_sent_at_once_get_no_more_answers_than_guesses_in_a_row(team, hashed):
+    guesses = 12
+    start = threading.Barrier(guesses)
+
+    def guess(_):
+        start.wait()
+        try:
+            team.log_in("编码员甲", WRONG, client=CLIENT, now=T0)
+        except LoginLocked:
+            return "locked"
+        except QcoderError as refused:
+            return refused.en
+
+    with ThreadPoolExecutor(guesses) as pool:
+        answers = Counter(pool.map(guess, range(guesses)))
+    assert len(hashed) == FREE_FAILURES  # each is counted before Argon2 runs: the sixth finds the lock
+    assert answers == {"wrong name or password": FREE_FAILURES, "locked": guesses - FREE_FAILURES}
+    audited = Counter(e.action for e in login_events(team))  # in the order the hashes finished
+    assert audited == {"fail": FREE_FAILURES - 1, "lock": 1}
+    assert {(lock["kind"], lock["failures"]) for lock in team.login_locks(now=T0)} == {
+        ("account", FREE_FAILURES), ("client", FREE_FAILURES)
+    }  # fmt: skip
+
+
+def test_a_login_neither_clears_nor_counts_against_its_address(team):
+    for name in ("甲", "乙", "丙", "丁"):  # someone with an account guessing at other names from one address
+        fail(team, name, 1, client=CLIENT)
+    for _ in range(FREE_FAILURES):  # their own logins in between: not failures, and no reset either
+        assert team.log_in("编码员乙", PASSWORD, client=CLIENT, now=T0).user == "编码员乙"
+    address = [(lock["failures"], lock["locked_until"]) for lock in team.login_locks(now=T0) if lock["who"] == CLIENT]
+    assert address == [(FREE_FAILURES - 1, None)]
+    fail(team, "戊", 1, client=CLIENT)
+    with pytest.raises(LoginLocked):
+        team.log_in("编码员乙", PASSWORD, client=CLIENT, now=T0)
+    assert team.log_in("编码员乙", PASSWORD, client="198.51.100.2", now=T0).user == "编码员乙"
+
+
+def test_behind_a_reverse_proxy_the_address_count_can_be_switched_off(team, monkeypatch):
+    monkeypatch.setenv("QCODER_LOGIN_THROTTLE_CLIENT", "off")
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):  # the whole team at the proxy's address, a typo each
+        fail(team, name, 1, client=CLIENT)
+    assert team.log_in("编码员甲", PASSWORD, client=CLIENT, now=T0).user == "编码员甲"
+    assert {lock["kind"] for lock in team.login_locks(now=T0)} == {"account"}
+    monkeypatch.setenv("QCODER_LOGIN_THROTTLE_CLIENT", "maybe")
+    with pytest.raises(QcoderError) as unclear:
+        team.log_in("编码员甲", PASSWORD, client=CLIENT, now=T0)
+    assert "QCODER_LOGIN_THROTTLE_CLIENT='maybe' is not valid: use on" in unclear.value.en
+    assert "QCODER_LOGIN_THROTTLE_CLIENT" in unclear.value.zh
+
+
+def test_a_count_is_forgotten_a_day_after_its_last_failure(team):
+    fail(team, "编码员甲", FREE_FAILURES - 1)
+    a_day_later = T0 + FORGET_AFTER
+    fail(team, "编码员甲", FREE_FAILURES - 1, now=a_day_later)  # counted from one again: none of these locks
+    assert [lock["failures"] for lock in team.login_locks(now=a_day_later)] == [FREE_FAILURES - 1]
+    assert team.login_locks(now=a_day_later + FORGET_AFTER) == []
+
+
+def test_a_name_nobody_has_is_kept_only_as_a_keyed_hash_and_shown_as_unknown(cli, team):
+    typed = "MyS3cret-pass"  # a password typed into the name box
+    fail(team, typed, FREE_FAILURES, client=CLIENT)
+    with pytest.raises(LoginLocked):
+        team.log_in(f"  {typed} ", WRONG, now=T0)  # the same name again, however spaced: the same count
+    fail(team, "另一个不存在的名字", 1)
+    keys = [e.entity_id for e in login_events(team)]
+    unknown = keys[0]
+    assert keys == [unknown] * FREE_FAILURES + [keys[-1]] and keys[-1] != unknown
+    assert re.fullmatch(r"account:\?[0-9a-f]{16}", unknown)
+    assert hashlib.sha256(typed.encode()).hexdigest()[:16] not in unknown  # keyed: no guess can be tested
+    with Session(team.engine) as session:
+        stored = json.dumps([[e.entity_id, e.after] for e in login_events(team)]
+                            + [row.key for row in session.exec(select(LoginThrottle)).all()])  # fmt: skip
+    assert typed not in stored
+    listed = cli("user", "locks", "--json")
+    rows = {row["who"]: row for row in json.loads(listed.stdout)}
+    who = unknown.removeprefix("account:")
+    assert rows[who]["unknown_name"] is True and rows[who]["failures"] == FREE_FAILURES
+    assert rows[CLIENT]["unknown_name"] is False and typed not in listed.stdout
+    table = cli("user", "locks")
+    assert f"{who} （未知用户名 / unknown name）" in table.stdout and typed not in table.stdout
+    assert cli("user", "unlock", who).exit_code == 0
+    assert cli("user", "unlock", "--client", CLIENT).exit_code == 0
+    fail(team, typed, 1)  # answered again, not locked
 
 
 def test_failures_and_locks_are_audited_without_the_password(team):

@@ -12,6 +12,7 @@ import contextlib
 import os
 import random
 import resource
+import shutil
 import signal
 import sqlite3
 import stat
@@ -22,12 +23,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import create_engine, make_url
+from sqlmodel import Session
 
+from coder import training
+from coder.db.engine import make_engine
 from coder.errors import QcoderError
-from coder.files import write_atomically
+from coder.files import undone_on_failure, write_atomically
 from coder.project import Project
-from tests.helpers import INTERVIEW, Cli, write
+from tests.helpers import INTERVIEW, Cli, code_quotes, write
 
 QCODER = Path(sys.executable).with_name("qcoder")
 WRITER = "import sys; from pathlib import Path; from coder.files import write_atomically; "
@@ -157,6 +161,7 @@ def start_writer(target: Path, size: int) -> subprocess.Popen:
             with contextlib.suppress(FileNotFoundError):
                 if (target.parent / name).stat().st_size > 0:
                     return writer
+        time.sleep(0.005)  # the writer needs the CPU this loop would take on a machine with few cores
     raise AssertionError(f"no temporary file appeared while writing {target}: {writer.communicate()}")
 
 
@@ -201,15 +206,66 @@ def test_codebook_import_names_a_folder_that_does_not_exist(sqlite_cli, project_
     assert result.exit_code == 1 and "folder drafts does not exist" in result.stderr
 
 
+def test_a_file_written_in_a_block_that_then_fails_is_put_back_or_removed(tmp_path):
+    kept, new = write(tmp_path / "kept.yaml", b"before"), tmp_path / "new.yaml"
+    for path in (kept, new):
+        with pytest.raises(RuntimeError, match="commit failed"), undone_on_failure(path) as write_it:
+            write_it(b"first try")
+            write_it(b"the retry")  # a retried transaction writes again; what was there first comes back
+            raise RuntimeError("the commit failed")
+    assert kept.read_bytes() == b"before" and not new.exists()
+    assert sorted(os.listdir(tmp_path)) == ["kept.yaml"]
+
+
+def with_a_new_code(codebook: str) -> str:
+    """``codebook`` with one more, valid, code and the next version."""
+    new = "codes:\n  - id: action.new_code\n    name: 新代码\n    parent: action\n    keywords: [新词]\n"
+    added = codebook.replace("version: 1\n", "version: 2\n", 1).replace("codes:\n", new, 1)
+    assert added.count("action.new_code") == 1 and "version: 2" in added
+    return added
+
+
 def test_a_codebook_that_cannot_be_saved_is_not_synced_either(cli, project_folder, read_only):
     path = project_folder / "codebook.yaml"
     text = path.read_text(encoding="utf-8")
-    added = text.replace("codes:\n", "codes:\n  - id: action.new_code\n    name: 新代码\n    parent: action\n", 1)
+    added = with_a_new_code(text)
     read_only(path)
-    with pytest.raises(QcoderError, match=r"codebook\.yaml"):
+    with pytest.raises(QcoderError, match=r"cannot write \S*codebook\.yaml"):
         Project.open(cli.url).save_codebook(path, added, "研究者A")
     assert "action.new_code" not in cli("codes", "list").stdout
     assert path.read_text(encoding="utf-8") == text
+
+
+# The last change the sync makes is the codebook version setting: SQLite refuses it when it is flushed,
+# PostgreSQL only when the transaction commits (a deferred constraint trigger).
+REFUSE_THE_VERSION = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_version BEFORE UPDATE ON setting WHEN NEW.key = 'codebook_version' "
+        "BEGIN SELECT RAISE(ABORT, 'version refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_version() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'version refused'; END $$",
+        "CREATE CONSTRAINT TRIGGER refuse_version AFTER UPDATE ON setting DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW WHEN (NEW.key = 'codebook_version') EXECUTE FUNCTION refuse_version()",
+    ],
+}
+
+
+def test_a_codebook_the_database_refuses_at_commit_is_not_saved_either(cli, project_folder):
+    path = project_folder / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    added = with_a_new_code(text)
+    engine = create_engine(cli.url)
+    with engine.begin() as connection:
+        for statement in REFUSE_THE_VERSION[engine.dialect.name]:
+            connection.exec_driver_sql(statement)
+    engine.dispose()
+    with pytest.raises(QcoderError, match="version refused"):
+        Project.open(cli.url).save_codebook(path, added, "研究者A")
+    assert path.read_text(encoding="utf-8") == text
+    assert "action.new_code" not in cli("codes", "list").stdout
+    assert temporary_files(project_folder) == []
 
 
 def big_project(tmp_path: Path, project_folder: Path) -> Cli:
@@ -329,3 +385,21 @@ def test_writing_commands_name_the_read_only_database_file(read_only_project):
     assert f"the database file {file} is read-only" in result.stderr and f"数据库文件 {file} 是只读的" in result.stderr
     assert "attempt to write" not in result.stderr
     assert "研究者B" not in read_only_project("code", "list").stdout
+
+
+@pytest.mark.parametrize("locked", ["folder", "file"])
+def test_a_read_only_copy_still_uses_the_model_trained_beside_its_file(sqlite_cli, tmp_path, read_only, locked):
+    quotes = {"20240115MJQ": [("action.public_results", "排名都公示出来了")]}
+    code_quotes(sqlite_cli, tmp_path, {"20240115MJQ.txt": INTERVIEW}, quotes)
+    assert sqlite_cli("train").exit_code == 0
+    assert sqlite_cli("suggester", "combined", "--coder", "研究者A").exit_code == 0
+    copy = clean_copy(sqlite_cli.url, tmp_path / "handed_on")
+    shutil.copytree(training.models_dir(make_engine(sqlite_cli.url)), copy.parent / "models" / copy.stem)
+    read_only(copy.parent if locked == "folder" else copy)
+    handed_on = Cli(f"sqlite:///{copy}", sqlite_cli.folder)
+    assert handed_on("suggester").stdout.startswith("combined (model suggester-0001)")
+    engine = make_engine(handed_on.url)
+    assert training.models_dir(engine) == copy.parent / "models" / "project"
+    with Session(engine) as session:
+        _, meta = training.active_model(engine, session)
+    assert meta["version"] == "suggester-0001"

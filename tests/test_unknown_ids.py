@@ -1,10 +1,13 @@
 """Every command that takes a code, a dimension or a source refuses an unknown one the same way, instead of
 finding nothing: a typo in a filter must not read as "nothing coded yet"."""
 
+import datetime as dt
+import json
+
 from sqlmodel import Session, func, select
 
 from coder.db.engine import make_engine
-from coder.db.models import AuditEvent, Coding
+from coder.db.models import AuditEvent, Coding, Source
 from tests.helpers import INTERVIEW, write
 
 SOURCE = "20240115MJQ"
@@ -101,3 +104,43 @@ def test_known_codes_and_sources_still_filter_and_full_width_ids_are_found(cli, 
     assert listed.exit_code == 0 and "structure.tiering" in listed.stdout
     none_to_review = cli("review", "accept", "--code", "structure.tiering")
     assert none_to_review.exit_code == 0 and "accepted 0 suggestions" in none_to_review.stderr
+
+
+def test_a_source_stored_in_full_width_before_ids_were_normalised_stays_reachable(sqlite_cli):
+    wide = "２０２４０１１５ＭＪＱ"
+    with Session(make_engine(sqlite_cli.url)) as session:  # as an earlier version stored it
+        session.add(
+            Source(id=wide, kind="interview", date=dt.date(2024, 1, 15), text="问：好。", sha256="0" * 64,
+                   filename="old.txt", meta={})
+        )  # fmt: skip
+        session.commit()
+    shown = sqlite_cli("sources", "show", wide, "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == wide
+    assert sqlite_cli("code", "list", "--source", wide, "--json").exit_code == 0
+
+
+def test_a_participant_typed_in_full_width_selects_the_same_quotes_and_words(cli, tmp_path):
+    project_with_a_coding(cli, tmp_path)
+    for command, found in (
+        (["export", "quotes"], "“访谈者”"),
+        (["matrix", "words", "--format", "json"], "走过场"),
+        (["matrix", "words", "--code", "structure.tiering", "--format", "json"], '"codings": 1'),
+    ):
+        typed = cli(*command, "--participant", SOURCE)
+        assert typed.exit_code == 0 and found in typed.stdout, (command, typed.output)
+        wide = cli(*command, "--participant", "２０２４０１１５ＭＪＱ")
+        assert wide.exit_code == 0, (command, wide.output)
+        assert wide.stdout == typed.stdout, command
+
+
+def test_a_participant_must_be_named_by_an_interview_that_exists(cli, tmp_path):
+    project_with_a_coding(cli, tmp_path)
+    policy = "---\nid: 20230110-P01\nkind: policy\ndate: 2023-01-10\ntitle: 考核办法\n---\n正文。\n"
+    assert cli("import", str(write(tmp_path / "policy" / "20230110-P01.txt", policy))).exit_code == 0
+    not_an_interview = (
+        "来源 20230110-P01 不是有受访者的访谈记录",
+        "source 20230110-P01 is no interview with a participant: a participant is chosen by the ID of any of",
+    )
+    for command in (["export", "quotes"], ["matrix", "words"]):
+        assert_refused(cli, [*command, "--participant", "20990101XX"], UNKNOWN_SOURCE)
+        assert_refused(cli, [*command, "--participant", "20230110-P01"], not_an_interview)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
+from coder import known
 from coder.citation import cite
 from coder.db.models import EVIDENCE, Code, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
@@ -41,6 +42,7 @@ class Codings:
     columns: list[str]  # the codes (or dimensions) the display shows, in codebook order
     level: str
     with_suggestions: bool
+    participants: list[str]  # the selection's interview IDs as stored: each stands for its participant
 
 
 def selection(
@@ -73,7 +75,8 @@ def load(session: Session, chosen: Selection, level: str = "code", viewer: str |
     frame["column"] = frame["code_id"] if level == "code" else frame["code_id"].map(lambda c: codes[c].dimension)
     columns = _columns(session, codes, chosen, level)
     frame = frame[frame["column"].isin(columns)].reset_index(drop=True)  # a dimension's own codings: no column
-    return Codings(frame, source_table(session), codes, columns, level, "suggested" in chosen.statuses)
+    participants = known.check_interviews(session, chosen.participants)
+    return Codings(frame, source_table(session), codes, columns, level, "suggested" in chosen.statuses, participants)
 
 
 def _columns(session: Session, codes: dict[str, Code], chosen: Selection, level: str) -> list[str]:
@@ -121,8 +124,8 @@ def chosen_sources(data: Codings, chosen: Selection) -> pd.DataFrame:
     wanted = data.sources
     if chosen.kinds:
         wanted = wanted[wanted["kind"].isin(chosen.kinds)]
-    if chosen.participants:
-        people = set(data.sources.loc[data.sources.index.isin(chosen.participants), "participant"].dropna())
+    if data.participants:
+        people = set(data.sources.loc[data.sources.index.isin(data.participants), "participant"].dropna())
         wanted = wanted[wanted["participant"].isin(people)]
     return wanted
 

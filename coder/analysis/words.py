@@ -105,7 +105,7 @@ def words(
     )
     result.attrs = meta(
         data, "words", read="coded" if _coded(chosen) else "text", characters=sum(e - s for _, s, e in pieces),
-        tokens=total, stopwords=len(stopwords), selection=_described(chosen),
+        tokens=total, stopwords=len(stopwords), selection=_described(data, chosen),
     )  # fmt: skip
     return result
 
@@ -140,7 +140,7 @@ def kwic(session: Session, chosen: Selection, term: str, viewer: str | None = No
                 )
             at = stop
     result = pd.DataFrame(lines, columns=KWIC_COLUMNS)
-    result.attrs = meta(data, "kwic", term=term, selection=_described(chosen))
+    result.attrs = meta(data, "kwic", term=term, selection=_described(data, chosen))
     return result
 
 
@@ -166,9 +166,9 @@ def _coded(chosen: Selection) -> bool:
     return bool(chosen.codes or chosen.dimensions)
 
 
-def _described(chosen: Selection) -> dict[str, list[str]]:
+def _described(data: Codings, chosen: Selection) -> dict[str, list[str]]:
     return {"codes": chosen.codes, "dimensions": chosen.dimensions, "kinds": chosen.kinds,
-            "participants": chosen.participants}  # fmt: skip
+            "participants": data.participants}  # fmt: skip
 
 
 def _pieces(session: Session, chosen: Selection, viewer: str | None) -> tuple[Codings, list[tuple[str, int, int]]]:

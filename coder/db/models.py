@@ -121,10 +121,10 @@ class Coder(SQLModel, table=True):
 class LoginThrottle(SQLModel, table=True):
     """Failed logins in a row for one account name or from one client address (see coder.throttle)."""
 
-    key: str = Field(primary_key=True, description='"account:NAME" or "client:ADDRESS"')
+    key: str = Field(primary_key=True, description='"account:NAME", "account:?HASH" or "client:ADDRESS"')
     failures: int = 0
     locked_until: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    last_failure: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_failure: dt.datetime = Field(sa_type=DateTime(timezone=True), description="a day later the count is forgotten")
 
 
 class Coding(SQLModel, table=True):

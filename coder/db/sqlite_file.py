@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
@@ -59,10 +59,20 @@ def name_read_only(engine: Engine, url: URL) -> None:
             )
 
 
-def _file(url: URL) -> Path | None:
-    if url.database in (None, "", ":memory:") or "uri" in url.query:
+def database_path(url: URL) -> Path | None:
+    """The file a SQLite URL opens, named as a path or as a ``file:`` URI (what :func:`place` makes of a
+    read-only one, so whatever lives beside the file is still found there); None for a memory database."""
+    database = url.database
+    if database in (None, "", ":memory:") or url.query.get("mode") == "memory":
         return None
-    return Path(url.database)
+    if "uri" not in url.query or not database.startswith("file:"):
+        return Path(database)
+    path = unquote(urlsplit(database).path)
+    return Path(path) if path not in ("", ":memory:") else None
+
+
+def _file(url: URL) -> Path | None:
+    return None if "uri" in url.query else database_path(url)
 
 
 def _make_folder(file: Path) -> None:

@@ -114,7 +114,7 @@ def restrict(session: Session, statement: Select, selection: Selection, codes: d
              viewer: str | None = None) -> Select:  # fmt: skip
     """``statement`` (codings joined with their sources) kept to ``selection`` and to what ``viewer`` may see
     (see coder.rounds). Unknown codes, dimensions, statuses, kinds or interview IDs are refused by name."""
-    _check(session, selection, codes)
+    participants = _check(session, selection, codes)
     statement = statement.where(Coding.status.in_(selection.statuses))
     if (blind := rounds.visible(session, viewer)) is not None:
         statement = statement.where(blind)
@@ -127,30 +127,25 @@ def restrict(session: Session, statement: Select, selection: Selection, codes: d
         )
     if selection.kinds:
         statement = statement.where(Source.kind.in_(selection.kinds))
-    if selection.participants:
-        people = session.exec(select(Source.participant_id).where(Source.id.in_(selection.participants))).all()
-        statement = statement.where(Source.participant_id.in_([p for p in people if p is not None]))
+    if participants:
+        people = session.exec(select(Source.participant_id).where(Source.id.in_(participants))).all()
+        statement = statement.where(Source.participant_id.in_(people))
     return statement
 
 
-def _check(session: Session, selection: Selection, codes: dict[str, Code]) -> None:
-    """Unknown codes, dimensions, statuses, kinds or interview IDs are named, never silently ignored."""
+def _check(session: Session, selection: Selection, codes: dict[str, Code]) -> list[str]:
+    """Unknown codes, dimensions, statuses, kinds or interview IDs are named, never silently ignored; the
+    participants' interview IDs come back as stored (full-width ones typed with an IME are found)."""
     known.check_codes(codes, selection.codes, selection.dimensions)
     problems = [
         ("状态 / status", [s for s in selection.statuses if s not in CODING_STATUSES]),
         ("来源类型 / kind", [k for k in selection.kinds if k not in SOURCE_KINDS]),
     ]
-    if selection.participants:
-        interviews = set(
-            session.exec(
-                select(Source.id).where(Source.id.in_(selection.participants), Source.participant_id.is_not(None))
-            ).all()
-        )
-        problems.append(("访谈编号 / interview ID", [p for p in selection.participants if p not in interviews]))
     for what, unknown in problems:
         if unknown:
             zh, en = what.split(" / ")
             raise QcoderError(f"未知的{zh}：{'、'.join(unknown)}", f"unknown {en}: {', '.join(unknown)}")
+    return known.check_interviews(session, selection.participants)
 
 
 def _position(codes: dict[str, Code], code_id: str) -> tuple[int, str]:

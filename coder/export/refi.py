@@ -68,13 +68,7 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise QcoderError(f"{where}：不是有效的 XML（{exc}）", f"{where}: not valid XML ({exc})") from None
-    entity = next(root.iter(etree.Entity), None)
-    if entity is not None:  # left unexpanded, it would silently cut the text it stands in
-        raise QcoderError(
-            f"{where} 第 {entity.sourceline} 行：含实体引用 {entity.text}，不予展开；整个文件未导入",
-            f"{where} line {entity.sourceline}: holds the entity reference {entity.text}, which is not expanded; "
-            "the file was not imported",
-        )
+    limits.check_xml_tree(root, where)
     return root
 
 

@@ -338,11 +338,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "team_close_round": {"zh": "结束轮次", "en": "Close the round"},
     "team_locks": {"zh": "登录失败与锁定", "en": "Failed logins and locks"},
     "team_locks_caption": {
-        "zh": "连续失败 {free} 次后，该用户名或地址每次失败都会被锁定，时长加倍（最长 {limit} 分钟）；成功登录或解除后清零。",
-        "en": "After {free} failures in a row, each failure locks the name or address for twice as long "
-        "(up to {limit} min); a successful login or an unlock clears it.",
+        "zh": "失败 {free} 次后，该用户名或地址每次失败都会被锁定，时长加倍（最长 {limit} 分钟）；成功登录清零该用户名"
+        "（不清零地址），解除清零两者，最后一次失败一天后自动清零。",
+        "en": "After {free} failures, each failure locks the name or address for twice as long (up to {limit} min); "
+        "a successful login clears its name (not its address), an unlock clears either, and a day after the last "
+        "failure the count starts again.",
     },
     "team_lock_account": {"zh": "用户名", "en": "name"},
+    "team_lock_unknown": {"zh": "（未知用户名）", "en": "(unknown name)"},
     "team_lock_client": {"zh": "地址", "en": "address"},
     "team_lock_failures": {"zh": "连续失败", "en": "failures in a row"},
     "team_locked_until": {"zh": "锁定至（UTC）", "en": "locked until (UTC)"},

@@ -64,7 +64,7 @@ def _locks(locks: list[dict[str, Any]]) -> None:
     st.caption(t("team_locks_caption").format(free=throttle.FREE_FAILURES, limit=throttle.MAX_LOCK_MINUTES))
     if not locks:
         return
-    labels = {(item["kind"], item["who"]): f"{t('team_lock_' + item['kind'])} {item['who']}" for item in locks}
+    labels = {(item["kind"], item["who"]): _lock_label(item) for item in locks}
     table = pd.DataFrame([{"": labels[(item["kind"], item["who"])], t("team_lock_failures"): item["failures"],
                            t("team_locked_until"): item["locked_until"] or "—"} for item in locks])  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
@@ -74,6 +74,13 @@ def _locks(locks: list[dict[str, Any]]) -> None:
             kind, who = chosen
             target = {"name": who} if kind == "account" else {"client": who}
             act("team", lambda: project().unlock(**target), t("team_unlocked").format(who=who))
+
+
+def _lock_label(item: dict[str, Any]) -> str:
+    """The lock's label: "name 编码员甲", "address 203.0.113.7", or for a name nobody has
+    "name (unknown name) ?3f…" — the typed text is never kept, it may have been a password."""
+    unknown = f" {t('team_lock_unknown')}" if item["unknown_name"] else ""
+    return f"{t('team_lock_' + item['kind'])}{unknown} {item['who']}"
 
 
 def _rounds(rounds: list[dict[str, Any]], sources: list[str]) -> None:

@@ -94,10 +94,14 @@ def test_repeated_failed_logins_lock_the_login_page_and_the_owner_unlocks_on_the
     log_in(at, "编码员甲")
     assert "登录失败次数过多" in at.error[0].value and "qcoder user unlock" in at.error[0].value
     assert "user" not in at.session_state
+    log_in(at, "MyS3cret-pass", "wrong password!")  # a password typed into the name box
     owner = page_app("team_page")
     owner.session_state["user"] = "负责人"
     owner.run()
-    assert "用户名 编码员甲" in list(owner.dataframe[1].value[""])
+    shown = list(owner.dataframe[1].value[""])
+    assert "用户名 编码员甲" in shown
+    assert any(label.startswith("用户名 （未知用户名） ?") for label in shown)
+    assert not any("MyS3cret" in label for label in shown)
     owner.selectbox(key="team_unlock_who").select(("account", "编码员甲"))
     owner.button(key="FormSubmitter:team_unlock-解除").click().run()
     assert owner.success[0].value == "已解除 编码员甲"

@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_failure", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_failure", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_loginthrottle")),
     )
     # ### end Alembic commands ###
