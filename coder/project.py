@@ -40,7 +40,7 @@ from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
-from coder.db import migrate, redact
+from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
 from coder.db.models import EVIDENCE, AuditEvent, Coder, utcnow
 from coder.errors import QcoderError
@@ -568,9 +568,8 @@ class Project:
 
 def _sqlite_file_exists(url: str | None) -> bool:
     parsed = parsed_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return True
-    return Path(parsed.database).exists()
+    file = sqlite_file.database_path(parsed) if parsed.get_backend_name() == "sqlite" else None
+    return file is None or file.exists()
 
 
 def display_url(url: str | None = None) -> str:

@@ -55,7 +55,7 @@ def make_engine(url: str | None = None) -> Engine:
     """An engine whose errors never carry their statement's parameters (names, transcript text)."""
     url = database_url(url)
     given = parsed_url(url)
-    if url.startswith("sqlite"):
+    if given.get_backend_name() == "sqlite":
         engine = create_engine(
             sqlite_file.place(given), connect_args={"timeout": busy_timeout_ms() / 1000}, hide_parameters=True
         )
