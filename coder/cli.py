@@ -37,6 +37,7 @@ from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.files import unwritable, write_atomically
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
+from coder.retag_report import describe as describe_retag
 from coder.tagger import MIN_SCORE, Tagger
 from coder.textfile import normalise, read_text
 from coder.triangulation import STATUSES
@@ -390,12 +391,22 @@ def suggest(
 @friendly
 def tag(
     force: Annotated[bool, typer.Option(help="全部重新标注 / re-tag everything")] = False,
+    include_open: Annotated[
+        bool,
+        typer.Option(
+            help="也重新标注浏览器中正打开的来源（默认留待下次）/ re-tag sources open in a browser too "
+            "(by default they are left for the next run)"
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """把编码建议写入数据库 / write code suggestions for every source."""
+    """把编码建议写入数据库 / write code suggestions for every source.
+
+    浏览器中正打开的来源（即使加 --force）不会被改动，留待下次 / a source open in a browser is left as
+    it is for the next run, --force or not, unless --include-open."""
     current = project()
     with typer.progressbar(length=len(current.source_ids()), label="标注 / tagging", file=sys.stderr) as bar:
-        result = current.tag(progress=lambda _source: bar.update(1), force=force)
+        result = current.tag(progress=lambda _source: bar.update(1), force=force, include_open=include_open)
     if as_json:
         print_json(result)
     else:
@@ -405,6 +416,14 @@ def tag(
             f"({result['pairs']} source×code pairs): {result['added']} suggestions added, {result['rescored']} "
             f"rescored, {result['removed']} stale ones removed"
         )
+        if result["deferred"] or result["changed_open"]:
+            err.print(_retag_sentence(result))
+
+
+def _retag_sentence(result: dict) -> str:
+    """A re-tag's result (Project.tag) in the words the app uses (coder.retag_report.describe)."""
+    zh, en = describe_retag({**result, "withdrawn": result["removed"]})
+    return f"{zh} / {en}"
 
 
 @app.command("eval")
@@ -465,21 +484,35 @@ def train(
         f"sentences from {meta['sources']} sources, {meta['positives']} positive and {meta['negatives']} "
         f"negative labels, {meta['seconds']} s"
     )
+    if retag:
+        err.print(_retag_sentence(result["tagged"]))
 
 
 @app.command()
 @friendly
 def suggester(
     mode: Annotated[str | None, typer.Argument(help="keywords | combined（不给则显示当前）/ omit to show")] = None,
+    auto: Annotated[
+        str | None,
+        typer.Option(
+            "--auto",
+            help="on | off：积累足够决定后是否在后台自动重新训练并重新标注 / retrain and re-tag in the background "
+            "after enough decisions",
+        ),
+    ] = None,
     coder: CoderOption = None,
 ) -> None:
     """查看或选择建议方式：仅关键词，或关键词与训练模型组合 / show or choose the suggester tagging uses."""
     current = project()
+    if auto is not None and auto not in ("on", "off"):
+        raise QcoderError(f"--auto {auto!r} 无效，应为 on 或 off", f"--auto {auto!r}: use on or off")
     if mode is not None:
         current.set_suggester(mode, coder)
+    if auto is not None:
+        current.set_auto_retrain(auto == "on", coder)
     state = current.suggester()
     model = state["model"]["version"] if state["model"] else "—"
-    out.print(f"{state['mode']} (model {model})")
+    out.print(f"{state['mode']} (model {model}) auto-retrain {'on' if state['auto_retrain'] else 'off'}")
 
 
 @app.command()
@@ -869,6 +902,61 @@ def claim_remove(
 ) -> None:
     """删除论断（记入审计日志）/ delete a claim (audited)."""
     project().delete_claim(claim_id, coder)
+
+
+memo_app = typer.Typer(help="来源与代码的备忘 / memos on sources and codes", no_args_is_help=True)
+app.add_typer(memo_app, name="memo")
+MemoAuthor = Annotated[str | None, typer.Option("--coder", help="作者 / author")]
+
+
+@memo_app.command("add")
+@friendly
+def memo_add(
+    text: Annotated[str, typer.Argument(help="备忘内容 / the memo's text")],
+    source: Annotated[str | None, typer.Option(help="来源编号 / source ID")] = None,
+    code: Annotated[str | None, typer.Option(help="代码编号 / code id")] = None,
+    coder: MemoAuthor = None,
+) -> None:
+    """为一个来源或一个代码写备忘（记入审计日志）/ write a memo on a source or a code (audited)."""
+    out.print(str(project().add_memo(text, coder, source, code)))
+
+
+@memo_app.command("edit")
+@friendly
+def memo_edit(
+    memo_id: Annotated[int, typer.Argument(metavar="ID", help="备忘编号 / memo id")],
+    text: Annotated[str, typer.Argument(help="新的内容 / the new text")],
+    coder: MemoAuthor = None,
+) -> None:
+    """修改备忘内容（记入审计日志）/ replace a memo's text (audited)."""
+    project().edit_memo(memo_id, text, coder)
+
+
+@memo_app.command("list")
+@friendly
+def memo_list(
+    source: Annotated[str | None, typer.Option(help="来源编号 / source ID")] = None,
+    code: Annotated[str | None, typer.Option(help="代码编号 / code id")] = None,
+    query: Annotated[str | None, typer.Option(help="内容包含 / text containing")] = None,
+    codings: Annotated[bool, typer.Option("--codings", help="也列出编码上的备忘 / memos on codings too")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """列出来源与代码的备忘 / list memos on sources and codes."""
+    rows = project().memos(source, code, query, codings)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "target", "source", "code", "coding", "coder", "created_at", "text"])
+
+
+@memo_app.command("delete")
+@friendly
+def memo_delete(
+    memo_id: Annotated[int, typer.Argument(metavar="ID", help="备忘编号 / memo id")], coder: MemoAuthor = None
+) -> None:
+    """删除备忘（记入审计日志，可撤销）/ delete a memo (audited, undoable)."""
+    project().delete_memo(memo_id, coder)
+    err.print(f"已删除备忘 #{memo_id} / deleted memo #{memo_id}")
 
 
 @app.command()

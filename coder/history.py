@@ -11,14 +11,16 @@ undone by the same rules. It refuses, naming the event and the reason, when
 - a row changed after the event (its current state is not the event's *after*, or a later event
   touched it): undo the later change first;
 - the event was undone already;
-- the change is of a kind undo does not cover: imports, tagging, codebook syncs (edit codebook.yaml
-  and sync again), people, team mode and agreement rounds (``qcoder user|team|round``);
+- the change is of a kind undo does not cover: imports, tagging and re-tag reports (coder.retag_report),
+  codebook syncs (edit codebook.yaml and sync again), people, team mode and agreement rounds
+  (``qcoder user|team|round``);
 - the person is not the project's owner (in team mode; see :func:`may_undo`).
 
 What can be undone: a coding's creation (it is deleted, with its memos and consensus links), update,
 acceptance, rejection, recoding (the recoded coding goes, the suggestion comes back) and deletion (it
-comes back with its id if that is free, and with the memos deleted with it); a memo's creation and
-deletion; a claim's creation and deletion; a source's metadata update; the fieldwork window.
+comes back with its id if that is free, and with the memos deleted with it); a memo's creation, edit and
+deletion (a memo on a source comes back only while its source exists); a claim's creation and deletion;
+a source's metadata update; the fieldwork window.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
-from coder import access
+from coder import access, retag_report
 from coder.audit import coder_named, default_coder_name, snapshot
 from coder.db.models import (
     EVIDENCE,
@@ -57,7 +59,7 @@ PRIVATE = {"name", "interviewee", "person_name", "受访者", "姓名"}  # keys 
 PUBLIC_NAMES = {"code", "round", "user"}  # entities whose "name" is a code's, a round's or a coder's
 UNDOABLE = {
     "coding": {"create", "update", "accept", "reject", "recode", "delete"},
-    "memo": {"create", "delete"},
+    "memo": {"create", "update", "delete"},
     "claim": {"create", "delete"},
     "source": {"update"},
     "setting": {"update"},  # the fieldwork window only
@@ -88,7 +90,7 @@ def events(
         query = query.where(AuditEvent.at >= as_utc(since))
     rows = session.exec(query.order_by(AuditEvent.id.desc()).limit(max(limit, 0))).all()
     names = dict(session.exec(select(Coder.id, Coder.name)).all())
-    undone = _undone_map(session, min((event.id for event, _ in rows), default=0))
+    undone = undone_map(session, min((event.id for event, _ in rows), default=0))
     listed = []
     for event, name in rows:
         before, after = _redact(event.entity, event.before), _redact(event.entity, event.after)
@@ -104,7 +106,11 @@ def events(
                 "before": before,
                 "after": after,
                 "undone_by": undone.get(event.id),
-                "undoable": _kind_undoable(event) and event.id not in undone,
+                "undoable": kind_undoable(event) and event.id not in undone,
+                # Why undo does not apply to this kind of change, {"zh", "en"}; None where it does.
+                "why_not": None if kind_undoable(event) else dict(zip(("zh", "en"), _why_not(event), strict=True)),
+                # A sentence in each language where identifiers would not tell a person what happened.
+                "words": _words(event.action, event.entity, after),
             }
         )
     return listed
@@ -132,13 +138,19 @@ def _redact(entity: str, value: Any) -> Any:
     return value
 
 
-def _undone_map(session: Session, first: int) -> dict[int, int]:
+def undone_map(session: Session, first: int) -> dict[int, int]:
     """Event id → the id of the undo event that undid it, for events from ``first`` on."""
     rows = session.exec(select(AuditEvent.id, AuditEvent.after).where(AuditEvent.action == "undo")).all()
     return {after["undoes"]: event_id for event_id, after in rows if after and after.get("undoes", -1) >= first}
 
 
-def _kind_undoable(event: AuditEvent) -> bool:
+def _words(action: str, entity: str, after: Any) -> dict[str, str] | None:
+    if action == retag_report.ACTION and entity == retag_report.ENTITY and isinstance(after, dict):
+        return dict(zip(("zh", "en"), retag_report.describe(after), strict=True))
+    return None
+
+
+def kind_undoable(event: AuditEvent) -> bool:
     if event.action == "undo":
         return True
     if event.entity == "setting" and event.entity_id != "fieldwork":
@@ -155,12 +167,17 @@ def summary(entity: str, action: str, before: Any, after: Any, names: dict[int, 
     if action == "undo" and isinstance(after, dict):
         changes = [f"{c['entity']} #{c['id']} {'→ —' if c['state'] is None else '↺'}" for c in after.get("changes", [])]
         return f"↶ #{after.get('undoes')}: " + ", ".join(changes)
+    if action == retag_report.ACTION and entity == retag_report.ENTITY and isinstance(after, dict):
+        return _retag_summary(after)
     if entity == "coding":
         return _coding_summary(action, before, after, names)
     if entity == "memo":
         memo = after or before or {}
         text = _short(memo.get("text", ""))
-        return f"#{memo['coding_id']} “{text}”" if memo.get("coding_id") else f"“{text}”"
+        if memo.get("coding_id"):
+            return f"#{memo['coding_id']} “{text}”"
+        on = memo.get("source_id") or memo.get("code_id")
+        return f"{on} “{text}”" if on else f"“{text}”"
     if entity == "claim":
         claim = after or before or {}
         links = [*(claim.get("codes") or []), *(f"#{c}" for c in claim.get("codings") or [])]
@@ -194,6 +211,17 @@ def _coding_summary(action: str, before: dict | None, after: dict | None, names:
     if not coding or "source_id" not in coding:
         return _fields(after or before)
     return f"{where(coding)} · {coding.get('status')} · {_who(coding, names)}"
+
+
+def _retag_summary(after: dict) -> str:
+    """+added ~rescored −withdrawn, the sources that lost suggestions, and the ones left for next time."""
+    line = f"+{after.get('added', 0)} ~{after.get('rescored', 0)} −{after.get('withdrawn', 0)}"
+    losing = [f"{s} −{c['withdrawn']}" for s, c in (after.get("by_source") or {}).items() if c.get("withdrawn")]
+    if losing:
+        line += " · " + ", ".join(losing)
+    if after.get("deferred"):
+        line += " · ⏸ " + ", ".join(after["deferred"])
+    return _short(line, 200)
 
 
 def _who(coding: dict, names: dict[int, str]) -> str:
@@ -259,7 +287,7 @@ def undo(session: Session, event_id: int, actor: str | None = None) -> dict[str,
     if event is None:
         raise QcoderError(f"审计日志中没有事件 #{event_id}", f"there is no event #{event_id} in the audit log")
     person = _undoer(session, actor)
-    undone_by = _undone_map(session, event.id).get(event.id)
+    undone_by = undone_map(session, event.id).get(event.id)
     if undone_by is not None:
         raise _refusal(event, f"它已被事件 #{undone_by} 撤销", f"it was undone already by event #{undone_by}")
     changes = _plan(session, event)
@@ -318,7 +346,7 @@ def _plan(session: Session, event: AuditEvent) -> list[Change]:
     if action == "undo":
         states = zip((after or {}).get("changes", []), (before or {}).get("changes", []), strict=True)
         return [Change(a["entity"], str(a["id"]), a["state"], b["state"]) for a, b in states]
-    if not _kind_undoable(event):
+    if not kind_undoable(event):
         raise _refusal(event, *_why_not(event))
     if entity == "coding":
         return _plan_coding(session, event)
@@ -336,6 +364,11 @@ def _why_not(event: AuditEvent) -> tuple[str, str]:
         return "导入不能撤销", "imports cannot be undone"
     if event.action == "tag":
         return "编码建议的生成不能撤销（可逐条拒绝建议）", "tagging cannot be undone (reject the suggestions instead)"
+    if event.action == retag_report.ACTION:
+        return (
+            "重新标注不能撤销：它只改动了标注器自己的待审建议（可逐条拒绝建议）",
+            "a re-tag cannot be undone: it changed only the tagger's own pending suggestions (reject them instead)",
+        )
     if event.action == "train":
         return (
             "训练不能撤销：可选择仅用关键词（qcoder suggester keywords）或再次训练",
@@ -397,7 +430,7 @@ def _memos_deleted_with(session: Session, event: AuditEvent) -> list[Change]:
     return [
         Change("memo", m.entity_id, None, m.before, primary=False)
         for m in rows
-        if m.before and str(m.before.get("coding_id")) == event.entity_id
+        if m.before and str(m.before.get("coding_id")) == event.entity_id and not m.before.get("alone")
     ]
 
 
@@ -424,7 +457,7 @@ def _check_later_events(session: Session, event: AuditEvent, changes: list[Chang
     A later change that was undone, and the undo that undid it, cancel out: undoing the newest change,
     then the one before, steps back through a row's history.
     """
-    undone = _undone_map(session, event.id)
+    undone = undone_map(session, event.id)
     for change in changes:
         if not change.primary or change.expect is None:  # a deleted row cannot change; its id may be reused
             continue
@@ -612,10 +645,19 @@ def _read_memo(session: Session, memo_id: str) -> dict | None:
 
 
 def _write_memo(session: Session, event: AuditEvent, memo_id: str, state: dict | None, new_id: bool) -> str:
+    row = None if new_id else session.get(Memo, int(memo_id))
     if state is None:
-        session.delete(session.get(Memo, int(memo_id)))
+        session.delete(row)
         session.flush()
         return memo_id
+    if row is not None:  # an edit undone: the text goes back, the memo stays where it is
+        row.text = state["text"]
+        session.add(row)
+        session.flush()
+        return memo_id
+    if state.get("source_id") is not None and session.get(Source, state["source_id"]) is None:
+        source = state["source_id"]
+        raise _refusal(event, f"备忘所属的来源 {source} 已不存在", f"the memo's source {source} no longer exists")
     if state.get("coding_id") is not None and session.get(Coding, state["coding_id"]) is None:
         raise _refusal(
             event,

@@ -22,9 +22,14 @@ from coder import (
     codebook,
     consensus,
     history,
+    invivo,
+    memos,
+    open_marks,
     overview,
+    recent_work,
     record_checks,
     reliability,
+    retag_report,
     retrieval,
     review,
     rounds,
@@ -42,7 +47,7 @@ from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.corpus import import_upload
 from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
-from coder.db.models import EVIDENCE, AuditEvent, Coder, utcnow
+from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
 from coder.errors import QcoderError
 from coder.export import qdc, qdpx, qdpx_import
 from coder.export.agreement import render_agreement
@@ -233,11 +238,15 @@ class Project:
         """Undo one logged change, if nothing changed it since and the person may (see coder.history)."""
         return self._write(lambda session: history.undo(session, event_id, self.user or coder))
 
-    def tag(self, progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
-        """Suggest codes for what is not tagged yet, or for everything with ``force`` (see coder.tagging)."""
+    def tag(
+        self, progress: Callable[[str], None] | None = None, force: bool = False, include_open: bool = False
+    ) -> dict:
+        """Suggest codes for what is not tagged yet, or for everything with ``force``; sources open in a
+        browser are left for the next run unless ``include_open`` (see coder.tagging). The report is kept
+        as an audit event (``event``; see :meth:`retag_reports`)."""
         self._check("write")
         try:
-            report = tagging.tag(self.engine, force=force, progress=progress)
+            report = tagging.tag(self.engine, force=force, progress=progress, include_open=include_open)
         except SQLAlchemyError as exc:
             detail = redact.describe(exc, self.engine.url)
             raise QcoderError(f"标注未完成：{detail}", f"tagging stopped: {detail}") from None
@@ -245,7 +254,41 @@ class Project:
             "sources": report.sources, "pairs": report.pairs, "added": report.added, "removed": report.removed,
             "rescored": report.rescored,
             "by_code": dict(sorted(report.by_code.items())),
+            "by_source": report.by_source, "deferred": report.deferred, "changed_open": report.changed_open,
+            "model": report.suggester, "event": report.event,
         }  # fmt: skip
+
+    # What re-tags did, and the sources open in a browser that they leave alone (coder.retag_report,
+    # coder.open_marks)
+    def retag_reports(self, since_event: int | None = None) -> list[dict]:
+        """The stored re-tag reports, newest first (after event ``since_event`` when given): id, at, added,
+        rescored, withdrawn, by_source, deferred, changed_open, model."""
+        with Session(self.engine) as session:
+            return retag_report.reports(session, since_event)
+
+    def mark_open(self, source_id: str, session_key: str) -> bool:
+        """The browser session ``session_key`` shows ``source_id`` now: re-tags leave it alone for a while
+        (coder.open_marks.OPEN_FOR). Call it on each render, before reading the source's suggestions.
+
+        False when the database would not take the mark (a read-only copy, say): the page goes on, since a
+        database that refuses a mark refuses a re-tag too. An unknown source is refused."""
+        with Session(self.engine) as session:  # a fresh mark is only read: most renders write nothing
+            if open_marks.fresh(session, source_id, session_key, utcnow()):
+                return True
+        try:
+            retrying(self.engine, lambda session: open_marks.mark_open(session, source_id, session_key, utcnow()))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def mark_closed(self, session_key: str) -> None:
+        """The browser session ``session_key`` shows no source any more."""
+        self._write(lambda session: open_marks.mark_closed(session, session_key))
+
+    def open_sources(self) -> set[str]:
+        """The sources some browser has open now (what a re-tag would defer)."""
+        with Session(self.engine) as session:
+            return open_marks.open_sources(session, utcnow())
 
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its coding counts, as this person may see them (see coder.rounds)."""
@@ -314,16 +357,28 @@ class Project:
                 "threshold": training.threshold(session),
                 "model": training.active_meta(self.engine, session),
                 "failure": training.last_failure(session),
+                "auto_retrain": training.auto_retrain(session),
             }
 
     def set_suggester(self, mode: str, coder: str | None = None) -> None:
         self._write(lambda session: training.set_mode(session, mode, self._by(coder)), "codebook")
 
+    def set_auto_retrain(self, on: bool, coder: str | None = None) -> None:
+        """Let the app retrain (and re-tag) in the background after enough decisions, or not."""
+        self._write(lambda session: training.set_auto_retrain(session, on, self._by(coder)), "codebook")
+
     def retrain_in_background(self, only_if_due: bool = True) -> bool:
         """Start training a new model in a child process and return at once: by default only once enough
-        new decisions were made since the last model (see coder.training.RETRAIN_AFTER)."""
-        if self.role() not in access.ALLOWED["write"] or (only_if_due and not training.retrain_due(self.engine)):
+        new decisions were made since the last model (see coder.training.RETRAIN_AFTER), and never while
+        the project has automatic retraining off; ``only_if_due=False`` (someone asked) trains anyway."""
+        if self.role() not in access.ALLOWED["write"]:
             return False
+        if only_if_due:
+            with Session(self.engine) as session:
+                if not training.auto_retrain(session):
+                    return False
+            if not training.retrain_due(self.engine):
+                return False
         return background.retrain(self.engine, self.user)
 
     def training_running(self) -> bool:
@@ -363,6 +418,43 @@ class Project:
         """What the Retrieve filters can offer: participant roles and coder names."""
         with Session(self.engine) as session:
             return {"roles": retrieval.roles(session), "coders": retrieval.coder_names(session)}
+
+    # The Coding workbench (see coder/ui/workbench)
+    def create_code(
+        self, dimension: str, name: str, coder: str, name_en: str | None = None, path: Path = codebook.DEFAULT_PATH
+    ) -> str:
+        """A new code named ``name`` under ``dimension`` (in vivo: the selected words), added to the codebook
+        file at ``path`` through the validated sync (see coder.invivo); its id."""
+        text, code_id = invivo.with_new_code(Path(path).read_text(encoding="utf-8"), dimension, name, name_en)
+        self.save_codebook(Path(path), text, coder)
+        return code_id
+
+    def recent_codes(self, coder: str, limit: int = 5) -> list[str]:
+        """The codes this person used last, newest first (see coder.recent_work)."""
+        with Session(self.engine) as session:
+            return recent_work.recent_codes(session, self.user or coder, limit)
+
+    def last_undoable(self, coder: str, source: str) -> dict | None:
+        """This person's newest change to a coding of ``source`` that undo can take back, or None."""
+        with Session(self.engine) as session:
+            return recent_work.last_undoable(session, self.user or coder, source)
+
+    def may_undo(self) -> bool:
+        """Whether this person may undo changes (the owner; everyone where nobody logs in)."""
+        return self.role() in access.ALLOWED["manage"]
+
+    def units(self, source: str) -> dict[str, list[list[int]]]:
+        """The stored sentences and speaker turns of ``source`` as [start, end] pairs, in text order."""
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(Segment.kind, Segment.start, Segment.end)
+                .where(Segment.source_id == source, Segment.kind.in_(("sentence", "turn")))
+                .order_by(Segment.kind, Segment.start)
+            ).all()
+        units: dict[str, list[list[int]]] = {"sentences": [], "turns": []}
+        for kind, start, end in rows:
+            units["sentences" if kind == "sentence" else "turns"].append([start, end])
+        return units
 
     def add_coding(self, source: str, start: int, end: int, code: str, coder: str, memo: str | None = None) -> int:
         return self._write(lambda s: add_coding(s, source, start, end, code, self._by(coder), memo).id, "write")
@@ -477,6 +569,34 @@ class Project:
 
     def delete_claim(self, claim_id: int, coder: str | None) -> None:
         self._write(lambda session: claims.delete_claim(session, claim_id, self._by(coder)), "write")
+
+    # Memos on sources and codes (see coder.memos; memos on codings are written with the coding)
+    def add_memo(self, text: str, coder: str | None, source: str | None = None, code: str | None = None) -> int:
+        """A memo on one source or one code; its id."""
+        return self._write(lambda session: memos.add_memo(session, text, self._by(coder), source, code).id, "write")
+
+    def edit_memo(self, memo_id: int, text: str, coder: str | None, expected: str | None = None) -> None:
+        """Replace a memo's text; with ``expected`` (the text as read) refused if someone changed it since."""
+        by, viewer = self._by(coder), self.user
+        self._write(lambda session: memos.edit_memo(session, memo_id, text, by, expected, viewer), "write")
+
+    def delete_memo(self, memo_id: int, coder: str | None) -> None:
+        by, viewer = self._by(coder), self.user
+        self._write(lambda session: memos.delete_memo(session, memo_id, by, viewer), "write")
+
+    def memos(
+        self, source: str | None = None, code: str | None = None, query: str | None = None, codings: bool = False
+    ) -> list[dict]:
+        """Memos on ``source``, on ``code`` or all (with memos on codings too when ``codings``), whose text
+        holds ``query``, as this person may see them: dicts with id, target, source, code, coding, text,
+        coder, created_at."""
+        with Session(self.engine) as session:
+            return memos.list_memos(session, source, code, query, codings, viewer=self.user)
+
+    def retrieve_memos(self, query: retrieval.Query) -> list[dict]:
+        """The memos on what a Retrieve query selects, whose text holds its text (see coder.memos.matching)."""
+        with Session(self.engine) as session:
+            return memos.matching(session, query, viewer=self.user)
 
     def fieldwork(self) -> tuple[dt.date | None, dt.date | None]:
         """The fieldwork window interviews should fall in: (start, end) dates or (None, None)."""

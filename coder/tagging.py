@@ -13,6 +13,14 @@ there is a coding of the reviewer's that leaves the suggestion to the others (se
 codings block nothing there, or one coder's decision would take the suggestion from the rest and tell
 them what was decided. Each coder's own decisions keep it out of their view (see coder.rounds), and
 closing the round settles it.
+
+A source open in a browser (see coder.open_marks) is not re-tagged, ``force`` or not: its suggestions
+stay as the reader sees them and it is reported as *deferred*. Its stale pairs stay stale, so the next
+run does them; under ``force`` its fingerprints are dropped too, so the next run of any kind re-tags it
+as the forced one would have. Only ``include_open`` (``qcoder tag --include-open``) re-tags open sources,
+and the report names them. Every run that re-tagged or deferred something stores its report — per
+source, what was added, re-scored and withdrawn — as an audit event (see coder.retag_report), which is
+how the app tells a reader what a background re-tag did.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from coder import evaluation, learned, priors, rounds, training
+from coder import evaluation, learned, open_marks, priors, retag_report, rounds, training
 from coder.audit import TAGGER, coder_named, record
 from coder.db.engine import retrying
 from coder.db.models import Code, Coding, Segment, Setting, Source, TagState, utcnow
@@ -114,10 +122,21 @@ class TagReport:
     removed: int = 0
     rescored: int = 0  # made again: same row, new score
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)  # {"added", "rescored", "withdrawn"}
+    deferred: list[str] = field(default_factory=list)  # stale but open in a browser: left for the next run
+    changed_open: list[str] = field(default_factory=list)  # open in a browser and re-tagged (include_open)
+    suggester: str = "keywords"  # what suggested: "keywords" or the model's version
+    event: int | None = None  # the audit event that keeps this report (None when nothing was to do)
 
 
-def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | None = None) -> TagReport:
-    """Write suggestions for every (source, code) pair that is not up to date; one transaction per source."""
+def tag(
+    engine: Engine,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+    include_open: bool = False,
+) -> TagReport:
+    """Write suggestions for every (source, code) pair that is not up to date; one transaction per source.
+    Sources open in a browser are left alone unless ``include_open`` (see the module's docstring)."""
     with Session(engine) as session:
         tagger = learning_tagger(session)
         suggest, suggester = suggester_for(engine, session, tagger)
@@ -126,7 +145,7 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
         done = defaultdict(dict)
         for state in session.exec(select(TagState)).all():
             done[state.source_id][state.code_id] = state.fingerprint
-    report = TagReport()
+    report = TagReport(suggester=suggester)
     for source_id in source_ids:
         stale = [c for c, p in prints.items() if force or done[source_id].get(c) != p]
         if stale:
@@ -140,8 +159,20 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
                     source_id=source_id,
                     codes=stale,
                     prints=prints,
+                    include_open=include_open,
+                    forget=force,
                 ),
             )
+            if part is None:
+                report.deferred.append(source_id)
+                if progress:
+                    progress(source_id)
+                continue
+            report.changed_open += part.changed_open
+            if part.added or part.removed or part.rescored:
+                report.by_source[source_id] = {
+                    "added": part.added, "rescored": part.rescored, "withdrawn": part.removed
+                }  # fmt: skip
             report.added += part.added
             report.removed += part.removed
             report.rescored += part.rescored
@@ -151,13 +182,30 @@ def tag(engine: Engine, force: bool = False, progress: Callable[[str], None] | N
             report.pairs += len(stale)
         if progress:
             progress(source_id)
+    if report.sources or report.deferred:
+        report.event = retrying(engine, partial(retag_report.store, report=report, forced=force))
     return report
 
 
 def _tag_source(
-    session: Session, suggest: Suggest, version: str | None, source_id: str, codes: list[str], prints: dict[str, str]
-) -> TagReport:
+    session: Session,
+    suggest: Suggest,
+    version: str | None,
+    source_id: str,
+    codes: list[str],
+    prints: dict[str, str],
+    include_open: bool = False,
+    forget: bool = False,
+) -> TagReport | None:
+    """Re-tag ``codes`` in one source; None when the source is open in a browser and left alone (its
+    fingerprints for ``codes`` forgotten with ``forget``, so the next run of any kind does them)."""
     report = TagReport()
+    # Asked in the source's own transaction, just before writing: a page that opened it a moment ago counts.
+    is_open = source_id in open_marks.open_sources(session, utcnow())
+    if is_open and not include_open:
+        if forget:
+            session.exec(delete(TagState).where(TagState.source_id == source_id, TagState.code_id.in_(codes)))
+        return None
     text = session.exec(select(Source.text).where(Source.id == source_id)).one()
     bot = coder_named(session, TAGGER)
     # One read through the per-source index; filtering by code in SQL lets SQLite pick the
@@ -217,6 +265,8 @@ def _tag_source(
     counts = {"added": len(rows), "removed": len(gone), "rescored": len(again), "codes": codes}
     record(session, bot, "tag", "source", source_id, after=counts)
     report.added, report.removed, report.rescored = len(rows), len(gone), len(again)
+    if is_open and (rows or gone or again):
+        report.changed_open.append(source_id)
     for suggestion in made:  # written or rescored: what the tagger now suggests, per code
         report.by_code[suggestion.code] += 1
     return report

@@ -49,6 +49,7 @@ MODEL_SETTING = "suggester_model"
 MODE_SETTING = "suggester"
 ATTEMPT_SETTING = "suggester_attempt"  # decisions counted when training last started
 FAILURE_SETTING = "suggester_failure"
+AUTO_SETTING = "suggester_auto"  # "off": the app does not retrain (and re-tag) in the background
 RETRAIN_AFTER = 20  # new decisions before the app retrains in the background
 KEEP_VERSIONS = 5
 
@@ -231,6 +232,23 @@ def set_mode(session: Session, value: str, coder: str | None) -> None:
         record(
             session, coder_named(session, coder), "update", "setting", MODE_SETTING, {"value": before}, {"value": value}
         )
+
+
+def auto_retrain(session: Session) -> bool:
+    """Whether the app retrains and re-tags in the background after RETRAIN_AFTER decisions (the default):
+    a project whose coders want the suggestions to hold still between explicit trainings turns it off."""
+    setting = session.get(Setting, AUTO_SETTING)
+    return setting is None or setting.value != "off"
+
+
+def set_auto_retrain(session: Session, on: bool, coder: str | None) -> None:
+    before = auto_retrain(session)
+    if on != before:
+        _put(session, AUTO_SETTING, "on" if on else "off")
+        record(
+            session, coder_named(session, coder), "update", "setting", AUTO_SETTING,
+            {"value": "on" if before else "off"}, {"value": "on" if on else "off"},
+        )  # fmt: skip
 
 
 def retrain_due(engine: Engine) -> bool:

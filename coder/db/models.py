@@ -127,6 +127,15 @@ class LoginThrottle(SQLModel, table=True):
     last_failure: dt.datetime = Field(sa_type=DateTime(timezone=True), description="a day later the count is forgotten")
 
 
+class OpenMark(SQLModel, table=True):
+    """The source one browser session shows, and when it last said so: a re-tag leaves it alone (see
+    coder.open_marks). One row per session, overwritten; stale rows are pruned."""
+
+    session: str = Field(primary_key=True, description="a hash of the page's per-session key")
+    source_id: str = Field(foreign_key="source.id", ondelete="CASCADE")
+    seen_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+
+
 class Coding(SQLModel, table=True):
     """A code applied to a span of a source, by a coder or suggested by the tagger."""
 

@@ -23,7 +23,8 @@ from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
 FORMATS = ("md", "docx", "xlsx", "csv")
 QUOTE_COLUMNS = (
     "dimension", "dimension_name", "code", "code_name", "source", "kind", "date", "title", "quote", "citation",
-    "full_quote", "before", "after", "start", "end", "status", "coder", "memo", "role", "organization",
+    "full_quote", "before", "after", "start", "end", "status", "coder", "memo", "source_memo", "code_memo", "role",
+    "organization",
     "interviewer", "place", "issuer", "doc_number", "outlet", "triangulation",
 )  # fmt: skip
 LABELS = {
@@ -33,13 +34,14 @@ LABELS = {
         "dimension": "维度", "dimension_name": "维度名称", "code": "代码", "code_name": "代码名称",
         "source": "编号", "kind": "来源类型", "date": "日期", "title": "标题", "quote": "引文", "citation": "出处",
         "full_quote": "完整引文", "start": "起点", "end": "终点", "status": "编码状态", "coder": "编码者",
-        "memo": "备忘", "role": "身份", "organization": "单位", "interviewer": "访谈者", "place": "地点",
+        "memo": "备忘", "source_memo": "来源备忘", "code_memo": "代码备忘", "source_memos": "来源备忘",
+        "role": "身份", "organization": "单位", "interviewer": "访谈者", "place": "地点",
         "issuer": "发文机关", "doc_number": "文号", "outlet": "媒体", "triangulation": "三角验证",
         "duration": "时长", "characters": "字数",
     },
     "en": {
         "quotes": "Coded quotes", "respondents": "Respondents", "notes": "Notes", "id_note": "Note",
-        "before": "Before", "after": "After", "none": "(no quotes match)",
+        "before": "Before", "after": "After", "none": "(no quotes match)", "source_memos": "Source memos",
         **{key: key.replace("_", " ") for key in (*QUOTE_COLUMNS, *RESPONDENT_COLUMNS)},
     },
 }  # fmt: skip
@@ -113,14 +115,34 @@ def _quotes_markdown(rows: list[dict[str, Any]], style: Style, labels: dict[str,
         out += [f"## {md(dimension['dimension_name'])}（{md(dimension['dimension'])}）", ""]
         for code, quotes in codes:
             out += [f"### {md(code['code_name'])}（{md(code['code'])}）", ""]
+            out += _memo_lines(labels["code_memo"], code.get("code_memo"))
             for row in quotes:
                 after, note = cite.after_quote(row)
                 out += [f"“{md(row['quote'])}”{md(after)}" + (f"[^{note}]" if note else ""), ""]
                 out += _context_lines(row, labels)
     if not rows:
         out += [labels["none"], ""]
+    if sources := _source_memos(rows):
+        out += [f"## {labels['source_memos']}", ""]
+        for source, text in sources:
+            out += _memo_lines(source, text)
     out += [f"[^{n}]: {md(text)}" for n, text in enumerate(cite.notes, 1)]
     return ("\n".join(out).rstrip() + "\n").encode()
+
+
+def _source_memos(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each quoted source with memos, once, in the order the quotes first cite it, with its memos' text."""
+    found = {row["source"]: row["source_memo"] for row in rows if row.get("source_memo")}
+    return list(found.items())
+
+
+def _memo_lines(label: str, text: str | None) -> list[str]:
+    """A memo as a Markdown quote: the label, then each of its lines as a paragraph of its own."""
+    if not text:
+        return []
+    lines = [line for line in text.split("\n") if line.strip()]
+    quoted = [f"> **{md(label)}**　{md(lines[0])}"] + [part for line in lines[1:] for part in (">", f"> {md(line)}")]
+    return [*quoted, ""]
 
 
 def _context_lines(row: dict[str, Any], labels: dict[str, str]) -> list[str]:
@@ -136,6 +158,10 @@ def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str
         word.heading(doc, f"{dimension['dimension_name']}（{dimension['dimension']}）", 1)
         for code, quotes in codes:
             word.heading(doc, f"{code['code_name']}（{code['code']}）", 2)
+            if code.get("code_memo"):
+                paragraph = doc.add_paragraph()
+                word.write(paragraph, f"{labels['code_memo']}：", bold=True)
+                word.write(paragraph, code["code_memo"])
             for row in quotes:
                 after, note = cite.after_quote(row)
                 paragraph = doc.add_paragraph()
@@ -147,6 +173,12 @@ def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str
                     word.write(doc.add_paragraph(), f"〔{'　'.join(parts)}〕")
     if not rows:
         word.write(doc.add_paragraph(), labels["none"])
+    if sources := _source_memos(rows):
+        word.heading(doc, labels["source_memos"], 1)
+        for source, text in sources:
+            paragraph = doc.add_paragraph()
+            word.write(paragraph, f"{source}：", bold=True)
+            word.write(paragraph, text)
     if cite.notes:
         word.heading(doc, labels["notes"], 1)
         for n, text in enumerate(cite.notes, 1):

@@ -42,6 +42,7 @@ from coder.db.models import EVIDENCE, Code, Coder, Coding, Memo, Participant, So
 from coder.export.qdc import code_elements
 from coder.export.refi import ORIGIN, PROJECT_NS, guid, serialise, timestamp
 from coder.export.text import clean
+from coder.memos import visible as memos_visible
 
 STATUSES = (*EVIDENCE, "suggested")  # what an export may hold; the importer tries each
 # Variables qcoder writes for every source, before the metadata keys (in this order).
@@ -60,7 +61,8 @@ def export_project(
     session: Session, name: str, with_suggestions: bool = False, with_names: bool = False, viewer: str | None = None
 ) -> bytes:
     """The whole project as .qdpx bytes; ``name`` is the project name other tools show. The codings are
-    those ``viewer`` may see (see coder.rounds); their memos go with them."""
+    those ``viewer`` may see (see coder.rounds); their memos go with them, and memos on sources and codes
+    as ``viewer`` may see them (see coder.memos)."""
     statuses = STATUSES if with_suggestions else EVIDENCE
     codes = session.exec(select(Code)).all()
     sources = sorted(session.exec(select(Source)).all(), key=lambda s: s.id)
@@ -71,7 +73,11 @@ def export_project(
         session.exec(chosen).all(),
         key=lambda row: (row[0].source_id, row[0].start, row[0].end, row[0].code_id, row[1], row[0].status),
     )
-    memos = session.exec(select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)).all()
+    noted = select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)
+    noted = noted.outerjoin(Coding, Coding.id == Memo.coding_id)
+    if (seen := memos_visible(session, viewer)) is not None:  # colleagues' memos in an open round stay out
+        noted = noted.where(seen)
+    memos = session.exec(noted).all()
     people = {p.id: p for p in session.exec(select(Participant)).all()}
 
     guids = {c.id: coding_guid(c.source_id, c.code_id, c.start, c.end, who, c.status) for c, who in codings}

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
-from coder import known, rounds
+from coder import known, memos, rounds
 from coder.citation import Style, cite
 from coder.db.models import (
     CODING_STATUSES,
@@ -70,7 +70,9 @@ def select_quotes(
     )
     statement = restrict(session, statement, selection, codes, viewer)
     rows = session.exec(statement).all()
-    memos = _memos(session, [coding.id for coding, *_ in rows])
+    on_codings = _memos(session, [coding.id for coding, *_ in rows], viewer)
+    # The researcher's notes on the quoted sources and codes travel with the quotes (as ``viewer`` sees them).
+    notes = memos.memo_texts(session, {c.source_id for c, *_ in rows}, {c.code_id for c, *_ in rows}, viewer)
     sentences = _sentences(session, {source.id for _, _, source, _ in rows}) if selection.context else {}
     found = []
     for coding, coder, source, person in rows:
@@ -97,7 +99,9 @@ def select_quotes(
                 "end": coding.end,
                 "status": coding.status,
                 "coder": coder,
-                "memo": "\n".join(memos.get(coding.id, [])),
+                "memo": "\n".join(on_codings.get(coding.id, [])),
+                "source_memo": "\n".join(notes["source"].get(source.id, [])),
+                "code_memo": "\n".join(notes["code"].get(code.id, [])),
                 "role": (person.role if person else None) or source.meta.get("role"),
                 "organization": (person.organization if person else None) or source.meta.get("organization"),
                 **{key: source.meta.get(key) for key in ("interviewer", "place", "issuer", "doc_number", "outlet")},
@@ -153,12 +157,19 @@ def _position(codes: dict[str, Code], code_id: str) -> tuple[int, str]:
     return (code.position if code else 0, code_id)
 
 
-def _memos(session: Session, coding_ids: list[int]) -> dict[int, list[str]]:
+def _memos(session: Session, coding_ids: list[int], viewer: str | None = None) -> dict[int, list[str]]:
+    """The memos on these codings that ``viewer`` may see (see coder.memos)."""
     found: dict[int, list[str]] = defaultdict(list)
     if coding_ids:
-        for coding_id, text in session.exec(
-            select(Memo.coding_id, Memo.text).where(Memo.coding_id.in_(coding_ids)).order_by(Memo.id)
-        ).all():
+        statement = (
+            select(Memo.coding_id, Memo.text)
+            .outerjoin(Coding, Coding.id == Memo.coding_id)
+            .where(Memo.coding_id.in_(coding_ids))
+            .order_by(Memo.id)
+        )
+        if (condition := memos.visible(session, viewer)) is not None:
+            statement = statement.where(condition)
+        for coding_id, text in session.exec(statement).all():
             found[coding_id].append(text)
     return found
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.ui import memos
 from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import language, t
 from coder.ui.state import cached, coder_name, project
@@ -36,6 +37,7 @@ def render() -> None:
         st.subheader(plain(f"{dimension['name']} {dimension['name_en'] or ''}"))
         for code in [c for c in book["codes"] if c["dimension"] == dimension["id"] and c["parent"]]:
             _code(code, histories.get(code["id"], []))
+    _code_memos(book["codes"])
     _learning()
     _editor()
 
@@ -73,6 +75,31 @@ def _term_histories(histories: list[dict]) -> None:
     st.dataframe(table, hide_index=True, use_container_width=True)
 
 
+def _code_memos(codes: list[dict]) -> None:
+    """Read and write the memos of one code (or dimension) at a time (see coder.memos)."""
+    st.subheader(t("code_memos"))
+    st.caption(t("code_memos_caption"))
+    names = {c["id"]: f"{c['name']}（{c['id']}）" for c in codes}
+    chosen = st.selectbox(t("code"), list(names), format_func=names.get, key="cb_memo_code")
+    if chosen is None:
+        return
+    writer = project().role() in ("owner", "coder")
+    listed = cached("memos", None, chosen)
+    if not listed:
+        st.caption(t("memo_code_none"))
+    for memo in listed:
+        with st.container(border=True):
+            memos.show(memo, names, with_target=False)
+            if writer and st.button(t("delete"), key=f"cb_memo_delete_{memo['id']}"):
+                act("codebook", lambda memo_id=memo["id"]: project().delete_memo(memo_id, coder_name()),
+                    t("memo_deleted"))  # fmt: skip
+    if writer:
+        text = st.text_area(t("memo_new"), key="cb_memo_text")
+        if st.button(t("memo_add"), key="cb_memo_add"):
+            act("codebook", lambda: project().add_memo(text, coder_name(), code=chosen), t("memo_added"),
+                forget=("cb_memo_text",))  # fmt: skip
+
+
 def _learning() -> None:
     """The learned suggester: which suggester tagging uses, the model in use, training on demand."""
     st.subheader(t("learning"))
@@ -95,8 +122,14 @@ def _learning() -> None:
         )  # fmt: skip
         if chosen != state["mode"]:
             act("codebook", lambda: project().set_suggester(chosen, coder_name()), t("saved"))
+        auto = st.toggle(
+            t("auto_retrain"), value=state["auto_retrain"], help=t("auto_retrain_help"), key="auto_retrain"
+        )
+        if auto != state["auto_retrain"]:
+            act("codebook", lambda: project().set_auto_retrain(auto, coder_name()), t("saved"))
     else:
         st.text(f"{t('suggester_mode')}：{modes[state['mode']]}")
+        st.text(f"{t('auto_retrain')}：{'✓' if state['auto_retrain'] else '✗'}")
 
 
 def _editor() -> None:

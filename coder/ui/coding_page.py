@@ -1,33 +1,49 @@
-"""编码 Coding: read one source with its codings, review the tagger's suggestions, code any span."""
+"""编码 Coding: read one source with its codings, review the tagger's suggestions, code any span.
+
+The page is a source picker and the workbench (coder/ui/workbench). The workbench sits in a fragment:
+a decision reruns only the fragment, once, and the browser has drawn it before Python hears of it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
 
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.highlight import pieces
-from coder.review import most_uncertain_first
-from coder.ui.feedback import act, show_outcome
-from coder.ui.i18n import message, t
-from coder.ui.reader import reader
+from coder.ui.codebook_page import codebook_path
+from coder.ui.i18n import language, message, t
+from coder.ui.retag_notice import show_retag_notice
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
+from coder.ui.workbench import workbench
+from coder.ui.workbench.actions import answer, payload
+
+# The workbench's words: its name for each → the interface string it shows.
+LABELS = {
+    "evidence": "wb_evidence", "pending": "wb_pending", "status_suggested": "status_suggested",
+    "status_accepted": "status_accepted", "status_manual": "status_manual", "undo": "wb_undo",
+    "nothing_to_undo": "wb_nothing_to_undo", "undo_owner_only": "wb_undo_owner_only",
+    "source_memos": "wb_source_memos", "source_codings": "source_codings", "legend_key": "wb_legend_key",
+    "read_only": "wb_read_only", "keys": "wb_keys", "filter_by_code": "wb_filter_by_code",
+    "suggestions": "suggestions", "uncertain_first": "uncertain_first", "uncertain_first_help": "uncertain_first_help",
+    "in_text_order": "wb_in_text_order", "accept_all": "accept_all", "reject_all": "reject_all",
+    "no_suggestions": "no_suggestions", "matched": "matched", "score": "score", "accept": "accept",
+    "reject": "reject", "recode": "recode", "saving": "wb_saving", "delete": "delete", "move_here": "move_here",
+    "source_memo_hint": "wb_source_memo_hint", "save_memo": "wb_save_memo", "no_unit_here": "wb_no_unit_here",
+    "scope_selection": "wb_scope_selection", "scope_sentence": "wb_scope_sentence", "scope_turn": "wb_scope_turn",
+    "search_codes": "wb_search_codes", "memo_optional": "memo", "new_code_name": "wb_new_code_name",
+    "invivo": "wb_invivo", "invivo_help": "wb_invivo_help", "codebook_owner_only": "wb_codebook_owner_only",
+    "code_it": "code_it",
+}  # fmt: skip
 
 
 def render() -> None:
     st.title(t("coding"))
-    show_outcome("coding")
-    if problem := st.session_state.pop("coding_flash_error", None):
-        st.error(plain(problem))
-    if st.session_state.pop("coding_training", False):
-        st.info(t("training_started"))
     try:
         sources = [s["id"] for s in cached("sources")]
-        codes = [c for c in cached("codes")["codes"] if c["parent"]]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(exc)}")
+        st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
     if not sources:
         st.info(t("no_sources"))
@@ -36,123 +52,49 @@ def render() -> None:
     if asked in sources and "coding_source" not in st.session_state:
         st.session_state["coding_source"] = asked
     source_id = st.selectbox(t("source"), sources, key="coding_source")
-    detail = project().source(source_id)
-    codings = project().codings(source=source_id)
-    names = {c["id"]: f"{c['name']}（{c['id']}）" for c in codes}
-    colors = {c["id"]: c["color"] for c in codes}
+    _workbench(source_id)
+
+
+@st.fragment
+def _workbench(source_id: str) -> None:
+    key = f"workbench-{source_id}"
+    current = project()
+    try:
+        current.mark_open(source_id, _browser())  # a background re-tag leaves this source alone meanwhile
+        detail = cached("source", source_id)
+        data = payload(current, detail, coder_name(), cached("codes"), cached("suggester")["threshold"], language())
+    except QcoderError as exc:
+        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        return
     st.caption(
         plain(f"{detail['title'] or ''}  ·  {detail['characters']} 字 / characters  ·  {t('coder')}：{coder_name()}")
     )
-    reading, side = st.columns([3, 2], gap="large")
-    with reading:
-        shown = [c for c in codings if c["status"] != "rejected"]
-        selection = reader(pieces(detail["text"], shown, colors), key=f"reader-{source_id}")
-    with side:
-        _code_selection(source_id, detail["text"], selection, names)
-        _codings([c for c in codings if c["status"] in ("accepted", "manual")], selection, names)
-        _review(source_id, [c for c in codings if c["status"] == "suggested"], names)
+    if st.session_state.pop("coding_training", False):
+        st.info(t("training_started"))
+    show_retag_notice(source_id)
+    data["done"] = st.session_state.get("workbench_done", {})
+    data["labels"] = {name: t(string) for name, string in LABELS.items()}
+    workbench(data, key, on_action=lambda: _answer(key, source_id))
 
 
-def _code_selection(source_id: str, text: str, selection: dict[str, Any] | None, names: dict[str, str]) -> None:
-    if not selection:
-        st.caption(t("select_hint"))
-        return
-    start, end = int(selection["start"]), int(selection["end"])
-    st.markdown(f"**{t('selected')}** [{start}, {end})")
-    st.text(text[start:end])  # st.text shows text as it is: no markdown, no HTML
-    with st.form(key=f"code-{source_id}-{start}-{end}", clear_on_submit=True):
-        code = st.selectbox(t("code"), list(names), format_func=names.get)
-        memo = st.text_input(t("memo"))
-        if st.form_submit_button(t("code_it")):
-            _act(lambda: project().add_coding(source_id, start, end, code, coder_name(), memo or None), t("coded"))
-
-
-def _codings(evidence: list[dict[str, Any]], selection: dict[str, Any] | None, names: dict[str, str]) -> None:
-    """The source's accepted and manual codings: delete one, or move it to the current selection."""
-    with st.expander(f"{t('source_codings')} · {len(evidence)}"):
-        for coding in evidence:
-            st.caption(plain(f"#{coding['id']} {names.get(coding['code'], coding['code'])} · {coding['coder']}"))
-            st.text(coding["quote"])
-            for memo in coding["memos"]:
-                st.text(f"✎ {memo}")  # memos are user text too: shown as text, never markup
-            key = f"{coding['id']}-{coding['version']}"
-            delete, move = st.columns(2)
-            if delete.button(t("delete"), key=f"delete-{key}"):
-                _act(lambda c=coding: project().delete_coding(c["id"], coder_name(), c["version"]), t("decided"))
-            if selection and move.button(t("move_here"), key=f"move-{key}"):
-                start, end = int(selection["start"]), int(selection["end"])
-                _act(
-                    lambda c=coding, s=start, e=end: project().adjust_coding(c["id"], s, e, coder_name(), c["version"]),
-                    t("decided"),
-                )
-
-
-def _review(source_id: str, suggested: list[dict[str, Any]], names: dict[str, str]) -> None:
-    st.subheader(t("suggestions"))
-    if not suggested:
-        st.caption(t("no_suggestions"))
-        return
-    if st.toggle(t("uncertain_first"), key="uncertain_first", help=t("uncertain_first_help")):
-        for coding in most_uncertain_first(suggested, project().suggester()["threshold"]):
-            st.markdown(f"**{plain(names.get(coding['code'], coding['code']))}**")
-            _suggestion(coding, names)
-        return
-    by_code: dict[str, list[dict[str, Any]]] = {}
-    for coding in suggested:
-        by_code.setdefault(coding["code"], []).append(coding)
-    for code, group in by_code.items():
-        with st.expander(plain(f"{names.get(code, code)} · {len(group)}")):
-            left, right = st.columns(2)
-            if left.button(t("accept_all"), key=f"all-accept-{source_id}-{code}"):
-                _act(lambda code=code: project().decide_all(source_id, code, "accept", coder_name()), t("decided"))
-            if right.button(t("reject_all"), key=f"all-reject-{source_id}-{code}"):
-                _act(lambda code=code: project().decide_all(source_id, code, "reject", coder_name()), t("decided"))
-            for coding in group:
-                _suggestion(coding, names)
-
-
-def _suggestion(coding: dict[str, Any], names: dict[str, str]) -> None:
-    st.text(coding["quote"])
-    st.caption(plain(f"{t('matched')}：{'、'.join(coding['terms'])} · {t('score')} {coding['score']:.2f}"))
-    accept, reject, other = st.columns([1, 1, 2])
-    key = f"{coding['id']}-{coding['version']}"
-    if accept.button(t("accept"), key=f"accept-{key}"):
-        _act(lambda: project().decide(coding["id"], "accept", coder_name(), coding["version"]), t("decided"))
-    if reject.button(t("reject"), key=f"reject-{key}"):
-        _act(lambda: project().decide(coding["id"], "reject", coder_name(), coding["version"]), t("decided"))
-    others = [c for c in names if c != coding["code"]]
-    other.selectbox(
-        t("recode"), [None, *others], format_func=lambda c: "—" if c is None else names[c], key=f"recode-{key}",
-        label_visibility="collapsed", on_change=_recode, args=(coding, f"recode-{key}"),
-    )  # fmt: skip
-
-
-def _recode(coding: dict[str, Any], key: str) -> None:
-    """Runs once when a new code is picked (a callback, so a failure is not retried on every rerun)."""
-    choice = st.session_state.get(key)
-    if not choice:
-        return
-    try:
-        project().decide(coding["id"], "accept", coder_name(), coding["version"], new_code=choice)
-    except QcoderError as exc:
-        st.session_state["coding_flash_error"] = message(exc)
-    else:
-        st.session_state["coding_flash"] = t("decided")
+def _answer(key: str, source_id: str) -> None:
+    """Runs before the fragment's body when the browser sent actions: store them, then maybe retrain."""
+    value = st.session_state.get(key) or {}
+    sent = value.get("action") if hasattr(value, "get") else getattr(value, "action", None)
+    done = st.session_state.setdefault("workbench_done", {})
+    batch = sent.get("batch") if isinstance(sent, dict) else None
+    if answer(project(), coder_name(), source_id, batch, done, t, message, codebook_path()):
         _learn()
 
 
-def _act(action, done: str) -> None:
-    """Run a decision, then let the suggester learn from it: retraining starts in the background once
-    enough decisions were made since the last model (never waited for; see coder.background)."""
-
-    def decide_and_learn() -> None:
-        action()
-        _learn()
-
-    act("coding", decide_and_learn, done)
+def _browser() -> str:
+    """A name for this browser session, so the open-source marks of two tabs are told apart."""
+    return st.session_state.setdefault("browser_session", secrets.token_hex(8))
 
 
 def _learn() -> None:
+    """Let the suggester learn: retraining starts in the background once enough decisions were made
+    since the last model (never waited for; see coder.background)."""
     try:
         if project().retrain_in_background():
             st.session_state["coding_training"] = True

@@ -14,7 +14,7 @@ import streamlit as st
 from coder.errors import QcoderError
 from coder.history import ENTITIES, local_time
 from coder.ui.feedback import act, show_outcome
-from coder.ui.i18n import STRINGS, message, t
+from coder.ui.i18n import STRINGS, language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -62,7 +62,8 @@ def _table(events: list[dict[str, Any]]) -> None:
             action.markdown(plain(_action(event["action"])))
             number = "#" if event["entity_id"].isdigit() else ""
             what.markdown(plain(f"{_entity(event['entity'])} {number}{event['entity_id']}"))
-            summary.markdown(plain(event["summary"]))
+            words = event.get("words")  # a re-tag's report reads as a sentence (coder.retag_report)
+            summary.markdown(plain(words[language()] if words else event["summary"]))
             if event["undone_by"]:
                 undo.caption(t("hist_undone_by").format(id=event["undone_by"]))
             elif event["undoable"]:
@@ -73,7 +74,11 @@ def _table(events: list[dict[str, Any]]) -> None:
                         t("hist_done").format(id=event["id"]),
                     )
             else:
-                undo.caption("—")
+                why_not = event.get("why_not")
+                if why_not:  # the reason on hover: the column is narrow
+                    undo.caption(t("hist_not_undoable"), help=plain(why_not[language()]))
+                else:
+                    undo.caption("—")
 
 
 def _entity(entity: str) -> str:

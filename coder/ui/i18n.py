@@ -107,6 +107,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "train_now": {"zh": "在后台训练新模型", "en": "Train a new model in the background"},
     "training_failed": {"zh": "上次训练未成功：{reason}", "en": "The last training did not succeed: {reason}"},
     "training_running": {"zh": "正在后台训练……", "en": "Training in the background…"},
+    "auto_retrain": {
+        "zh": "积累足够的新决定后自动在后台重新训练并重新标注",
+        "en": "Retrain and re-tag in the background after enough new decisions",
+    },
+    "auto_retrain_help": {
+        "zh": "关闭后建议只在有人要求时变化（“在后台训练新模型”或 qcoder train --retag）；"
+        "打开中的来源在任何情况下都不会被重新标注改动。",
+        "en": "Off: suggestions change only when someone asks (“Train a new model in the background” or "
+        "qcoder train --retag); a source open in a browser is never changed by a re-tag either way.",
+    },
+    "retag_notice_ok": {"zh": "知道了", "en": "Got it"},
     "retrieve": {"zh": "检索", "en": "Retrieve"},
     "overview": {"zh": "概览", "en": "Overview"},
     "codebook": {"zh": "编码簿", "en": "Codebook"},
@@ -133,6 +144,58 @@ STRINGS: dict[str, dict[str, str]] = {
     "role": {"zh": "受访者身份", "en": "Participant role"},
     "status": {"zh": "状态", "en": "Status"},
     "coders": {"zh": "编码者", "en": "Coders"},
+    # The Coding workbench (coder/ui/workbench)
+    "wb_evidence": {"zh": "证据（已接受或手工编码）", "en": "evidence (accepted or manual)"},
+    "wb_pending": {"zh": "待审建议", "en": "suggestion to review"},
+    "wb_undo": {"zh": "撤销", "en": "Undo"},
+    "wb_nothing_to_undo": {"zh": "本来源还没有可撤销的操作", "en": "Nothing to undo in this source yet"},
+    "wb_undo_owner_only": {"zh": "只有项目所有者可以撤销", "en": "Only the project's owner may undo"},
+    "wb_source_memos": {"zh": "来源备忘", "en": "Source memos"},
+    "wb_source_memo_hint": {"zh": "关于这个来源的备忘……", "en": "A memo on this source…"},
+    "wb_save_memo": {"zh": "保存备忘", "en": "Save memo"},
+    "wb_legend_key": {
+        "zh": "图例：实心底色 = 证据（已接受或手工编码）；虚线下划线 = 待审建议；右侧色条 = 该行的编码（虚线为仅有建议）。点击图例可只看该编码的建议。",
+        "en": "Key: filled = evidence (accepted or manual); dashed underline = suggestion to review; stripes on the "
+        "right = the codes on that line (dashed: suggestions only). Click a code to list only its suggestions.",
+    },
+    "wb_read_only": {"zh": "你的角色只能阅读，不能编码。", "en": "Your role may read, not code."},
+    "wb_keys": {
+        "zh": "键盘：j / k 下一条 / 上一条建议，a 接受，r 拒绝，1–9 改为最近用过的编码，u 撤销；选中文字后 1–9 直接编码，Esc 关闭。",
+        "en": "Keys: j / k next / previous suggestion, a accept, r reject, 1–9 recode to a recent code, u undo; "
+        "after a selection 1–9 code it, Esc closes.",
+    },
+    "wb_filter_by_code": {
+        "zh": "只看这个编码的建议（再点一次取消）",
+        "en": "List only this code's suggestions (click again for all)",
+    },
+    "wb_in_text_order": {"zh": "按文中顺序", "en": "In text order"},
+    "wb_saving": {"zh": "正在保存……", "en": "Saving…"},
+    "wb_no_unit_here": {"zh": "这里没有句子或话轮", "en": "No sentence or turn here"},
+    "wb_scope_selection": {"zh": "所选文字", "en": "Selection"},
+    "wb_scope_sentence": {"zh": "整句", "en": "Sentence"},
+    "wb_scope_turn": {"zh": "整个话轮", "en": "Speaker turn"},
+    "wb_search_codes": {"zh": "搜索编码（名称、ID 或维度）", "en": "Search codes (name, ID or dimension)"},
+    "wb_new_code_name": {"zh": "新编码名称", "en": "New code's name"},
+    "wb_invivo": {"zh": "新建编码并编码", "en": "New code from it"},
+    "wb_invivo_help": {
+        "zh": "以所选词语为名新建编码（写入 codebook.yaml），并用它编码这段文字",
+        "en": "Create a code named after the selected words (written to codebook.yaml) and code this passage with it",
+    },
+    "wb_codebook_owner_only": {
+        "zh": "只有项目所有者可以修改编码簿",
+        "en": "Only the project's owner may change the codebook",
+    },
+    "wb_done_accept": {"zh": "已接受", "en": "Accepted"},
+    "wb_done_reject": {"zh": "已拒绝", "en": "Rejected"},
+    "wb_done_recode": {"zh": "已改为其他编码并接受", "en": "Accepted under another code"},
+    "wb_done_accept_all": {"zh": "已全部接受", "en": "All accepted"},
+    "wb_done_reject_all": {"zh": "已全部拒绝", "en": "All rejected"},
+    "wb_done_code": {"zh": "已编码", "en": "Coded"},
+    "wb_done_new_code": {"zh": "已新建编码并编码", "en": "New code created and applied"},
+    "wb_done_delete": {"zh": "已删除编码", "en": "Coding deleted"},
+    "wb_done_move": {"zh": "已移动编码", "en": "Coding moved"},
+    "wb_done_undo": {"zh": "已撤销", "en": "Undone"},
+    "wb_done_source_memo": {"zh": "备忘已保存", "en": "Memo saved"},
     "status_accepted": {"zh": "已接受", "en": "accepted"},
     "status_manual": {"zh": "手工", "en": "manual"},
     "status_suggested": {"zh": "待审建议", "en": "suggested"},
@@ -450,6 +513,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "hist_action_rename": {"zh": "改名", "en": "Renamed"},
     "hist_action_import": {"zh": "导入", "en": "Imported"},
     "hist_action_tag": {"zh": "生成建议", "en": "Tagged"},
+    "hist_action_retag": {"zh": "重新标注", "en": "Re-tagged"},
+    "hist_not_undoable": {"zh": "不可撤销", "en": "Not undoable"},
     "hist_action_undo": {"zh": "撤销", "en": "Undo"},
     "hist_action_open": {"zh": "开启", "en": "Opened"},
     "hist_action_close": {"zh": "结束", "en": "Closed"},
@@ -574,6 +639,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "an_wd_stop_saved": {"zh": "停用词已保存", "en": "Stop words saved"},
     "an_wd_no_terms": {"zh": "所选内容中没有可统计的词。", "en": "No words to count in this selection."},
     "an_downloads": {"zh": "下载", "en": "Download"},
+    # Memos on sources and codes (Retrieve, Codebook; see coder.memos)
+    "memos_heading": {"zh": "备忘", "en": "Memos"},
+    "memos_caption": {
+        "zh": "上面条件所选内容的备忘（来源、代码和编码上的备忘），按同一查找词筛选内容。",
+        "en": "Memos on what the filters select (on sources, codes and codings), filtered by the same search text.",
+    },
+    "memo_count": {"zh": "共 {n} 条备忘", "en": "{n} memos"},
+    "memo_more": {"zh": "另有 {n} 条备忘未显示，请缩小条件", "en": "{n} more memos not shown: narrow the filters"},
+    "memo_none": {"zh": "没有相符的备忘", "en": "No memos match"},
+    "memo_on_source": {"zh": "来源 {source}", "en": "Source {source}"},
+    "memo_on_code": {"zh": "代码 {code}", "en": "Code {code}"},
+    "memo_on_coding": {"zh": "编码 #{coding}（{source} · {code}）", "en": "Coding #{coding} ({source} · {code})"},
+    "memo_on_project": {"zh": "项目", "en": "Project"},
+    "code_memos": {"zh": "代码备忘", "en": "Code memos"},
+    "code_memos_caption": {
+        "zh": "研究者对某个代码的想法：定义的疑问、与其他代码的关系、写作思路。导出引文时随该代码一起导出。",
+        "en": "A researcher's thoughts on a code: doubts about its definition, links to other codes, ideas for the "
+        "paper. They go with the code's quotes when exported.",
+    },
+    "memo_code_none": {"zh": "此代码还没有备忘", "en": "No memos on this code yet"},
+    "memo_new": {"zh": "新备忘", "en": "New memo"},
+    "memo_add": {"zh": "添加备忘", "en": "Add memo"},
+    "memo_added": {"zh": "备忘已保存", "en": "Memo saved"},
+    "memo_deleted": {"zh": "备忘已删除", "en": "Memo deleted"},
 }
 
 

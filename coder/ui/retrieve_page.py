@@ -6,13 +6,14 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.retrieval import EVIDENCE, Query
-from coder.ui import pages
+from coder.ui import memos, pages
 from coder.ui.i18n import t
 from coder.ui.state import cached
 from coder.ui.text import plain
 
 KINDS = ("interview", "policy", "media")
 STATUSES = ("accepted", "manual", "suggested", "rejected")
+MAX_MEMOS = 100  # memos listed; the rest are counted
 
 
 def render() -> None:
@@ -51,3 +52,20 @@ def render() -> None:
             st.page_link(pages.coding(), label=t("open_in_coding"), query_params={"source": row["source"]})
     if len(results) > 200:
         st.caption(t("more_results").format(n=len(results) - 200))
+    _memos(query, {code: name.strip() for code, name in names.items()})
+
+
+def _memos(query: Query, names: dict[str, str]) -> None:
+    """The memos on what the filters select, found by the same search text (see coder.memos.matching)."""
+    st.subheader(t("memos_heading"))
+    st.caption(t("memos_caption"))
+    found = cached("retrieve_memos", query)
+    if not found:
+        st.caption(t("memo_none"))  # a caption, not st.text: the page's texts are quotes and memos only
+        return
+    st.caption(t("memo_count").format(n=len(found)))
+    for memo in found[:MAX_MEMOS]:
+        with st.container(border=True):
+            memos.show(memo, names)
+    if len(found) > MAX_MEMOS:
+        st.caption(t("memo_more").format(n=len(found) - MAX_MEMOS))

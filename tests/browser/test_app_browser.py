@@ -1,32 +1,18 @@
 """The real app in Debian's Chromium: `make run`'s server shows the sources, and markup stays text."""
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser.browsing import ARTIFACTS, ROOT, select_in_reader, settle, shot
 from tests.helpers import Cli, write
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots of each page (git-ignored)
-CHROMIUM = "/usr/bin/chromium"
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)></div>"
 # Characters outside the BMP (𠮷, 😀) are one code point but two UTF-16 units: offsets must not drift.
 POLICY_TEXT = f"第一条 𠮷😀为推进分类考核，制定本办法。{HOSTILE}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -41,77 +27,6 @@ def database(tmp_path_factory) -> str:
     assert cli("import", str(ROOT / "corpus" / "interviews" / "20240110ZLM.txt"), str(folder / "in")).exit_code == 0
     assert cli("tag").exit_code == 0
     return url
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    """Streamlit serving app.py on that project."""
-    url = database
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "QCODER_DB_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing: `make test` and .ci/run install it with apt (package chromium)"
-        if os.environ.get("QCODER_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)  # CI: the browser tests are mandatory
-        pytest.skip(reason)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.dialogs = []
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.base = server
-        page.goto(server)
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
-        yield page
-        browser.close()
 
 
 def test_the_app_lists_the_imported_sources(page):
@@ -136,30 +51,6 @@ def test_markup_in_a_source_shows_as_text_and_never_runs(page):
     assert page.dialogs == []
 
 
-def select_in_reader(page, phrase: str) -> None:
-    """Select ``phrase`` in the reading view as a mouse would, and release the button."""
-    page.evaluate(
-        """(phrase) => {
-            const box = document.querySelector('[data-testid="qc-reader"]');
-            const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-            while (walker.nextNode()) {
-                const node = walker.currentNode, at = node.textContent.indexOf(phrase);
-                if (at < 0) continue;
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + phrase.length);
-                const selection = document.getSelection();
-                selection.removeAllRanges();
-                selection.addRange(range);
-                document.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-                return;
-            }
-            throw new Error("phrase not in the reading view: " + phrase + " in " + box.textContent.slice(0, 60));
-        }""",
-        phrase,
-    )
-
-
 def test_the_coding_page_returns_code_point_offsets_and_shows_markup_as_text(page, server):
     from playwright.sync_api import expect
 
@@ -169,17 +60,9 @@ def test_the_coding_page_returns_code_point_offsets_and_shows_markup_as_text(pag
     assert page.locator("img[src=x]").count() == 0
     select_in_reader(page, "分类考核")
     start = POLICY_TEXT.index("分类考核")  # Python str index = code points
-    expect(page.get_by_text(f"[{start}, {start + 4})")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("qc-picker-preview")).to_contain_text(f"[{start}, {start + 4})", timeout=20_000)
+    page.keyboard.press("Escape")
     assert page.dialogs == []
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def settle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
 
 
 def test_core_flow_accept_code_a_selection_and_find_it_in_retrieve(page, server):
@@ -195,17 +78,15 @@ def test_core_flow_accept_code_a_selection_and_find_it_in_retrieve(page, server)
     expect(reader).to_contain_text("三亮三评一运用", timeout=20_000)
     settle(page)
     shot(page, "coding")
-    page.locator('[data-testid="stExpander"]').filter(has_text="scenario.backstage").first.click()
-    accept = page.get_by_role("button", name="接受", exact=True).first
-    expect(accept).to_be_visible()
-    accept.click()
-    expect(page.get_by_text("已处理")).to_be_visible(timeout=20_000)
+    status = page.get_by_test_id("qc-status")
+    page.get_by_test_id("qc-suggestion").first.locator('button[data-action="accept"]').click()
+    expect(status).to_have_text("已接受", timeout=20_000)
     settle(page)
 
     phrase = "干好干坏一个样"
     select_in_reader(page, phrase)
-    page.get_by_role("button", name="编码所选文字").click()
-    expect(page.get_by_text("已编码")).to_be_visible(timeout=20_000)
+    page.get_by_test_id("qc-picker").locator("button.qc-code").first.click()
+    expect(status).to_have_text("已编码", timeout=20_000)
 
     page.goto(f"{server}/retrieve")  # a fresh page load: what Retrieve shows comes from the database
     expect(page.get_by_role("heading", name="检索")).to_be_visible(timeout=20_000)

@@ -18,7 +18,13 @@ def at(monkeypatch, sqlite_cli):
 
 def test_the_tree_shows_every_code_with_its_definition(at):
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["场景 Scenario", "结构 Structure", "行动 Action", "会学习的建议"]
+    assert [s.value for s in at.subheader] == [
+        "场景 Scenario",
+        "结构 Structure",
+        "行动 Action",
+        "代码备忘",
+        "会学习的建议",
+    ]
     assert len([e for e in at.expander if "（" in e.label]) == 15
     assert any(e.label == plain("揭榜挂帅（action.open_call）") for e in at.expander)
 
@@ -65,3 +71,27 @@ def test_only_the_owner_chooses_the_suggester_and_a_model_is_described(at, sqlit
     at.radio(key="suggester_mode").set_value("combined").run()
     assert not at.exception
     assert sqlite_cli("suggester").stdout.startswith("combined")
+
+
+def test_a_code_s_memos_are_read_written_and_deleted_here(at, sqlite_cli):
+    assert sqlite_cli("memo", "add", "--code", "structure.tiering", "--coder", "甲", "别的代码的备忘").exit_code == 0
+    at.selectbox(key="cb_memo_code").set_value("action.open_call").run()
+    assert any(c.value == "此代码还没有备忘" for c in at.caption)
+    at.text_area(key="cb_memo_text").input("揭榜挂帅：*谁* 来揭榜？\n第二行").run()
+    at.button(key="cb_memo_add").click().run()
+    assert not at.exception and not at.error
+    assert "备忘已保存" in at.success[0].value
+    assert [t.value for t in at.text if "揭榜" in t.value] == ["揭榜挂帅：*谁* 来揭榜？\n第二行"]
+    assert at.text_area(key="cb_memo_text").value == ""  # the box is empty for the next memo
+    [memo] = json.loads(sqlite_cli("memo", "list", "--code", "action.open_call", "--json").stdout)
+    assert memo["text"] == "揭榜挂帅：*谁* 来揭榜？\n第二行"
+    at.button(key=f"cb_memo_delete_{memo['id']}").click().run()
+    assert "备忘已删除" in at.success[0].value
+    assert json.loads(sqlite_cli("memo", "list", "--code", "action.open_call", "--json").stdout) == []
+    assert [m["text"] for m in json.loads(sqlite_cli("memo", "list", "--json").stdout)] == ["别的代码的备忘"]
+
+
+def test_an_empty_memo_is_refused_with_its_reason(at):
+    at.selectbox(key="cb_memo_code").set_value("action.open_call").run()
+    at.button(key="cb_memo_add").click().run()
+    assert "备忘内容不能为空" in at.error[0].value

@@ -1,128 +1,169 @@
-"""The 编码 Coding page in AppTest: review suggestions and code a selection (page logic; the browser
-test covers the JavaScript of the reading view)."""
+"""The 编码 Coding page: what it sends the workbench, and how the workbench's actions are carried out
+(AppTest runs no JavaScript; tests/browser/test_workbench_browser.py drives the component itself)."""
 
 import json
 
 import pytest
 
-from coder.highlight import pieces
-from coder.ui.text import plain
+from coder.project import Project
+from coder.ui.workbench.actions import answer, payload
 from tests.helpers import page_app, write
 from tests.test_tagging import TRANSCRIPT
 
 SOURCE = "20240115MJQ"
+CODER = "研究者A"
 
 
 @pytest.fixture
-def at(monkeypatch, sqlite_cli, tmp_path):
-    """The coding page on a tagged one-interview project, as coder 研究者A."""
+def tagged(monkeypatch, sqlite_cli, tmp_path):
+    """A tagged one-interview project, worked on as 研究者A: the CLI bound to it."""
     monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
-    monkeypatch.setenv("QCODER_CODER", "研究者A")
+    monkeypatch.setenv("QCODER_CODER", CODER)
     assert sqlite_cli("import", str(write(tmp_path / "in" / "interviews" / "x.txt", TRANSCRIPT))).exit_code == 0
     assert sqlite_cli("tag").exit_code == 0
-    return page_app("coding_page").run()
+    return sqlite_cli
 
 
 def codings(cli, status=None):
     return json.loads(cli("code", "list", "--json", *(["--status", status] if status else [])).stdout)
 
 
-def test_pieces_cover_the_text_and_keep_overlaps():
-    text = "甲乙𠮷😀<script>"
-    found = pieces(
-        text, [{"start": 1, "end": 4, "code": "a.x"}, {"start": 3, "end": 6, "code": "a.y"}], {"a.x": "#111111"}
+def run(cli, *actions, done=None):
+    """The workbench's batch answered as 研究者A: ``done`` (nonce → outcome) afterwards."""
+    done = {} if done is None else done
+    batch = (
+        [{"nonce": f"n{i}", **a} for i, a in enumerate(actions)]
+        if actions and "nonce" not in actions[0]
+        else list(actions)
     )
-    assert "".join(p["text"] for p in found) == text
-    assert [(p["start"], p["text"], p["codes"]) for p in found] == [
-        (0, "甲", []),
-        (1, "乙𠮷", ["a.x"]),
-        (3, "😀", ["a.x", "a.y"]),
-        (4, "<s", ["a.y"]),
-        (6, "cript>", []),
-    ]
-    assert found[2]["colors"] == ["#111111", "#DDDDDD"]
+    answer(Project.open(cli.url), CODER, SOURCE, batch, done, lambda key: key, lambda exc: exc.en)
+    return done
 
 
-def test_the_page_lists_suggestions_by_code_with_their_terms(at, sqlite_cli):
+def test_the_page_sends_the_workbench_the_text_codes_and_pending_suggestions(tagged):
+    at = page_app("coding_page").run()
     assert not at.exception
     assert at.selectbox(key="coding_source").value == SOURCE
-    labels = [e.label for e in at.expander]
-    assert any(plain("structure.tiering") in label for label in labels)
-    quotes = [t.value for t in at.text]
-    assert "按比例分成三个方阵，第一方阵的同志要帮带第三方阵的同志。" in quotes
-    assert not any(q.endswith("？") for q in quotes)  # the interviewer's question has no suggestion
+    element = next(e for e in at.main if getattr(e, "proto", None) is not None and "qcoder_workbench" in str(e.proto))
+    data = json.loads(element.proto.json)
+    assert data["source"] == SOURCE
+    assert {c["id"] for c in data["codes"]} >= {"structure.tiering", "scenario.backstage"}
+    suggested = [c for c in data["codings"] if c[4] == "suggested"]
+    assert len(suggested) == len(codings(tagged, "suggested")) > 0
+    assert data["labels"]["accept"] == "接受"  # the interface language's words
+    assert data["units"]["sentences"] and data["units"]["turns"]
+    assert not data["readonly"]
 
 
-def test_accepting_one_suggestion_records_the_reviewer(at, sqlite_cli):
-    first = codings(sqlite_cli, "suggested")[0]
-    at.button(key=f"accept-{first['id']}-1").click().run()
-    assert not at.exception
-    decided = {c["id"]: c for c in codings(sqlite_cli)}[first["id"]]
-    assert (decided["status"], decided["coder"]) == ("accepted", "研究者A")
+def test_the_payload_never_carries_rejected_suggestions(tagged):
+    first = codings(tagged, "suggested")[0]
+    run(tagged, {"kind": "reject", "id": first["id"], "version": first["version"]})
+    project = Project.open(tagged.url)
+    data = payload(project, project.source(SOURCE), CODER, project.codes(), 0.3)
+    assert first["id"] not in {c[0] for c in data["codings"]}
 
 
-def test_rejecting_all_of_one_code_at_once(at, sqlite_cli):
-    at.button(key=f"all-reject-{SOURCE}-structure.tiering").click().run()
-    statuses = {c["status"] for c in codings(sqlite_cli) if c["code"] == "structure.tiering"}
-    assert statuses == {"rejected"}
-
-
-def test_a_selection_can_be_coded_with_a_memo(at, sqlite_cli):
-    text = json.loads(sqlite_cli("sources", "show", SOURCE, "--json").stdout)["text"]
-    start = text.index("人人称职")
-    at.session_state[f"reader-{SOURCE}"] = {"selection": {"start": start, "end": start + 4, "text": "人人称职"}}
-    at.run()
-    assert "人人称职" in [t.value for t in at.text]
-    at.selectbox[1].set_value("scenario.backstage")
-    at.text_input[0].input("年底考核流于形式")
-    at.button[0].click().run()
-    manual = codings(sqlite_cli, "manual")
-    assert [(c["code"], c["quote"], c["coder"]) for c in manual] == [("scenario.backstage", "人人称职", "研究者A")]
-
-
-def coded_with_memo(at, sqlite_cli):
-    text = json.loads(sqlite_cli("sources", "show", SOURCE, "--json").stdout)["text"]
-    start = text.index("人人称职")
-    args = ["--start", str(start), "--end", str(start + 4), "--code", "scenario.backstage", "--memo", "<b>注意</b>"]
-    assert sqlite_cli("code", "add", "--source", SOURCE, *args).exit_code == 0
-    at.run()
-    return codings(sqlite_cli, "manual")[0], text
-
-
-def test_memos_show_as_text_and_a_coding_can_be_deleted(at, sqlite_cli):
-    coding, _ = coded_with_memo(at, sqlite_cli)
-    assert "✎ <b>注意</b>" in [t.value for t in at.text]
-    at.button(key=f"delete-{coding['id']}-1").click().run()
-    assert codings(sqlite_cli, "manual") == []
-
-
-def test_a_coding_moves_to_the_current_selection(at, sqlite_cli):
-    coding, text = coded_with_memo(at, sqlite_cli)
-    start = text.index("以前考核就是走过场")
-    at.session_state[f"reader-{SOURCE}"] = {
-        "selection": {"start": start, "end": start + 9, "text": "以前考核就是走过场"}
-    }
-    at.run()
-    at.button(key=f"move-{coding['id']}-1").click().run()
-    assert codings(sqlite_cli, "manual")[0]["quote"] == "以前考核就是走过场"
-
-
-def test_choosing_another_code_accepts_the_suggestion_under_it(at, sqlite_cli):
-    first = next(c for c in codings(sqlite_cli, "suggested") if c["code"] == "structure.mentoring")
-    at.selectbox(key=f"recode-{first['id']}-1").set_value("structure.resilient").run()
-    assert not at.exception
+def test_accept_reject_and_recode_record_the_reviewer(tagged):
+    one, two, three = codings(tagged, "suggested")[:3]
+    done = run(
+        tagged,
+        {"kind": "accept", "id": one["id"], "version": one["version"]},
+        {"kind": "reject", "id": two["id"], "version": two["version"]},
+        {"kind": "recode", "id": three["id"], "version": three["version"], "code": "structure.resilient"},
+    )
+    assert [d["ok"] for d in done.values()] == [True, True, True]
+    after = {c["id"]: c for c in codings(tagged)}
+    assert (after[one["id"]]["status"], after[one["id"]]["coder"]) == ("accepted", CODER)
+    assert after[two["id"]]["status"] == "rejected"
     same_span = {
-        (c["code"], c["status"])
-        for c in codings(sqlite_cli)
-        if (c["start"], c["end"]) == (first["start"], first["end"])
+        (c["code"], c["status"]) for c in after.values() if (c["start"], c["end"]) == (three["start"], three["end"])
     }
-    assert {("structure.mentoring", "rejected"), ("structure.resilient", "accepted")} <= same_span
+    assert ("structure.resilient", "accepted") in same_span
 
 
-def test_most_uncertain_suggestions_can_come_first(at, sqlite_cli):
-    at.toggle(key="uncertain_first").set_value(True).run()
-    assert not at.exception
-    scores = {c["id"]: c["score"] for c in codings(sqlite_cli, "suggested")}
-    order = [int(b.key.split("-")[1]) for b in at.button if b.key.startswith("accept-")]
-    assert sorted(order) == sorted(scores)
-    assert [scores[i] for i in order] == sorted(scores.values())  # nearest the keywords' threshold 0.3 first
+def test_each_action_is_carried_out_once_however_often_the_browser_sends_it(tagged):
+    text = json.loads(tagged("sources", "show", SOURCE, "--json").stdout)["text"]
+    start = text.index("人人称职")
+    action = {"nonce": "once", "kind": "code", "code": "scenario.backstage", "start": start, "end": start + 4}
+    done = run(tagged, action)
+    run(tagged, action, done=done)  # the same batch again, as after a lost answer
+    assert [(c["quote"], c["coder"]) for c in codings(tagged, "manual")] == [("人人称职", CODER)]
+
+
+def test_a_selection_is_coded_with_its_memo_and_can_be_moved_and_deleted(tagged):
+    text = json.loads(tagged("sources", "show", SOURCE, "--json").stdout)["text"]
+    start = text.index("人人称职")
+    run(tagged, {"kind": "code", "code": "scenario.backstage", "start": start, "end": start + 4, "memo": "年底考核"})
+    coding = Project.open(tagged.url).codings(source=SOURCE, status="manual")[0]
+    assert coding["memos"] == ["年底考核"]
+    moved = text.index("以前考核就是走过场")
+    run(
+        tagged,
+        {
+            "nonce": "m",
+            "kind": "move",
+            "id": coding["id"],
+            "version": coding["version"],
+            "start": moved,
+            "end": moved + 9,
+        },
+    )
+    coding = codings(tagged, "manual")[0]
+    assert coding["quote"] == "以前考核就是走过场"
+    run(tagged, {"nonce": "d", "kind": "delete", "id": coding["id"], "version": coding["version"]})
+    assert codings(tagged, "manual") == []
+
+
+def test_rejecting_all_of_one_code_at_once(tagged):
+    run(tagged, {"kind": "reject_all", "code": "structure.tiering"})
+    assert {c["status"] for c in codings(tagged) if c["code"] == "structure.tiering"} == {"rejected"}
+
+
+def test_a_stale_version_is_refused_with_its_reason_and_the_rest_still_goes_through(tagged):
+    one, two = codings(tagged, "suggested")[:2]
+    done = run(
+        tagged,
+        {"kind": "accept", "id": one["id"], "version": one["version"] + 5},
+        {"kind": "accept", "id": two["id"], "version": two["version"]},
+    )
+    assert done["n0"]["ok"] is False and "version" in done["n0"]["message"]
+    assert done["n1"] == {"ok": True, "message": "wb_done_accept"}
+    after = {c["id"]: c["status"] for c in codings(tagged)}
+    assert (after[one["id"]], after[two["id"]]) == ("suggested", "accepted")
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"kind": "drop_table"},
+        {"kind": "accept", "id": "1", "version": 1},
+        {"kind": "code", "code": "scenario.backstage", "start": True, "end": 3},
+        "not even a mapping",
+    ],
+)
+def test_a_malformed_action_is_refused_by_name_and_changes_nothing(tagged, action):
+    before = codings(tagged)
+    done = {}
+    answer(Project.open(tagged.url), CODER, SOURCE, [{"nonce": "x", **action}] if isinstance(action, dict) else [action],
+           done, lambda key: key, lambda exc: exc.en)  # fmt: skip
+    if isinstance(action, dict):
+        assert done["x"]["ok"] is False and "workbench" in done["x"]["message"]
+    assert codings(tagged) == before
+
+
+def test_undo_from_the_workbench_removes_the_last_coding(tagged):
+    text = json.loads(tagged("sources", "show", SOURCE, "--json").stdout)["text"]
+    start = text.index("人人称职")
+    run(tagged, {"kind": "code", "code": "scenario.backstage", "start": start, "end": start + 4})
+    project = Project.open(tagged.url)
+    last = project.last_undoable(CODER, SOURCE)
+    assert last is not None
+    run(tagged, {"nonce": "u", "kind": "undo", "event": last["id"]})
+    assert codings(tagged, "manual") == []
+
+
+def test_a_source_memo_is_stored_on_the_source(tagged):
+    run(tagged, {"kind": "source_memo", "text": "<b>受访者</b>对分层考核有保留"})
+    project = Project.open(tagged.url)
+    data = payload(project, project.source(SOURCE), CODER, project.codes(), 0.3)
+    assert [m["text"] for m in data["memos"]] == ["<b>受访者</b>对分层考核有保留"]

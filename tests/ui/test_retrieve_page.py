@@ -48,3 +48,19 @@ def test_filters_by_code_coder_status_and_text(at):
 def test_a_dimension_includes_all_its_codes(at):
     at.selectbox(key="r_dimension").set_value("action").run()
     assert len(shown(at)) == 1 and "晾晒排名" in shown(at)[0]
+
+
+def test_memos_on_what_the_filters_select_are_listed_and_searched_with_the_same_text(at, sqlite_cli):
+    for target, text in [("--source", "来源备忘：**走过场** <b>不加粗</b>"), ("--code", "代码备忘：幕后")]:
+        value = "20240115MJQ" if target == "--source" else "scenario.backstage"
+        assert sqlite_cli("memo", "add", target, value, "--coder", "甲", text).exit_code == 0
+    at.run()
+    memos = [t.value for t in at.text if "备忘" in t.value]
+    assert memos == ["来源备忘：**走过场** <b>不加粗</b>", "代码备忘：幕后"]  # as written, never read as markup
+    assert any("来源 20240115MJQ" in c.value for c in at.caption)
+    at.text_input(key="r_text").input("幕后").run()
+    assert [t.value for t in at.text if "备忘" in t.value] == ["代码备忘：幕后"]
+    at.text_input(key="r_text").input("").run()
+    at.multiselect(key="r_codes").set_value(["action.public_results"]).run()
+    assert [t.value for t in at.text if "备忘" in t.value] == []
+    assert any(c.value == "没有相符的备忘" for c in at.caption)

@@ -1,0 +1,154 @@
+"""What the workbench's browser side asks for, carried out through the project — and what it is sent.
+
+Plain functions without Streamlit, so tests can drive them against a real database. The browser is the
+person's own, but what it sends is still checked here: each action's fields have the types they must,
+and the project's rules (roles, blind rounds, versions) decide the rest, as for any other write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from coder.access import ALLOWED
+from coder.errors import QcoderError
+from coder.project import Project
+
+# Each kind: the fields it needs and their types. Memos are optional on codings.
+FIELDS: dict[str, dict[str, type]] = {
+    "accept": {"id": int, "version": int},
+    "reject": {"id": int, "version": int},
+    "recode": {"id": int, "version": int, "code": str},
+    "accept_all": {"code": str},
+    "reject_all": {"code": str},
+    "code": {"code": str, "start": int, "end": int},
+    "new_code": {"dimension": str, "name": str, "start": int, "end": int},
+    "delete": {"id": int, "version": int},
+    "move": {"id": int, "version": int, "start": int, "end": int},
+    "undo": {"event": int},
+    "source_memo": {"text": str},
+}
+MAX_BATCH = 100  # actions one answer takes; more would be a browser gone wrong
+
+
+def perform(project: Project, coder: str, source: str, action: dict[str, Any], codebook: Path | None = None) -> str:
+    """Carry out one action on ``source``; the key of the words that say it was done (``wb_done_<kind>``).
+    A new code goes into the codebook file ``codebook`` (the project's default without one)."""
+    kind = _checked(action)
+    if kind in ("accept", "reject"):
+        project.decide(action["id"], kind, coder, action["version"])
+    elif kind == "recode":
+        project.decide(action["id"], "accept", coder, action["version"], new_code=action["code"])
+    elif kind in ("accept_all", "reject_all"):
+        project.decide_all(source, action["code"], kind.split("_")[0], coder)
+    elif kind == "code":
+        project.add_coding(source, action["start"], action["end"], action["code"], coder, _memo(action))
+    elif kind == "new_code":
+        where = {"path": codebook} if codebook is not None else {}
+        code = project.create_code(action["dimension"], action["name"], coder, **where)
+        project.add_coding(source, action["start"], action["end"], code, coder, _memo(action))
+    elif kind == "delete":
+        project.delete_coding(action["id"], coder, action["version"])
+    elif kind == "move":
+        project.adjust_coding(action["id"], action["start"], action["end"], coder, action["version"])
+    elif kind == "undo":
+        project.undo(action["event"], coder)
+    elif kind == "source_memo":
+        project.add_memo(action["text"], coder, source=source)
+    return f"wb_done_{kind}"
+
+
+def answer(
+    project: Project,
+    coder: str,
+    source: str,
+    batch: Any,
+    done: dict[str, dict[str, Any]],
+    say: Callable[[str], str],
+    explain: Callable[[Exception], str],
+    codebook: Path | None = None,
+) -> int:
+    """Carry out the actions of ``batch`` not answered yet, each on its own, recording in ``done`` (nonce →
+    ``{"ok", "message"}``) what became of it; how many were new. One refused action never stops the next."""
+    if not isinstance(batch, list):
+        return 0
+    new = 0
+    for action in batch[:MAX_BATCH]:
+        nonce = str(action.get("nonce", "")) if isinstance(action, dict) else ""
+        if not nonce or nonce in done:
+            continue
+        new += 1
+        try:
+            done[nonce] = {"ok": True, "message": say(perform(project, coder, source, action, codebook))}
+        except QcoderError as exc:
+            done[nonce] = {"ok": False, "message": explain(exc)}
+    for old in list(done)[: max(0, len(done) - MAX_BATCH)]:
+        del done[old]  # the browser has its answers: keep only the latest
+    return new
+
+
+def _checked(action: Any) -> str:
+    kind = action.get("kind") if isinstance(action, dict) else None
+    if kind not in FIELDS:
+        raise QcoderError(f"工作台发来未知的操作：{kind!r}", f"the workbench sent an unknown action: {kind!r}")
+    for field, wanted in FIELDS[kind].items():
+        value = action.get(field)
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            raise QcoderError(
+                f"工作台的操作 {kind} 缺少或写错了字段 {field}（应为 {wanted.__name__}）",
+                f"the workbench's {kind} action lacks field {field} or has the wrong type (expected {wanted.__name__})",
+            )
+    return kind
+
+
+def _memo(action: dict[str, Any]) -> str | None:
+    memo = action.get("memo")
+    return memo.strip() or None if isinstance(memo, str) else None
+
+
+def payload(
+    project: Project, detail: dict[str, Any], coder: str, codes: dict[str, Any], threshold: float, lang: str = "zh"
+) -> dict[str, Any]:
+    """The data the workbench draws for the source ``detail`` (``Project.source``) as ``coder`` sees it;
+    its labels and the answers to earlier actions are the page's to add."""
+    source = detail["id"]
+    by_id = {c["id"]: c for c in codes["codes"]}
+    dims = [{"id": c["id"], "name": c["name"]} for c in codes["codes"] if not c["parent"]]
+    leaves = [
+        {
+            "id": c["id"], "name": c["name"], "color": c["color"], "dim": c["parent"],
+            "dim_name": by_id.get(c["parent"], {}).get("name", c["parent"]),
+        }
+        for c in codes["codes"] if c["parent"]
+    ]  # fmt: skip
+    codings = [
+        [c["id"], c["start"], c["end"], c["code"], c["status"], c["version"], c.get("score") or 0.0,
+         "、".join(c.get("terms") or []), c["coder"]]
+        for c in project.codings(source=source) if c["status"] != "rejected"
+    ]  # fmt: skip
+    role = project.role()
+    return {
+        "source": source,
+        "text": detail["text"],
+        "codes": leaves,
+        "dims": dims,
+        "codings": codings,
+        "units": project.units(source),
+        "recent": project.recent_codes(coder),
+        "undo": _undo(project, coder, source, lang),
+        "may_undo": project.may_undo(),
+        "may_edit_codebook": role in ALLOWED["codebook"],
+        "readonly": role not in ALLOWED["write"],
+        "memos": [
+            {"id": m["id"], "text": m["text"], "coder": m["coder"]}
+            for m in project.memos(source=source)
+            if m["coding"] is None and m["code"] is None
+        ],
+        "threshold": threshold,
+    }
+
+
+def _undo(project: Project, coder: str, source: str, lang: str) -> dict[str, Any] | None:
+    last = project.last_undoable(coder, source)
+    return None if last is None else {"id": last["id"], "summary": last[f"summary_{lang}"]}
