@@ -85,7 +85,12 @@ def _append_to_codes(text: str, block: str) -> str:
         return text.rstrip("\n") + "\ncodes:\n" + block
     following = _TOP_LEVEL.search(text, start.end())
     end = following.start() if following else len(text)
+    if following:  # comments just above the next key belong to it
+        while (comment := re.search(r"(?:^|\n)([ \t]*#[^\n]*\n|[ \t]*\n)$", text[:end])) and comment.start(
+            1
+        ) > start.end():
+            end = comment.start(1)
     body = text[:end].rstrip("\n")
     if body.endswith("[]"):  # `codes: []` becomes a block list
         body = body[:-2].rstrip()
-    return body + "\n" + block + ("\n" + text[end:] if following else "")
+    return body + "\n" + block + text[end:]

@@ -19,6 +19,7 @@ from coder.ui.text import plain
 from coder.ui.workbench import workbench
 from coder.ui.workbench.actions import answer, payload
 
+WHOLE_RUN = "coding_whole_run"  # set by the page's own run, absent when only the fragment reruns
 # The workbench's words: its name for each → the interface string it shows.
 LABELS = {
     "evidence": "wb_evidence", "pending": "wb_pending", "status_suggested": "status_suggested",
@@ -52,6 +53,7 @@ def render() -> None:
     if asked in sources and "coding_source" not in st.session_state:
         st.session_state["coding_source"] = asked
     source_id = st.selectbox(t("source"), sources, key="coding_source")
+    st.session_state[WHOLE_RUN] = True
     _workbench(source_id)
 
 
@@ -72,6 +74,10 @@ def _workbench(source_id: str) -> None:
     if st.session_state.pop("coding_training", False):
         st.info(t("training_started"))
     show_retag_notice(source_id)
+    if not st.session_state.pop(WHOLE_RUN, False):
+        # A rerun of the fragment alone comes from the workbench on screen, which has the text and its
+        # sentences already: without them the answer to a decision is a third of the size.
+        del data["text"], data["units"]
     data["done"] = st.session_state.get("workbench_done", {})
     data["labels"] = {name: t(string) for name, string in LABELS.items()}
     workbench(data, key, on_action=lambda: _answer(key, source_id))
@@ -83,6 +89,8 @@ def _answer(key: str, source_id: str) -> None:
     sent = value.get("action") if hasattr(value, "get") else getattr(value, "action", None)
     done = st.session_state.setdefault("workbench_done", {})
     batch = sent.get("batch") if isinstance(sent, dict) else None
+    if isinstance(sent, dict) and sent.get("need_text"):
+        st.session_state[WHOLE_RUN] = True
     if answer(project(), coder_name(), source_id, batch, done, t, message, codebook_path()):
         _learn()
 

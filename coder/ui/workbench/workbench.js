@@ -10,7 +10,7 @@
 // coalesced rerun is simply sent again. An answer that failed shows its message, and the view, redrawn
 // from the database's truth, puts the suggestion back.
 
-const PAGE = 50;          // suggestions per page of the list: long lists stay fast, the total is always shown
+const PAGE = 30;          // suggestions per page of the list: long lists stay fast, the total is always shown
 const RESEND_MS = 4000;   // an unanswered outbox is sent again after this long
 const QUOTE_CHARS = 200;  // a list item shows this much of its quote
 
@@ -108,12 +108,18 @@ class Workbench {
   // ---- data from Python ---------------------------------------------------------------------------
 
   update(data) {
+    if (!this.data && typeof data.text !== "string") {
+      // Mounted by a rerun that assumed the text was here (it is sent once per page run): ask for it.
+      this.send({ batch: this.outbox, need_text: true });
+      return;
+    }
     const first = !this.data;
     this.data = data;
     this.L = data.labels;
     this.source = data.source;
     this.codeById = new Map(data.codes.map((c) => [c.id, c]));
     if (first) this.prepareText(data.text);
+    if (data.units) this.units = data.units;  // the text and its units come with the page, not with each answer
     for (const [nonce, outcome] of Object.entries(data.done || {})) {
       if (this.answered.has(nonce)) continue;
       this.answered.add(nonce);
@@ -538,7 +544,7 @@ class Workbench {
   }
 
   unit(kind, start, end) {
-    const spans = (this.data.units || {})[kind === "sentence" ? "sentences" : "turns"] || [];
+    const spans = (this.units || {})[kind === "sentence" ? "sentences" : "turns"] || [];
     const find = (at) => spans.find(([s, e]) => s <= at && at < e) || spans.find(([s]) => s >= at);
     const first = find(start), last = find(Math.max(start, end - 1));
     if (!first) return null;
