@@ -62,13 +62,6 @@ def suggestions(
     return list(session.exec(query).all())
 
 
-def most_uncertain_first(suggested: list[dict], threshold: float) -> list[dict]:
-    """Suggestions with the score nearest the suggester's threshold first (uncertainty sampling): the
-    ones it nearly did not make. A decision there teaches most; near-certain ones can wait for a bulk
-    decision."""
-    return sorted(suggested, key=lambda s: (abs((s["score"] or 0.0) - threshold), s["source"], s["start"]))
-
-
 def decide(
     session: Session,
     coding_id: int,
