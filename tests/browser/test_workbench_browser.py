@@ -220,3 +220,38 @@ def test_a_refused_decision_shows_why_and_puts_the_suggestion_back(bench, databa
     expect(status).to_have_class("qc-status qc-error", timeout=20_000)
     expect(bench.locator(f'[data-testid="qc-suggestion"][data-id="{coding_id}"]')).to_have_count(1)
     assert stored(database, coding_id)["status"] == "suggested"
+
+
+def test_a_source_memo_is_saved_shown_and_the_box_emptied(bench, database):
+    from playwright.sync_api import expect
+
+    bench.get_by_test_id("qc-memo-toggle").click()
+    bench.get_by_test_id("qc-memo-text").fill("<b>访谈</b>中对分层的保留意见")
+    bench.get_by_test_id("qc-memo-save").click()
+    expect(bench.get_by_test_id("qc-memo")).to_contain_text("<b>访谈</b>中对分层的保留意见", timeout=20_000)
+    expect(bench.get_by_test_id("qc-memo-text")).to_have_value("")
+    assert bench.locator("[data-testid=qc-memos] b").count() == 0  # the memo is text, not markup
+    memos = Project.open(database).memos(source=SOURCE)
+    assert [m["text"] for m in memos] == ["<b>访谈</b>中对分层的保留意见"]
+
+
+def test_pages_of_suggestions_turn_while_one_is_under_review(bench):
+    from playwright.sync_api import expect
+
+    bench.keyboard.press("j")
+    pager = bench.get_by_test_id("qc-next-page")
+    if pager.is_disabled():
+        pytest.skip("one page of suggestions only")
+    first = bench.get_by_test_id("qc-suggestion").first.get_attribute("data-id")
+    pager.click()
+    expect(bench.get_by_test_id("qc-suggestion").first).not_to_have_attribute("data-id", first)
+
+
+def test_leaving_the_page_takes_the_picker_with_it(bench, server):
+    from playwright.sync_api import expect
+
+    select_in_reader(bench, "干好干坏一个样")
+    expect(bench.get_by_test_id("qc-picker")).to_be_visible()
+    bench.locator('[data-testid="stSidebarNav"] a', has_text="检索").first.click()
+    expect(bench.get_by_role("heading", name="检索")).to_be_visible(timeout=20_000)
+    expect(bench.get_by_test_id("qc-picker")).to_have_count(0)

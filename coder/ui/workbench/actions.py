@@ -7,6 +7,7 @@ and the project's rules (roles, blind rounds, versions) decide the rest, as for 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ FIELDS: dict[str, dict[str, type]] = {
     "new_code": {"dimension": str, "name": str, "start": int, "end": int},
     "delete": {"id": int, "version": int},
     "move": {"id": int, "version": int, "start": int, "end": int},
-    "undo": {"event": int},
+    "undo": {},  # the person's last change in the source when the undo is carried out
     "source_memo": {"text": str},
 }
 MAX_BATCH = 100  # actions one answer takes; more would be a browser gone wrong
+KEPT = 500  # answers remembered: an action resent after its answer was forgotten would run twice
+log = logging.getLogger(__name__)
 
 
 def perform(project: Project, coder: str, source: str, action: dict[str, Any], codebook: Path | None = None) -> str:
@@ -53,7 +56,10 @@ def perform(project: Project, coder: str, source: str, action: dict[str, Any], c
     elif kind == "move":
         project.adjust_coding(action["id"], action["start"], action["end"], coder, action["version"])
     elif kind == "undo":
-        project.undo(action["event"], coder)
+        last = project.last_undoable(coder, source)
+        if last is None:
+            raise QcoderError(f"来源 {source} 中没有可撤销的更改", f"nothing to undo in source {source}")
+        project.undo(last["id"], coder)
     elif kind == "source_memo":
         project.add_memo(action["text"], coder, source=source)
     return f"wb_done_{kind}"
@@ -83,7 +89,14 @@ def answer(
             done[nonce] = {"ok": True, "message": say(perform(project, coder, source, action, codebook))}
         except QcoderError as exc:
             done[nonce] = {"ok": False, "message": explain(exc)}
-    for old in list(done)[: max(0, len(done) - MAX_BATCH)]:
+        except Exception as exc:  # an answer in any case: unanswered, the browser would wait and resend for ever
+            log.exception("workbench action %s failed", action.get("kind"))
+            failed = QcoderError(
+                f"操作未完成（{type(exc).__name__}），未作更改",
+                f"the action failed ({type(exc).__name__}); nothing changed",
+            )
+            done[nonce] = {"ok": False, "message": explain(failed)}
+    for old in list(done)[: max(0, len(done) - KEPT)]:
         del done[old]  # the browser has its answers: keep only the latest
     return new
 

@@ -13,6 +13,7 @@
 const PAGE = 30;          // suggestions per page of the list: long lists stay fast, the total is always shown
 const RESEND_MS = 4000;   // an unanswered outbox is sent again after this long
 const QUOTE_CHARS = 200;  // a list item shows this much of its quote
+const EVIDENCE_SHOWN = 200;  // codings listed in the evidence panel (all are drawn in the text)
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
@@ -23,6 +24,14 @@ export default function (component) {
   }
   bench.send = (value) => setTriggerValue("action", value);
   bench.update(data);
+  // Streamlit calls this on every data change too: only a workbench whose element has left the page goes,
+  // with its picker (in document.body), its listeners and its timer.
+  return () => setTimeout(() => {
+    if (!parentElement.isConnected && parentElement.__qcWorkbench === bench) {
+      bench.destroy();
+      parentElement.__qcWorkbench = null;
+    }
+  }, 0);
 }
 
 function el(tag, attrs = {}, text) {
@@ -118,6 +127,8 @@ class Workbench {
     this.L = data.labels;
     this.source = data.source;
     this.codeById = new Map(data.codes.map((c) => [c.id, c]));
+    const looks = JSON.stringify([data.labels, data.codes]);
+    if (looks !== this.looks) { this.looks = looks; this.rowSigs = []; }  // new words or colours: redraw every row
     if (first) this.prepareText(data.text);
     if (data.units) this.units = data.units;  // the text and its units come with the page, not with each answer
     for (const [nonce, outcome] of Object.entries(data.done || {})) {
@@ -273,7 +284,7 @@ class Workbench {
     const L = this.L, undo = this.data.undo;
     const undoButton = el("button", {
       "data-testid": "qc-undo", title: undo ? `${undo.summary} (u)` : L.nothing_to_undo,
-      disabled: !undo || !this.data.may_undo || this.data.readonly,
+      disabled: !(undo || this.outbox.some(changesCodings)) || !this.data.may_undo || this.data.readonly,
     }, `↶ ${L.undo}`);
     if (undo && !this.data.may_undo) undoButton.title = L.undo_owner_only;
     undoButton.onclick = () => this.undo();
@@ -327,8 +338,6 @@ class Workbench {
     const L = this.L, list = this.ordered();
     this.shown = list;
     if (this.current !== null && !list.some((c) => c.id === this.current)) this.current = null;
-    const at = this.current === null ? -1 : list.findIndex((c) => c.id === this.current);
-    if (at >= 0) this.page = Math.floor(at / PAGE);
     const pages = Math.max(1, Math.ceil(list.length / PAGE));
     this.page = Math.min(this.page, pages - 1);
     const count = el("strong", { "data-testid": "qc-pending-count", "data-count": list.length },
@@ -348,7 +357,11 @@ class Workbench {
     this.head.replaceChildren(...head);
     this.choices = document.createDocumentFragment();
     this.choices.append(el("option", { value: "" }, `${L.recode}…`));
-    for (const code of this.codeChoices()) this.choices.append(el("option", { value: code.id }, code.name));
+    const recent = this.recent();
+    for (const code of this.codeChoices()) {
+      const number = recent.indexOf(code.id);
+      this.choices.append(el("option", { value: code.id }, number >= 0 && number < 9 ? `${number + 1} ${code.name}` : code.name));
+    }
     const items = list.slice(this.page * PAGE, (this.page + 1) * PAGE).map((c) => this.item(c));
     this.list.replaceChildren(...(items.length ? items : [el("div", { class: "qc-hint" }, L.no_suggestions)]));
     const back = el("button", { disabled: this.page === 0, "data-testid": "qc-prev-page" }, "‹");
@@ -455,6 +468,7 @@ class Workbench {
   }
 
   resend() {
+    if (!this.parent.isConnected) { this.destroy(); return; }  // in case no cleanup ever came
     if (this.outbox.length && Date.now() - (this.lastSent || 0) >= RESEND_MS && this.root.isConnected) {
       this.lastSent = Date.now();
       this.send({ batch: this.outbox });
@@ -462,8 +476,8 @@ class Workbench {
   }
 
   undo() {
-    const undo = this.data.undo;
-    if (undo && this.data.may_undo) this.act({ kind: "undo", event: undo.id });
+    // The server finds the last change when it gets here, after any decision still on its way.
+    if (this.data.may_undo && (this.data.undo || this.outbox.some(changesCodings))) this.act({ kind: "undo" });
   }
 
   say(text, error) {
@@ -476,7 +490,8 @@ class Workbench {
   drawEvidence() {
     if (this.evidencePanel.hidden && this.evidencePanel.childElementCount) return;  // drawn when opened
     const L = this.L;
-    const items = [...this.evidence].sort((a, b) => a.start - b.start).slice(0, 200).map((c) => {
+    const shown = Math.min(this.evidence.length, EVIDENCE_SHOWN);
+    const items = [...this.evidence].sort((a, b) => a.start - b.start).slice(0, EVIDENCE_SHOWN).map((c) => {
       const row = el("div", { class: "qc-item", "data-testid": "qc-evidence-item", "data-id": c.id });
       row.append(el("div", { class: "qc-meta" }, `#${c.id} ${this.name(c.code)} · ${c.coder || ""}`),
         el("div", { class: "qc-quote" }, this.slice(c.start, c.end)));
@@ -492,7 +507,8 @@ class Workbench {
       }
       return row;
     });
-    this.evidencePanel.replaceChildren(el("strong", {}, L.source_codings), ...items);
+    const title = `${L.source_codings} ${shown} / ${this.evidence.length}`;  // never hide that more exist
+    this.evidencePanel.replaceChildren(el("strong", {}, title), ...items);
   }
 
   drawMemos() {
@@ -500,8 +516,13 @@ class Workbench {
     const list = this.data.memos.map((m) => el("div", { class: "qc-memo", "data-testid": "qc-memo" }, `${m.text}\n— ${m.coder}`));
     const box = el("textarea", { rows: 3, placeholder: L.source_memo_hint, "data-testid": "qc-memo-text" });
     const save = el("button", { "data-testid": "qc-memo-save", disabled: this.data.readonly }, L.save_memo);
-    save.onclick = () => { if (box.value.trim()) this.act({ kind: "source_memo", text: box.value }); };
-    if (document.activeElement && this.memoPanel.contains(document.activeElement)) return;  // typing: keep it
+    save.onclick = () => {
+      const text = this.memoDraft.value;
+      this.memoDraft.value = "";
+      if (text.trim()) this.act({ kind: "source_memo", text });
+    };
+    if (this.memoDraft && document.activeElement === this.memoDraft && this.memoDraft.value) return;  // typing
+    this.memoDraft = box;
     this.memoPanel.replaceChildren(el("strong", {}, L.source_memos), ...list, box, save);
   }
 
@@ -515,7 +536,7 @@ class Workbench {
   }
 
   mouseUp(event) {
-    if (!this.root.isConnected || this.data.readonly) return;
+    if (!this.data || !this.root.isConnected || this.data.readonly) return;
     if (this.picker.contains(event.target)) return;
     const selection = document.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;  // clicks: readerClick
@@ -527,7 +548,7 @@ class Workbench {
   }
 
   readerClick(event) {
-    if (this.data.readonly) return;
+    if (!this.data || this.data.readonly) return;
     const selection = document.getSelection();
     if (selection && !selection.isCollapsed) return;  // a selection: handled on mouseup
     const mark = event.target.closest ? event.target.closest("span.qc-sugg") : null;
@@ -575,8 +596,11 @@ class Workbench {
 
   drawPicker(query = "") {
     const L = this.L, target = this.target();
+    const typed = this.picker.hidden ? {} : {
+      memo: this.memoInput && this.memoInput.value, name: this.nameInput && this.nameInput.value,
+      dim: this.dimInput && this.dimInput.value };
     const preview = el("div", { class: "qc-preview", "data-testid": "qc-picker-preview" },
-      target ? `[${target.start}, ${target.end}) ${this.slice(target.start, target.end).slice(0, 120)}` : L.no_unit_here);
+      target ? `[${target.start}, ${target.end}) ${Array.from(this.slice(target.start, target.end)).slice(0, 120).join("")}` : L.no_unit_here);
     const scope = el("div", { class: "qc-scope qc-bar" });
     for (const [kind, label] of [["sel", L.scope_selection], ["sentence", L.scope_sentence], ["turn", L.scope_turn]]) {
       const button = el("button", {
@@ -604,13 +628,17 @@ class Workbench {
       e.stopPropagation();
     };
     const memo = el("input", { "data-testid": "qc-picker-memo", placeholder: L.memo_optional });
+    if (typed.memo) memo.value = typed.memo;
     memo.onkeydown = (e) => e.stopPropagation();
     this.memoInput = memo;
     const invivo = el("div", { class: "qc-bar", "data-testid": "qc-invivo" });
     const dims = el("select", { "data-testid": "qc-invivo-dimension" });
     for (const d of this.data.dims) dims.appendChild(el("option", { value: d.id }, d.name));
     const name = el("input", { "data-testid": "qc-invivo-name", placeholder: L.new_code_name });
-    name.value = target ? Array.from(this.slice(target.start, target.end).trim()).slice(0, 40).join("") : "";
+    name.value = typed.name ?? (target ? Array.from(this.slice(target.start, target.end).trim()).slice(0, 40).join("") : "");
+    if (typed.dim) dims.value = typed.dim;
+    this.nameInput = name;
+    this.dimInput = dims;
     name.onkeydown = (e) => e.stopPropagation();
     const create = el("button", { "data-testid": "qc-invivo-create", disabled: !this.data.may_edit_codebook,
       title: this.data.may_edit_codebook ? L.invivo_help : L.codebook_owner_only }, L.invivo);
@@ -661,7 +689,7 @@ class Workbench {
   // ---- keyboard ---------------------------------------------------------------------------------------
 
   key(event) {
-    if (!this.root.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!this.data || !this.root.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
     const tag = (event.target && event.target.tagName) || "";
     if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || (event.target && event.target.isContentEditable)) return;
     const k = event.key;
@@ -676,13 +704,15 @@ class Workbench {
     else if (k === "a" && current) this.decide(current, "accept");
     else if (k === "r" && current) this.decide(current, "reject");
     else if (/^[1-9]$/.test(k) && current) {
-      const id = this.recent().filter((c) => c !== current.code)[Number(k) - 1];
-      if (id) this.decide(current, "recode", id);
+      const id = this.recent()[Number(k) - 1];  // the numbers shown in the lists and the picker
+      if (id && id !== current.code) this.decide(current, "recode", id);
     } else if (k === "u") this.undo();
     else return;
     event.preventDefault();
   }
 }
+
+const changesCodings = (action) => !["undo", "source_memo"].includes(action.kind);
 
 function scrollWithin(container, node) {
   // Only the container scrolls: the page under the reader stays where the person put it.
