@@ -5,17 +5,25 @@ added to the text as one more entry of the ``codes:`` list, and everything else 
 the result then goes through the usual validated sync (``Project.save_codebook``), which refuses it
 whole if anything is wrong. The selected words are also the code's first keyword: the tagger can then
 suggest the code wherever the interviewee uses them again.
+
+A codebook written in another layout (the ``codes`` list in flow style, say) takes no text insertion;
+only then is it read and written out again whole, which loses its comments.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
+from typing import Any
 
 import yaml
 from pypinyin import lazy_pinyin
 
 from coder import codebook
+from coder.controls import CONTROL
 from coder.errors import QcoderError
+from coder.limits import NoAliasLoader, read_yaml_file
 
 MAX_NAME = 40  # characters: a code's name is a label, not a quote
 MAX_SLUG = 32
@@ -40,21 +48,61 @@ def with_new_code(text: str, dimension: str, name: str, name_en: str | None = No
             f"编码名称须为 1–{MAX_NAME} 个字符（现为 {len(name)}）：请缩短所选文字或改写名称",
             f"a code's name must be 1–{MAX_NAME} characters (this one has {len(name)}): shorten it",
         )
+    for text_field in (name, name_en or ""):
+        if found := CONTROL.search(text_field):
+            char = f"U+{ord(found.group()):04X}"
+            raise QcoderError(
+                f"编码名称含不可见的控制字符 {char}，请删除",
+                f"the code's name holds the invisible control character {char}",
+            )
     if any(node.name == name and node.dimension == dimension for node in book.codes):
         raise QcoderError(f"维度 {dimension} 下已有编码“{name}”", f"dimension {dimension} already has a code “{name}”")
     code_id = _free_id(dimension, name, {node.id for node in book.nodes})
+    # A keyword holds no white space (jieba splits there), so words the selection spaces apart are one each.
     entry = {"id": code_id, "name": name, **({"name_en": name_en} if name_en else {}), "parent": dimension,
-             "color": _free_color(book), "keywords": [name]}  # fmt: skip
-    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=1000)
-    new_text = _append_to_codes(text, "\n" + _indented(block))
-    codebook.parse(new_text)  # the text insertion must leave a valid codebook, or nothing is written
+             "color": _free_color(book, dimension), "keywords": list(dict.fromkeys(name.split()))}  # fmt: skip
+    try:
+        new_text = _append_to_codes(text, entry)
+        _check_only_added(book, codebook.parse(new_text), code_id)
+    except codebook.CodebookError:
+        new_text = _redumped(text, entry)
+        # Refused here (nothing is written) when the new entry itself breaks a rule, with that rule's words.
+        _check_only_added(book, codebook.parse(new_text), code_id)
     return new_text, code_id
 
 
+def default_path() -> Path:
+    """The codebook file the app edits: ``QCODER_CODEBOOK`` or ``codebook.yaml`` in the project folder."""
+    return Path(os.environ.get("QCODER_CODEBOOK") or codebook.DEFAULT_PATH)
+
+
+def read(path: Path) -> str:
+    """The codebook file's text with its line endings as written (a Windows editor's CRLF too)."""
+    try:
+        read_yaml_file(path)  # the size limit, before anything is read
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QcoderError(f"无法读取编码簿 {path}：{exc}", f"cannot read codebook {path}: {exc}") from None
+
+
+def with_new_code_in(raw: str, dimension: str, name: str, name_en: str | None = None) -> tuple[str, str]:
+    """:func:`with_new_code` for a file's text as read by :func:`read`: CRLF files stay CRLF."""
+    crlf = "\r\n" in raw
+    new_text, code_id = with_new_code(raw.replace("\r\n", "\n") if crlf else raw, dimension, name, name_en)
+    return (new_text.replace("\n", "\r\n") if crlf else new_text), code_id
+
+
 def slug(name: str) -> str:
-    """An ASCII id part for a Chinese (or any) name: its pinyin, lowercase, joined by ``_``."""
-    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in lazy_pinyin(name)]
-    joined = "_".join(w for w in words if w)[:MAX_SLUG].strip("_")
+    """An ASCII id part for a Chinese (or any) name: its pinyin, lowercase, joined by ``_``, cut at a
+    word so that it stays readable."""
+    words = [w for chunk in lazy_pinyin(name) for w in re.findall(r"[a-z0-9]+", chunk.lower())]
+    joined = ""
+    for word in words:
+        longer = f"{joined}_{word}" if joined else word
+        if len(longer) > MAX_SLUG:
+            joined = joined or word[:MAX_SLUG]
+            break
+        joined = longer
     if not joined or not joined[0].isalpha():
         joined = f"code_{joined}".strip("_")
     return joined
@@ -68,23 +116,52 @@ def _free_id(dimension: str, name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _free_color(book: codebook.Codebook) -> str:
+def _free_color(book: codebook.Codebook, dimension: str) -> str:
+    """A palette colour no code or dimension has yet; once all are taken, the dimension's own."""
     used = {node.color.upper() for node in book.nodes}
-    return next((c for c in PALETTE if c.upper() not in used), PALETTE[len(book.codes) % len(PALETTE)])
+    return next((c for c in PALETTE if c.upper() not in used), book.by_id()[dimension].color)
 
 
-def _indented(block: str) -> str:
-    """The one-item list as the default codebook writes its codes: two spaces in, fields aligned."""
-    return "".join(f"  {line}\n" for line in block.splitlines())
+def _check_only_added(book: codebook.Codebook, new_book: codebook.Codebook, code_id: str) -> None:
+    """The new codebook is the old one plus ``code_id``, every other node as it was: an insertion that
+    landed inside another entry would change that entry, and the sync would write the change unasked."""
+
+    def content(nodes: list[codebook.CodeSpec]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in vars(n).items() if k not in ("line", "parent_line")} for n in nodes]
+
+    kept = [n for n in new_book.nodes if n.id != code_id]
+    if new_book.name != book.name or content(kept) != content(book.nodes) or len(kept) == len(new_book.nodes):
+        raise codebook.CodebookError(
+            "codebook.yaml", [(0, "插入新编码改变了其他内容", "the insertion changed other entries")]
+        )
 
 
-def _append_to_codes(text: str, block: str) -> str:
-    """``block`` at the end of the ``codes:`` list, before the next top-level key if there is one."""
+def _block(entry: dict[str, Any], indent: str) -> str:
+    """The one-item list as the file writes its codes: ``indent`` in, fields aligned after ``- ``."""
+    fields = {k: v for k, v in entry.items() if k != "keywords"}
+    block = yaml.safe_dump([fields], allow_unicode=True, sort_keys=False, width=1000)
+    # Terms on one line, in brackets, as the default codebook writes them.
+    terms = yaml.safe_dump(entry["keywords"], allow_unicode=True, default_flow_style=True, width=1000).strip()
+    lines = [*block.splitlines(), f"  keywords: {terms}"]
+    return "\n" + "".join(f"{indent}{line}\n" for line in lines)
+
+
+def _redumped(text: str, entry: dict[str, Any]) -> str:
+    data = yaml.load(text, Loader=NoAliasLoader)
+    data["codes"] = [*(data.get("codes") or []), entry]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _append_to_codes(text: str, entry: dict[str, Any]) -> str:
+    """``entry`` at the end of the ``codes:`` list, before the next top-level key if there is one, indented
+    as the list's first item is."""
     start = re.search(r"^codes\s*:", text, re.MULTILINE)
     if start is None:
-        return text.rstrip("\n") + "\ncodes:\n" + block
+        return text.rstrip("\n") + "\ncodes:\n" + _block(entry, "  ")
     following = _TOP_LEVEL.search(text, start.end())
     end = following.start() if following else len(text)
+    item = re.compile(r"^([ \t]*)-[ \t]", re.MULTILINE).search(text, start.end(), end)
+    block = _block(entry, item.group(1) if item else "  ")
     if following:  # comments just above the next key belong to it
         while (comment := re.search(r"(?:^|\n)([ \t]*#[^\n]*\n|[ \t]*\n)$", text[:end])) and comment.start(
             1

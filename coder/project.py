@@ -421,12 +421,14 @@ class Project:
 
     # The Coding workbench (see coder/ui/workbench)
     def create_code(
-        self, dimension: str, name: str, coder: str, name_en: str | None = None, path: Path = codebook.DEFAULT_PATH
+        self, dimension: str, name: str, coder: str, name_en: str | None = None, path: Path | None = None
     ) -> str:
         """A new code named ``name`` under ``dimension`` (in vivo: the selected words), added to the codebook
-        file at ``path`` through the validated sync (see coder.invivo); its id."""
-        text, code_id = invivo.with_new_code(Path(path).read_text(encoding="utf-8"), dimension, name, name_en)
-        self.save_codebook(Path(path), text, coder)
+        file at ``path`` (default: the app's, see coder.invivo.default_path) through the validated sync; its id."""
+        self._check("codebook")  # a coder is told the rule that stops them, not what is wrong with the name
+        path = Path(path) if path is not None else invivo.default_path()
+        text, code_id = invivo.with_new_code_in(invivo.read(path), dimension, name, name_en)
+        self.save_codebook(path, text, coder)
         return code_id
 
     def recent_codes(self, coder: str, limit: int = 5) -> list[str]:

@@ -54,13 +54,17 @@ def last_undoable(session: Session, coder: str, source: str) -> dict[str, Any] |
     undone = history.undone_map(session, mine[-1].id)
     for event in mine:
         if event.action != "undo" and event.id not in undone:
-            words = history.summary(event.entity, event.action, event.before, event.after)
+            words = history.summary(event.entity, event.action, event.before, event.after, {person.id: person.name})
             return {
                 "id": event.id,
-                "summary_zh": f"撤销 #{event.id}（{event.action}）：{words}",
+                "summary_zh": f"撤销 #{event.id}（{_ACTION_ZH.get(event.action, event.action)}）：{words}",
                 "summary_en": f"undo #{event.id} ({event.action}): {words}",
             }
     return None
+
+
+_ACTION_ZH = {"create": "新建编码", "accept": "接受建议", "reject": "拒绝建议", "recode": "改码接受",
+              "update": "调整编码", "delete": "删除编码"}  # fmt: skip
 
 
 def _source_of(event: AuditEvent) -> str | None:

@@ -177,6 +177,9 @@ class Memo(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Who changed what, when, with the state before and after (written in the same transaction)."""
 
+    # A person's own newest events (recent codes, the last change to undo) are read on every decision.
+    __table_args__ = (Index("ix_auditevent_coder_entity", "coder_id", "entity", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = _when()
     coder_id: int | None = Field(default=None, foreign_key="coder.id")
