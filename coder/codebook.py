@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -127,6 +128,11 @@ def _line(raw: dict, key: str) -> int:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def app_path() -> Path:
+    """The codebook file the app edits: ``QCODER_CODEBOOK`` or ``codebook.yaml`` in the project folder."""
+    return Path(os.environ.get("QCODER_CODEBOOK") or DEFAULT_PATH)
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Codebook:

@@ -12,7 +12,6 @@ only then is it read and written out again whole, which loses its comments.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -69,11 +68,6 @@ def with_new_code(text: str, dimension: str, name: str, name_en: str | None = No
         # Refused here (nothing is written) when the new entry itself breaks a rule, with that rule's words.
         _check_only_added(book, codebook.parse(new_text), code_id)
     return new_text, code_id
-
-
-def default_path() -> Path:
-    """The codebook file the app edits: ``QCODER_CODEBOOK`` or ``codebook.yaml`` in the project folder."""
-    return Path(os.environ.get("QCODER_CODEBOOK") or codebook.DEFAULT_PATH)
 
 
 def read(path: Path) -> str:

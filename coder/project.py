@@ -424,9 +424,9 @@ class Project:
         self, dimension: str, name: str, coder: str, name_en: str | None = None, path: Path | None = None
     ) -> str:
         """A new code named ``name`` under ``dimension`` (in vivo: the selected words), added to the codebook
-        file at ``path`` (default: the app's, see coder.invivo.default_path) through the validated sync; its id."""
+        file at ``path`` (default: the app's, see coder.codebook.app_path) through the validated sync; its id."""
         self._check("codebook")  # a coder is told the rule that stops them, not what is wrong with the name
-        path = Path(path) if path is not None else invivo.default_path()
+        path = Path(path) if path is not None else codebook.app_path()
         text, code_id = invivo.with_new_code_in(invivo.read(path), dimension, name, name_en)
         self.save_codebook(path, text, coder)
         return code_id

@@ -210,7 +210,7 @@ def test_a_file_with_windows_line_ends_keeps_them(proj, book):
 
 def test_the_default_file_is_the_one_the_app_edits(proj, book, monkeypatch):
     monkeypatch.setenv("QCODER_CODEBOOK", str(book))
-    assert invivo.default_path() == book
+    assert codebook.app_path() == book
     code = proj.create_code("structure", "三亮三评", ME)
     assert code in book.read_text(encoding="utf-8")
 

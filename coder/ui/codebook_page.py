@@ -3,12 +3,12 @@ keyword proposals from accepted codings one click away; what the suggesters lear
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from coder import codebook
 from coder.errors import QcoderError
 from coder.ui import memos
 from coder.ui.feedback import act, show_outcome
@@ -18,7 +18,7 @@ from coder.ui.text import plain
 
 
 def codebook_path() -> Path:
-    return Path(os.environ.get("QCODER_CODEBOOK", "codebook.yaml"))
+    return codebook.app_path()
 
 
 def render() -> None:

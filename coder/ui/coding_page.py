@@ -11,7 +11,6 @@ import secrets
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.ui.codebook_page import codebook_path
 from coder.ui.i18n import language, message, t
 from coder.ui.retag_notice import show_retag_notice
 from coder.ui.state import cached, coder_name, project
@@ -91,7 +90,7 @@ def _answer(key: str, source_id: str) -> None:
     batch = sent.get("batch") if isinstance(sent, dict) else None
     if isinstance(sent, dict) and sent.get("need_text"):
         st.session_state[WHOLE_RUN] = True
-    if answer(project(), coder_name(), source_id, batch, done, t, message, codebook_path()):
+    if answer(project(), coder_name(), source_id, batch, done, t, message):
         _learn()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from coder.access import ALLOWED
@@ -35,9 +34,9 @@ KEPT = 500  # answers remembered: an action resent after its answer was forgotte
 log = logging.getLogger(__name__)
 
 
-def perform(project: Project, coder: str, source: str, action: dict[str, Any], codebook: Path | None = None) -> str:
+def perform(project: Project, coder: str, source: str, action: dict[str, Any]) -> str:
     """Carry out one action on ``source``; the key of the words that say it was done (``wb_done_<kind>``).
-    A new code goes into the codebook file ``codebook`` (the project's default without one)."""
+    A new code goes into the app's codebook file (see coder.codebook.app_path)."""
     kind = _checked(action)
     if kind in ("accept", "reject"):
         project.decide(action["id"], kind, coder, action["version"])
@@ -48,8 +47,7 @@ def perform(project: Project, coder: str, source: str, action: dict[str, Any], c
     elif kind == "code":
         project.add_coding(source, action["start"], action["end"], action["code"], coder, _memo(action))
     elif kind == "new_code":
-        where = {"path": codebook} if codebook is not None else {}
-        code = project.create_code(action["dimension"], action["name"], coder, **where)
+        code = project.create_code(action["dimension"], action["name"], coder)
         project.add_coding(source, action["start"], action["end"], code, coder, _memo(action))
     elif kind == "delete":
         project.delete_coding(action["id"], coder, action["version"])
@@ -73,7 +71,6 @@ def answer(
     done: dict[str, dict[str, Any]],
     say: Callable[[str], str],
     explain: Callable[[Exception], str],
-    codebook: Path | None = None,
 ) -> int:
     """Carry out the actions of ``batch`` not answered yet, each on its own, recording in ``done`` (nonce →
     ``{"ok", "message"}``) what became of it; how many were new. One refused action never stops the next."""
@@ -86,7 +83,7 @@ def answer(
             continue
         new += 1
         try:
-            done[nonce] = {"ok": True, "message": say(perform(project, coder, source, action, codebook))}
+            done[nonce] = {"ok": True, "message": say(perform(project, coder, source, action))}
         except QcoderError as exc:
             done[nonce] = {"ok": False, "message": explain(exc)}
         except Exception as exc:  # an answer in any case: unanswered, the browser would wait and resend for ever
