@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench import (
     bench_analysis,
+    bench_coding_browser,
     bench_coding_page,
     bench_import,
     bench_large_import,
@@ -32,6 +33,7 @@ def main() -> None:
         bench_train,
         bench_triangulation,
         bench_analysis,
+        bench_coding_browser,  # needs Chromium (`make browser`)
     ):
         for result in module.run():
             result["machine"] = {"python": sys.version.split()[0], "platform": platform.platform()}
