@@ -425,8 +425,11 @@ class Workbench {
     const marks = [...this.reader.querySelectorAll(`span[data-sugg~="${this.current}"]`)];
     for (const mark of marks) mark.classList.add("qc-current");
     if (scroll) {
-      if (marks[0]) scrollWithin(this.reader, marks[0]);
-      if (item) scrollWithin(this.list, item);
+      // After the frame that shows the decision: scrolling brings rows into view that must be laid out first.
+      requestAnimationFrame(() => setTimeout(() => {
+        if (marks[0] && marks[0].isConnected) scrollWithin(this.reader, marks[0]);
+        if (item && item.isConnected) scrollWithin(this.list, item);
+      }, 0));
     }
   }
 
