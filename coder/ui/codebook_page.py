@@ -3,8 +3,6 @@ keyword proposals from accepted codings one click away; what the suggesters lear
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -15,10 +13,6 @@ from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import language, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
-
-
-def codebook_path() -> Path:
-    return codebook.app_path()
 
 
 def render() -> None:
@@ -133,7 +127,7 @@ def _learning() -> None:
 
 
 def _editor() -> None:
-    path = codebook_path()
+    path = codebook.app_path()
     if project().role() != "owner":  # the codebook is the project's design: its owner edits it (coder.access)
         st.caption(t("codebook_owner_only"))
         return

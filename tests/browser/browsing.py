@@ -2,10 +2,23 @@
 
 from pathlib import Path
 
+from tests.helpers import Cli
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots of each page (git-ignored)
 CHROMIUM = "/usr/bin/chromium"
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def tagged_project(folder: Path, *paths: Path) -> str:
+    """A project in ``folder`` with its own copy of the codebook, ``paths`` imported and tagged: its database URL."""
+    (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    url = f"sqlite:///{folder / 'app.sqlite'}"
+    cli = Cli(url, folder)
+    assert cli("init").exit_code == 0
+    assert cli("import", *map(str, paths)).exit_code == 0
+    assert cli("tag").exit_code == 0
+    return url
 
 
 def settle(page) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.browsing import ARTIFACTS, ROOT, select_in_reader, settle, shot
+from tests.browser.browsing import ARTIFACTS, ROOT, select_in_reader, settle, shot, tagged_project
 from tests.helpers import Cli, write
 
 pytestmark = pytest.mark.browser
@@ -19,14 +19,8 @@ POLICY_TEXT = f"第一条 𠮷😀为推进分类考核，制定本办法。{HOS
 def database(tmp_path_factory) -> str:
     """A project with a demo interview and a policy titled with markup, tagged: its database URL."""
     folder = tmp_path_factory.mktemp("browser")
-    (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    url = f"sqlite:///{folder / 'app.sqlite'}"
-    cli = Cli(url, folder)
-    assert cli("init").exit_code == 0
     write(folder / "in" / "policy" / "20230110-P03.txt", f'---\ntitle: "{HOSTILE}"\n---\n{POLICY_TEXT}')
-    assert cli("import", str(ROOT / "corpus" / "interviews" / "20240110ZLM.txt"), str(folder / "in")).exit_code == 0
-    assert cli("tag").exit_code == 0
-    return url
+    return tagged_project(folder, ROOT / "corpus" / "interviews" / "20240110ZLM.txt", folder / "in")
 
 
 def test_the_app_lists_the_imported_sources(page):

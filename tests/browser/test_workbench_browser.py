@@ -10,8 +10,7 @@ from typing import NamedTuple
 import pytest
 
 from coder.project import Project
-from tests.browser.browsing import ROOT, click_in_reader, select_in_reader, shot
-from tests.helpers import Cli
+from tests.browser.browsing import ROOT, click_in_reader, select_in_reader, shot, tagged_project
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +27,7 @@ STATUS = "qc-status"
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> str:
     """A project holding one demo interview, tagged, with its own copy of the codebook: its database URL."""
-    folder = tmp_path_factory.mktemp("workbench")
-    (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    url = f"sqlite:///{folder / 'app.sqlite'}"
-    cli = Cli(url, folder)
-    assert cli("init").exit_code == 0
-    assert cli("import", str(ROOT / "corpus" / "interviews" / f"{SOURCE}.txt")).exit_code == 0
-    assert cli("tag").exit_code == 0
-    return url
+    return tagged_project(tmp_path_factory.mktemp("workbench"), ROOT / "corpus" / "interviews" / f"{SOURCE}.txt")
 
 
 @pytest.fixture
