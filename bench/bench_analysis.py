@@ -30,11 +30,11 @@ from bench.bench_triangulation import median_seconds
 from bench.synthetic import write_corpus
 from coder import codebook
 from coder.analysis.loading import selection
-from coder.corpus import import_paths
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.db.models import Code, Coder, Coding, Segment, Source
 from coder.project import Project
+from coder.sources.corpus import import_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 CODINGS = 50_000

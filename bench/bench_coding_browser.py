@@ -116,12 +116,12 @@ def build(folder: Path, checkout: Path = ROOT) -> tuple[str, dict[str, int]]:
 
 def _build(folder: Path, checkout: Path) -> dict[str, Any]:
     from coder import codebook
-    from coder.corpus import import_paths
     from coder.db import migrate
     from coder.db.engine import make_engine, transaction
     from coder.errors import QcoderError
     from coder.project import Project
-    from coder.segments import segment
+    from coder.sources.corpus import import_paths
+    from coder.sources.segments import segment
 
     url = f"sqlite:///{folder / 'workbench.sqlite'}"
     engine = make_engine(url)

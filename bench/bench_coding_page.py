@@ -19,11 +19,11 @@ from streamlit.testing.v1 import AppTest
 from bench.synthetic import document
 from coder import codebook
 from coder.coding import add_coding
-from coder.corpus import import_paths
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.project import Project
-from coder.segments import segment
+from coder.sources.corpus import import_paths
+from coder.sources.segments import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "20240301BCH"

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import jieba
 
-from coder import segments
-from coder.corpus import collect, import_paths
 from coder.db import migrate
 from coder.db.engine import make_engine
-from coder.textfile import read_text
+from coder.sources import segments
+from coder.sources.corpus import collect, import_paths
+from coder.sources.textfile import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

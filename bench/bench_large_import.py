@@ -73,10 +73,10 @@ def _cpu_seconds() -> float:
 
 def child(what: str, folder: Path, url: str | None) -> None:
     """One measurement; modules are imported before the clock starts, as they cost the same for any file."""
-    from coder.corpus import import_file
     from coder.db.engine import make_engine
-    from coder.segments import segment
-    from coder.textfile import read_text
+    from coder.sources.corpus import import_file
+    from coder.sources.segments import segment
+    from coder.sources.textfile import read_text
 
     path = folder / "20240115MJQ.txt"
     engine = make_engine(url) if url else None

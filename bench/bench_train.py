@@ -46,7 +46,7 @@ def child(what: str, folder: Path) -> None:
             jieba.lcut(text)
     else:
         from coder import codebook, learned
-        from coder.segments import Span
+        from coder.sources.segments import Span
         from coder.tagger import Tagger
 
         book = codebook.load(ROOT / "codebook.yaml")

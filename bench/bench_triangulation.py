@@ -18,12 +18,12 @@ from sqlmodel import Session, select
 
 from bench.synthetic import write_corpus
 from coder import codebook, triangulation
-from coder.corpus import import_paths
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.db.models import Code, Coder, Coding, Segment
 from coder.export.quotes import Selection
 from coder.project import Project
+from coder.sources.corpus import import_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 CODINGS = 20_000

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from coder import codebook as codebook_mod
-from coder import corpus, history, ids, learned, review
+from coder import history, learned, review
 from coder.analysis.loading import selection as display_selection
 from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
@@ -38,8 +38,9 @@ from coder.files import unwritable, write_atomically
 from coder.project import Project, display_url
 from coder.quote_files import load_quote_files
 from coder.retag_report import describe as describe_retag
+from coder.sources import corpus, ids
+from coder.sources.textfile import normalise, read_text
 from coder.tagger import MIN_SCORE, Tagger
-from coder.textfile import normalise, read_text
 from coder.triangulation import STATUSES
 
 app = typer.Typer(

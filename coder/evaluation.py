@@ -23,8 +23,8 @@ import yaml
 
 from coder import limits
 from coder.errors import QcoderError
-from coder.ids import canonical
-from coder.segments import Span
+from coder.sources.ids import canonical
+from coder.sources.segments import Span
 
 NONE = "(none)"
 

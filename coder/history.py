@@ -51,7 +51,7 @@ from coder.db.models import (
     utcnow,
 )
 from coder.errors import QcoderError
-from coder.record_checks import FIELDWORK, fieldwork
+from coder.sources.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
 KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary", "model", "login")

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from coder.db.models import Code, Source
 from coder.errors import QcoderError
-from coder.ids import canonical
+from coder.sources.ids import canonical
 
 
 def check_codes(codes: Mapping[str, Code], code_ids: Iterable[str] = (), dimensions: Iterable[str] = ()) -> None:
@@ -84,7 +84,7 @@ def source(session: Session, source_id: str) -> Source:
 
 
 def _stored_form(source_id: str, present: set[str]) -> str | None:
-    """An ID as stored: normalised (see :func:`coder.ids.canonical`), or as typed for a source imported
+    """An ID as stored: normalised (see :func:`coder.sources.ids.canonical`), or as typed for a source imported
     before IDs were normalised (full width, ２０２４０１１５ＭＪＱ), so those stay reachable."""
     for form in (canonical(source_id), source_id):
         if form in present:

@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-from coder.segments import Span
+from coder.sources.segments import Span
 from coder.tagger import Suggestion, Tagger, is_evidence
 
 EPOCHS = 12

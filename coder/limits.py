@@ -131,7 +131,7 @@ def check_source_text(where: str, text: str) -> None:
 
 
 def check_upload(name: Path, data: bytes) -> None:
-    """What :func:`coder.textfile.read_text` will check, done on an upload before it is kept on disk."""
+    """What :func:`coder.sources.textfile.read_text` will check, done on an upload before it is kept on disk."""
     check_source_file(name, len(data))
     if name.suffix.lower() == ".docx":
         check_members(data, str(name), ".docx")

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coding, Setting, Source
-from coder.sources import list_sources
+from coder.sources.catalogue import list_sources
 
 
 def progress(session: Session, viewer: str | None = None) -> list[dict[str, Any]]:

@@ -27,7 +27,6 @@ from coder import (
     open_marks,
     overview,
     recent_work,
-    record_checks,
     reliability,
     retag_report,
     retrieval,
@@ -44,7 +43,6 @@ from coder.analysis.cloud import word_cloud
 from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
-from coder.corpus import import_upload
 from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
 from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
@@ -57,7 +55,9 @@ from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
 from coder.files import undone_on_failure
 from coder.keywords import propose as propose_keywords
-from coder.sources import list_sources, show_source, source_ids, update_metadata
+from coder.sources import record_checks
+from coder.sources.catalogue import list_sources, show_source, source_ids, update_metadata
+from coder.sources.corpus import import_upload
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """Code suggestions from the codebook's keywords: explainable, scored, and cheap.
 
-The unit is the **sentence** (see :mod:`coder.segments`): a sentence is what a researcher quotes, and
+The unit is the **sentence** (see :mod:`coder.sources.segments`): a sentence is what a researcher quotes, and
 speaker turns in interviews run long enough to mix several codes. Each suggestion names the code,
 a score in [0, 1], the sentence's span, the matched terms with their offsets and the codebook version.
 
@@ -46,7 +46,7 @@ import ahocorasick
 import jieba
 
 from coder.priors import History, posterior
-from coder.segments import Span, segment
+from coder.sources.segments import Span, segment
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -40,8 +40,8 @@ from coder.audit import TAGGER, coder_named, record
 from coder.db.engine import retrying
 from coder.db.models import Code, Coding, Segment, Setting, Source, TagState, utcnow
 from coder.errors import QcoderError
-from coder.segments import Span
-from coder.sources import sentences_of
+from coder.sources.catalogue import sentences_of
+from coder.sources.segments import Span
 from coder.tagger import Suggestion, Tagger, is_evidence
 
 _TAGGERS: dict[str, Tagger] = {}

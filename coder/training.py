@@ -41,7 +41,7 @@ from coder.db import sqlite_file
 from coder.db.engine import retrying
 from coder.db.models import EVIDENCE, Code, Coding, Setting, Source
 from coder.errors import QcoderError
-from coder.sources import sentences_of
+from coder.sources.catalogue import sentences_of
 from coder.tagger import MIN_SCORE, Tagger, is_evidence
 
 SUGGESTERS = ("keywords", "combined")

@@ -15,7 +15,7 @@ whose metadata says ``derived_from: <ID>`` (a press report retelling a policy te
 that source — its kind and its document — not as a kind of its own.
 
 Counts are passages (one span coded by two coders counts once); the warnings add the record-ID checks
-of :mod:`coder.record_checks`. The result is plain data (see :func:`check`);
+of :mod:`coder.sources.record_checks`. The result is plain data (see :func:`check`);
 :mod:`coder.triangulation_report` renders it.
 """
 
@@ -32,10 +32,11 @@ from sqlalchemy import true
 from sqlmodel import Session, select
 
 from coder import claims as claim_store
-from coder import facts, ids, rounds
+from coder import facts, rounds
 from coder.citation import cite
 from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Source
-from coder.record_checks import fieldwork, record_id_warnings, warning
+from coder.sources import ids
+from coder.sources.record_checks import fieldwork, record_id_warnings, warning
 from coder.tagging import tagger_for
 
 STATUSES = ("corroborated", "single-source", "contested", "no-evidence")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from coder import codebook
-from coder.textfile import read_text
+from coder.sources.textfile import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "corpus" / "gold").rglob("*.yaml"))

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import IntegrityError
 
-from coder import corpus
-from coder.corpus import ParsedSource
 from coder.db.engine import make_engine
 from coder.db.redact import describe, display_url
+from coder.sources import corpus
+from coder.sources.corpus import ParsedSource
 from tests.conftest import PG_URL
 from tests.helpers import INTERVIEW, Cli, write
 

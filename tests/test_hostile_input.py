@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from coder import codebook, corpus
+from coder import codebook
 from coder.errors import QcoderError
 from coder.project import Project
-from coder.textfile import FileProblem, read_text
+from coder.sources import corpus
+from coder.sources.textfile import FileProblem, read_text
 from tests.helpers import INTERVIEW, make_docx, write
 from tests.refi import foreign
 

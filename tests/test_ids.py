@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypinyin.pinyin_dict import pinyin_dict
 
-from coder import ids
+from coder.sources import ids
 
 TODAY = dt.date(2026, 11, 26)
 

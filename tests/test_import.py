@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from coder.corpus import read_source, store
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.db.models import Participant, Segment, Source
+from coder.sources.corpus import read_source, store
 from tests.helpers import INTERVIEW, Cli, docx_with_body, make_docx, write
 
 

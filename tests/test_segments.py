@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coder.segments import SPEAKER_LABEL, segment, sentences, turns
+from coder.sources.segments import SPEAKER_LABEL, segment, sentences, turns
 
 TRANSCRIPT = """2024年1月15日，青川区委组织部。
 访谈者A：您好！请问……您负责哪块工作？

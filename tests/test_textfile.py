@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from coder.textfile import FileProblem, read_text
+from coder.sources.textfile import FileProblem, read_text
 from tests.helpers import docx_with_body, make_docx
 
 TEXT = "访谈者：您好！\r\nMJQ：“三亮三评一运用”推行以后，考核精细多了。\r\n"

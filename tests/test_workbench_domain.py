@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from coder import codebook, invivo, segments
+from coder import codebook, invivo
 from coder.errors import QcoderError
 from coder.project import Project
+from coder.sources import segments
 from tests.helpers import write
 from tests.test_tagging import TRANSCRIPT
 

@@ -1,6 +1,6 @@
 """Which codes occur together: the co-occurrence table researchers compare with ATLAS.ti's.
 
-**The rule.** The unit is the sentence (see :mod:`coder.segments`). A coding belongs to every sentence it
+**The rule.** The unit is the sentence (see :mod:`coder.sources.segments`). A coding belongs to every sentence it
 shares at least one character with, so two codings that overlap always share a sentence. Two codes
 co-occur in a sentence when codings of both belong to it; each sentence counts once per pair of codes,
 however many codings (or coders) put the codes there. ``n1`` is the number of sentences with code 1,

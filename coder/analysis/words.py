@@ -3,7 +3,7 @@
 **What is read.** With codes or dimensions chosen: the coded passages (overlapping codings joined, so a
 sentence coded twice, or by two coders, counts once). Otherwise the whole text of the chosen sources
 (by kind and participant) without the interviewer's own turns — the questions are not the informant's
-words. Either way only the sentence parts of the text are read (see :mod:`coder.segments`), so speaker
+words. Either way only the sentence parts of the text are read (see :mod:`coder.sources.segments`), so speaker
 labels (``问：`` ``MJQ：``) never count.
 
 **Tokens.** The project's tagger tokenizer: a private ``jieba.Tokenizer`` with every codebook term
@@ -31,7 +31,7 @@ from coder.analysis.loading import Codings, chosen_sources, load, merge_spans, m
 from coder.audit import coder_named, record
 from coder.db.models import Participant, Segment, Setting
 from coder.export.quotes import Selection
-from coder.segments import SPEAKER_LABEL
+from coder.sources.segments import SPEAKER_LABEL
 from coder.tagger import INTERVIEWER
 from coder.tagging import tagger_for
 

@@ -9,7 +9,7 @@ or without a BOM (UTF-16 and GB18030 are read too). Only text sources come in: P
 video sources are listed as skipped.
 
 **Positions.** Selections count code points in the file's text as written — CR LF is two, a BOM is not
-text. qcoder stores NFC text with ``\\n`` newlines (:func:`coder.textfile.normalise`), so every
+text. qcoder stores NFC text with ``\\n`` newlines (:func:`coder.sources.textfile.normalise`), so every
 position is mapped from the raw text to the stored one; a selection outside the raw text, or one that
 maps to nothing, is refused by its GUID while the rest imports.
 
@@ -57,9 +57,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from coder import ids, limits
+from coder import limits
 from coder.audit import coder_named, record, snapshot
-from coder.corpus import PERSON_KEYS, ParsedSource, store
 from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Code, Coder, Coding, Memo, Setting, Source
 from coder.db.redact import describe
@@ -67,8 +66,10 @@ from coder.errors import QcoderError
 from coder.export.qdc import read_description
 from coder.export.qdpx import JSON_VALUES, SOURCE_FIELDS, STATUSES, coding_guid
 from coder.export.refi import Package, guid, guid_key, local_name, open_qdpx, parse_timestamp
-from coder.sources import source_ids
-from coder.textfile import decode, normalise
+from coder.sources import ids
+from coder.sources.catalogue import source_ids
+from coder.sources.corpus import PERSON_KEYS, ParsedSource, store
+from coder.sources.textfile import decode, normalise
 
 NAME_KEYS = PERSON_KEYS - {"participant"}  # variables that hold a person's real name
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from coder import ids, limits, segments
+from coder import limits
 from coder.audit import coder_named, record
 from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Participant, Segment, Source
@@ -29,7 +29,8 @@ from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.files import unwritable, write_atomically
 from coder.limits import NoAliasLoader
-from coder.textfile import SUPPORTED_SUFFIXES, FileProblem, read_text
+from coder.sources import ids, segments
+from coder.sources.textfile import SUPPORTED_SUFFIXES, FileProblem, read_text
 
 # Folder names that say what kind of source a file is (corpus/interviews, corpus/policy, …).
 KIND_FOLDERS = {

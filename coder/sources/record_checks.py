@@ -12,10 +12,10 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from coder import ids
 from coder.audit import record
 from coder.db.models import Coder, Participant, Setting, Source
 from coder.errors import QcoderError
+from coder.sources import ids
 
 FIELDWORK = ("fieldwork_start", "fieldwork_end")
 

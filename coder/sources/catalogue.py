@@ -11,8 +11,8 @@ from coder import known, rounds
 from coder.audit import record
 from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
-from coder.ids import calendar_date
-from coder.segments import Span
+from coder.sources.ids import calendar_date
+from coder.sources.segments import Span
 
 ORG_KEYS = {"interview": ("role", "organization"), "policy": ("issuer", "doc_number"), "media": ("outlet", "author")}
 
@@ -126,7 +126,7 @@ def update_metadata(session: Session, source_id: str, changes: dict[str, Any], c
 
 
 def sentences_of(session: Session, source_id: str) -> list[Span]:
-    """A source's stored sentences, in order (see coder.segments)."""
+    """A source's stored sentences, in order (see coder.sources.segments)."""
     rows = session.exec(
         select(Segment.start, Segment.end, Segment.speaker)
         .where(Segment.source_id == source_id, Segment.kind == "sentence")
