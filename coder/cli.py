@@ -188,6 +188,8 @@ def import_(
         for r in results:
             line = f"{r.status:9} {r.id or '-':16} {r.path}" + (f"\n          {r.message}" if r.message else "")
             (err if r.status == "failed" else out).print(line)
+            if r.assigned:
+                err.print(f"          {r.assigned}")
             for warning in r.warnings:
                 err.print(f"          注意 / warning: {warning}")
         counts = {s: sum(r.status == s for r in results) for s in ("imported", "unchanged", "failed")}

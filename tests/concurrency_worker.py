@@ -75,3 +75,26 @@ def adjust(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str
             errors.append(f"{type(exc).__name__}: {exc}")
     results.put({"worker": worker, "won": won, "refused": refused, "errors": errors, "retries": counter.retries,
                  "gave_up": counter.gave_up})  # fmt: skip
+
+
+def import_files(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
+    """Import each job's file (a path); the IDs given and any message, at the same moment as the others."""
+    from pathlib import Path
+
+    from coder.sources.corpus import import_file
+
+    counter = _setup(env)
+    engine = Project.open(url).engine
+    added, refused, errors = [], [], []
+    barrier.wait()
+    for job in jobs:
+        try:
+            result = import_file(engine, Path(job["path"]), job.get("kind"))
+        except Exception as exc:  # import_file reports, never raises: anything here fails the test
+            errors.append(f"{type(exc).__name__}: {exc}")
+            continue
+        (added if result.status == "imported" else refused).append({**job, "id": result.id, "message": result.message})
+    results.put(
+        {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
+         "gave_up": counter.gave_up}
+    )  # fmt: skip

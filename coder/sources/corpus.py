@@ -2,7 +2,8 @@
 
 Reading a file (:func:`read_source`) is pure and raises :class:`FileProblem` for anything wrong with
 it; storing it (:func:`store`) runs in one transaction per file, so a failed file leaves no rows and a
-batch with bad files still imports the good ones.
+batch with bad files still imports the good ones. A file without a record ID gets one from its date,
+kind and interviewee (:mod:`coder.sources.assign`), drawn when it is stored and said in the result.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.files import unwritable, write_atomically
 from coder.limits import NoAliasLoader
-from coder.sources import ids, segments
-from coder.sources.textfile import SUPPORTED_SUFFIXES, FileProblem, read_text
+from coder.sources import assign, ids, segments
+from coder.sources.catalogue import source_ids
+from coder.sources.textfile import SUPPORTED_SUFFIXES, FileProblem, read_document
 
 # Folder names that say what kind of source a file is (corpus/interviews, corpus/policy, …).
 KIND_FOLDERS = {
@@ -74,6 +76,8 @@ class ParsedSource:
     person_key: str | None = None
     initials: str | None = None
     warnings: list[str] = field(default_factory=list)
+    plan: assign.IdPlan | None = None  # the file carries no ID: one is drawn from this when stored
+    assigned: str | None = None  # how the ID was assigned (zh / en), once it was
 
 
 @dataclass
@@ -84,6 +88,7 @@ class FileResult:
     kind: str | None = None
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
+    assigned: str | None = None  # the file carried no ID: which one qcoder gave it, and from what
 
 
 def read_source(
@@ -96,43 +101,56 @@ def read_source(
     """
     limits.check_source_file(path)  # before a byte is read: a 20 GB file or a pipe is refused on sight
     raw = path.read_bytes()
-    text = read_text(path, raw)
-    front, body = split_front_matter(path, text)
+    document = read_document(path, raw)
+    front, body = split_front_matter(path, document.text)
     # Stored as normalised (full-width ２０２４… typed with an IME is the same record as 2024…).
-    record_id = ids.canonical(str(front.pop("id", "") or path.stem.split("_")[0]))
-    try:
-        parsed_id = ids.parse(record_id, today=today)
-    except ids.IdError as exc:
-        raise FileProblem(f"{path}：{exc.zh}", f"{path}: {exc.en}") from None
-    source_kind = _kind(path, front.pop("kind", None), kind, root or path.parent)
-    if source_kind != parsed_id.kind:
-        raise FileProblem(
-            f"{path}：类型为 {source_kind}，但编号 {record_id} 属于 {parsed_id.kind} 的编号规则",
-            f"{path}: kind is {source_kind} but ID {record_id} follows the {parsed_id.kind} convention",
-        )
+    record_id = assign.declared_id(path, front)
+    front.pop("id", None)
+    source_kind = _kind(path, front.pop("kind", None), kind, root or path.parent, required=record_id is not None)
+    plan = None
+    if record_id is None:
+        stated = document.facts.get("date")
+        file_date = assign.Found(stated, *_split(document.date_from)) if stated else None
+        plan = assign.plan(path, source_kind, front, body, file_date, today)
+        source_kind, id_date, initials = plan.kind, plan.date, plan.initials
+    else:
+        try:
+            parsed_id = ids.parse(record_id, today=today)
+        except ids.IdError as exc:
+            raise FileProblem(f"{path}：{exc.zh}", f"{path}: {exc.en}") from None
+        if source_kind != parsed_id.kind:
+            raise FileProblem(
+                f"{path}：类型为 {source_kind}，但编号 {record_id} 属于 {parsed_id.kind} 的编号规则",
+                f"{path}: kind is {source_kind} but ID {record_id} follows the {parsed_id.kind} convention",
+            )
+        id_date, initials = parsed_id.date, parsed_id.initials if isinstance(parsed_id, ids.InterviewId) else None
     source = ParsedSource(
-        id=record_id,
+        id=record_id or "",
         kind=source_kind,
         text=body,
         path=path,
-        date=_date(path, front.pop("date", None)) or parsed_id.date,
-        title=_optional_str(front.pop("title", None)),
+        date=_date(path, front.pop("date", None)) or id_date,
+        title=_optional_str(front.pop("title", None)) or _optional_str(document.facts.get("title")),
         meta={},
         sha256=hashlib.sha256(raw).hexdigest(),
+        plan=plan,
     )
-    if isinstance(parsed_id, ids.InterviewId):
-        _person(source, parsed_id, front)
-    source.meta = {k: _plain(path, k, v) for k, v in front.items() if k not in PERSON_KEYS}
+    if plan is not None:
+        source.warnings.extend(plan.warnings)
+    if initials is not None:
+        _person(source, initials, front)
+    stated_meta = {k: v for k, v in document.facts.items() if k in KNOWN_KEYS}  # the page's outlet, url …
+    source.meta = stated_meta | {k: _plain(path, k, v) for k, v in front.items() if k not in PERSON_KEYS}
     unknown = sorted(set(source.meta) - KNOWN_KEYS)
     if unknown:
         source.warnings.append(
             f"未知的元数据字段 {'、'.join(unknown)}，已作为元数据保存（会显示在导出中）；"
             f"unknown front-matter keys {', '.join(unknown)} are kept as metadata (and shown in outputs)"
         )
-    if source.date != parsed_id.date:
+    if source.date != id_date:
         source.warnings.append(
-            f"编号日期 {parsed_id.date} 与元数据日期 {source.date} 不一致；"
-            f"ID date {parsed_id.date} differs from metadata date {source.date}"
+            f"编号日期 {id_date} 与元数据日期 {source.date} 不一致；"
+            f"ID date {id_date} differs from metadata date {source.date}"
         )
     return source
 
@@ -197,10 +215,19 @@ def _storable(path: Path, key: str, value: Any) -> None:
         )
 
 
-def _kind(path: Path, declared: Any, option: str | None, root: Path) -> str:
+def _split(bilingual: str | None) -> tuple[str, str]:
+    zh, _, en = (bilingual or "文件属性 / the file's properties").partition(" / ")
+    return zh, en or zh
+
+
+def _kind(path: Path, declared: Any, option: str | None, root: Path, required: bool = True) -> str | None:
+    """The kind from front matter, ``--kind`` or a folder name; missing is an error only when ``required``
+    (a file without an ID names every missing field at once, kind among them)."""
     folders = path.parent.relative_to(root.parent).parts if path.is_relative_to(root.parent) else ()
     from_folder = next((KIND_FOLDERS[p.lower()] for p in reversed(folders) if p.lower() in KIND_FOLDERS), None)
     kind = declared or option or from_folder
+    if not kind and not required:
+        return None
     if not kind:
         raise FileProblem(
             f"{path}：缺少类型：请在元数据写 kind，或放入 interviews/policy/media 文件夹，或用 --kind",
@@ -224,26 +251,26 @@ def _date(path: Path, value: Any) -> dt.date | None:
         raise FileProblem(exc.zh, exc.en) from None
 
 
-def _person(source: ParsedSource, parsed_id: ids.InterviewId, front: dict[str, Any]) -> None:
+def _person(source: ParsedSource, initials: str, front: dict[str, Any]) -> None:
     """Fill in who was interviewed; the real name stays in Participant and out of Source.meta."""
     name = _optional_str(front.get("interviewee") or front.get("name") or front.get("受访者") or front.get("姓名"))
     declared = _optional_str(front.pop("initials", None))
-    source.initials = parsed_id.initials
+    source.initials = initials
     source.person_name = name
-    if declared and declared.upper() != parsed_id.initials:
+    if declared and declared.upper() != initials:
         source.warnings.append(
-            f"元数据首字母 {declared} 与编号首字母 {parsed_id.initials} 不一致；"
-            f"initials {declared} differ from the ID's {parsed_id.initials}"
+            f"元数据首字母 {declared} 与编号首字母 {initials} 不一致；"
+            f"initials {declared} differ from the ID's {initials}"
         )
     if name:
         try:
             derived = ids.initials_of(name).initials
         except ids.IdError:
             derived = None
-        if derived and derived != parsed_id.initials:
+        if derived and derived != initials:
             source.warnings.append(
-                f"受访者姓名的拼音首字母为 {derived}，编号中为 {parsed_id.initials}；"
-                f"the interviewee's initials are {derived}, the ID says {parsed_id.initials}"
+                f"受访者姓名的拼音首字母为 {derived}，编号中为 {initials}；"
+                f"the interviewee's initials are {derived}, the ID says {initials}"
             )
     # The key recognises a person across interviews without storing the name in it.
     explicit = _optional_str(front.get("participant"))
@@ -254,7 +281,7 @@ def _person(source: ParsedSource, parsed_id: ids.InterviewId, front: dict[str, A
         organization = _optional_str(front.get("organization")) or ""
         source.person_key = "name:" + hashlib.sha256(f"{name}|{organization}".encode()).hexdigest()[:16]
     else:
-        source.person_key = f"record:{source.id}"
+        source.person_key = f"record:{source.id}" if source.id else None  # an assigned ID: set when it is drawn
 
 
 def _optional_str(value: Any) -> str | None:
@@ -277,8 +304,11 @@ def _plain(path: Path, key: str, value: Any) -> Any:
 
 def store(session: Session, parsed: ParsedSource, coder: str | None = None) -> str:
     """Write one parsed file; ``imported`` or ``unchanged``; refuse an ID or content clash."""
-    existing = session.get(Source, parsed.id)
     sha = parsed.sha256
+    # A freshly drawn ID is free or was just taken by a concurrent import, whose insert then fails ours.
+    if parsed.plan is not None and _assign(session, parsed) == "unchanged":
+        return "unchanged"
+    existing = None if parsed.plan is not None else session.get(Source, parsed.id)
     if existing is not None:
         if existing.sha256 == sha:
             return "unchanged"
@@ -310,9 +340,37 @@ def store(session: Session, parsed: ParsedSource, coder: str | None = None) -> s
     )
     session.flush()
     after = {"filename": str(parsed.path), "sha256": sha, "kind": parsed.kind, "characters": len(parsed.text)}
+    if parsed.assigned:
+        after["assigned_id"] = parsed.assigned
     record(session, coder_named(session, coder), "import", "source", parsed.id, after=after)
     _store_segments(session, parsed)
     return "imported"
+
+
+def _assign(session: Session, parsed: ParsedSource) -> str | None:
+    """Draw the ID of a file that carries none; ``unchanged`` when this very file is in already.
+
+    The same bytes are the same file whatever ID they were given; the same path with other bytes is an
+    edited file, refused as an edited file with an ID is.
+    """
+    twin = session.exec(select(Source).where(Source.sha256 == parsed.sha256)).first()
+    if twin is not None:
+        parsed.id = twin.id
+        return "unchanged"
+    earlier = session.exec(select(Source).where(Source.filename == str(parsed.path))).first()
+    if earlier is not None:
+        raise FileProblem(
+            f"{parsed.path}：此文件已作为 {earlier.id} 导入，内容已改变；不会覆盖，也不会另立编号",
+            f"{parsed.path}: this file was imported as {earlier.id} and has changed since; nothing is "
+            "overwritten and no second ID is made",
+        )
+    assert parsed.plan is not None
+    made = parsed.plan.make(source_ids(session))
+    parsed.id = made.id
+    parsed.person_key = parsed.person_key or f"record:{made.id}"
+    parsed.warnings.extend(made.warnings)
+    parsed.assigned = " / ".join(parsed.plan.explain(made.id))
+    return None
 
 
 SEGMENT_BATCH = 5_000  # rows per executemany on SQLite: memory stays flat however long the source
@@ -422,14 +480,8 @@ def import_file(
                 f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md or .docx",
             )
         parsed = read_source(path, kind, root=root)
-        warnings = list(parsed.warnings)
-
-        def attempt(session: Session) -> str:
-            parsed.warnings = list(warnings)  # a retried attempt starts from the file's own warnings
-            return store(session, parsed, coder)
-
-        status = retrying(engine, attempt)
-        return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings)
+        status = _stored(engine, parsed, coder)
+        return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings, assigned=parsed.assigned)
     except FileProblem as problem:
         return FileResult(str(path), "failed", message=str(problem))
     except QcoderError as busy:  # the database stayed busy past every retry
@@ -447,6 +499,25 @@ def import_file(
             f"{path}：导入失败，未写入任何内容（{detail}）", f"{path}: import failed, nothing was written ({detail})"
         )
         return FileResult(str(path), "failed", parsed.id if parsed else None, message=str(message))
+
+
+ASSIGN_ATTEMPTS = 5  # concurrent imports drawing the same number: each retry draws the next free one
+
+
+def _stored(engine: Engine, parsed: ParsedSource, coder: str | None) -> str:
+    """Store in one (retried) transaction; an assigned ID another import just took is drawn again."""
+    warnings, declared = list(parsed.warnings), parsed.id
+
+    def attempt(session: Session) -> str:
+        parsed.warnings, parsed.id, parsed.assigned = list(warnings), declared, None  # a retry starts afresh
+        return store(session, parsed, coder)
+
+    for attempt_number in itertools.count(1):
+        try:
+            return retrying(engine, attempt)
+        except IntegrityError:
+            if parsed.plan is None or attempt_number == ASSIGN_ATTEMPTS:
+                raise
 
 
 KIND_FOLDER_NAMES = {"interview": "interviews", "policy": "policy", "media": "media"}

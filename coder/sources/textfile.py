@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import io
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from coder import limits
 from coder.errors import FileProblem
@@ -30,6 +32,20 @@ _MAGIC = {
     b"\x7fELF": "ELF",
     b"SQLite format 3": "SQLite",
 }
+
+
+@dataclass
+class Document:
+    """A file's text as qcoder stores it, and what the file states about itself (its date, title …)."""
+
+    text: str
+    facts: dict[str, Any] = field(default_factory=dict)  # keys: date (datetime.date), title, outlet, author, url
+    date_from: str | None = None  # where facts["date"] was read, "中文 / English"
+
+
+def read_document(path: Path, raw: bytes | None = None) -> Document:
+    """The file's :func:`read_text` and the facts it states about itself."""
+    return Document(read_text(path, raw))
 
 
 def read_text(path: Path, raw: bytes | None = None) -> str:
