@@ -55,9 +55,8 @@ from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
 from coder.files import undone_on_failure
 from coder.keywords import propose as propose_keywords
-from coder.sources import record_checks
+from coder.sources import ids, record_checks, uploads
 from coder.sources.catalogue import list_sources, show_source, source_ids, update_metadata
-from coder.sources.corpus import import_upload
 
 T = TypeVar("T")
 
@@ -306,10 +305,26 @@ class Project:
             lambda session: update_metadata(session, source_id, changes, coder_named(session, self._by(coder))), "write"
         )
 
-    def import_upload(self, corpus: Path, name: str, data: bytes, kind: str) -> dict:
-        """Import one uploaded file (kept under ``corpus``) with the same rules as ``qcoder import``."""
+    def preview_upload(self, name: str, data: bytes, kind: str) -> dict:
+        """The ID an uploaded file would be imported under, and any problem with it; nothing is kept."""
+        return vars(uploads.preview(self.engine, name, data, kind))
+
+    def import_upload(self, corpus: Path, name: str, data: bytes, kind: str, record_id: str | None = None) -> dict:
+        """Import one uploaded file (kept once under ``corpus``) with the same rules as ``qcoder import``;
+        ``record_id`` is the ID confirmed on the page for a file that carries none."""
         self._check("write")  # the import has its own transaction
-        return vars(import_upload(self.engine, corpus, name, data, kind, self.user))
+        return vars(uploads.import_upload(self.engine, corpus, name, data, kind, self.user, record_id))
+
+    def make_id(self, day: dt.date, kind: str = "interview", name: str | None = None) -> dict:
+        """The ID ``qcoder id make`` gives: date + initials of ``name`` (with its warnings), or the next
+        policy/media number; a second person with the same initials that day gets a visible suffix."""
+        existing = self.source_ids()
+        if kind != "interview":
+            record_id = ids.make_document(day, kind, existing=existing)
+            ids.parse(record_id)  # refuses a date after today
+            return {"id": record_id, "warnings": []}
+        made = ids.make(day, name=name, existing=existing, allow_suffix=True)
+        return {"id": made.id, "warnings": made.warnings}
 
     def source_ids(self) -> set[str]:
         with Session(self.engine) as session:

@@ -28,7 +28,6 @@ from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Participant, Segment, Source
 from coder.db.redact import describe
 from coder.errors import QcoderError
-from coder.files import unwritable, write_atomically
 from coder.limits import NoAliasLoader
 from coder.sources import assign, ids, segments
 from coder.sources.catalogue import source_ids
@@ -92,15 +91,22 @@ class FileResult:
 
 
 def read_source(
-    path: Path, kind: str | None = None, today: dt.date | None = None, root: Path | None = None
+    path: Path,
+    kind: str | None = None,
+    today: dt.date | None = None,
+    root: Path | None = None,
+    raw: bytes | None = None,
 ) -> ParsedSource:
-    """Read, decode and validate one file; nothing is written.
+    """Read, decode and validate one file (or its ``raw`` bytes, named ``path``); nothing is written.
 
     The kind may come from a folder name between ``root`` (the folder the user named) and the file,
     never from folders above it.
     """
-    limits.check_source_file(path)  # before a byte is read: a 20 GB file or a pipe is refused on sight
-    raw = path.read_bytes()
+    if raw is None:
+        limits.check_source_file(path)  # before a byte is read: a 20 GB file or a pipe is refused on sight
+        raw = path.read_bytes()
+    else:
+        limits.check_upload(path, raw)
     document = read_document(path, raw)
     front, body = split_front_matter(path, document.text)
     # Stored as normalised (full-width ２０２４… typed with an IME is the same record as 2024…).
@@ -467,19 +473,28 @@ def import_files(
 
 
 def import_file(
-    engine: Engine, path: Path, kind: str | None = None, root: Path | None = None, coder: str | None = None
+    engine: Engine,
+    path: Path,
+    kind: str | None = None,
+    root: Path | None = None,
+    coder: str | None = None,
+    assigned: str | None = None,
 ) -> FileResult:
-    """Import one file in its own transaction; any failure is reported as this file's, never raised."""
+    """Import one file in its own transaction; any failure is reported as this file's, never raised.
+
+    ``assigned`` says how an ID the file's name carries was chosen for it (an upload named by qcoder).
+    """
     parsed = None
     try:
         if not path.exists():
             raise FileProblem(f"{path}：文件不存在", f"{path}: no such file")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise FileProblem(
-                f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 .txt .md .docx",
-                f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md or .docx",
+                f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 .txt .md .docx .pdf .html .htm",
+                f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md, .docx, .pdf, .html or .htm",
             )
         parsed = read_source(path, kind, root=root)
+        parsed.assigned = assigned
         status = _stored(engine, parsed, coder)
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings, assigned=parsed.assigned)
     except FileProblem as problem:
@@ -506,10 +521,10 @@ ASSIGN_ATTEMPTS = 5  # concurrent imports drawing the same number: each retry dr
 
 def _stored(engine: Engine, parsed: ParsedSource, coder: str | None) -> str:
     """Store in one (retried) transaction; an assigned ID another import just took is drawn again."""
-    warnings, declared = list(parsed.warnings), parsed.id
+    warnings, declared, assigned = list(parsed.warnings), parsed.id, parsed.assigned
 
     def attempt(session: Session) -> str:
-        parsed.warnings, parsed.id, parsed.assigned = list(warnings), declared, None  # a retry starts afresh
+        parsed.warnings, parsed.id, parsed.assigned = list(warnings), declared, assigned  # a retry starts afresh
         return store(session, parsed, coder)
 
     for attempt_number in itertools.count(1):
@@ -518,39 +533,3 @@ def _stored(engine: Engine, parsed: ParsedSource, coder: str | None) -> str:
         except IntegrityError:
             if parsed.plan is None or attempt_number == ASSIGN_ATTEMPTS:
                 raise
-
-
-KIND_FOLDER_NAMES = {"interview": "interviews", "policy": "policy", "media": "media"}
-
-
-def import_upload(
-    engine: Engine, corpus: Path, name: str, data: bytes, kind: str, coder: str | None = None
-) -> FileResult:
-    """Keep an uploaded file in the project's corpus folder for its kind, then import it like any file.
-
-    An existing file of the same name is never overwritten; a failed import removes the copy it made.
-    """
-    folder = corpus / KIND_FOLDER_NAMES[kind]
-    target = folder / Path(name).name  # no directories from the browser's file name
-    try:  # over the limits, an upload is refused before it is kept or parsed
-        limits.check_upload(Path(name), data)
-    except FileProblem as problem:
-        return FileResult(name, "failed", message=str(problem))
-    if target.exists() and target.read_bytes() != data:
-        message = FileProblem(
-            f"{name}：语料文件夹中已有同名但内容不同的文件 {target}，未覆盖",
-            f"{name}: {target} already exists with other content; nothing was overwritten",
-        )
-        return FileResult(name, "failed", message=str(message))
-    created = not target.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, data)
-    except OSError as exc:
-        return FileResult(name, "failed", message=str(unwritable(target, exc)))
-    except QcoderError as exc:
-        return FileResult(name, "failed", message=str(exc))
-    result = import_file(engine, target, kind, root=corpus, coder=coder)
-    if result.status == "failed" and created:
-        target.unlink()
-    return result

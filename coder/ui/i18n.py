@@ -11,8 +11,54 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources": {"zh": "语料", "en": "Corpus"},
     "upload": {"zh": "上传文件", "en": "Upload files"},
     "upload_files": {
-        "zh": "访谈、政策文本或媒体报道（.txt .md .docx，可多选）",
-        "en": "Interviews, policy texts or media reports (.txt .md .docx, several at once)",
+        "zh": "访谈、政策文本或媒体报道（.txt .md .docx .pdf .html，可多选）",
+        "en": "Interviews, policy texts or media reports (.txt .md .docx .pdf .html, several at once)",
+    },
+    "upload_help": {
+        "zh": "**记录编号**：访谈为 日期+受访者姓名拼音首字母（`20240115MJQ`），政策、媒体为 日期-P/M+序号（`20220401-P05`）；"
+        "文件名以编号开头即可（`20240115MJQ_街道办.docx`）。  \n**没有编号时** qcoder 按元数据生成，导入前在下表中显示、可修改："
+        "在 .txt/.md/.docx 开头写 `---` `kind: interview` `date: 2024-01-15` `interviewee: 马继强` `---`"
+        "（政策、媒体只需日期，也可取自文件名、正文或文件属性）。",
+        "en": "**Record IDs**: interviews are date + the interviewee's pinyin initials (`20240115MJQ`), policy and media "
+        "texts date-P/M + a number (`20220401-P05`); a file name that starts with its ID is enough "
+        "(`20240115MJQ_街道办.docx`).  \n**Without an ID** qcoder makes one from the metadata, shown (and editable) in "
+        "the table before importing: start a .txt/.md/.docx with `---` `kind: interview` `date: 2024-01-15` "
+        "`interviewee: 马继强` `---` (policy and media texts need only a date, also taken from the file name, the "
+        "text or the file's properties).",
+    },
+    "upload_kind": {"zh": "默认类型（可在表中逐个修改）", "en": "Default kind (change it per file in the table)"},
+    "upload_col_file": {"zh": "文件", "en": "File"},
+    "upload_col_kind": {"zh": "类型", "en": "Kind"},
+    "upload_col_id": {"zh": "将使用的编号", "en": "ID it will get"},
+    "upload_col_note": {"zh": "说明", "en": "Note"},
+    "upload_id_help": {
+        "zh": "qcoder 生成的编号可以改写；文件自带的编号请改文件名或元数据",
+        "en": "An ID qcoder made may be typed over; a file's own ID is changed in its name or front matter",
+    },
+    "upload_already": {
+        "zh": "已在项目中（{id}），不会再保存或导入",
+        "en": "Already in the project ({id}): not kept or imported again",
+    },
+    "upload_declared": {"zh": "文件自带编号", "en": "The file carries its ID"},
+    "upload_imported": {"zh": "已导入：{id} ← {name}", "en": "Imported: {id} ← {name}"},
+    "upload_unchanged": {
+        "zh": "已在项目中，未变：{id} ← {name}",
+        "en": "Already in the project, unchanged: {id} ← {name}",
+    },
+    "id_maker": {"zh": "编号生成器", "en": "ID maker"},
+    "id_maker_name": {
+        "zh": "受访者姓名（仅用于首字母，不保存）",
+        "en": "Interviewee's name (for the initials only, not kept)",
+    },
+    "id_maker_name_help": {
+        "zh": "复姓（欧阳、司马…）与姓氏读音（单 Shan、曾 Zeng…）按规则处理，有歧义时会提示",
+        "en": "Compound surnames (欧阳, 司马 …) and surname readings (单 Shan, 曾 Zeng …) follow the rules; "
+        "ambiguities are pointed out",
+    },
+    "id_maker_make": {"zh": "生成编号", "en": "Make the ID"},
+    "id_maker_needs": {
+        "zh": "请填写日期（访谈还需姓名）",
+        "en": "Give a date (and, for an interview, the name)",
     },
     "import": {"zh": "导入", "en": "Import"},
     "tag": {"zh": "为新来源生成编码建议", "en": "Suggest codes for new sources"},

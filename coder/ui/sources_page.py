@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.ui import upload
 from coder.ui.i18n import t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
@@ -46,20 +47,8 @@ def render() -> None:
 
 
 def _upload() -> None:
-    with st.expander(t("upload")):
-        files = st.file_uploader(t("upload_files"), type=["txt", "md", "docx"], accept_multiple_files=True)
-        kind = st.selectbox(t("kind"), KINDS, format_func=lambda k: t(f"kind_{k}"), key="upload_kind")
-        if files and st.button(t("import"), key="upload_import"):
-            bar = st.progress(0.0)
-            for number, upload in enumerate(files, start=1):
-                result = project().import_upload(corpus_folder(), upload.name, upload.getvalue(), kind)
-                bar.progress(number / len(files), text=upload.name)
-                if result["status"] == "failed":
-                    st.error(plain(result["message"]))
-                else:
-                    st.success(plain(f"{result['status']}: {result['id']} ← {upload.name}"))
-                for warning in result["warnings"]:
-                    st.warning(plain(warning))
+    if project().role() != "viewer":  # a viewer may read the corpus, not add to it (coder.access)
+        upload.render(corpus_folder())
     if st.button(t("tag"), key="tag_sources"):
         _tag()
 

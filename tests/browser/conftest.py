@@ -26,9 +26,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(database):
-    """Streamlit serving app.py on the module's project; its codebook.yaml is the one beside the database."""
+    """Streamlit serving app.py on the module's project; its codebook.yaml and corpus/ are beside the database."""
     url = database
     codebook = Path(url.removeprefix("sqlite:///")).parent / "codebook.yaml"
+    corpus = codebook.parent / "corpus"  # uploads are kept here, never in the repository's corpus/
     port = free_port()
     process = subprocess.Popen(
         [
@@ -36,7 +37,7 @@ def server(database):
             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
         ],
         cwd=ROOT,
-        env={**os.environ, "QCODER_DB_URL": url, "QCODER_CODEBOOK": str(codebook)},
+        env={**os.environ, "QCODER_DB_URL": url, "QCODER_CODEBOOK": str(codebook), "QCODER_CORPUS": str(corpus)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

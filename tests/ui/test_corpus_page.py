@@ -1,5 +1,6 @@
 """The 语料 Corpus page: uploads follow `qcoder import`'s rules; metadata can change, text cannot."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -36,7 +37,7 @@ def test_metadata_edits_are_saved_and_the_text_is_not_editable(at, sqlite_cli):
 
 
 def test_a_bad_date_is_refused_in_the_page(at, sqlite_cli):
-    at.text_input[1].input("2024-02-30")
+    next(w for w in at.text_input if w.label == "日期").input("2024-02-30")
     save(at).click().run()
     assert "is not a real" in at.error[0].value  # (the page shows it with Markdown escaped)
     assert shown(sqlite_cli)["date"] == "2024-01-15"
@@ -55,7 +56,7 @@ def test_an_upload_is_kept_in_the_corpus_and_never_overwrites(sqlite_cli, tmp_pa
     first = project.import_upload(corpus, "20240116LXF.txt", text, "interview")
     assert first["status"] == "imported" and (corpus / "interviews" / "20240116LXF.txt").read_bytes() == text
     clash = project.import_upload(corpus, "20240116LXF.txt", "问：另一份。".encode(), "interview")
-    assert clash["status"] == "failed" and "nothing was overwritten" in clash["message"]
+    assert clash["status"] == "failed" and "nothing is overwritten" in clash["message"]
     bad = project.import_upload(corpus, "20240230ZHY.txt", text, "interview")
     assert bad["status"] == "failed" and not (corpus / "interviews" / "20240230ZHY.txt").exists()
 
@@ -65,3 +66,55 @@ def test_tagging_from_the_page_reports_what_it_did(at, sqlite_cli):
     assert not at.exception
     assert "1 个来源" in at.success[0].value
     assert json.loads(sqlite_cli("code", "list", "--status", "suggested", "--json").stdout)
+
+
+def test_the_upload_area_explains_the_id_convention_and_front_matter(at):
+    help_text = next(m.value for m in at.markdown if "记录编号" in m.value)
+    assert "20240115MJQ" in help_text and "kind: interview" in help_text and "interviewee" in help_text
+
+
+def test_the_id_maker_gives_date_and_initials_with_the_surname_rules(at):
+    at.text_input(key="id_maker_name").input("单晓明")
+    at.date_input(key="id_maker_date").set_value(dt.date(2024, 3, 5))
+    at.button(key="id_maker_make").click().run()
+    assert not at.exception
+    assert [c.value for c in at.code] == ["20240305SXM"]
+
+
+def test_the_id_maker_adds_a_visible_suffix_for_a_second_person_with_the_same_initials(at):
+    at.text_input(key="id_maker_name").input("毛家全")
+    at.date_input(key="id_maker_date").set_value(dt.date(2024, 1, 15))
+    at.button(key="id_maker_make").click().run()
+    assert [c.value for c in at.code] == ["20240115MJQ-2"]
+    assert any("-2" in w.value for w in at.warning)
+
+
+def test_an_upload_without_an_id_is_kept_under_the_id_it_was_given(sqlite_cli, tmp_path):
+    project = Project.open(sqlite_cli.url)
+    corpus = tmp_path / "corpus"
+    data = "---\nkind: policy\ndate: 2022-04-01\n---\n第一条　考核每季度进行一次。".encode()
+    planned = project.preview_upload("policy1.txt", data, "interview")
+    assert (planned["id"], planned["kind"], planned["declared"]) == ("20220401-P01", "policy", False)
+    assert not list(corpus.rglob("*"))  # a preview keeps nothing
+    result = project.import_upload(corpus, "policy1.txt", data, "interview")
+    assert result["id"] == "20220401-P01" and "assigned ID 20220401-P01" in result["assigned"]
+    assert [p.relative_to(corpus).as_posix() for p in corpus.rglob("*.txt")] == ["policy/20220401-P01_policy1.txt"]
+    again = project.import_upload(corpus, "policy1.txt", data, "media")
+    assert again["status"] == "unchanged" and len(list(corpus.rglob("*.txt"))) == 1
+
+
+def test_an_id_typed_over_the_one_qcoder_made_is_used_and_said(sqlite_cli, tmp_path):
+    project = Project.open(sqlite_cli.url)
+    data = "---\nkind: policy\ndate: 2022-04-01\n---\n第一条。".encode()
+    result = project.import_upload(tmp_path / "corpus", "通知.txt", data, "policy", record_id="20220401-P09")
+    assert result["id"] == "20220401-P09" and "given at upload" in result["assigned"]
+    assert (tmp_path / "corpus" / "policy" / "20220401-P09_通知.txt").exists()
+
+
+def test_a_file_that_carries_its_id_cannot_be_given_another_at_upload(sqlite_cli, tmp_path):
+    project = Project.open(sqlite_cli.url)
+    result = project.import_upload(
+        tmp_path / "corpus", "20240116LXF.txt", "问：好。".encode(), "interview", "20240116LX"
+    )
+    assert result["status"] == "failed" and "carries the ID 20240116LXF" in result["message"]
+    assert not (tmp_path / "corpus").exists() or not list((tmp_path / "corpus").rglob("*.txt"))
