@@ -181,3 +181,17 @@ def test_two_imports_at_once_never_hand_out_one_id_twice(cli, tmp_path):
     assert [e for r in reports for e in r["errors"]] == [] and [x for r in reports for x in r["refused"]] == []
     given = [a["id"] for r in reports for a in r["added"]]
     assert sorted(given) == [f"20220401-P{n:02d}" for n in range(1, 13)]
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"),
+    [
+        ("20240115MJQ_街道办.docx", "20240115MJQ"),
+        ("20240118hzp.txt", "20240118hzp"),  # an attempt, checked (and refused) as an ID
+        ("20220401.docx", None),  # a bare date
+        ("20220401关于印发考核办法的通知.docx", None),  # a date before a title
+        ("policy1.txt", None),
+    ],
+)
+def test_a_file_name_carries_an_id_only_when_it_is_shaped_like_one(tmp_path, name, declared):
+    assert assign.declared_id(tmp_path / name, {}) == declared

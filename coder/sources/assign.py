@@ -5,8 +5,10 @@ Researchers name files as they come (``policy1.txt``, ``关于印发干部绩效
 per file and in the audit log, never silently.
 
 **Does the file carry an ID?** Front matter ``id`` always counts (and is checked). A file name counts
-when its first ``_``-separated part starts with eight digits (``20240115MJQ_街道办.docx``): that is an
-attempt at an ID, so a wrong one (``20240230ZHY``) is refused, not replaced. Anything else carries none.
+when its first ``_``-separated part is eight digits followed by more letters, digits or hyphens
+(``20240115MJQ_街道办.docx``): that is an attempt at an ID, so a wrong one (``20240230ZHY``,
+``20240118hzp``) is refused, not replaced. A bare date (``20220401.docx``) or a date before a title
+(``20220401关于印发….docx``) is a date, not an ID. Anything else carries none.
 
 **The date**, first found of:
 
@@ -43,7 +45,7 @@ from coder.sources import ids
 NAME_KEYS = ("interviewee", "name", "受访者", "姓名")  # where front matter holds the interviewee's name
 FRONT_MATTER_SUFFIXES = {".txt", ".md", ".markdown", ".docx"}  # files a person can add front matter to
 _HEAD_LINES, _TAIL_LINES = 10, 5
-_ATTEMPT = re.compile(r"^[0-9]{8}")
+_ATTEMPT = re.compile(r"^[0-9]{8}[A-Za-z0-9-]+$")  # 20240115MJQ, 20240118hzp; not 20220401 or 20220401关于…
 _NUMERIC_DATE = re.compile(
     r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})"
     r"(?:(?P<compact>(?P<cm>[01][0-9])(?P<cd>[0-3][0-9]))(?![0-9])"
