@@ -12,7 +12,11 @@ so every untrusted read goes through here *before* it is parsed:
   PyYAML's pure-Python composer costs about 50 µs and 1 KB a node, so the node count, not the bytes, is
   what bounds its time and memory. Front matter has a small size limit of its own.
 - **Sources**: at most :data:`MAX_SOURCE_CHARS` characters (the longest real transcripts are a few
-  hundred thousand), checked on the file's size before it is decoded and on the text after.
+  hundred thousand), checked on the file's size before it is decoded and on the text after. A saved
+  web page counts as a text file.
+- **PDF**: a file size of its own (images make a PDF large, not its text), a number of pages checked
+  before any page is read, and a bound on what one compressed stream may inflate to (pypdf's own
+  guards against decompression bombs, set from here); the text still counts against the character limit.
 
 Every limit is an environment variable, and every refusal names the file, the member, the limit and
 that variable, in Chinese and English.
@@ -45,6 +49,9 @@ MAX_YAML_MB = 2  # a codebook or a quote file; the demo codebook is 21 KB
 MAX_YAML_NODES = 100_000  # the demo codebook is 856 nodes; 100,000 take PyYAML about 5 s
 MAX_FRONT_MATTER_KB = 16  # the demo corpus's longest is under 1 KB; 16 KB of the flattest YAML parse in 0.5 s
 MAX_YAML_DEPTH = 64  # deeper nesting is never data a person wrote, and would exhaust Python's stack
+MAX_PDF_MB = 200  # scanned seals and photos make policy PDFs tens of MB; the text is a small part
+MAX_PDF_PAGES = 1_000  # a policy compilation (汇编) runs to a few hundred pages
+MAX_PDF_STREAM_MB = 75  # one inflated stream (a page's content, a font, an image): pypdf's own default
 _CHUNK = 1 << 16
 _UTF8_MAX = 4  # bytes per character: a file larger than 4 × the limit cannot decode to less
 
@@ -96,6 +103,9 @@ RATIO = Limit("QCODER_MAX_COMPRESSION_RATIO", MAX_RATIO, "倍", "×")
 YAML_MB = Limit("QCODER_MAX_YAML_MB", MAX_YAML_MB, "MB", "MB")
 YAML_NODES = Limit("QCODER_MAX_YAML_NODES", MAX_YAML_NODES, "个节点", "nodes")
 FRONT_MATTER_KB = Limit("QCODER_MAX_FRONT_MATTER_KB", MAX_FRONT_MATTER_KB, "KB", "KB")
+PDF_MB = Limit("QCODER_MAX_PDF_MB", MAX_PDF_MB, "MB", "MB")
+PDF_PAGES = Limit("QCODER_MAX_PDF_PAGES", MAX_PDF_PAGES, "页", "pages")
+PDF_STREAM_MB = Limit("QCODER_MAX_PDF_STREAM_MB", MAX_PDF_STREAM_MB, "MB", "MB")
 _MB = 1 << 20
 ARCHIVE_SUFFIXES = {".docx", ".qdpx"}
 
@@ -105,7 +115,8 @@ ARCHIVE_SUFFIXES = {".docx", ".qdpx"}
 
 def check_source_file(path: Path, size: int | None = None) -> None:
     """Refuse, before reading it, a file that is no regular file or too large to be a source: a text
-    file that cannot decode to at most the character limit, an archive over the archive limit."""
+    file that cannot decode to at most the character limit, an archive over the archive limit, a PDF over
+    the PDF limit."""
     if size is None:
         if not path.is_file():
             raise FileProblem(f"{path}：不是普通文件（而是文件夹、管道或设备）", f"{path}: not a regular file")
@@ -113,6 +124,9 @@ def check_source_file(path: Path, size: int | None = None) -> None:
     if path.suffix.lower() in ARCHIVE_SUFFIXES:
         if size > ARCHIVE_MB.value * _MB:
             raise ARCHIVE_MB.refuse(str(path), "文件大小", "the file size", f"{size / _MB:,.1f} MB")
+    elif path.suffix.lower() == ".pdf":
+        if size > PDF_MB.value * _MB:
+            raise PDF_MB.refuse(str(path), "文件大小", "the file size", f"{size / _MB:,.1f} MB")
     elif size > SOURCE_CHARS.value * _UTF8_MAX:
         limit = SOURCE_CHARS.value
         raise LimitError(
@@ -128,6 +142,29 @@ def check_source_text(where: str, text: str) -> None:
     """Refuse a decoded source longer than the character limit."""
     if len(text) > SOURCE_CHARS.value:
         raise SOURCE_CHARS.refuse(where, "正文长度", "the text length", f"{len(text):,}")
+
+
+def check_pdf_pages(where: str, pages: int) -> None:
+    """Refuse a PDF with more pages than the limit, before any page is read."""
+    if pages > PDF_PAGES.value:
+        raise PDF_PAGES.refuse(where, "页数", "the page count", f"{pages:,}")
+
+
+def pdf_stream_bytes() -> int:
+    """The most one compressed PDF stream may inflate to (handed to pypdf's own guards)."""
+    return PDF_STREAM_MB.value * _MB
+
+
+def pdf_limit_reached(where: str, detail: str) -> LimitError:
+    """pypdf stopped at one of its guards: a stream inflating past :func:`pdf_stream_bytes`, or a cycle or
+    an oversized array that no real PDF has (``detail`` is pypdf's own account)."""
+    limit, variable = PDF_STREAM_MB.value, PDF_STREAM_MB.variable
+    return LimitError(
+        f"{where}：PDF 超出读取上限（{detail}），未读取；如是数据流解压后超过 {limit:,} MB，"
+        f"可设置环境变量 {variable} 提高上限",
+        f"{where}: the PDF goes past a reading limit ({detail}); nothing was read. If a stream inflates past "
+        f"{limit:,} MB, raise the limit with the environment variable {variable}",
+    )
 
 
 def check_upload(name: Path, data: bytes) -> None:

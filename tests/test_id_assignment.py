@@ -195,3 +195,25 @@ def test_two_imports_at_once_never_hand_out_one_id_twice(cli, tmp_path):
 )
 def test_a_file_name_carries_an_id_only_when_it_is_shaped_like_one(tmp_path, name, declared):
     assert assign.declared_id(tmp_path / name, {}) == declared
+
+
+def test_a_pdf_named_by_its_title_is_numbered_from_the_date_it_states(cli, tmp_path):
+    from tests.test_pdf_import import chinese_pdf
+
+    pdf = chinese_pdf([[["关于印发干部绩效动态考核办法的通知"], ["第一条　考核每季度进行一次。"]]],
+                      CreationDate="D:20230110093000+08'00'")  # fmt: skip
+    path = write(tmp_path / "corpus" / "policy" / "关于印发干部绩效动态考核办法的通知.pdf", pdf)
+    result, report = imported(cli, tmp_path / "corpus")
+    assert result.exit_code == 0, result.output
+    assert report[str(path)]["id"] == "20230110-P01" and "PDF" in report[str(path)]["assigned"]
+
+
+def test_a_saved_web_page_is_numbered_as_media_from_its_byline_date_with_its_outlet_kept(cli, tmp_path):
+    from tests.test_webpage_import import page
+
+    path = write(tmp_path / "corpus" / "media" / "石桥镇考核改革.html", page('<meta charset="gbk">').encode("gbk"))
+    result, report = imported(cli, tmp_path / "corpus")
+    assert result.exit_code == 0, result.output
+    assert report[str(path)]["id"] == "20230110-M01"
+    shown = json.loads(cli("sources", "show", "20230110-M01", "--json").stdout)
+    assert shown["meta"]["outlet"] == "某某日报"

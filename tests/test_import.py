@@ -187,7 +187,7 @@ def test_one_broken_file_does_not_stop_the_batch(sqlite_cli, tmp_path):
     report = {Path(r["path"]).name: r for r in json.loads(result.stdout)["results"]}
     assert "photo" in report["20240110AA.txt"]["message"]
     assert "not a valid .docx" in report["20240111BB.docx"]["message"]
-    assert "unsupported file type .pdf" in report["20240112CC.pdf"]["message"]
+    assert "not a valid PDF file" in report["20240112CC.pdf"]["message"]
     assert report["20240113DD.txt"]["status"] == "imported"
 
 

@@ -1,11 +1,14 @@
 """Decoding: every encoding fieldwork files arrive in becomes the same normalised text."""
 
+import datetime as dt
+import io
 import unicodedata
 from pathlib import Path
 
+import docx
 import pytest
 
-from coder.sources.textfile import FileProblem, read_text
+from coder.sources.textfile import DOCX_DATE_FROM, FileProblem, read_document, read_text
 from tests.helpers import docx_with_body, make_docx
 
 TEXT = "访谈者：您好！\r\nMJQ：“三亮三评一运用”推行以后，考核精细多了。\r\n"
@@ -126,3 +129,26 @@ def test_a_truncated_docx_is_refused(tmp_path):
     path.write_bytes(docx_with_body("<w:p><w:r><w:t>半截"))
     with pytest.raises(FileProblem, match=r"not a valid \.docx"):
         read_text(path)
+
+
+def test_docx_core_properties_give_its_title_and_the_day_it_was_created_in_china(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("为进一步完善干部考核评价机制，现将有关事项通知如下。")
+    document.core_properties.title = "关于印发干部绩效动态考核办法的通知"
+    document.core_properties.created = dt.datetime(2023, 1, 9, 17, 30, tzinfo=dt.UTC)  # 01:30 on 10 January in China
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path = tmp_path / "通知.docx"
+    path.write_bytes(buffer.getvalue())
+    read = read_document(path)
+    assert read.text == "为进一步完善干部考核评价机制，现将有关事项通知如下。"
+    assert read.facts == {"title": "关于印发干部绩效动态考核办法的通知", "date": dt.date(2023, 1, 10)}
+    assert read.date_from == DOCX_DATE_FROM
+
+
+def test_python_docx_template_properties_are_no_facts(tmp_path):
+    path = tmp_path / "a.docx"
+    path.write_bytes(make_docx(["问：好。"]))
+    assert docx.Document(path).core_properties.created == dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
+    read = read_document(path)
+    assert read.facts == {} and read.date_from is None

@@ -108,7 +108,10 @@ def read_source(
     else:
         limits.check_upload(path, raw)
     document = read_document(path, raw)
-    front, body = split_front_matter(path, document.text)
+    if path.suffix.lower() in assign.FRONT_MATTER_SUFFIXES:
+        front, body = split_front_matter(path, document.text)
+    else:  # a PDF or a web page holds no front matter: a leading --- line in it is text
+        front, body = {}, document.text.strip("\n")
     # Stored as normalised (full-width ２０２４… typed with an IME is the same record as 2024…).
     record_id = assign.declared_id(path, front)
     front.pop("id", None)
@@ -433,7 +436,7 @@ def collect(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     """(file, root) pairs to import: folders recursively and sorted, each file with the folder named.
 
     Hidden files, Word lock files (~$…), README files and YAML/JSON side files (gold codings) are left
-    out; any other file is returned, so an unsupported one (.pdf) is reported, not silently skipped.
+    out; any other file is returned, so an unsupported one (.xlsx) is reported, not silently skipped.
     """
     found: list[tuple[Path, Path]] = []
     for path in paths:

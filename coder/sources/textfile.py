@@ -1,4 +1,10 @@
-"""Turn a file's bytes into the normalised text qcoder stores.
+"""Turn a file's bytes into the normalised text qcoder stores, and read what the file says about itself.
+
+:func:`read_document` is the one entry: .txt/.md are decoded here, .docx read here, .pdf in
+:mod:`coder.sources.pdf`, saved web pages (.html/.htm) in :mod:`coder.sources.webpage`. Every text
+comes out the same way (NFC, ``\\n`` newlines, no BOM, within :mod:`coder.limits`); the facts a file
+states about itself (:class:`Document`) are cleaned here too: text facts are NFC, on one line, and
+dropped when empty, implausibly long or holding control characters.
 
 The encodings Chinese fieldwork files arrive in are a closed set — UTF-8 (with or without BOM),
 UTF-16 and GB18030/GBK — so a strict cascade decides more reliably than a statistical guesser:
@@ -9,6 +15,7 @@ GB18030 (a superset of GBK). Binary content is caught before decoding, by magic 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,7 +27,11 @@ from coder.errors import FileProblem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 DOCX_SUFFIXES = {".docx"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
+FACT_KEYS = ("date", "title", "outlet", "author", "url")
+MAX_FACT_CHARS = 500  # a title, an outlet or a URL; longer is a file's junk, not what it says about itself
 
 _MAGIC = {
     b"%PDF": "PDF",
@@ -44,28 +55,59 @@ class Document:
 
 
 def read_document(path: Path, raw: bytes | None = None) -> Document:
-    """The file's :func:`read_text` and the facts it states about itself."""
-    return Document(read_text(path, raw))
-
-
-def read_text(path: Path, raw: bytes | None = None) -> str:
-    """The normalised text of a .txt/.md/.docx file (NFC, ``\\n`` newlines, no BOM), refused over the
-    size limit (:mod:`coder.limits`) before it is decoded."""
-    docx = path.suffix.lower() in DOCX_SUFFIXES
-    if not docx:
-        limits.check_source_file(path, None if raw is None else len(raw))
+    """The normalised text of a .txt/.md/.docx/.pdf/.html file (NFC, ``\\n`` newlines, no BOM) and the
+    facts it states about itself, refused over the size limits (:mod:`coder.limits`) before it is parsed."""
+    suffix = path.suffix.lower()
+    limits.check_source_file(path, None if raw is None else len(raw))
     raw = path.read_bytes() if raw is None else raw
-    text = docx_text(path, raw) if docx else decode(path, raw)
-    limits.check_source_text(str(path), text)
-    text = normalise(text)
-    if not text.strip():
+    if suffix in DOCX_SUFFIXES:
+        document = docx_document(path, raw)
+    elif suffix in PDF_SUFFIXES:
+        from coder.sources import pdf  # imports this module: loaded when a PDF comes
+
+        document = pdf.read_pdf(path, raw)
+    elif suffix in HTML_SUFFIXES:
+        from coder.sources import webpage
+
+        document = webpage.read_webpage(path, raw)
+    else:
+        document = Document(decode(path, raw))
+    limits.check_source_text(str(path), document.text)
+    document.text = normalise(document.text)
+    if not document.text.strip():
         raise FileProblem(f"{path}：文件为空", f"{path}: the file is empty")
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+    if "\x00" in document.text:
+        line = document.text.count("\n", 0, document.text.index("\x00")) + 1
         raise FileProblem(
             f"{path} 第 {line} 行：含 NUL 字符，不是纯文本", f"{path} line {line}: contains a NUL character"
         )
-    return text
+    document.facts = _clean_facts(document.facts)
+    if "date" not in document.facts:
+        document.date_from = None
+    return document
+
+
+def read_text(path: Path, raw: bytes | None = None) -> str:
+    """The normalised text of a supported file (see :func:`read_document`)."""
+    return read_document(path, raw).text
+
+
+def _clean_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """Facts as they can be stored and shown: known keys, dates as dates, text NFC on one line."""
+    clean: dict[str, Any] = {}
+    for key in FACT_KEYS:
+        value = facts.get(key)
+        if key == "date":
+            if isinstance(value, dt.date):
+                clean[key] = value
+            continue
+        if not isinstance(value, str):
+            continue
+        value = " ".join(unicodedata.normalize("NFC", value).split())
+        unstorable = any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+        if value and len(value) <= MAX_FACT_CHARS and not unstorable:
+            clean[key] = value
+    return clean
 
 
 def normalise(text: str) -> str:
@@ -167,26 +209,50 @@ def _mostly_text(text: str) -> bool:
     return controls <= len(sample) * 0.01
 
 
-def docx_text(path: Path, raw: bytes) -> str:
+def docx_document(path: Path, raw: bytes) -> Document:
     """Paragraphs and tables of a Word file in document order; a table row becomes one tab-separated line.
 
     Text is read from the XML runs so that tracked insertions count and tracked deletions do not, as
-    Word shows the document with changes accepted.
+    Word shows the document with changes accepted. Facts come from the core properties (:func:`_docx_facts`).
     """
     import docx  # python-docx is heavy to import; only .docx imports pay for it
 
     limits.check_members(raw, str(path), ".docx")  # python-docx would inflate whatever the zip holds
     try:
-        body = docx.Document(io.BytesIO(raw)).element.body
+        word = docx.Document(io.BytesIO(raw))
+        body = word.element.body
+        properties = word.core_properties
     except Exception as exc:
         raise FileProblem(
             f"{path}：不是有效的 .docx 文件（{exc}）", f"{path}: not a valid .docx file ({exc})"
         ) from None
     limits.check_xml_tree(body, f"{path}: word/document.xml")
+    limits.check_xml_tree(properties._element, f"{path}: docProps/core.xml")
     lines: list[str] = []
     for block in body.iterchildren(_W + "p", _W + "tbl"):
         lines.extend(_table_lines(block) if block.tag == _W + "tbl" else [_paragraph_text(block)])
-    return "\n".join(lines)
+    facts = _docx_facts(properties)
+    return Document("\n".join(lines), facts, DOCX_DATE_FROM if "date" in facts else None)
+
+
+DOCX_DATE_FROM = "Word 文档属性（创建时间） / Word document properties (created)"
+# What python-docx's own template says (a file made by python-docx, not a date or title of the document).
+_TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
+_TEMPLATE_TITLE = "python-docx"
+# Word stores the creation time in UTC; the day it was written is the day in China, where the files are made.
+_CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def _docx_facts(properties: Any) -> dict[str, Any]:
+    """``title`` and ``date`` (the creation day) from Word's core properties, unless python-docx's template
+    put them there. The author is left out: it is the account that made the file (Administrator, 微软用户)."""
+    facts: dict[str, Any] = {}
+    if properties.title and properties.title.strip() != _TEMPLATE_TITLE:
+        facts["title"] = properties.title
+    created = properties.created
+    if created is not None and created != _TEMPLATE_CREATED:  # a naive time never equals it
+        facts["date"] = (created.astimezone(_CHINA) if created.tzinfo else created).date()
+    return facts
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
