@@ -31,7 +31,7 @@ from coder.db.engine import database_url, make_engine, retrying
 from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.evaluation import SUMMARIES
-from coder.export import qdc
+from coder.export import qdc, qdpx_plan, taguette
 from coder.export.agreement import table as agreement_table
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.files import unwritable, write_atomically
@@ -166,6 +166,28 @@ def import_(
     with_names: Annotated[
         bool, typer.Option("--with-names", help="保存 .qdpx 中受访者的真实姓名 / keep real names found in a .qdpx")
     ] = False,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan", help="只写出 .qdpx 各来源将得到的编号（CSV），不导入 / write the IDs a .qdpx's sources would get"
+        ),
+    ] = None,
+    id_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--map", help="按编号表（--plan 写出、可修改的 CSV）导入 .qdpx / import a .qdpx by an edited --plan CSV"
+        ),
+    ] = None,
+    no_new_codes: Annotated[
+        bool,
+        typer.Option("--no-new-codes", help="不把 .qdpx 中编码簿没有的代码加入编码簿 / add no codes from a .qdpx"),
+    ] = False,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            help="加入 .qdpx 代码的编码簿（默认 QCODER_CODEBOOK 或 codebook.yaml）/ codebook for a .qdpx's codes"
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """导入访谈、政策文本、媒体报道和 REFI-QDA 项目（.qdpx）/ import sources and REFI-QDA projects (.qdpx)."""
@@ -176,11 +198,20 @@ def import_(
     if not files and not exchanges:
         shown = "、".join(map(str, paths))
         raise QcoderError(f"{shown} 下没有可导入的文件", f"no files to import under {', '.join(map(str, paths))}")
+    if (plan or id_map) and (files or len(exchanges) != 1):
+        raise QcoderError(
+            "--plan 和 --map 只用于一个 .qdpx 文件（不能同时导入其他文件）",
+            "--plan and --map take exactly one .qdpx file (and no other files)",
+        )
+    if plan:
+        _plan_qdpx(current, exchanges[0], plan, kind, id_map, as_json)
+        return
     results = []
     if files:
         with typer.progressbar(length=len(files), label="导入 / importing", file=sys.stderr) as bar:
             results = corpus.import_files(current.engine, files, kind, progress=lambda _path: bar.update(1))
-    reports = [current.import_qdpx(path, kind, with_names) for path in exchanges]
+    book = codebook or codebook_mod.app_path()
+    reports = [current.import_qdpx(path, kind, with_names, id_map, not no_new_codes, book) for path in exchanges]
     failed = [r.path for r in results if r.status == "failed"] + [r["path"] for r in reports if r["status"] == "failed"]
     if as_json:
         print_json({"results": [vars(r) for r in results], "qdpx": reports, "failed": len(failed)})
@@ -603,13 +634,19 @@ def review_recode(
 @code_app.command("import")
 @friendly
 def code_import(
-    path: Annotated[Path, typer.Argument(help="引文文件或文件夹（YAML：source + codings: [code, quote]）")],
+    path: Annotated[
+        Path, typer.Argument(help="引文文件或文件夹（YAML：source + codings: [code, quote]），或 Taguette 标注 .csv")
+    ],
     coder: Annotated[str, typer.Option(help="记为哪位编码者的手工编码 / the coder these codings belong to")],
     as_json: JsonOption = False,
 ) -> None:
-    """以引文文件导入手工编码（如金标准）/ import codings written as quotes (e.g. the gold files)."""
+    """以引文文件或 Taguette 标注导入手工编码（如金标准）/ import codings written as quotes (e.g. the gold files)
+    or a Taguette highlights export (.csv)."""
     if not path.exists():
         raise QcoderError(f"找不到 {path}", f"{path} does not exist")
+    if path.is_file() and path.suffix.lower() == ".csv":
+        _taguette_highlights(path, coder, as_json)
+        return
     report = load_quote_files(project().engine, path, coder)
     if as_json:
         print_json(vars(report))
@@ -619,6 +656,22 @@ def code_import(
         err.print(
             f"{report.files} 个文件：新增编码 {report.added}，已存在 {report.unchanged} / "
             f"{report.files} files: {report.added} codings added, {report.unchanged} already there"
+        )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _taguette_highlights(path: Path, coder: str, as_json: bool) -> None:
+    report = taguette.load_highlights(project().engine, path, coder)
+    if as_json:
+        print_json(vars(report))
+    else:
+        for problem in report.errors:
+            err.print(f"错误 / error: {problem}")
+        err.print(
+            f"{report.documents} 个来源：新增编码 {report.added}，已存在 {report.unchanged}，"
+            f"无标签的标注 {report.untagged}（略过）/ {report.documents} sources: {report.added} codings added, "
+            f"{report.unchanged} already there, {report.untagged} highlights without a tag (skipped)"
         )
     if report.errors:
         raise typer.Exit(1)
@@ -982,6 +1035,24 @@ def fieldwork(
     out.print(f"{first.isoformat()} {last.isoformat()}" if first and last else "—")
 
 
+def _plan_qdpx(current: Project, path: Path, plan: Path, kind: str | None, id_map: Path | None, as_json: bool) -> None:
+    """``import F.qdpx --plan FILE.csv``: the ID each source would get, as a CSV to edit; nothing imported."""
+    report = current.plan_qdpx(path, kind, id_map)
+    write_atomically(plan, qdpx_plan.plan_csv(report["sources"]))
+    given = sum(bool(entry.get("id")) for entry in report["sources"])
+    if as_json:
+        print_json(report)
+    else:
+        for entry in report["sources"]:
+            shown = f"{entry.get('id') or '-':16} {entry['name']}\n          {entry.get('note', '')}"
+            (out if entry.get("id") else err).print(shown)
+    err.print(
+        f"已写入 {plan}：{len(report['sources'])} 个来源，{given} 个有编号，未导入任何内容；修改后用 --map {plan} 导入 / "
+        f"wrote {plan}: {len(report['sources'])} sources, {given} with an ID; nothing was imported. "
+        f"Edit it and import with --map {plan}"
+    )
+
+
 def _print_qdpx(report: dict) -> None:
     """One .qdpx import for people: what came in, sources given a record ID, then what was skipped and why."""
     (err if report["status"] == "failed" else out).print(f"{report['status']:9} {'.qdpx':16} {report['path']}")
@@ -996,8 +1067,14 @@ def _print_qdpx(report: dict) -> None:
         f"{report['codings_unchanged']} already there; memos {report['memos_added']} added, "
         f"{report['memos_unchanged']} already there"
     )
+    notes = {entry["name"]: entry.get("note") for entry in report["sources"]}
     for name, record_id in report["renamed"].items():
         out.print(f"          编号 / ID: {name} → {record_id}")
+        if notes.get(name):
+            err.print(f"            {notes[name]}")
+    if report["codes_added"]:
+        n = len(report["codes_added"])
+        err.print(f"          编码簿 {report['codebook']} 新增 {n} 个代码 / {n} codes added to {report['codebook']}")
     for problem in report["skipped"]:
         err.print(f"          跳过 / skipped: {problem}")
     for warning in report["warnings"]:
@@ -1022,28 +1099,39 @@ def export_qdpx(
 @codebook_app.command("export")
 @friendly
 def codebook_export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .qdc 文件 / the .qdc file to write")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .qdc 或 .csv 文件 / the file to write")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="qdc | taguette（默认按 -o 的扩展名：.csv 为 taguette，否则 qdc）"),
+    ] = None,
 ) -> None:
-    """导出 REFI-QDA 编码簿（.qdc）/ export the project's codebook as REFI-QDA .qdc."""
-    emit(project().export_qdc(), "qdc", output)
+    """导出编码簿：REFI-QDA（.qdc）或 Taguette 可导入的 CSV / export the codebook as REFI-QDA .qdc or as a
+    codebook CSV Taguette imports."""
+    fmt = fmt or ("taguette" if output.suffix.lower() == ".csv" else "qdc")
+    if fmt not in ("qdc", "taguette"):
+        raise QcoderError(f"未知格式 {fmt}：可选 qdc、taguette", f"unknown format {fmt}: choose qdc or taguette")
+    emit(project().export_qdc() if fmt == "qdc" else project().export_taguette_codebook(), fmt, output)
 
 
 @codebook_app.command("import")
 @friendly
 def codebook_import(
-    path: Annotated[Path, typer.Argument(help=".qdc 文件或 .qdpx 项目 / a .qdc file or a .qdpx project")],
+    path: Annotated[
+        Path, typer.Argument(help=".qdc、.qdpx 或 Taguette 编码簿 .csv / a .qdc, a .qdpx or a Taguette codebook .csv")
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="写入的 YAML / the YAML file to write")] = (
         codebook_mod.DEFAULT_PATH
     ),
     force: Annotated[bool, typer.Option(help="覆盖已有文件 / replace an existing file")] = False,
 ) -> None:
-    """把 REFI-QDA 编码簿转成 codebook YAML / turn a REFI-QDA codebook (.qdc, or a .qdpx's) into codebook YAML."""
+    """把 REFI-QDA 或 Taguette 编码簿转成 codebook YAML / turn a REFI-QDA codebook (.qdc, or a .qdpx's) or a
+    Taguette codebook (.csv) into codebook YAML."""
     if output.exists() and not force:
         raise QcoderError(
             f"{output} 已存在，未覆盖：换一个 -o 文件名，或加 --force 覆盖",
             f"{output} exists and was not overwritten: choose another -o file, or add --force",
         )
-    text = qdc.codebook_yaml(path)
+    text = (taguette.codebook_yaml if path.suffix.lower() == ".csv" else qdc.codebook_yaml)(path)
     write_atomically(output, text.encode("utf-8"))
     err.print(
         f"已写入 {output}；用 qcoder codebook check {output} 查看，qcoder codebook sync {output} 同步 / "

@@ -3,7 +3,9 @@
 The YAML has ``dimensions`` (the roots of the tree: scenario / structure / action in the default
 codebook) and ``codes``. A code's id is ASCII and starts with its dimension (``structure.tiering``);
 its ``parent`` is a dimension or another code of the same dimension. A code that changed its id lists
-the old one in ``renamed_from`` so syncing moves its codings instead of dropping them.
+the old one in ``renamed_from`` so syncing moves its codings instead of dropping them. A code brought in
+from another QDA tool keeps that tool's ``guid`` (see :mod:`coder.export.qdpx_import`), unique in the
+codebook, so importing the project again finds it and exporting writes it back.
 
 Validation collects every problem with its line number, so a researcher fixes the file in one pass.
 """
@@ -34,6 +36,7 @@ DEFAULT_PATH = Path("codebook.yaml")
 
 _DIMENSION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # What each field holds. Unquoted, YAML reads 2035 as a number, yes/no as booleans, 2024-01-15 as a date
 # and [a, b] as a list: anything but the field's type is refused with its line before it reaches the database.
@@ -42,7 +45,7 @@ _TERM_FIELDS = ("keywords", "exclude", "renamed_from")
 _DIMENSION_FIELDS = dict.fromkeys(("id", "name", "name_en", "color", "definition"), _TEXT)
 _CODE_FIELDS = {
     **dict.fromkeys(("id", "name", "name_en", "parent", "brief", "definition", "when_to_use", "when_not_to_use",
-                     "example", "color"), _TEXT),
+                     "example", "color", "guid"), _TEXT),
     **dict.fromkeys(_TERM_FIELDS, _TERMS),
 }  # fmt: skip
 _TOP_FIELDS = {"name": _TEXT, "name_en": _TEXT, "version": _VERSION, "dimensions": _MAPPINGS, "codes": _MAPPINGS}
@@ -67,6 +70,7 @@ class CodeSpec:
     exclude: list[str] = field(default_factory=list)
     color: str = "#DDDDDD"
     renamed_from: list[str] = field(default_factory=list)
+    guid: str | None = None  # another QDA tool's, lower case without braces
     line: int = 0
     parent_line: int = 0
 
@@ -243,6 +247,13 @@ def _code(raw: dict, problem) -> CodeSpec:
     keywords, exclude, renamed_from = (_terms(raw, key, code_id, wrong, problem) for key in _TERM_FIELDS)
     if not keywords and "keywords" not in wrong:
         problem(_line(raw, "keywords"), f"{code_id} 的关键词 keywords 为空", f"{code_id}: keywords are empty")
+    guid = raw.get("guid")
+    if guid is not None and "guid" not in wrong and not _GUID.match(str(guid)):
+        problem(
+            _line(raw, "guid"),
+            f"{code_id} 的 guid {guid!r} 不是 8-4-4-4-12 位十六进制的 GUID",
+            f"{code_id}: guid {guid!r} is not an 8-4-4-4-12 hex GUID",
+        )
     return CodeSpec(
         id=code_id,
         name=str(raw.get("name", "")),
@@ -258,6 +269,7 @@ def _code(raw: dict, problem) -> CodeSpec:
         exclude=exclude,
         color=color,
         renamed_from=renamed_from,
+        guid=str(guid).strip("{}").lower() if guid is not None and "guid" not in wrong else None,
         line=line,
         parent_line=_line(raw, "parent"),
     )
@@ -368,6 +380,16 @@ def _check_tree(nodes: list[CodeSpec], problem) -> None:
             )
         else:
             seen[node.id] = node
+    guids: dict[str, CodeSpec] = {}
+    for node in nodes:
+        if node.guid and node.guid in guids:
+            problem(
+                node.line,
+                f"{node.id} 的 guid 与 {guids[node.guid].id}（第 {guids[node.guid].line} 行）相同",
+                f"{node.id}: guid is the same as {guids[node.guid].id}'s (line {guids[node.guid].line})",
+            )
+        elif node.guid:
+            guids[node.guid] = node
     dimensions = {n.id for n in nodes if n.is_dimension}
     for node in nodes:
         if node.is_dimension:
@@ -406,8 +428,13 @@ def _has_cycle(node: CodeSpec, by_id: dict[str, CodeSpec]) -> bool:
 
 def _fingerprint(nodes: list[CodeSpec]) -> str:
     """A short content hash: the codebook version changes exactly when a code's content does."""
+    # A code without a guid hashes as before guids existed: no codebook's version changes by the upgrade.
     payload = [
-        {k: v for k, v in vars(node).items() if k not in ("line", "parent_line", "renamed_from")}
+        {
+            k: v
+            for k, v in vars(node).items()
+            if k not in ("line", "parent_line", "renamed_from") and not (k == "guid" and v is None)
+        }
         for node in sorted(nodes, key=lambda n: n.id)
     ]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:10]
@@ -589,6 +616,7 @@ def _row_values(node: CodeSpec, position: int) -> dict[str, Any]:
         "parent_id": node.parent, "brief": node.brief, "definition": node.definition,
         "when_to_use": node.when_to_use, "when_not_to_use": node.when_not_to_use, "example": node.example,
         "keywords": node.keywords, "exclude": node.exclude, "color": node.color, "position": position,
+        "guid": node.guid,
     }  # fmt: skip
 
 

@@ -45,9 +45,9 @@ from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
-from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
+from coder.db.models import EVIDENCE, AuditEvent, Code, Coder, Segment, utcnow
 from coder.errors import QcoderError
-from coder.export import qdc, qdpx, qdpx_import
+from coder.export import qdc, qdpx, qdpx_import, taguette
 from coder.export.agreement import render_agreement
 from coder.export.displays import render_display
 from coder.export.formats import render_quotes, render_respondents
@@ -507,15 +507,37 @@ class Project:
                 self._allow(session, "names")
             return qdpx.export_project(session, name, with_suggestions, with_names, viewer=self.user)
 
-    def import_qdpx(self, path: Path, kind: str | None = None, with_names: bool = False) -> dict:
-        """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons."""
+    def import_qdpx(
+        self,
+        path: Path,
+        kind: str | None = None,
+        with_names: bool = False,
+        id_map: Path | None = None,
+        new_codes: bool = True,
+        codebook_path: Path | None = None,
+    ) -> dict:
+        """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons. Codes
+        the codebook lacks are added to ``codebook_path`` (default: coder.codebook.app_path) unless not
+        ``new_codes``; ``id_map`` is a --map file (see coder.export.qdpx_import)."""
         self._check("names" if with_names else "write")
-        return vars(qdpx_import.import_qdpx(self.engine, path, kind, with_names))
+        if new_codes:
+            self._check("codebook")
+        return vars(qdpx_import.import_qdpx(self.engine, path, kind, with_names, id_map, new_codes, codebook_path))
+
+    def plan_qdpx(self, path: Path, kind: str | None = None, id_map: Path | None = None) -> dict:
+        """The record ID each source of a .qdpx would get (``sources``), importing nothing."""
+        self._check("write")
+        return vars(qdpx_import.plan_qdpx(self.engine, path, kind, id_map))
 
     def export_qdc(self) -> bytes:
         """The codebook as a REFI-QDA .qdc (see coder.export.qdc)."""
         with Session(self.engine) as session:
             return qdc.export_codebook(session)
+
+    def export_taguette_codebook(self) -> bytes:
+        """The codebook as a CSV that Taguette's codebook import reads (see coder.export.taguette)."""
+        with Session(self.engine) as session:
+            return taguette.codebook_csv(session.exec(select(Code)).all())
 
     # Inter-coder agreement
     def icr_coders(self) -> list[str]:

@@ -4,15 +4,18 @@ This is the gold-standard format (``corpus/gold``) and an easy way to bring in c
 qcoder. Each quote becomes a manual coding of the first place its exact text occurs in the source.
 One transaction per file: a quote that cannot be placed stops that file (naming the quote) and no
 other. Codings the coder already has are left alone, so loading a file twice changes nothing.
+Writing the placed quotes (:func:`code_places`) is shared with Taguette's highlights
+(:mod:`coder.export.taguette`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from coder.audit import coder_named
 from coder.coding import add_coding
@@ -52,15 +55,7 @@ def _load(session, quotes: GoldFile, coder_name: str) -> tuple[int, int]:
         raise QcoderError(
             f"{quotes.path}：来源 {quotes.source} 尚未导入", f"{quotes.path}: source {quotes.source} is not imported"
         )
-    coder = coder_named(session, coder_name)
-    have = set(
-        session.exec(
-            select(Coding.code_id, Coding.start, Coding.end).where(
-                Coding.source_id == source.id, Coding.coder_id == coder.id
-            )
-        ).all()
-    )
-    added = unchanged = 0
+    places = []
     for code, quote in quotes.codings:
         start = source.text.find(quote)
         if start < 0:
@@ -68,11 +63,30 @@ def _load(session, quotes: GoldFile, coder_name: str) -> tuple[int, int]:
                 f"{quotes.path}：来源 {source.id} 中找不到引文“{quote[:30]}”",
                 f"{quotes.path}: quote “{quote[:30]}” is not in source {source.id}",
             )
-        place = (code, start, start + len(quote))
+        places.append((code, start, start + len(quote)))
+    return code_places(session, source.id, coder_name, places)
+
+
+def code_places(
+    session: Session, source_id: str, coder_name: str, places: Iterable[tuple[str, int, int]]
+) -> tuple[int, int]:
+    """Manual codings by ``coder_name`` of ``source_id`` at each ``(code, start, end)``, in the caller's
+    transaction; the places the coder has coded with that code already are left alone. (added, unchanged)."""
+    coder = coder_named(session, coder_name)
+    have = set(
+        session.exec(
+            select(Coding.code_id, Coding.start, Coding.end).where(
+                Coding.source_id == source_id, Coding.coder_id == coder.id
+            )
+        ).all()
+    )
+    added = unchanged = 0
+    for place in places:
         if place in have:
             unchanged += 1
             continue
-        add_coding(session, source.id, start, start + len(quote), code, coder.name)
+        code, start, end = place
+        add_coding(session, source_id, start, end, code, coder.name)
         have.add(place)
         added += 1
     return added, unchanged

@@ -98,3 +98,28 @@ def import_files(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[st
         {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
          "gave_up": counter.gave_up}
     )  # fmt: skip
+
+
+def import_qdpx(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
+    """Import each job's .qdpx (a path, a kind, the codebook file); the IDs given and any message."""
+    from pathlib import Path
+
+    from coder.export.qdpx_import import import_qdpx as run_import
+
+    counter = _setup(env)
+    engine = Project.open(url).engine
+    added, refused, errors = [], [], []
+    barrier.wait()
+    for job in jobs:
+        try:
+            report = run_import(engine, Path(job["path"]), job["kind"], codebook_path=Path(job["codebook"]))
+        except Exception as exc:  # import_qdpx reports, never raises: anything here fails the test
+            errors.append(f"{type(exc).__name__}: {exc}")
+            continue
+        (added if report.status == "imported" else refused).append(
+            {**job, "ids": sorted(report.renamed.values()), "codes": report.codes_added, "message": report.message}
+        )
+    results.put(
+        {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
+         "gave_up": counter.gave_up}
+    )  # fmt: skip

@@ -326,7 +326,7 @@ def test_two_project_files_are_refused_naming_both_and_nothing_is_written(sqlite
     assert json.loads(sqlite_cli("sources", "list", "--json").stdout) == []
 
 
-def test_codings_of_codes_not_in_the_codebook_are_listed_and_the_rest_imports(sqlite_cli, tmp_path):
+def test_without_new_codes_codings_of_codes_not_in_the_codebook_are_listed_and_the_rest_imports(sqlite_cli, tmp_path):
     text_ = "考核结果公开。基层减负见成效。"
     package = foreign.qdpx(
         tmp_path / "theirs.qdpx",
@@ -341,10 +341,10 @@ def test_codings_of_codes_not_in_the_codebook_are_listed_and_the_rest_imports(sq
             )
         },
     )
-    result = sqlite_cli("import", str(package), "--json")
+    result = sqlite_cli("import", str(package), "--no-new-codes", "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)["qdpx"][0]
-    assert report["codings_added"] == 1
+    assert report["codings_added"] == 1 and report["codes_added"] == []
     dimension, unknown, hint = report["skipped"]
     assert "“场景”" in dimension and "is the dimension scenario" in dimension
     assert "“基层减负”" in unknown and "is not in the codebook" in unknown
@@ -384,8 +384,10 @@ def test_sources_not_named_by_record_id_get_one_when_they_can(sqlite_cli, tmp_pa
     report = json.loads(result.stdout)["qdpx"][0]
     assert report["renamed"] == {"青川区考核办法": "20230110-P01", "青川日报报道": "20230218-M01"}
     interview, undated = report["skipped"]
-    assert "王老师访谈" in interview and "qcoder id make" in interview and "rename" in interview
-    assert "没有日期的通知" in undated and "date" in undated
+    # One message names everything missing (here the date and the initials) and the way out: --plan / --map.
+    assert "王老师访谈" in interview and "missing date" in interview and "initials" in interview
+    assert "--plan" in interview and "--map" in interview
+    assert "没有日期的通知" in undated and "missing date" in undated and "kind" not in undated.split("missing")[1]
     shown = json.loads(sqlite_cli("sources", "show", "20230110-P01", "--json").stdout)
     assert (shown["kind"], shown["date"], shown["title"], shown["meta"]) == (
         "policy", "2023-01-10", "青川区考核办法", {"发文机关": "青川区委组织部"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import random
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
@@ -133,6 +134,16 @@ def retrying(engine: Engine, work: Callable[[Session], T], attempts: int | None 
         f"the database stayed busy (others are writing); gave up after {attempts} attempts. "
         "Nothing was changed: try again in a moment",
     )
+
+
+def take_turns(session: Session, name: str) -> None:
+    """Make the transactions that call this with the same ``name`` run one after another from here to
+    their commit: drawing the next record number, say, where a unique key cannot tell (``20230301-P05``
+    and ``20230306-P05`` are different keys but one number). PostgreSQL: a transaction-level advisory
+    lock. SQLite: nothing to do, its write transactions take turns already (``BEGIN IMMEDIATE``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def transient(exc: DBAPIError) -> bool:

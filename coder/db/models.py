@@ -69,6 +69,7 @@ class Source(SQLModel, table=True):
     meta: dict = _json(dict)
     participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
     imported_at: dt.datetime = _when()
+    guid: str | None = Field(default=None, index=True, description="another QDA tool's GUID, written back on export")
 
 
 class Segment(SQLModel, table=True):
@@ -101,6 +102,7 @@ class Code(SQLModel, table=True):
     exclude: list = _json(list)
     color: str = "#DDDDDD"
     position: int = 0
+    guid: str | None = Field(default=None, description="another QDA tool's GUID (codebook.yaml guid)")
 
 
 ROLES = ("owner", "coder", "viewer")  # and "system" for the tagger, which never logs in
@@ -160,6 +162,9 @@ class Coding(SQLModel, table=True):
     version: int = Field(default=1, description="optimistic-concurrency counter")
     created_at: dt.datetime = _when()
     updated_at: dt.datetime = _when()
+    # Another QDA tool's GUIDs of the coding and of the selection it sits in, written back on export.
+    guid: str | None = None
+    selection_guid: str | None = None
 
 
 class Memo(SQLModel, table=True):

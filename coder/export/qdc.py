@@ -12,7 +12,8 @@ of the codebook entry on labelled lines::
     【关键词 keywords】分类分层、方阵
 
 Other tools show that text as the code's description; qcoder reads it back, so codebook.yaml → .qdc →
-codebook.yaml keeps ids, names, definitions, usage notes, examples and terms.
+codebook.yaml keeps ids, names, definitions, usage notes, examples and terms. A code that came from
+another tool is written with that tool's GUID (``guid`` in codebook.yaml), every other one with qcoder's.
 
 Import (``qcoder codebook import``) writes YAML that ``qcoder codebook check`` accepts, from qcoder's
 own .qdc or another tool's (or from the codebook inside a .qdpx). Another tool's tree is fitted to
@@ -37,10 +38,10 @@ from typing import Any
 
 import yaml
 from lxml import etree
-from pypinyin import lazy_pinyin
 from sqlmodel import Session, select
 
-from coder import codebook
+from coder import codebook, invivo
+from coder.controls import CONTROL
 from coder.db.models import Code
 from coder.errors import QcoderError
 from coder.export.refi import CODEBOOK_NS, ORIGIN, guid, local_name, open_qdpx, parse_xml, serialise
@@ -84,6 +85,11 @@ def read_description(text: str | None) -> dict[str, Any]:
     return fields
 
 
+def code_guid(code: Code) -> str:
+    """The GUID a code is exported with: the other tool's it came from, else qcoder's own stable one."""
+    return code.guid or guid("code", code.id)
+
+
 def code_elements(
     parent: etree._Element, codes: Iterable[Code], ns: str, notes: dict[str, list[str]] | None = None
 ) -> None:
@@ -95,7 +101,7 @@ def code_elements(
 
     def add(into: etree._Element, code: Code) -> None:
         element = etree.SubElement(
-            into, f"{{{ns}}}Code", guid=guid("code", code.id), name=code.name,
+            into, f"{{{ns}}}Code", guid=code_guid(code), name=code.name,
             isCodable="false" if code.parent_id is None else "true", color=code.color,
         )  # fmt: skip
         description = describe(code)
@@ -134,15 +140,15 @@ def codebook_yaml(path: Path) -> str:
         if element.find("{*}Code") is None and element.get("isCodable", "true").strip() != "false":
             loose.append(element)
             continue
-        entry = _entry(element, _identifier(element, "", taken), dimension=True)
+        entry = entry_of(element, identifier_for(element, "", taken), dimension=True)
         dimensions.append(entry)
         for child in element.iterfind("{*}Code"):
-            _add_code(child, entry["id"], entry["id"], taken, codes)
+            add_code(child, entry["id"], entry["id"], taken, codes)
     if loose:
-        dimension = {**UNCATEGORISED, "id": _unique(UNCATEGORISED["id"], taken)}
+        dimension = {**UNCATEGORISED, "id": unique_id(UNCATEGORISED["id"], taken)}
         dimensions.append(dimension)
         for element in loose:
-            _add_code(element, dimension["id"], dimension["id"], taken, codes)
+            add_code(element, dimension["id"], dimension["id"], taken, codes)
     if not codes:
         raise QcoderError(
             f"{path}：编码簿只有维度、没有可用的代码", f"{path}: the codebook has dimensions but no codes"
@@ -178,48 +184,45 @@ def _top_codes(path: Path) -> list[etree._Element]:
     return top
 
 
-def _add_code(element: etree._Element, dimension: str, parent: str, taken: set[str], out: list[dict]) -> None:
-    entry = _entry(element, _identifier(element, f"{dimension}.", taken), dimension=False)
-    out.append(_with_parent(entry, parent))
+def add_code(element: etree._Element, dimension: str, parent: str, taken: set[str], out: list[dict]) -> None:
+    """Append the entry of a REFI ``Code`` and, below it, its children's to ``out`` (ids kept unique in ``taken``)."""
+    entry = code_entry(element, identifier_for(element, f"{dimension}.", taken), parent)
+    out.append(entry)
     for child in element.iterfind("{*}Code"):
-        _add_code(child, dimension, entry["id"], taken, out)
+        add_code(child, dimension, entry["id"], taken, out)
 
 
-def _with_parent(entry: dict[str, Any], parent: str) -> dict[str, Any]:
-    """``parent`` right after the names, where a person writing the YAML would put it."""
+def code_entry(element: etree._Element, identifier: str, parent: str) -> dict[str, Any]:
+    """The codebook entry of a REFI ``Code`` under ``parent``: names, then ``parent`` where a person writing
+    the YAML would put it, then the fields its Description holds, its keywords and colour."""
+    entry = entry_of(element, identifier, dimension=False)
     head = {k: entry[k] for k in ("id", "name", "name_en") if k in entry}
     return {**head, "parent": parent, **{k: v for k, v in entry.items() if k not in head}}
 
 
-def _identifier(element: etree._Element, prefix: str, taken: set[str]) -> str:
+def identifier_for(element: etree._Element, prefix: str, taken: set[str]) -> str:
     """The id a 【编号 id】 line gives if it fits under ``prefix``, else one made from the name.
 
     An id from a line is checked with the rest of the codebook when the YAML is validated."""
-    own = read_description(_description(element)).get("id") or ""
+    own = read_description(description_of(element)).get("id") or ""
     if own and own.startswith(prefix) and own not in taken and ("." in own) == bool(prefix):
         taken.add(own)
         return own
-    return _unique(prefix + _slug(element.get("name", "")), taken)
+    return unique_id(prefix + invivo.slug(element.get("name", "")), taken)
 
 
-def _slug(name: str) -> str:
-    """An ASCII id piece from a name: pinyin for hanzi, lower-case words otherwise."""
-    words = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(name)).lower()).strip("_")
-    words = words[:40].rstrip("_") or "code"
-    return words if words[0].isalpha() else f"c{words}"
-
-
-def _unique(wanted: str, taken: set[str]) -> str:
-    candidate, n = wanted, 2
-    while candidate in taken:
-        candidate, n = f"{wanted}_{n}", n + 1
+def unique_id(wanted: str, taken: set[str]) -> str:
+    """``wanted``, numbered when ``taken`` has it; the id given is added to ``taken``."""
+    candidate = invivo.numbered(wanted, taken)
     taken.add(candidate)
     return candidate
 
 
-def _entry(element: etree._Element, identifier: str, dimension: bool) -> dict[str, Any]:
-    fields = read_description(_description(element))
-    name = (element.get("name") or "").strip() or identifier
+def entry_of(element: etree._Element, identifier: str, dimension: bool) -> dict[str, Any]:
+    """A REFI ``Code`` as codebook YAML fields (a dimension's or a code's), empty fields left out."""
+    # Control characters (a CR of Windows line ends, text pasted from a PDF) would fail the codebook check.
+    fields = {k: _plain(v) for k, v in read_description(_plain(description_of(element))).items()}
+    name = " ".join(_plain(element.get("name")).split()) or identifier
     entry: dict[str, Any] = {"id": identifier, "name": name, "name_en": fields.get("name_en")}
     color = _color(element.get("color"))
     if dimension:
@@ -234,7 +237,17 @@ def _entry(element: etree._Element, identifier: str, dimension: bool) -> dict[st
     return {k: v for k, v in entry.items() if v}
 
 
-def _description(element: etree._Element) -> str | None:
+def _plain(value: Any) -> Any:
+    """Text without control characters (line ends as ``\n``); lists item by item; anything else as it is."""
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, str):
+        return CONTROL.sub("", (value or "").replace("\r\n", "\n"))
+    return value
+
+
+def description_of(element: etree._Element) -> str | None:
+    """The text of a Code's Description, None without one."""
     found = element.find("{*}Description")
     return None if found is None else found.text
 

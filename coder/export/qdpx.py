@@ -24,6 +24,10 @@ Characters XML cannot hold (control characters pasted from a PDF) are left out o
 metadata values; source texts travel as files and keep them. No export time is written, the zip's
 timestamps are fixed, and every GUID is stable (see :mod:`coder.export.refi`): the same project
 always exports to the same bytes.
+
+**GUIDs from another tool.** Codes, sources, codings, selections and cases that came from another
+tool's project (:mod:`coder.export.qdpx_import`) are written with that tool's GUIDs, kept at import, so
+exporting back into it matches what it has instead of duplicating it; everything else gets qcoder's own.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from sqlmodel import Session, select
 
 from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Memo, Participant, Source
-from coder.export.qdc import code_elements
+from coder.export.qdc import code_elements, code_guid
 from coder.export.refi import ORIGIN, PROJECT_NS, guid, serialise, timestamp
 from coder.export.text import clean
 from coder.memos import visible as memos_visible
@@ -80,8 +84,12 @@ def export_project(
     memos = session.exec(noted).all()
     people = {p.id: p for p in session.exec(select(Participant)).all()}
 
-    guids = {c.id: coding_guid(c.source_id, c.code_id, c.start, c.end, who, c.status) for c, who in codings}
-    notes, refs = _notes(memos, guids)
+    guids = {c.id: c.guid or coding_guid(c.source_id, c.code_id, c.start, c.end, who, c.status) for c, who in codings}
+    targets = {
+        **{("source", s.id): source_guid(s) for s in sources},
+        **{("code", c.id): code_guid(c) for c in codes},
+    }
+    notes, refs = _notes(memos, guids, targets)
     users = sorted({who for _, who in codings} | {who for _, _, who in notes})
     cases = _cases(sources, people, with_names)
 
@@ -93,8 +101,8 @@ def export_project(
             etree.SubElement(listing, p("User"), guid=guid("user", user), name=user)
     if codes:
         book = etree.SubElement(etree.SubElement(root, p("CodeBook")), p("Codes"))
-        code_elements(book, codes, PROJECT_NS, {code.id: refs[guid("code", code.id)] for code in codes})
-    values = {guid("source", s.id): _source_values(s) for s in sources}
+        code_elements(book, codes, PROJECT_NS, {code.id: refs[code_guid(code)] for code in codes})
+    values = {source_guid(s): _source_values(s) for s in sources}
     values |= {case["guid"]: case["values"] for case in cases}
     variables = _variables(values)
     if variables:
@@ -111,14 +119,14 @@ def export_project(
             element = etree.SubElement(listing, p("Case"), guid=case["guid"], name=case["name"])
             _values(p, element, case["values"], variables)
             for source_id in case["sources"]:
-                etree.SubElement(element, p("SourceRef"), targetGUID=guid("source", source_id))
+                etree.SubElement(element, p("SourceRef"), targetGUID=targets[("source", source_id)])
     by_source: dict[str, list[tuple[Coding, str]]] = defaultdict(list)
     for coding, who in codings:
         by_source[coding.source_id].append((coding, who))
     if sources:
         listing = etree.SubElement(root, p("Sources"))
         for source in sources:
-            _source(p, listing, source, by_source[source.id], guids, refs, values, variables)
+            _source(p, listing, source, by_source[source.id], guids, refs, values, variables, targets)
     if notes:
         listing = etree.SubElement(root, p("Notes"))
         for note, memo, who in notes:
@@ -131,7 +139,7 @@ def export_project(
         etree.SubElement(root, p("NoteRef"), targetGUID=note)
 
     members = [("project.qde", serialise(root))]
-    members += [(f"sources/{guid('source', s.id)}.txt", s.text.encode("utf-8")) for s in sources]
+    members += [(f"sources/{source_guid(s)}.txt", s.text.encode("utf-8")) for s in sources]
     return _zip(members)
 
 
@@ -145,7 +153,14 @@ class _Maker:
         return f"{{{self.ns}}}{tag}"
 
 
-def _notes(memos: list[tuple[Memo, str]], codings: dict[int, str]) -> tuple[list, defaultdict[str, list[str]]]:
+def source_guid(source: Source) -> str:
+    """The GUID a source is exported with: the other tool's it came from, else qcoder's own stable one."""
+    return source.guid or guid("source", source.id)
+
+
+def _notes(
+    memos: list[tuple[Memo, str]], codings: dict[int, str], targets: dict[tuple[str, str], str]
+) -> tuple[list, defaultdict[str, list[str]]]:
     """Each exported memo with its note GUID, and the note GUIDs by target (a GUID, or "project").
 
     A note's GUID is its target, coder and text (numbered when one coder wrote the same text twice
@@ -159,9 +174,9 @@ def _notes(memos: list[tuple[Memo, str]], codings: dict[int, str]) -> tuple[list
             if target is None:
                 continue  # its coding (a suggestion or a rejected one) is not exported
         elif memo.source_id is not None:
-            target = guid("source", memo.source_id)
+            target = targets[("source", memo.source_id)]
         elif memo.code_id is not None:
-            target = guid("code", memo.code_id)
+            target = targets[("code", memo.code_id)]
         else:
             target = "project"
         rows.append((timestamp(memo.created_at), target, who, memo.text, memo))
@@ -177,7 +192,8 @@ def _notes(memos: list[tuple[Memo, str]], codings: dict[int, str]) -> tuple[list
 
 
 def _cases(sources: list[Source], people: dict[int, Participant], with_names: bool) -> list[dict[str, Any]]:
-    """One case per interviewee; its GUID comes from the first interview's ID, never from the name."""
+    """One case per interviewee; its GUID is the other tool's case it came from, else made from the first
+    interview's ID, never from the name."""
     interviews: dict[int, list[str]] = defaultdict(list)
     for source in sources:
         if source.participant_id is not None:
@@ -189,9 +205,10 @@ def _cases(sources: list[Source], people: dict[int, Participant], with_names: bo
         labels[base] += 1
         label = base if labels[base] == 1 else f"{base}-{labels[base]}"
         named = with_names and person.name
+        kept = person.key.removeprefix("case:") if person.key.startswith("case:") else None
         cases.append(
             {
-                "guid": guid("case", source_ids[0]),
+                "guid": kept or guid("case", source_ids[0]),
                 "name": person.name if named else label,
                 "values": {NAME_VARIABLE: person.name} if named else {},
                 "sources": source_ids,
@@ -254,19 +271,21 @@ def _source(
     refs: dict[str, list[str]],
     values: dict[str, dict[str, Any]],
     variables: dict[str, tuple[str, bool]],
+    targets: dict[tuple[str, str], str],
 ) -> None:
     """A TextSource with one selection per coded span and every coding of that span inside it."""
-    source_guid = guid("source", source.id)
+    own = targets[("source", source.id)]
     element = etree.SubElement(
-        listing, p("TextSource"), guid=source_guid, name=source.id, plainTextPath=f"internal://{source_guid}.txt"
+        listing, p("TextSource"), guid=own, name=source.id, plainTextPath=f"internal://{own}.txt"
     )
     spans: dict[tuple[int, int], list[tuple[Coding, str]]] = defaultdict(list)
     for coding, who in codings:
         spans[(coding.start, coding.end)].append((coding, who))
     for (start, end), group in spans.items():
         first, first_coder = min(group, key=lambda row: (timestamp(row[0].created_at), row[1]))
+        kept = next((coding.selection_guid for coding, _ in group if coding.selection_guid), None)
         selection = etree.SubElement(
-            element, p("PlainTextSelection"), guid=guid("selection", source.id, start, end),
+            element, p("PlainTextSelection"), guid=kept or guid("selection", source.id, start, end),
             startPosition=str(start), endPosition=str(end),
             creatingUser=guid("user", first_coder), creationDateTime=timestamp(first.created_at),
         )  # fmt: skip
@@ -275,12 +294,12 @@ def _source(
                 selection, p("Coding"), guid=guids[coding.id], creatingUser=guid("user", who),
                 creationDateTime=timestamp(coding.created_at),
             )  # fmt: skip
-            etree.SubElement(tag, p("CodeRef"), targetGUID=guid("code", coding.code_id))
+            etree.SubElement(tag, p("CodeRef"), targetGUID=targets[("code", coding.code_id)])
             for note in refs[guids[coding.id]]:
                 etree.SubElement(tag, p("NoteRef"), targetGUID=note)
-    for note in refs[source_guid]:
+    for note in refs[own]:
         etree.SubElement(element, p("NoteRef"), targetGUID=note)
-    _values(p, element, values[source_guid], variables)
+    _values(p, element, values[own], variables)
 
 
 def _zip(members: list[tuple[str, bytes]]) -> bytes:

@@ -5,13 +5,15 @@ project is a ``.qdpx`` (a zip of ``project.qde`` and ``sources/``), a codebook a
 
 GUIDs are ``uuid5`` of one fixed namespace and the entity's natural key (a source's record ID, a code's
 id, a coder's name …), never random: exporting the same project twice gives the same file, and when a
-tool that keeps GUIDs sends a project back, qcoder recognises its own codes and codings in it.
+tool that keeps GUIDs sends a project back, qcoder recognises its own codes and codings in it. What came
+from another tool keeps that tool's GUID instead (see :mod:`coder.export.qdpx_import`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "qcoder"
 # Fixed forever: a different namespace would give every code, source and coding a new GUID.
 NAMESPACE = uuid.UUID("5d0c1c2e-7a43-5b7e-9a57-2f0b7f1e6c11")
+_GUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 
 
 def guid(*key: object) -> str:
@@ -39,6 +42,11 @@ def guid(*key: object) -> str:
 def guid_key(value: str | None) -> str:
     """A GUID as written by any tool (upper case, in braces) in the form :func:`guid` gives."""
     return (value or "").strip().strip("{}").lower()
+
+
+def is_guid(value: str) -> bool:
+    """Whether ``value`` (as :func:`guid_key` gives it) is a GUID the standard allows: kept GUIDs must be."""
+    return _GUID.fullmatch(value) is not None
 
 
 def timestamp(value: dt.datetime) -> str:

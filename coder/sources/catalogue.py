@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from coder import known, rounds
 from coder.audit import record
+from coder.db.engine import take_turns
 from coder.db.models import Coder, Coding, Participant, Segment, Source
 from coder.errors import QcoderError
 from coder.sources.ids import calendar_date
@@ -83,6 +84,14 @@ def show_source(session: Session, source_id: str, with_names: bool = False) -> d
 
 def source_ids(session: Session) -> set[str]:
     return set(session.exec(select(Source.id)).all())
+
+
+def ids_to_number_from(session: Session) -> set[str]:
+    """The project's record IDs for drawing the next number from, read once every other transaction that
+    draws numbers has committed (:func:`coder.db.engine.take_turns`): the primary key alone would let two
+    imports give ``20230301-P05`` and ``20230306-P05`` at once."""
+    take_turns(session, "record numbers")
+    return source_ids(session)
 
 
 EDITABLE_META = (

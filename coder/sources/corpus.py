@@ -30,7 +30,7 @@ from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.limits import NoAliasLoader
 from coder.sources import assign, ids, segments
-from coder.sources.catalogue import source_ids
+from coder.sources.catalogue import ids_to_number_from
 from coder.sources.textfile import SUPPORTED_SUFFIXES, FileProblem, read_document
 
 # Folder names that say what kind of source a file is (corpus/interviews, corpus/policy, …).
@@ -374,7 +374,7 @@ def _assign(session: Session, parsed: ParsedSource) -> str | None:
             "overwritten and no second ID is made",
         )
     assert parsed.plan is not None
-    made = parsed.plan.make(source_ids(session))
+    made = parsed.plan.make(ids_to_number_from(session))  # after any other import drawing numbers
     parsed.id = made.id
     parsed.person_key = parsed.person_key or f"record:{made.id}"
     parsed.warnings.extend(made.warnings)
