@@ -31,7 +31,7 @@ from coder.db.engine import database_url, make_engine, retrying
 from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.evaluation import SUMMARIES
-from coder.export import qdc, qdpx_plan, taguette
+from coder.export import qdc, qdpx_plan, taguette_codebook, taguette_highlights
 from coder.export.agreement import table as agreement_table
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.files import unwritable, write_atomically
@@ -188,6 +188,7 @@ def import_(
             help="加入 .qdpx 代码的编码簿（默认 QCODER_CODEBOOK 或 codebook.yaml）/ codebook for a .qdpx's codes"
         ),
     ] = None,
+    force: Annotated[bool, typer.Option(help="覆盖已有的 --plan 文件 / replace an existing --plan file")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """导入访谈、政策文本、媒体报道和 REFI-QDA 项目（.qdpx）/ import sources and REFI-QDA projects (.qdpx)."""
@@ -204,6 +205,11 @@ def import_(
             "--plan and --map take exactly one .qdpx file (and no other files)",
         )
     if plan:
+        if plan.exists() and not force:  # a plan being filled in by hand is not lost to a second --plan
+            raise QcoderError(
+                f"{plan} 已存在，未覆盖：换一个 --plan 文件名，或加 --force 覆盖",
+                f"{plan} exists and was not overwritten: choose another --plan file, or add --force",
+            )
         _plan_qdpx(current, exchanges[0], plan, kind, id_map, as_json)
         return
     results = []
@@ -648,33 +654,35 @@ def code_import(
         _taguette_highlights(path, coder, as_json)
         return
     report = load_quote_files(project().engine, path, coder)
+    _print_code_import(
+        report,
+        as_json,
+        f"{report.files} 个文件：新增编码 {report.added}，已存在 {report.unchanged} / "
+        f"{report.files} files: {report.added} codings added, {report.unchanged} already there",
+    )
+
+
+def _print_code_import(report: Any, as_json: bool, summary: str) -> None:
+    """A code import's report: JSON, or each problem and the summary on stderr; exit 1 on any problem."""
     if as_json:
         print_json(vars(report))
     else:
         for problem in report.errors:
             err.print(f"错误 / error: {problem}")
-        err.print(
-            f"{report.files} 个文件：新增编码 {report.added}，已存在 {report.unchanged} / "
-            f"{report.files} files: {report.added} codings added, {report.unchanged} already there"
-        )
+        err.print(summary)
     if report.errors:
         raise typer.Exit(1)
 
 
 def _taguette_highlights(path: Path, coder: str, as_json: bool) -> None:
-    report = taguette.load_highlights(project().engine, path, coder)
-    if as_json:
-        print_json(vars(report))
-    else:
-        for problem in report.errors:
-            err.print(f"错误 / error: {problem}")
-        err.print(
-            f"{report.documents} 个来源：新增编码 {report.added}，已存在 {report.unchanged}，"
-            f"无标签的标注 {report.untagged}（略过）/ {report.documents} sources: {report.added} codings added, "
-            f"{report.unchanged} already there, {report.untagged} highlights without a tag (skipped)"
-        )
-    if report.errors:
-        raise typer.Exit(1)
+    report = taguette_highlights.load_highlights(project().engine, path, coder)
+    _print_code_import(
+        report,
+        as_json,
+        f"{report.documents} 个来源：新增编码 {report.added}，已存在 {report.unchanged}，"
+        f"无标签的标注 {report.untagged}（略过）/ {report.documents} sources: {report.added} codings added, "
+        f"{report.unchanged} already there, {report.untagged} highlights without a tag (skipped)",
+    )
 
 
 @app.command()
@@ -1131,7 +1139,7 @@ def codebook_import(
             f"{output} 已存在，未覆盖：换一个 -o 文件名，或加 --force 覆盖",
             f"{output} exists and was not overwritten: choose another -o file, or add --force",
         )
-    text = (taguette.codebook_yaml if path.suffix.lower() == ".csv" else qdc.codebook_yaml)(path)
+    text = (taguette_codebook.codebook_yaml if path.suffix.lower() == ".csv" else qdc.codebook_yaml)(path)
     write_atomically(output, text.encode("utf-8"))
     err.print(
         f"已写入 {output}；用 qcoder codebook check {output} 查看，qcoder codebook sync {output} 同步 / "

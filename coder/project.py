@@ -45,9 +45,9 @@ from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
-from coder.db.models import EVIDENCE, AuditEvent, Code, Coder, Segment, utcnow
+from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
 from coder.errors import QcoderError
-from coder.export import qdc, qdpx, qdpx_import, taguette
+from coder.export import qdc, qdpx, qdpx_import, taguette_codebook
 from coder.export.agreement import render_agreement
 from coder.export.displays import render_display
 from coder.export.formats import render_quotes, render_respondents
@@ -305,9 +305,10 @@ class Project:
             lambda session: update_metadata(session, source_id, changes, coder_named(session, self._by(coder))), "write"
         )
 
-    def preview_upload(self, name: str, data: bytes, kind: str) -> dict:
-        """The ID an uploaded file would be imported under, and any problem with it; nothing is kept."""
-        return vars(uploads.preview(self.engine, name, data, kind))
+    def preview_upload(self, name: str, data: bytes, kind: str, taken: tuple[str, ...] = ()) -> dict:
+        """The ID an uploaded file would be imported under (beside the IDs ``taken`` by the files uploaded
+        with it), and any problem with it; nothing is kept."""
+        return vars(uploads.preview(self.engine, name, data, kind, frozenset(taken)))
 
     def import_upload(self, corpus: Path, name: str, data: bytes, kind: str, record_id: str | None = None) -> dict:
         """Import one uploaded file (kept once under ``corpus``) with the same rules as ``qcoder import``;
@@ -518,11 +519,12 @@ class Project:
     ) -> dict:
         """Import a .qdpx in one transaction; what was added and what was skipped, with the reasons. Codes
         the codebook lacks are added to ``codebook_path`` (default: coder.codebook.app_path) unless not
-        ``new_codes``; ``id_map`` is a --map file (see coder.export.qdpx_import)."""
+        ``new_codes``; ``id_map`` is a --map file (see coder.export.qdpx_import). Adding codes takes the
+        codebook role, checked inside the import once it knows whether the file adds any."""
         self._check("names" if with_names else "write")
-        if new_codes:
-            self._check("codebook")
-        return vars(qdpx_import.import_qdpx(self.engine, path, kind, with_names, id_map, new_codes, codebook_path))
+        return vars(
+            qdpx_import.import_qdpx(self.engine, path, kind, with_names, id_map, new_codes, codebook_path, self.user)
+        )
 
     def plan_qdpx(self, path: Path, kind: str | None = None, id_map: Path | None = None) -> dict:
         """The record ID each source of a .qdpx would get (``sources``), importing nothing."""
@@ -535,9 +537,9 @@ class Project:
             return qdc.export_codebook(session)
 
     def export_taguette_codebook(self) -> bytes:
-        """The codebook as a CSV that Taguette's codebook import reads (see coder.export.taguette)."""
+        """The codebook as a CSV that Taguette's codebook import reads (see coder.export.taguette_codebook)."""
         with Session(self.engine) as session:
-            return taguette.codebook_csv(session.exec(select(Code)).all())
+            return taguette_codebook.codebook_csv(session)
 
     # Inter-coder agreement
     def icr_coders(self) -> list[str]:

@@ -5,7 +5,7 @@ qcoder. Each quote becomes a manual coding of the first place its exact text occ
 One transaction per file: a quote that cannot be placed stops that file (naming the quote) and no
 other. Codings the coder already has are left alone, so loading a file twice changes nothing.
 Writing the placed quotes (:func:`code_places`) is shared with Taguette's highlights
-(:mod:`coder.export.taguette`).
+(:mod:`coder.export.taguette_highlights`).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from coder.errors import QcoderError
@@ -53,10 +54,7 @@ def add_codings(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str
             refused.append({**job, "zh": exc.zh, "en": exc.en})
         except Exception as exc:  # reported to the test, which fails on it
             errors.append(f"{type(exc).__name__}: {exc}")
-    results.put(
-        {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
-         "gave_up": counter.gave_up}
-    )  # fmt: skip
+    _report(results, worker, counter, added=added, refused=refused, errors=errors)
 
 
 def adjust(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
@@ -73,53 +71,59 @@ def adjust(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str
             refused.append({**job, "zh": exc.zh, "en": exc.en})
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
-    results.put({"worker": worker, "won": won, "refused": refused, "errors": errors, "retries": counter.retries,
-                 "gave_up": counter.gave_up})  # fmt: skip
+    _report(results, worker, counter, won=won, refused=refused, errors=errors)
 
 
-def import_files(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
-    """Import each job's file (a path); the IDs given and any message, at the same moment as the others."""
-    from pathlib import Path
+def _report(results, worker: int, counter: RetryCounter, **outcome: list) -> None:
+    results.put({"worker": worker, **outcome, "retries": counter.retries, "gave_up": counter.gave_up})
 
+
+def _imports(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results, one) -> None:
+    """Run ``one(project, job)`` → (imported?, what to report) for each job, at the same moment as the others."""
+    counter = _setup(env)
+    project = Project.open(url)
+    added, refused, errors = [], [], []
+    barrier.wait()
+    for job in jobs:
+        try:
+            imported, fields = one(project, job)
+        except Exception as exc:  # the imports report, never raise: anything here fails the test
+            errors.append(f"{type(exc).__name__}: {exc}")
+            continue
+        (added if imported else refused).append({**job, **fields})
+    _report(results, worker, counter, added=added, refused=refused, errors=errors)
+
+
+def _import_file(project: Project, job: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
     from coder.sources.corpus import import_file
 
-    counter = _setup(env)
-    engine = Project.open(url).engine
-    added, refused, errors = [], [], []
-    barrier.wait()
-    for job in jobs:
-        try:
-            result = import_file(engine, Path(job["path"]), job.get("kind"))
-        except Exception as exc:  # import_file reports, never raises: anything here fails the test
-            errors.append(f"{type(exc).__name__}: {exc}")
-            continue
-        (added if result.status == "imported" else refused).append({**job, "id": result.id, "message": result.message})
-    results.put(
-        {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
-         "gave_up": counter.gave_up}
-    )  # fmt: skip
+    result = import_file(project.engine, Path(job["path"]), job.get("kind"))
+    return result.status == "imported", {"id": result.id, "message": result.message}
 
 
-def import_qdpx(url: str, worker: int, jobs: list[dict[str, Any]], env: dict[str, str], barrier, results) -> None:
-    """Import each job's .qdpx (a path, a kind, the codebook file); the IDs given and any message."""
-    from pathlib import Path
-
+def _import_qdpx(project: Project, job: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
     from coder.export.qdpx_import import import_qdpx as run_import
 
-    counter = _setup(env)
-    engine = Project.open(url).engine
-    added, refused, errors = [], [], []
-    barrier.wait()
-    for job in jobs:
-        try:
-            report = run_import(engine, Path(job["path"]), job["kind"], codebook_path=Path(job["codebook"]))
-        except Exception as exc:  # import_qdpx reports, never raises: anything here fails the test
-            errors.append(f"{type(exc).__name__}: {exc}")
-            continue
-        (added if report.status == "imported" else refused).append(
-            {**job, "ids": sorted(report.renamed.values()), "codes": report.codes_added, "message": report.message}
-        )
-    results.put(
-        {"worker": worker, "added": added, "refused": refused, "errors": errors, "retries": counter.retries,
-         "gave_up": counter.gave_up}
-    )  # fmt: skip
+    report = run_import(project.engine, Path(job["path"]), job["kind"], codebook_path=Path(job["codebook"]))
+    fields = {"ids": sorted(report.renamed.values()), "codes": report.codes_added, "message": report.message}
+    return report.status == "imported", fields
+
+
+def _upload(project: Project, job: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+    result = project.import_upload(Path(job["corpus"]), job["name"], job["data"].encode(), job["kind"])
+    return result["status"] == "imported", {"id": result["id"], "path": result["path"], "message": result["message"]}
+
+
+def import_files(*args) -> None:
+    """Import each job's file (a path); the IDs given and any message."""
+    _imports(*args, one=_import_file)
+
+
+def import_qdpx(*args) -> None:
+    """Import each job's .qdpx (a path, a kind, the codebook file); the IDs given and any message."""
+    _imports(*args, one=_import_qdpx)
+
+
+def upload_files(*args) -> None:
+    """Upload each job's bytes as the app does, into the job's corpus folder."""
+    _imports(*args, one=_upload)

@@ -220,3 +220,48 @@ def test_a_saved_web_page_is_numbered_as_media_from_its_byline_date_with_its_out
     assert report[str(path)]["id"] == "20230110-M01"
     shown = json.loads(cli("sources", "show", "20230110-M01", "--json").stdout)
     assert shown["meta"]["outlet"] == "某某日报"
+
+
+def test_two_people_uploading_at_once_never_get_one_number(cli, tmp_path):
+    corpus = tmp_path / "corpus"
+    jobs = [
+        [{"corpus": str(corpus), "name": f"通知{w}-{n}.txt", "kind": "policy",
+          "data": POLICY_NO_ID.replace("2022-04-01", f"2022-05-0{w + 1}").replace("每季度", f"第{n}次")}
+         for n in range(3)]
+        for w in range(2)
+    ]  # fmt: skip
+    reports = run_workers(concurrency_worker.upload_files, cli.url, jobs)
+    assert [e for r in reports for e in r["errors"]] == [] and [x for r in reports for x in r["refused"]] == []
+    added = [a for r in reports for a in r["added"]]
+    assert sorted(a["id"].split("-P")[1] for a in added) == ["01", "02", "03", "04", "05", "06"]
+    kept = sorted(p.name for p in corpus.rglob("*.txt"))
+    assert kept == sorted(f"{a['id']}_{a['name']}" for a in added)
+
+
+def test_an_interview_never_takes_its_date_from_what_is_said_in_it(cli, tmp_path):
+    text = "---\nkind: interview\ninterviewee: 马继强\n---\n访谈者：您哪年来的？\nMJQ：我是2019年3月1日调到街道的。\n"
+    path = write(tmp_path / "in" / "马书记.txt", text)
+    _, report = imported(cli, path)
+    assert report[str(path)]["status"] == "failed" and "date (YYYY-MM-DD)" in report[str(path)]["message"]
+
+
+def test_a_bad_date_in_one_file_fails_that_file_and_the_batch_goes_on(cli, tmp_path):
+    bad = write(tmp_path / "in" / "a.txt", POLICY_NO_ID.replace("2022-04-01", "2022-02-30"))
+    good = write(tmp_path / "in" / "b.txt", POLICY_NO_ID)
+    result, report = imported(cli, bad, good)
+    assert result.exit_code == 1
+    assert "not a real YYYY-MM-DD" in report[str(bad)]["message"] and report[str(good)]["status"] == "imported"
+
+
+def test_an_interview_takes_no_title_from_the_word_file_properties(cli, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "单晓明访谈记录"
+    document.add_paragraph("访谈者：您好。")
+    path = tmp_path / "interviews" / "20240305SXM.docx"
+    path.parent.mkdir(parents=True)
+    document.save(path)
+    _, report = imported(cli, path)
+    assert report[str(path)]["status"] == "imported"
+    assert json.loads(cli("sources", "show", "20240305SXM", "--json").stdout)["title"] is None

@@ -19,14 +19,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from coder import codebook
 from coder.db.engine import make_engine
-from coder.db.models import AuditEvent, Coding, Participant, Setting, Source
+from coder.db.models import AuditEvent, Code, Coding, Participant, Setting, Source
+from coder.export import foreign_codes
 from coder.export.qdpx_import import import_qdpx
 from coder.export.refi import guid_key
+from coder.project import Project
 from tests import concurrency_worker
 from tests.helpers import Cli
 from tests.refi import foreign, maxqda
@@ -138,6 +141,9 @@ def test_plan_then_map_lets_a_researcher_decide_the_ids(cli, package):
     assert json.loads(cli("sources", "list", "--json").stdout) == []
     assert (cli.folder / "codebook.yaml").read_text(encoding="utf-8") == before
     data = plan.read_bytes()
+    again = cli("import", str(package), "--kind", "policy", "--plan", str(plan))
+    assert again.exit_code == 1 and "add --force" in again.output and plan.read_bytes() == data
+    assert cli("import", str(package), "--kind", "policy", "--plan", str(plan), "--force").exit_code == 0
     assert data.startswith(codecs.BOM_UTF8)  # Excel reads the Chinese right
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert list(rows[0]) == ["name", "id", "kind", "date", "title", "guid", "note"]
@@ -146,7 +152,7 @@ def test_plan_then_map_lets_a_researcher_decide_the_ids(cli, package):
 
     # The researcher corrects one ID, clears another and gives its date as Excel shows it, deletes a row.
     rows[0]["id"] = "20230228-P11"
-    rows[1] |= {"id": "", "date": "2023/2/15"}
+    rows[1] |= {"id": "", "date": "2023/2/15", "kind": "政策"}  # a kind as a kind variable may say it
     del rows[9]
     out = io.StringIO()
     writer = csv.DictWriter(out, list(rows[0]))
@@ -237,7 +243,7 @@ def test_interviews_take_initials_from_variables_or_their_case(cli, tmp_path):
         "社区书记访谈": "20240115MJQ",
         "街道主任访谈": "20240115SLM",  # 单 read as the surname Shan
         "另一位书记": "20240115MJQ-2",  # another person with the same initials that day
-        "王建国访谈": "20240201WJG",  # from the Case named after the interviewee
+        "WJG访谈": "20240201WJG",  # from the Case named after the interviewee, whose name stays out
     }
     warnings = " ".join(report["warnings"])
     assert "“乐” has several readings" in warnings and "collides with 20240115MJQ: suffix -2 added" in warnings
@@ -252,7 +258,20 @@ def test_interviews_take_initials_from_variables_or_their_case(cli, tmp_path):
         }  # fmt: skip
         assert all("initials" not in s.meta and "interviewee" not in s.meta for s in session.exec(select(Source)))
         assert session.get(Source, "20240201WJG").title == "WJG访谈"  # the real name stays out of the title
+        assert session.get(Source, "20240201WJG").filename.endswith("访谈.qdpx/WJG访谈")  # and of the filename
+        event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == "20240201WJG")).one()
+        assert "王建国" not in json.dumps(event.after, ensure_ascii=False)
         assert session.get(Source, "20240115SLM").title == "街道主任访谈"
+    printed = cli("import", str(package), "--kind", "interview").stdout
+    assert "WJG访谈 → 20240201WJG" in printed and "王建国" not in printed
+    plan = tmp_path / "plan.csv"
+    assert cli("import", str(package), "--kind", "访谈", "--plan", str(plan)).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(plan.read_bytes().decode("utf-8-sig"))))
+    assert "王建国" not in plan.read_bytes().decode("utf-8-sig")
+    assert {r["name"]: r["id"] for r in rows}["WJG访谈"] == "20240201WJG"
+    # The redacted name still finds its source by the guid column.
+    again = cli("import", str(package), "--map", str(plan), "--json")
+    assert "WJG访谈" in json.loads(again.stdout)["qdpx"][0]["renamed"], again.stdout
 
 
 def test_a_codebook_the_database_refuses_leaves_the_file_as_it_was(cli, package):
@@ -359,3 +378,39 @@ def test_a_name_a_spreadsheet_would_run_goes_out_neutralised_and_comes_back_as_i
     assert row["name"] == "'" + name and row["id"] == "20230504-M01"
     code, report = imported(sqlite_cli, str(package), "--map", str(plan))
     assert code == 0 and report["renamed"] == {name: "20230504-M01"}, report
+
+
+def test_in_team_mode_a_coder_imports_a_qdpx_but_only_an_owner_adds_its_codes(cli, package):
+    for name, role in (("负责人", "owner"), ("编码员甲", "coder")):
+        result = cli("user", "add", name, "--role", role, "--password-stdin", input="correct horse battery\n")
+        assert result.exit_code == 0, result.output
+    assert cli("team", "on").exit_code == 0
+    project, book = Project.open(cli.url), cli.folder / "codebook.yaml"
+    before = book.read_bytes()
+    coder = project.for_user("编码员甲")
+    refused = coder.import_qdpx(package, "policy", codebook_path=book)
+    assert refused["status"] == "failed" and "may not change the codebook" in refused["message"]
+    assert book.read_bytes() == before and json.loads(cli("sources", "list", "--json").stdout) == []
+    # Without new codes the coder's import goes through; once the owner added them, so does the coder's.
+    assert coder.import_qdpx(package, "policy", new_codes=False, codebook_path=book)["sources_added"]
+    assert project.for_user("负责人").import_qdpx(package, codebook_path=book)["codes_added"]
+    again = coder.import_qdpx(package, codebook_path=book)
+    assert again["status"] == "unchanged", again
+
+
+def test_two_file_codes_of_one_name_under_different_parents_are_not_merged_by_name():
+    rows = [
+        Code(id="scenario", name="场景", dimension="scenario"),
+        Code(id="scenario.street", name="街道", dimension="scenario", parent_id="scenario"),
+        Code(id="scenario.other", name="其他", dimension="scenario", parent_id="scenario.street"),
+    ]
+    ns = 'xmlns="urn:QDA-XML:project:1.0"'
+    codes = "".join(
+        f'<Code guid="{{6A000000-0000-4000-8000-00000000000{n}}}" name="{parent}" isCodable="true">'
+        f'<Code guid="{{6B000000-0000-4000-8000-00000000000{n}}}" name="其他" isCodable="true"/></Code>'
+        for n, parent in ((1, "街道"), (2, "社区"))
+    )
+    root = etree.fromstring(f"<Project {ns}><CodeBook><Codes>{codes}</Codes></CodeBook></Project>")
+    found = foreign_codes.match(root, rows, new_codes=True)
+    assert found.nodes[guid_key("{6B000000-0000-4000-8000-000000000001}")] == "scenario.other"  # its parent matches
+    assert guid_key("{6B000000-0000-4000-8000-000000000002}") not in found.nodes  # 社区's 其他 comes in as new

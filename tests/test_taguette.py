@@ -17,7 +17,7 @@ import yaml
 from coder import codebook
 from coder.errors import QcoderError
 from coder.export.qdc import read_description
-from coder.export.taguette import read_codebook
+from coder.export.taguette_codebook import read_codebook
 from tests.helpers import Cli, write
 
 CODEBOOK_HEADER = ["tag", "description", "number of highlights", "number of documents"]
@@ -211,6 +211,21 @@ def test_highlights_become_codings_at_their_exact_offsets_and_twice_adds_nothing
     assert again.exit_code == 0
     assert "0 codings added, 5 already there" in again.stderr
     assert len(codings(tagged)) == 5
+
+
+def test_a_document_named_by_the_original_file_name_finds_the_uploaded_source(tagged):
+    # qcoder's upload keeps a file as {ID}_{original name}; Taguette was given the original file
+    rows = [("考核办法.txt", "减负", "第一条"), ("考核办法", "结构", "第二条"), ("P03_考核办法", "结构", "第一条")]
+    write(tagged.folder / "original_names.csv", highlights(rows))
+    result = tagged("code", "import", "original_names.csv", "--coder", "研究者A")
+    assert result.exit_code == 1
+    assert "line 4 (document “P03_考核办法”): document “P03_考核办法” is no imported source" in " ".join(
+        result.stderr.split()
+    )  # only the source's own ID comes off the front, not any prefix
+    assert codings(tagged) == [
+        ("20230110-P03", "uncategorised.jian_fu", "第一条"),
+        ("20230110-P03", "uncategorised.jie_gou", "第二条"),
+    ]
 
 
 def test_bad_rows_are_named_by_line_and_document_and_the_good_ones_land(tagged):

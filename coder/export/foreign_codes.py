@@ -3,7 +3,9 @@
 **Matching** (:func:`match`). A code of a .qdpx is the project's code (or dimension) whose GUID it
 carries — the other tool's GUID a code kept when it came in (``guid`` in codebook.yaml), or qcoder's own
 stable GUID (a qcoder export) — else the one its 【编号 id】 description line names, else the code with
-the same name (Chinese or English). With new codes allowed a name never matches a dimension and two
+the same name (Chinese or English) — by name only when no other code of the file has that name, or
+when the project code's parent is the node the file code's parent matched: two codes 其他 under
+different parents are never merged into one. With new codes allowed a name never matches a dimension and two
 codes of that name match neither: the file's code then comes in as a code of its own.
 
 **New entries** (:func:`additions`), for every code of the file that matched nothing, parents first:
@@ -22,7 +24,7 @@ codes of that name match neither: the file's code then comes in as a code of its
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +33,7 @@ from lxml import etree
 from coder import invivo
 from coder.db.models import Code
 from coder.export.qdc import code_entry, description_of, read_description
-from coder.export.refi import guid, guid_key, is_guid
+from coder.export.refi import guid, guid_key, is_guid, local_name
 
 FOREIGN_DIMENSION = "imported"
 
@@ -65,10 +67,17 @@ def match(root: etree._Element, rows: list[Code], new_codes: bool) -> Matching:
         for name in {c.name, c.name_en} - {None}:
             by_name[name.strip()].append(c)
     found = Matching()
-    for element in root.iterfind("{*}CodeBook//{*}Code"):
+    elements = list(root.iterfind("{*}CodeBook//{*}Code"))
+    in_file = Counter((e.get("name") or "").strip() for e in elements)
+    for element in elements:  # document order: a parent is matched before its children
         key, name = guid_key(element.get("guid")), (element.get("name") or "").strip()
         own = read_description(description_of(element)).get("id")
-        matches = [by_guid[key]] if key in by_guid else [by_id[own]] if own in by_id else by_name.get(name, [])
+        named = by_name.get(name, [])
+        if in_file[name] > 1:  # two codes of the file share the name: only the parent can tell them apart
+            parent = element.getparent()
+            under = found.nodes.get(guid_key(parent.get("guid"))) if local_name(parent) == "Code" else None
+            named = [c for c in named if under is not None and c.parent_id == under]
+        matches = [by_guid[key]] if key in by_guid else [by_id[own]] if own in by_id else named
         found.names[key] = name
         if len(matches) == 1:
             found.nodes[key] = matches[0].id

@@ -116,14 +116,21 @@ def code_elements(
         add(parent, dimension)
 
 
-def export_codebook(session: Session) -> bytes:
-    """The project's codes (as synced from codebook.yaml) as a REFI-QDA .qdc file."""
-    codes = session.exec(select(Code)).all()
+def synced_codes(session: Session) -> list[Code]:
+    """The project's codes as synced from codebook.yaml, for a codebook export: none is an error saying how
+    to get them."""
+    codes = list(session.exec(select(Code)).all())
     if not codes:
         raise QcoderError(
             "项目中还没有代码：请先运行 qcoder init 或 qcoder codebook sync",
             "the project has no codes yet: run qcoder init or qcoder codebook sync first",
         )
+    return codes
+
+
+def export_codebook(session: Session) -> bytes:
+    """The project's codes (as synced from codebook.yaml) as a REFI-QDA .qdc file."""
+    codes = synced_codes(session)
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS}, origin=ORIGIN)
     code_elements(etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), codes, CODEBOOK_NS)
     return serialise(root)
@@ -131,13 +138,28 @@ def export_codebook(session: Session) -> bytes:
 
 def codebook_yaml(path: Path) -> str:
     """The codebook of a .qdc (or of a .qdpx project) as codebook YAML that passes validation."""
-    top = _top_codes(path)
+    top = [
+        (e, e.find("{*}Code") is not None or e.get("isCodable", "true").strip() == "false") for e in _top_codes(path)
+    ]
+    return book_yaml(
+        path,
+        top,
+        f"由 qcoder codebook import 从 {path.name} 转换；没有关键词的代码以名称中的词为关键词，请在标注前修改。",
+        f"Converted from {path.name} by qcoder codebook import; codes without keywords got the words of "
+        "their names as keywords: edit them before tagging.",
+    )
+
+
+def book_yaml(path: Path, top: Iterable[tuple[etree._Element, bool]], note_zh: str, note_en: str) -> str:
+    """Codebook YAML from the top-level REFI ``Code`` elements of ``path``, each paired with whether it is a
+    dimension (the others become codes under ``uncategorised``), headed by the comment ``note_zh`` /
+    ``note_en``; checked as ``qcoder codebook check`` checks it, since what the import writes must pass."""
     taken: set[str] = set()
     dimensions: list[dict[str, Any]] = []
     codes: list[dict[str, Any]] = []
     loose = []
-    for element in top:
-        if element.find("{*}Code") is None and element.get("isCodable", "true").strip() != "false":
+    for element, is_dimension in top:
+        if not is_dimension:
             loose.append(element)
             continue
         entry = entry_of(element, identifier_for(element, "", taken), dimension=True)
@@ -154,12 +176,8 @@ def codebook_yaml(path: Path) -> str:
             f"{path}：编码簿只有维度、没有可用的代码", f"{path}: the codebook has dimensions but no codes"
         )
     book = {"name": path.stem, "version": 1, "dimensions": dimensions, "codes": codes}
-    text = (
-        f"# 由 qcoder codebook import 从 {path.name} 转换；没有关键词的代码以名称中的词为关键词，请在标注前修改。\n"
-        f"# Converted from {path.name} by qcoder codebook import; codes without keywords got the words of "
-        "their names as keywords: edit them before tagging.\n"
-    ) + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=1000)
-    codebook.parse(text, str(path))  # what we write must pass `qcoder codebook check`
+    text = f"# {note_zh}\n# {note_en}\n" + yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=1000)
+    codebook.parse(text, str(path))
     return text
 
 

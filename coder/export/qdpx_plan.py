@@ -10,6 +10,7 @@ comes from, or why it cannot be made). It is a spreadsheet for a researcher (:mo
 
 - a row names its source by ``guid`` when that cell is filled, else by ``name``; only ``name`` (or
   ``guid``) and ``id`` are required columns, ``kind`` and ``date`` are read when present, others ignored;
+- ``kind`` is read as a kind variable is (``政策``, ``访谈``, ``媒体`` too);
 - ``id`` filled: the source gets that record ID (it must be one; with ``kind`` filled too, of that kind);
 - ``id`` empty: the ID is made as without a map, from the row's ``kind`` and ``date`` where they are
   filled (else the source's variables, ``--kind`` and its creation date);
@@ -34,6 +35,7 @@ from typing import Any
 from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
 from coder.export.csvfile import csv_bytes, read_csv
+from coder.export.qdpx_read import kind_of
 from coder.export.refi import guid_key
 from coder.sources import ids
 
@@ -111,7 +113,7 @@ def read_map(path: Path, sources: list[tuple[str, str]], today: dt.date | None =
             )
             continue
         first_line[key] = line
-        kind = cell.get("kind", "").lower() or None
+        kind = kind_of(cell.get("kind"))  # 访谈, 政策, 媒体 … as in a kind variable
         if kind is not None and kind not in SOURCE_KINDS:
             problem(
                 f"类型 {cell['kind']!r} 无效，应为 interview、policy 或 media",

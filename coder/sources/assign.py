@@ -19,7 +19,9 @@ when its first ``_``-separated part is eight digits followed by more letters, di
 4. what the file states about itself (:class:`coder.sources.textfile.Document`: a web page's publication
    date, PDF metadata, Word's document properties).
 
-A date must be real, not after today and not before 1900, or it is passed over.
+Interviews take only 1 and 2: a transcript's lines hold the dates people talk about (我是2019年3月1日调来的),
+and a file's creation date is when it was typed up, not when the interview took place; an ID keeps its
+date for good. A date must be real, not after today and not before 1900, or it is passed over.
 
 **The rest of the ID.** Policy texts and media reports take the next number of their kind
 (:func:`coder.sources.ids.make_document`), chosen inside the import's transaction; a concurrent import
@@ -113,6 +115,8 @@ def plan(
     today: dt.date | None = None,
 ) -> IdPlan:
     """How ``path`` (no ID of its own) gets one, or one FileProblem naming everything missing."""
+    if kind == "interview":
+        text, file_date = "", None  # see the module docstring: an interview's date is said, not guessed
     found = date_of(path, front.get("date"), text, file_date, today)
     missing: list[tuple[str, str]] = []
     if kind is None:
@@ -148,7 +152,11 @@ def date_of(
 ) -> Found | None:
     """The document's date by the order in the module docstring; None when nothing gives one."""
     if declared not in (None, ""):
-        return Found(ids.calendar_date(declared, str(path)), "元数据 date", "front matter date")
+        try:
+            day = ids.calendar_date(declared, str(path))
+        except ids.IdError as exc:
+            raise FileProblem(exc.zh, exc.en) from None
+        return Found(day, "元数据 date", "front matter date")
     if day := find_date(path.stem, today):
         return Found(day, "文件名", "the file name")
     lines = [line for line in text.splitlines() if line.strip()]

@@ -77,6 +77,7 @@ class ParsedSource:
     warnings: list[str] = field(default_factory=list)
     plan: assign.IdPlan | None = None  # the file carries no ID: one is drawn from this when stored
     assigned: str | None = None  # how the ID was assigned (zh / en), once it was
+    name_with_id: bool = False  # an assigned ID goes to the front of the file's name (an upload, kept later)
 
 
 @dataclass
@@ -102,6 +103,11 @@ def read_source(
     The kind may come from a folder name between ``root`` (the folder the user named) and the file,
     never from folders above it.
     """
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise FileProblem(
+            f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 .txt .md .docx .pdf .html .htm",
+            f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md, .docx, .pdf, .html or .htm",
+        )
     if raw is None:
         limits.check_source_file(path)  # before a byte is read: a 20 GB file or a pipe is refused on sight
         raw = path.read_bytes()
@@ -139,7 +145,9 @@ def read_source(
         text=body,
         path=path,
         date=_date(path, front.pop("date", None)) or id_date,
-        title=_optional_str(front.pop("title", None)) or _optional_str(document.facts.get("title")),
+        # An interview's file properties often hold the interviewee's name (单晓明访谈记录): never its title.
+        title=_optional_str(front.pop("title", None))
+        or (None if source_kind == "interview" else _optional_str(document.facts.get("title"))),
         meta={},
         sha256=hashlib.sha256(raw).hexdigest(),
         plan=plan,
@@ -148,7 +156,8 @@ def read_source(
         source.warnings.extend(plan.warnings)
     if initials is not None:
         _person(source, initials, front)
-    stated_meta = {k: v for k, v in document.facts.items() if k in KNOWN_KEYS}  # the page's outlet, url …
+    # The page's outlet, url …; an interview's author in its properties is a person, so none for interviews.
+    stated_meta = {k: v for k, v in document.facts.items() if k in KNOWN_KEYS and source_kind != "interview"}
     source.meta = stated_meta | {k: _plain(path, k, v) for k, v in front.items() if k not in PERSON_KEYS}
     unknown = sorted(set(source.meta) - KNOWN_KEYS)
     if unknown:
@@ -225,6 +234,7 @@ def _storable(path: Path, key: str, value: Any) -> None:
 
 
 def _split(bilingual: str | None) -> tuple[str, str]:
+    """``"中文 / English"`` as its two halves (a reader's ``date_from``)."""
     zh, _, en = (bilingual or "文件属性 / the file's properties").partition(" / ")
     return zh, en or zh
 
@@ -362,6 +372,7 @@ def _assign(session: Session, parsed: ParsedSource) -> str | None:
     The same bytes are the same file whatever ID they were given; the same path with other bytes is an
     edited file, refused as an edited file with an ID is.
     """
+    existing = ids_to_number_from(session)  # first: a concurrent import of this very file has committed by now
     twin = session.exec(select(Source).where(Source.sha256 == parsed.sha256)).first()
     if twin is not None:
         parsed.id = twin.id
@@ -374,8 +385,10 @@ def _assign(session: Session, parsed: ParsedSource) -> str | None:
             "overwritten and no second ID is made",
         )
     assert parsed.plan is not None
-    made = parsed.plan.make(ids_to_number_from(session))  # after any other import drawing numbers
+    made = parsed.plan.make(existing)
     parsed.id = made.id
+    if parsed.name_with_id:  # an upload is kept under a name that starts with the ID it was given
+        parsed.path = parsed.path.with_name(f"{made.id}_{parsed.path.name}")
     parsed.person_key = parsed.person_key or f"record:{made.id}"
     parsed.warnings.extend(made.warnings)
     parsed.assigned = " / ".join(parsed.plan.explain(made.id))
@@ -467,6 +480,7 @@ def import_files(
     kind: str | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
+    """Import (file, root) pairs as :func:`collect` gives them, one transaction each, telling ``progress``."""
     results = []
     for path, root in files:
         results.append(import_file(engine, path, kind, root))
@@ -476,34 +490,35 @@ def import_files(
 
 
 def import_file(
-    engine: Engine,
-    path: Path,
-    kind: str | None = None,
-    root: Path | None = None,
-    coder: str | None = None,
-    assigned: str | None = None,
+    engine: Engine, path: Path, kind: str | None = None, root: Path | None = None, coder: str | None = None
 ) -> FileResult:
-    """Import one file in its own transaction; any failure is reported as this file's, never raised.
+    """Import one file in its own transaction; any failure is reported as this file's, never raised."""
 
-    ``assigned`` says how an ID the file's name carries was chosen for it (an upload named by qcoder).
-    """
-    parsed = None
-    try:
+    def read() -> ParsedSource:
         if not path.exists():
             raise FileProblem(f"{path}：文件不存在", f"{path}: no such file")
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise FileProblem(
-                f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 .txt .md .docx .pdf .html .htm",
-                f"{path}: unsupported file type {path.suffix or '(none)'}; use .txt, .md, .docx, .pdf, .html or .htm",
-            )
-        parsed = read_source(path, kind, root=root)
-        parsed.assigned = assigned
+        return read_source(path, kind, root=root)
+
+    return import_read(engine, path, read, coder)
+
+
+def import_read(
+    engine: Engine, path: Path | str, read: Callable[[], ParsedSource], coder: str | None = None
+) -> FileResult:
+    """Store what ``read`` gives for the file ``path`` in its own transaction; any failure, reading
+    included, is reported as this file's, never raised (an upload reads bytes no file holds yet)."""
+    parsed = None
+    try:
+        parsed = read()
+        path = parsed.path
         status = _stored(engine, parsed, coder)
+        path = parsed.path  # an upload named by the ID it was just given
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings, assigned=parsed.assigned)
     except FileProblem as problem:
         return FileResult(str(path), "failed", message=str(problem))
-    except QcoderError as busy:  # the database stayed busy past every retry
-        return FileResult(str(path), "failed", parsed.id, message=f"{path}：{busy.zh} / {path}: {busy.en}")
+    except QcoderError as busy:  # the database stayed busy past every retry (or an ID rule refused a value)
+        record_id = parsed.id if parsed else None
+        return FileResult(str(path), "failed", record_id, message=f"{path}：{busy.zh} / {path}: {busy.en}")
     except IntegrityError:
         # Another process stored the same ID between our check and our insert; nothing of ours was kept.
         message = QcoderError(
@@ -524,10 +539,11 @@ ASSIGN_ATTEMPTS = 5  # concurrent imports drawing the same number: each retry dr
 
 def _stored(engine: Engine, parsed: ParsedSource, coder: str | None) -> str:
     """Store in one (retried) transaction; an assigned ID another import just took is drawn again."""
-    warnings, declared, assigned = list(parsed.warnings), parsed.id, parsed.assigned
+    start = (list(parsed.warnings), parsed.id, parsed.assigned, parsed.person_key, parsed.path)
 
     def attempt(session: Session) -> str:
-        parsed.warnings, parsed.id, parsed.assigned = list(warnings), declared, assigned  # a retry starts afresh
+        warnings, parsed.id, parsed.assigned, parsed.person_key, parsed.path = start  # a retry starts afresh
+        parsed.warnings = list(warnings)
         return store(session, parsed, coder)
 
     for attempt_number in itertools.count(1):

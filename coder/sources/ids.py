@@ -218,7 +218,7 @@ def _real_date(record_id: str, digits: str, today: dt.date | None) -> dt.date:
         )
     if day > (today or dt.date.today()):
         raise IdError(
-            f"记录编号 {record_id}：日期 {day} 晚于今天，访谈不可能发生在未来",
+            f"记录编号 {record_id}：日期 {day} 晚于今天，访谈或文献不可能来自未来",
             f"record ID {record_id}: date {day} is in the future",
         )
     return day

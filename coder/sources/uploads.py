@@ -5,8 +5,9 @@ The corpus folder is what researchers keep in git and what ``qcoder import corpu
 from, so an uploaded file is kept under the folder of the kind it was imported as
 (``corpus/policy/…``), and a file that carried no ID is kept under a name that starts with the one it
 was given (``20220401-P05_关于印发….docx``): importing the folder again gives every file the same ID.
-Nothing is kept for a file that fails, and a file already in the project (the same bytes) is neither
-kept again nor imported again.
+A file is kept only once its import has committed, so a failed one keeps nothing, and a file already in
+the project (the same bytes) is neither kept again nor imported again. The ID a preview shows is drawn
+again when the file is stored, in turn with other imports, so two uploads at once never share a number.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from sqlmodel import Session, select
 from coder.db.models import Source
 from coder.errors import FileProblem, QcoderError
 from coder.files import unwritable, write_atomically
-from coder.sources import ids
+from coder.sources import assign, ids
 from coder.sources.catalogue import source_ids
-from coder.sources.corpus import FileResult, import_file, read_source
+from coder.sources.corpus import FileResult, ParsedSource, import_read, read_source
 
 KIND_FOLDER_NAMES = {"interview": "interviews", "policy": "policy", "media": "media"}
 
@@ -41,13 +42,21 @@ class UploadPlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def preview(engine: Engine, name: str, data: bytes, kind: str) -> UploadPlan:
-    """The ID ``name`` would be imported under, read from its bytes beside the project's IDs."""
+def preview(
+    engine: Engine, name: str, data: bytes, kind: str, taken: frozenset[str] | set[str] = frozenset()
+) -> UploadPlan:
+    """The ID ``name`` would be imported under, read from its bytes beside the project's IDs and ``taken``
+    (the IDs the files before it in the same upload will get, so that a batch shows P05, P06 …)."""
     name = Path(name).name  # no directories from the browser's file name
     try:
         parsed = read_source(Path(name), kind, raw=data)
-    except FileProblem as problem:
+    except QcoderError as problem:
         return UploadPlan(name, "failed", kind=kind, message=str(problem))
+    except Exception as exc:  # a reader library's own failure: named, never a traceback on the page
+        message = FileProblem(
+            f"{name}：无法读取（{type(exc).__name__}）", f"{name}: cannot be read ({type(exc).__name__})"
+        )
+        return UploadPlan(name, "failed", kind=kind, message=str(message))
     upload = UploadPlan(name, "new", parsed.kind, parsed.id or None, declared=parsed.plan is None)
     upload.warnings = list(parsed.warnings)
     with Session(engine) as session:
@@ -56,7 +65,7 @@ def preview(engine: Engine, name: str, data: bytes, kind: str) -> UploadPlan:
             upload.status, upload.id = "unchanged", twin
             return upload
         if parsed.plan is not None:
-            made = parsed.plan.make(source_ids(session))
+            made = parsed.plan.make(source_ids(session) | set(taken))
             upload.id, upload.assigned = made.id, " / ".join(parsed.plan.explain(made.id))
             upload.warnings += made.warnings
         elif session.get(Source, parsed.id) is not None:
@@ -79,55 +88,89 @@ def import_upload(
     coder: str | None = None,
     record_id: str | None = None,
 ) -> FileResult:
-    """Keep an uploaded file in the corpus folder of its kind, then import it like any file.
+    """Import an uploaded file, then keep it in the corpus folder of its kind.
 
-    ``record_id`` is the ID the person confirmed or typed for a file that carries none; without it the
-    one :func:`preview` shows is used. An existing file of the same name is never overwritten; a failed
-    import removes the copy it made.
+    Without ``record_id`` a file that carries no ID gets the next one when it is stored, as ``qcoder
+    import`` gives it (drawn in turn with other imports: two uploads at once never share a number);
+    ``record_id`` is one the person typed instead. The bytes are read and stored first and the file is
+    kept only once the import committed, under ``corpus/<kind>/<ID>_<name>`` when qcoder named it: a
+    failed import keeps nothing, and an existing file of the same name is never overwritten.
     """
-    upload = preview(engine, name, data, kind)
-    if upload.status == "unchanged":
-        return FileResult(upload.name, "unchanged", upload.id, upload.kind)
-    if upload.status == "failed" and (upload.declared or not record_id):  # a typed ID may cure a missing one
-        return FileResult(upload.name, "failed", upload.id, message=upload.message)
-    chosen = ids.canonical(record_id) if record_id else upload.id
-    if upload.declared and chosen != upload.id:
-        message = FileProblem(
-            f"{upload.name}：文件自带编号 {upload.id}，不能改为 {chosen}；请改文件名或元数据中的 id",
-            f"{upload.name}: the file carries the ID {upload.id} and cannot be given {chosen}; "
-            "change its name or its front-matter id",
-        )
-        return FileResult(upload.name, "failed", message=str(message))
-    assigned = None
-    if not upload.declared:
-        assigned = (
-            upload.assigned if chosen == upload.id else f"编号 {chosen} 由上传者指定 / ID {chosen} given at upload"
-        )
-    stored_kind = upload.kind or kind
-    stem = upload.name if upload.declared else f"{chosen}_{upload.name}"
-    return _keep_and_import(engine, corpus, stored_kind, stem, data, coder, assigned)
-
-
-def _keep_and_import(
-    engine: Engine, corpus: Path, kind: str, file_name: str, data: bytes, coder: str | None, assigned: str | None
-) -> FileResult:
-    folder = corpus / KIND_FOLDER_NAMES[kind]
-    target = folder / file_name
-    if target.exists() and target.read_bytes() != data:
-        message = FileProblem(
-            f"{file_name}：语料文件夹中已有同名但内容不同的文件 {target}，未覆盖",
-            f"{file_name}: {target} already exists with other content; nothing was overwritten",
-        )
-        return FileResult(file_name, "failed", message=str(message))
-    created = not target.exists()
+    name = Path(name).name  # no directories from the browser's file name
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        typed = _typed(name, record_id, kind)
+    except FileProblem as problem:
+        return FileResult(name, "failed", message=str(problem))
+    file_name = f"{typed}_{name}" if typed else name
+
+    def read() -> ParsedSource:
+        parsed = read_source(corpus / KIND_FOLDER_NAMES[kind] / file_name, kind, root=corpus, raw=data)
+        if typed and parsed.id != typed:
+            raise FileProblem(
+                f"{name}：文件自带编号 {parsed.id}，不能改为 {typed}；请改文件名或元数据中的 id",
+                f"{name}: the file carries the ID {parsed.id} and cannot be given {typed}; "
+                "change its name or its front-matter id",
+            )
+        parsed.path = corpus / KIND_FOLDER_NAMES[parsed.kind] / file_name  # its own kind's folder
+        parsed.name_with_id = parsed.plan is not None
+        if typed:
+            parsed.assigned = f"编号 {typed} 由上传者指定 / ID {typed} given at upload"
+        if parsed.plan is None:
+            _refuse_other_file_at(parsed.path, data)
+        return parsed
+
+    result = import_read(engine, name, read, coder)
+    if result.status == "imported":
+        _keep(Path(result.path), data, result)
+    return result
+
+
+def _typed(name: str, record_id: str | None, kind: str) -> str | None:
+    """The ID the person typed, checked before anything is read or written; None when there is none to
+    add (none typed, or the one the file's name carries already)."""
+    if not record_id or not record_id.strip():
+        return None
+    typed = ids.canonical(record_id)
+    try:
+        ids.parse(typed)  # the shape; the kind is checked against the file's own when it is read
+    except ids.IdError as exc:
+        raise FileProblem(f"{name}：{exc.zh}", f"{name}: {exc.en}") from None
+    own = assign.declared_id(Path(name), {})
+    if own is not None and own != typed:
+        raise FileProblem(
+            f"{name}：文件名自带编号 {own}，不能改为 {typed}；请改文件名",
+            f"{name}: the file's name carries the ID {own} and cannot be given {typed}; rename the file",
+        )
+    return None if own == typed else typed
+
+
+def _refuse_other_file_at(target: Path, data: bytes) -> None:
+    if target.exists() and target.read_bytes() != data:
+        raise FileProblem(
+            f"{target.name}：语料文件夹中已有同名但内容不同的文件 {target}，未覆盖",
+            f"{target.name}: {target} already exists with other content; nothing was overwritten",
+        )
+
+
+def _keep(target: Path, data: bytes, result: FileResult) -> None:
+    """Keep the imported bytes at ``target``; a file there already is never replaced. Not being able to
+    keep it does not undo the import: the result says so."""
+    if target.exists():
+        if target.read_bytes() != data:
+            result.warnings.append(
+                f"已导入，但 {target} 已存在且内容不同，文件未保存到语料文件夹；"
+                f"imported, but {target} exists with other content, so the file was not kept in the corpus folder"
+            )
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data)
     except OSError as exc:
-        return FileResult(file_name, "failed", message=str(unwritable(target, exc)))
-    except QcoderError as exc:
-        return FileResult(file_name, "failed", message=str(exc))
-    result = import_file(engine, target, kind, root=corpus, coder=coder, assigned=assigned)
-    if result.status == "failed" and created:
-        target.unlink()
-    return result
+        problem = unwritable(target, exc)
+        result.warnings.append(
+            f"已导入，但文件未能保存：{problem.zh}；imported, but the file was not kept: {problem.en}"
+        )
+    except QcoderError as problem:
+        result.warnings.append(
+            f"已导入，但文件未能保存：{problem.zh}；imported, but the file was not kept: {problem.en}"
+        )

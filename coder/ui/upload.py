@@ -45,7 +45,10 @@ def _plan(files: list[Any], default_kind: str, corpus: Path, generation: int) ->
     edits = st.session_state.get(key, {}).get("edited_rows", {})
     labels = {t(f"kind_{k}"): k for k in KINDS}
     kinds = [labels.get(edits.get(i, {}).get("kind"), default_kind) for i in range(len(files))]
-    plans = [cached("preview_upload", f.name, f.getvalue(), k) for f, k in zip(files, kinds, strict=True)]
+    plans: list[dict[str, Any]] = []
+    for upload, kind in zip(files, kinds, strict=True):  # each file's ID beside those of the files above it
+        taken = tuple(sorted(p["id"] for p in plans if p["id"]))
+        plans.append(cached("preview_upload", upload.name, upload.getvalue(), kind, taken))
     frame = pd.DataFrame(
         {
             "file": [p["name"] for p in plans],
@@ -68,7 +71,10 @@ def _plan(files: list[Any], default_kind: str, corpus: Path, generation: int) ->
         },
     )
     if st.button(t("import"), key="upload_import", type="primary"):
-        _import(files, kinds, list(edited["id"]), corpus)
+        # Only an ID typed over the one shown goes with the file: qcoder's own is drawn again when the file is
+        # stored, in turn with other imports, so two people uploading at once never share a number.
+        typed = [cell if cell and cell != plan["id"] else None for cell, plan in zip(edited["id"], plans, strict=True)]
+        _import(files, kinds, typed, corpus)
 
 
 def _note(plan: dict[str, Any]) -> str:
@@ -81,15 +87,15 @@ def _note(plan: dict[str, Any]) -> str:
     return plan["assigned"] or ""
 
 
-def _import(files: list[Any], kinds: list[str], typed: list[str], corpus: Path) -> None:
+def _import(files: list[Any], kinds: list[str], typed: list[str | None], corpus: Path) -> None:
     bar = st.progress(0.0)
     results = []
     for number, (upload, kind, record_id) in enumerate(zip(files, kinds, typed, strict=True), 1):
-        try:  # the ID as the table shows it: the file's own, the one qcoder made, or one typed over it
-            results.append(project().import_upload(corpus, upload.name, upload.getvalue(), kind, record_id or None))
+        try:
+            results.append(project().import_upload(corpus, upload.name, upload.getvalue(), kind, record_id))
         except QcoderError as exc:  # e.g. a viewer's account may not import
             results.append({"path": upload.name, "status": "failed", "message": str(exc), "warnings": []})
-        bar.progress(number / len(files), text=upload.name)
+        bar.progress(number / len(files), text=plain(upload.name))  # the text is Markdown
     st.session_state[_RESULTS] = [(upload.name, result) for upload, result in zip(files, results, strict=True)]
     st.session_state[_GENERATION] += 1  # a fresh uploader: these files are never kept or imported again
     st.rerun()

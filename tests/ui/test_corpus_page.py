@@ -56,7 +56,7 @@ def test_an_upload_is_kept_in_the_corpus_and_never_overwrites(sqlite_cli, tmp_pa
     first = project.import_upload(corpus, "20240116LXF.txt", text, "interview")
     assert first["status"] == "imported" and (corpus / "interviews" / "20240116LXF.txt").read_bytes() == text
     clash = project.import_upload(corpus, "20240116LXF.txt", "问：另一份。".encode(), "interview")
-    assert clash["status"] == "failed" and "nothing is overwritten" in clash["message"]
+    assert clash["status"] == "failed" and "nothing was overwritten" in clash["message"]
     bad = project.import_upload(corpus, "20240230ZHY.txt", text, "interview")
     assert bad["status"] == "failed" and not (corpus / "interviews" / "20240230ZHY.txt").exists()
 
@@ -118,3 +118,33 @@ def test_a_file_that_carries_its_id_cannot_be_given_another_at_upload(sqlite_cli
     )
     assert result["status"] == "failed" and "carries the ID 20240116LXF" in result["message"]
     assert not (tmp_path / "corpus").exists() or not list((tmp_path / "corpus").rglob("*.txt"))
+
+
+def test_a_batch_of_uploads_previews_consecutive_numbers(sqlite_cli):
+    project = Project.open(sqlite_cli.url)
+    data = "---\nkind: policy\ndate: 2022-04-01\n---\n第一条。".encode()
+    first = project.preview_upload("a.txt", data, "policy")
+    second = project.preview_upload("b.txt", data.replace("一".encode(), "二".encode()), "policy", (first["id"],))
+    assert (first["id"], second["id"]) == ("20220401-P01", "20220401-P02")
+
+
+def test_an_id_typed_at_upload_must_be_an_id_and_never_leaves_the_corpus_folder(sqlite_cli, tmp_path):
+    project = Project.open(sqlite_cli.url)
+    data = "---\nkind: policy\ndate: 2022-04-01\n---\n第一条。".encode()
+    result = project.import_upload(tmp_path / "corpus", "c.txt", data, "policy", record_id="../../escaped")
+    assert result["status"] == "failed" and "8-digit date" in result["message"]
+    assert not list(tmp_path.rglob("*escaped*")) and not (tmp_path / "corpus").exists()
+
+
+def test_a_typed_id_does_not_let_a_bad_file_into_the_corpus_folder(sqlite_cli, tmp_path):
+    project = Project.open(sqlite_cli.url)
+    result = project.import_upload(tmp_path / "corpus", "x.txt", b"\x00\x01binary\x00", "policy", "20220401-P03")
+    assert result["status"] == "failed" and "binary" in result["message"]
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_a_bad_front_matter_date_in_an_upload_is_a_message_not_a_crash(sqlite_cli, tmp_path):
+    project = Project.open(sqlite_cli.url)
+    data = "---\nkind: policy\ndate: 2022-02-30\n---\n第一条。".encode()
+    assert "not a real YYYY-MM-DD" in project.preview_upload("a.txt", data, "policy")["message"]
+    assert "not a real YYYY-MM-DD" in project.import_upload(tmp_path / "corpus", "a.txt", data, "policy")["message"]
