@@ -213,21 +213,15 @@ def _made(
 
 
 def _initials(front: dict[str, Any]) -> tuple[ids.MadeId | None, tuple[str, str] | None]:
-    """The interviewee's initials as :mod:`coder.sources.assign` reads them from front matter (``initials``,
-    else a name under NAME_KEYS), or the missing field to name — here, the variables and Case that give it.
-
-    The rule of ``assign._initials``, which is private: once assign offers it publicly this calls that and
-    keeps only its own wording of what is missing."""
-    written = str(front.get("initials") or "").strip()
-    name = next((str(front[k]).strip() for k in NAME_KEYS if str(front.get(k) or "").strip()), "")
+    """The interviewee's initials as front matter gives them (:func:`coder.sources.assign.interviewee_initials`),
+    or the missing field to name — here, the variables and Case that give it."""
     try:
-        if written:
-            return ids.MadeId(id="", initials=written.upper()), None
-        if name:
-            return ids.initials_of(name), None
+        made = assign.interviewee_initials(front)
     except ids.IdError as exc:
         return None, (f"initials 变量（{exc.zh}）", f"an initials variable ({exc.en})")
-    return None, (
-        "initials 或 interviewee 变量（或以受访者姓名命名的 Case）",
-        "an initials or interviewee variable (or a Case named after the interviewee)",
-    )
+    if made is None:
+        return None, (
+            "initials 或 interviewee 变量（或以受访者姓名命名的 Case）",
+            "an initials or interviewee variable (or a Case named after the interviewee)",
+        )
+    return made, None

@@ -197,18 +197,26 @@ def _han_number(written: str) -> int | None:
     return value if 0 < value <= 31 else None
 
 
-def _initials(front: dict[str, Any]) -> tuple[ids.MadeId | None, tuple[str, str] | None]:
-    """The interviewee's initials from front matter, or the missing field to name."""
+def interviewee_initials(front: dict[str, Any]) -> ids.MadeId | None:
+    """The interviewee's initials from ``initials``, else from a name under :data:`NAME_KEYS` (the surname
+    rules and warnings of ``qcoder id make``); None when neither is given. A name that gives no initials
+    raises :class:`coder.sources.ids.IdError`. The ``.qdpx`` import reads its variables with this too."""
     declared = str(front.get("initials") or "").strip()
     name = next((str(front[k]).strip() for k in NAME_KEYS if str(front.get(k) or "").strip()), "")
+    if declared:
+        return ids.MadeId(id="", initials=declared.upper())
+    return ids.initials_of(name) if name else None
+
+
+def _initials(front: dict[str, Any]) -> tuple[ids.MadeId | None, tuple[str, str] | None]:
+    """The interviewee's initials from front matter, or the missing field to name."""
     try:
-        if declared:
-            return ids.MadeId(id="", initials=declared.upper()), None
-        if name:
-            return ids.initials_of(name), None
+        made = interviewee_initials(front)
     except ids.IdError as exc:
         return None, (exc.zh, exc.en)
-    return None, ("interviewee（受访者姓名）或 initials（拼音首字母）", "interviewee (the name) or initials")
+    if made is None:
+        return None, ("interviewee（受访者姓名）或 initials（拼音首字母）", "interviewee (the name) or initials")
+    return made, None
 
 
 def _missing(path: Path, kind: str | None, front: dict[str, Any], missing: list[tuple[str, str]]) -> FileProblem:

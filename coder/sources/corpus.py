@@ -125,7 +125,8 @@ def read_source(
     plan = None
     if record_id is None:
         stated = document.facts.get("date")
-        file_date = assign.Found(stated, *_split(document.date_from)) if stated else None
+        where = document.date_from or ("文件属性", "the file's properties")
+        file_date = assign.Found(stated, *where) if stated else None
         plan = assign.plan(path, source_kind, front, body, file_date, today)
         source_kind, id_date, initials = plan.kind, plan.date, plan.initials
     else:
@@ -231,12 +232,6 @@ def _storable(path: Path, key: str, value: Any) -> None:
             f"{path}：元数据 {key} 的值含{what_zh}，无法保存；请删去",
             f"{path}: front-matter key {key} holds {what_en}, which cannot be stored; remove it",
         )
-
-
-def _split(bilingual: str | None) -> tuple[str, str]:
-    """``"中文 / English"`` as its two halves (a reader's ``date_from``)."""
-    zh, _, en = (bilingual or "文件属性 / the file's properties").partition(" / ")
-    return zh, en or zh
 
 
 def _kind(path: Path, declared: Any, option: str | None, root: Path, required: bool = True) -> str | None:

@@ -61,7 +61,7 @@ from coder import limits
 from coder.errors import FileProblem
 from coder.sources.textfile import Document
 
-DATE_FROM = "PDF 元数据（创建时间） / PDF metadata (creation date)"
+DATE_FROM = ("PDF 元数据（创建时间）", "PDF metadata (creation date)")
 FULL_LINE = 0.8  # of the reference width: a line at least this wide may wrap into the next
 REFERENCE_QUANTILE = 0.9  # the width of a full line: high, but not the widest (a table row, a URL)
 PAGE_NUMBER_SLACK = 10  # a printed page number may run ahead of the page's position (cover, contents)

@@ -51,7 +51,7 @@ class Document:
 
     text: str
     facts: dict[str, Any] = field(default_factory=dict)  # keys: date (datetime.date), title, outlet, author, url
-    date_from: str | None = None  # where facts["date"] was read, "中文 / English"
+    date_from: tuple[str, str] | None = None  # where facts["date"] was read: (中文, English)
 
 
 def read_document(path: Path, raw: bytes | None = None) -> Document:
@@ -235,7 +235,7 @@ def docx_document(path: Path, raw: bytes) -> Document:
     return Document("\n".join(lines), facts, DOCX_DATE_FROM if "date" in facts else None)
 
 
-DOCX_DATE_FROM = "Word 文档属性（创建时间） / Word document properties (created)"
+DOCX_DATE_FROM = ("Word 文档属性（创建时间）", "Word document properties (created)")
 # What python-docx's own template says (a file made by python-docx, not a date or title of the document).
 _TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
 _TEMPLATE_TITLE = "python-docx"

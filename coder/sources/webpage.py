@@ -40,8 +40,8 @@ from typing import Any
 from coder.errors import FileProblem
 from coder.sources.textfile import Document, decode
 
-BYLINE_DATE_FROM = "网页署名行（发布时间） / the web page's byline (publication date)"
-PAGE_DATE_FROM = "网页元数据或页面中的日期 / a date in the web page's metadata or text"
+BYLINE_DATE_FROM = ("网页署名行（发布时间）", "the web page's byline (publication date)")
+PAGE_DATE_FROM = ("网页元数据或页面中的日期", "a date in the web page's metadata or text")
 BYLINE_CHARS = 200  # a byline is a line: longer text that mentions 来源 is an article or a list
 DECLARATION_BYTES = 8192
 
@@ -109,7 +109,7 @@ def decode_page(path: Path, raw: bytes) -> str:
     return decode(path, raw)
 
 
-def _facts(html: str, tree: Any, found: Any, byline: str | None) -> tuple[dict[str, Any], str | None]:
+def _facts(html: str, tree: Any, found: Any, byline: str | None) -> tuple[dict[str, Any], tuple[str, str] | None]:
     facts: dict[str, Any] = {"title": found.title}
     date_from = None
     stated = _byline_date(byline)
