@@ -98,7 +98,7 @@ def import_upload(
     """
     name = Path(name).name  # no directories from the browser's file name
     try:
-        typed = _typed(name, record_id, kind)
+        typed = _typed(name, record_id)
     except FileProblem as problem:
         return FileResult(name, "failed", message=str(problem))
     file_name = f"{typed}_{name}" if typed else name
@@ -125,7 +125,7 @@ def import_upload(
     return result
 
 
-def _typed(name: str, record_id: str | None, kind: str) -> str | None:
+def _typed(name: str, record_id: str | None) -> str | None:
     """The ID the person typed, checked before anything is read or written; None when there is none to
     add (none typed, or the one the file's name carries already)."""
     if not record_id or not record_id.strip():
