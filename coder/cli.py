@@ -285,17 +285,10 @@ def id_make(
 ) -> None:
     """生成记录编号：访谈用日期+姓名首字母，政策/媒体用日期+序号 / make a record ID."""
     day = ids.calendar_date(date, "--date")
-    if kind != "interview":
-        document_id = ids.make_document(day, kind, existing=_existing_ids())
-        ids.parse(document_id)  # refuses a future date
-        if as_json:
-            print_json({"id": document_id, "warnings": []})
-        else:
-            out.print(document_id)
-        return
-    made = ids.make(day, name=name, initials=initials, existing=_existing_ids(), allow_suffix=suffix)
+    made = ids.make_record(day, kind, _existing_ids(), name=name, initials=initials, allow_suffix=suffix)
     if as_json:
-        print_json({"id": made.id, "initials": made.initials, "warnings": made.warnings})
+        shown = {"id": made.id, "initials": made.initials} if kind == "interview" else {"id": made.id}
+        print_json({**shown, "warnings": made.warnings})
         return
     out.print(made.id)
     for warning in made.warnings:

@@ -319,12 +319,7 @@ class Project:
     def make_id(self, day: dt.date, kind: str = "interview", name: str | None = None) -> dict:
         """The ID ``qcoder id make`` gives: date + initials of ``name`` (with its warnings), or the next
         policy/media number; a second person with the same initials that day gets a visible suffix."""
-        existing = self.source_ids()
-        if kind != "interview":
-            record_id = ids.make_document(day, kind, existing=existing)
-            ids.parse(record_id)  # refuses a date after today
-            return {"id": record_id, "warnings": []}
-        made = ids.make(day, name=name, existing=existing, allow_suffix=True)
+        made = ids.make_record(day, kind, self.source_ids(), name=name, allow_suffix=True)
         return {"id": made.id, "warnings": made.warnings}
 
     def source_ids(self) -> set[str]:

@@ -318,26 +318,12 @@ def _plain(path: Path, key: str, value: Any) -> Any:
 
 def store(session: Session, parsed: ParsedSource, coder: str | None = None) -> str:
     """Write one parsed file; ``imported`` or ``unchanged``; refuse an ID or content clash."""
+    # A freshly drawn ID is free or was just taken by a concurrent import, whose insert then fails ours;
+    # _assign has looked for the same bytes already.
+    status = _assign(session, parsed) if parsed.plan is not None else _clash(session, parsed)
+    if status == "unchanged":
+        return status
     sha = parsed.sha256
-    # A freshly drawn ID is free or was just taken by a concurrent import, whose insert then fails ours.
-    if parsed.plan is not None and _assign(session, parsed) == "unchanged":
-        return "unchanged"
-    existing = None if parsed.plan is not None else session.get(Source, parsed.id)
-    if existing is not None:
-        if existing.sha256 == sha:
-            return "unchanged"
-        raise FileProblem(
-            f"{parsed.path}：编号 {parsed.id} 已由 {existing.filename} 导入，内容不同；不会覆盖。"
-            "如是另一位同日同首字母的受访者，请改用带后缀的编号（如 -2）",
-            f"{parsed.path}: ID {parsed.id} was already imported from {existing.filename} with different content; "
-            "nothing is overwritten. If this is another interviewee with the same initials, use a suffix such as -2",
-        )
-    twin = session.exec(select(Source).where(Source.sha256 == sha)).first()
-    if twin is not None:
-        raise FileProblem(
-            f"{parsed.path}：内容与已导入的 {twin.id}（{twin.filename}）相同",
-            f"{parsed.path}: same content as {twin.id} already imported from {twin.filename}",
-        )
     participant_id = _participant(session, parsed) if parsed.kind == "interview" else None
     session.add(
         Source(
@@ -359,6 +345,28 @@ def store(session: Session, parsed: ParsedSource, coder: str | None = None) -> s
     record(session, coder_named(session, coder), "import", "source", parsed.id, after=after)
     _store_segments(session, parsed)
     return "imported"
+
+
+def _clash(session: Session, parsed: ParsedSource) -> str | None:
+    """``unchanged`` when a file with its own ID is in already; refused when the ID or the content is
+    another source's."""
+    existing = session.get(Source, parsed.id)
+    if existing is not None:
+        if existing.sha256 == parsed.sha256:
+            return "unchanged"
+        raise FileProblem(
+            f"{parsed.path}：编号 {parsed.id} 已由 {existing.filename} 导入，内容不同；不会覆盖。"
+            "如是另一位同日同首字母的受访者，请改用带后缀的编号（如 -2）",
+            f"{parsed.path}: ID {parsed.id} was already imported from {existing.filename} with different content; "
+            "nothing is overwritten. If this is another interviewee with the same initials, use a suffix such as -2",
+        )
+    twin = session.exec(select(Source).where(Source.sha256 == parsed.sha256)).first()
+    if twin is not None:
+        raise FileProblem(
+            f"{parsed.path}：内容与已导入的 {twin.id}（{twin.filename}）相同",
+            f"{parsed.path}: same content as {twin.id} already imported from {twin.filename}",
+        )
+    return None
 
 
 def _assign(session: Session, parsed: ParsedSource) -> str | None:

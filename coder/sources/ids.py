@@ -379,3 +379,20 @@ def make_document(
         used = [m["number"] for m in map(_DOCUMENT.match, existing) if m and m["letter"] == DOCUMENT_LETTER[kind]]
         number = max(map(int, used), default=0) + 1
     return str(DocumentId(date, kind, number))
+
+
+def make_record(
+    date: dt.date,
+    kind: str,
+    existing: set[str] | frozenset[str] = frozenset(),
+    name: str | None = None,
+    initials: str | None = None,
+    allow_suffix: bool = False,
+) -> MadeId:
+    """The ID ``qcoder id make`` gives for ``kind``: date + initials (:func:`make`) for an interview, the
+    next document number (:func:`make_document`) otherwise; a date after today is refused either way."""
+    if kind == "interview":
+        return make(date, name=name, initials=initials, existing=existing, allow_suffix=allow_suffix)
+    record_id = make_document(date, kind, existing=existing)
+    parse(record_id)
+    return MadeId(id=record_id, initials="")
