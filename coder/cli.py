@@ -41,7 +41,7 @@ from coder.retag_report import describe as describe_retag
 from coder.sources import corpus, ids
 from coder.sources.textfile import normalise, read_text
 from coder.tagger import MIN_SCORE, Tagger
-from coder.triangulation import STATUSES
+from coder.evidence.triangulation import STATUSES
 
 app = typer.Typer(
     help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies",

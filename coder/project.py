@@ -18,7 +18,6 @@ from sqlmodel import Session, func, select
 from coder import (
     access,
     background,
-    claims,
     codebook,
     consensus,
     history,
@@ -35,13 +34,12 @@ from coder import (
     tagging,
     throttle,
     training,
-    triangulation,
-    triangulation_report,
 )
 from coder.analysis import cooccurrence, framework, timeline, words
 from coder.analysis.cloud import word_cloud
 from coder.audit import coder_named
 from coder.citation import Style
+from coder.evidence import claims, report as triangulation_report, triangulation
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
@@ -586,7 +584,7 @@ class Project:
         return self._write(work)
 
     def triangulate(self, min_kinds: int = 2) -> dict:
-        """The corroboration check of every code, dimension and claim (see coder.triangulation)."""
+        """The corroboration check of every code, dimension and claim (see coder.evidence.triangulation)."""
         with Session(self.engine) as session:
             return triangulation.check(session, min_kinds, viewer=self.user)
 
@@ -599,7 +597,7 @@ class Project:
             return claims.list_claims(session)
 
     def add_claim(self, text: str, codes: list[str], codings: list[int], coder: str | None) -> int:
-        """A claim on codes and on codings this person may see (see coder.claims)."""
+        """A claim on codes and on codings this person may see (see coder.evidence.claims)."""
         by, viewer = self._by(coder), self.user
         return self._write(lambda session: claims.add_claim(session, text, codes, codings, by, viewer), "write")
 

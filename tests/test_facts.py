@@ -5,8 +5,8 @@ import datetime as dt
 import jieba
 import pytest
 
-from coder import facts
-from coder.figures import figures
+from coder.evidence import facts
+from coder.evidence.figures import figures
 
 
 def read(text):

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from coder.errors import QcoderError
-from coder.triangulation import Evidence, count_agreement
+from coder.evidence.triangulation import Evidence, count_agreement
 from tests.helpers import code_quotes as build
 from tests.helpers import write
 

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 
 from coder.errors import QcoderError
-from coder.triangulation_report import render
+from coder.evidence.report import render
 
 SCRIPT = "<script>alert(1)</script>"
 

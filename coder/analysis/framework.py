@@ -1,7 +1,7 @@
 """The framework matrix: participants (or organisations, roles, kinds of source) × codes.
 
 Each cell holds how many passages of that row were coded with that code, the strongest of them — chosen
-the way triangulation chooses (:func:`coder.triangulation.strength`: most coders agreeing, then score,
+the way triangulation chooses (:func:`coder.evidence.triangulation.strength`: most coders agreeing, then score,
 then a readable length) — with its citation, and the researcher's own summary of the cell, which is
 stored (:class:`coder.db.models.FrameworkSummary`), audited, and exported with the matrix.
 
@@ -43,7 +43,7 @@ from coder.db.models import (
 from coder.errors import QcoderError
 from coder.export.quotes import Selection
 from coder.rounds import blind_sources
-from coder.triangulation import Evidence, count_agreement, strength
+from coder.evidence.triangulation import Evidence, count_agreement, strength
 
 ROWS = ("participant", "organization", "role", "kind")
 COLUMNS = [

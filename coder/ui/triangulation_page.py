@@ -2,7 +2,7 @@
 and media reports? A heatmap of evidence per code and kind (click a cell for its quotes), the status of
 every code, facts stated with different values, claims, the fieldwork window, warnings and the report.
 
-Everything comes from ``Project.triangulate`` (see :mod:`coder.triangulation`), computed once per run.
+Everything comes from ``Project.triangulate`` (see :mod:`coder.evidence.triangulation`), computed once per run.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.retrieval import Query
-from coder.triangulation import STATUSES
+from coder.evidence.triangulation import STATUSES
 from coder.ui import pages
 from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import STRINGS, language, message, t

@@ -1,7 +1,7 @@
 """Facts stated in evidence, and where sources disagree about them.
 
 A case study that says “the tiers are split 3.5:5.5:1” should notice that one of its own media sources
-says 3:6:1. :mod:`coder.figures` reads the figures; this module describes each by the words of its clause
+says 3:6:1. :mod:`coder.evidence.figures` reads the figures; this module describes each by the words of its clause
 (what the figure is *about*) and compares figures across sources:
 
 * **The same measure.** Ratios with the same number of parts, percentages, counts with the same unit,
@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from coder.figures import Figure, agree, figures, period
+from coder.evidence.figures import Figure, agree, figures, period
 
 SAME_FACT = 0.5  # cosine similarity of the clause words at which two statements state one fact
 SAME_RATIO = 0.3  # a ratio of three or more parts is specific in itself: less shared wording is needed

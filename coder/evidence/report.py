@@ -1,4 +1,4 @@
-"""Triangulation reports for people: Markdown, HTML and Word, rendered from :func:`coder.triangulation.check`.
+"""Triangulation reports for people: Markdown, HTML and Word, rendered from :func:`coder.evidence.triangulation.check`.
 
 The three formats show the same content, so :func:`view` turns the check's result into plain strings once and
 each renderer only lays them out and escapes them its own way: an escaping or wording fix cannot be forgotten
@@ -17,7 +17,7 @@ from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
 from coder.export import word
 from coder.export.text import clean, md, md_table, shorten
-from coder.triangulation import STATUSES
+from coder.evidence.triangulation import STATUSES
 
 FORMATS = ("json", "md", "html", "docx")
 QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan
@@ -70,7 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def render(result: dict[str, Any], fmt: str, lang: str = "zh") -> bytes:
-    """``result`` of :func:`coder.triangulation.check` as a file: json, md, html or docx (UTF-8 where text)."""
+    """``result`` of :func:`coder.evidence.triangulation.check` as a file: json, md, html or docx (UTF-8 where text)."""
     if fmt not in FORMATS:
         raise QcoderError(
             f"不支持的报告格式“{fmt}”；可用格式：{'、'.join(FORMATS)}",

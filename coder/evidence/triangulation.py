@@ -7,7 +7,7 @@ dimension and every claim the check counts evidence by kind of source and decide
 ``single-source`` not enough kinds: one kind only (flag ``single_informant`` when every interview
                   quote comes from one person), or fewer than ``min_kinds`` (flag ``below_min_kinds``);
 ``contested``     its evidence states one fact with different values in different sources
-                  (see :mod:`coder.facts`);
+                  (see :mod:`coder.evidence.facts`);
 ``no-evidence``   nothing accepted or coded yet.
 
 Independence: interviews count once per person (two talks with 张伟 are one informant), and a source
@@ -16,7 +16,7 @@ that source — its kind and its document — not as a kind of its own.
 
 Counts are passages (one span coded by two coders counts once); the warnings add the record-ID checks
 of :mod:`coder.sources.record_checks`. The result is plain data (see :func:`check`);
-:mod:`coder.triangulation_report` renders it.
+:mod:`coder.evidence.report` renders it.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from typing import Any
 from sqlalchemy import true
 from sqlmodel import Session, select
 
-from coder import claims as claim_store
-from coder import facts, rounds
+from coder.evidence import claims as claim_store
+from coder import rounds
+from coder.evidence import facts
 from coder.citation import cite
 from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Source
 from coder.sources import ids
