@@ -31,6 +31,7 @@ from coder.db.engine import database_url, make_engine, retrying
 from coder.db.redact import describe
 from coder.errors import QcoderError
 from coder.evaluation import SUMMARIES
+from coder.evidence.triangulation import STATUSES
 from coder.export import qdc, qdpx_plan, taguette_codebook, taguette_highlights
 from coder.export.agreement import table as agreement_table
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
@@ -41,7 +42,6 @@ from coder.retag_report import describe as describe_retag
 from coder.sources import corpus, ids
 from coder.sources.textfile import normalise, read_text
 from coder.tagger import MIN_SCORE, Tagger
-from coder.evidence.triangulation import STATUSES
 
 app = typer.Typer(
     help="qcoder：中文质性案例研究编码工具 / qualitative coding for Chinese case studies",

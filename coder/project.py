@@ -39,12 +39,13 @@ from coder.analysis import cooccurrence, framework, timeline, words
 from coder.analysis.cloud import word_cloud
 from coder.audit import coder_named
 from coder.citation import Style
-from coder.evidence import claims, report as triangulation_report, triangulation
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import migrate, redact, sqlite_file
 from coder.db.engine import database_url, make_engine, parsed_url, retrying
 from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
 from coder.errors import QcoderError
+from coder.evidence import claims, triangulation
+from coder.evidence import report as triangulation_report
 from coder.export import qdc, qdpx, qdpx_import, taguette_codebook
 from coder.export.agreement import render_agreement
 from coder.export.displays import render_display

@@ -41,9 +41,9 @@ from coder.db.models import (
     utcnow,
 )
 from coder.errors import QcoderError
+from coder.evidence.triangulation import Evidence, count_agreement, strength
 from coder.export.quotes import Selection
 from coder.rounds import blind_sources
-from coder.evidence.triangulation import Evidence, count_agreement, strength
 
 ROWS = ("participant", "organization", "role", "kind")
 COLUMNS = [

@@ -15,9 +15,9 @@ from jinja2 import Environment, PackageLoader
 
 from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
+from coder.evidence.triangulation import STATUSES
 from coder.export import word
 from coder.export.text import clean, md, md_table, shorten
-from coder.evidence.triangulation import STATUSES
 
 FORMATS = ("json", "md", "html", "docx")
 QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan

@@ -31,11 +31,11 @@ from typing import Any
 from sqlalchemy import true
 from sqlmodel import Session, select
 
-from coder.evidence import claims as claim_store
 from coder import rounds
-from coder.evidence import facts
 from coder.citation import cite
 from coder.db.models import EVIDENCE, SOURCE_KINDS, Code, Coder, Coding, Participant, Source
+from coder.evidence import claims as claim_store
+from coder.evidence import facts
 from coder.sources import ids
 from coder.sources.record_checks import fieldwork, record_id_warnings, warning
 from coder.tagging import tagger_for

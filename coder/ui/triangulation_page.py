@@ -17,8 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.retrieval import Query
 from coder.evidence.triangulation import STATUSES
+from coder.retrieval import Query
 from coder.ui import pages
 from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import STRINGS, language, message, t
