@@ -257,11 +257,20 @@ def test_two_coders_on_one_passage_count_once_and_people_organisations_and_roles
     assert three["flags"] == [] and three["status"] == "single-source"
 
 
-def test_below_the_required_kinds_is_flagged(cli, tmp_path):
-    build(cli, tmp_path, {"20230110-P03.txt": POLICY, "20240110ZLM.txt": ZLM},
-          {"20230110-P03": [(MENTORING, "第十条")], "20240110ZLM": [(MENTORING, "我们把干部分成第一方阵")]})  # fmt: skip
+def test_two_kinds_of_three_asked_for_is_partial_corroboration_not_single_source(cli, tmp_path):
+    """Many interview passages and a media report: two of the three kinds asked for."""
+    talks = ["帮带的老同志每周带着年轻人下社区。", "结对以后第三方阵的小伙子进步很快。", "帮带期满还要写总结。"]
+    build(cli, tmp_path, {"20240110ZLM.txt": interview("20240110ZLM", "曾立明", "".join(talks)), "20230218-M03.txt": MEDIA},
+          {"20240110ZLM": [(MENTORING, talk) for talk in talks], "20230218-M03": [(MENTORING, "记者了解到")]})  # fmt: skip
     mentoring = row(check(cli, "--min-kinds", "3"), MENTORING)
-    assert (mentoring["status"], mentoring["flags"]) == ("single-source", ["single_informant", "below_min_kinds"])
+    assert (mentoring["status"], mentoring["kinds"]) == ("partial", ["interview", "media"])
+    assert mentoring["counts"] == {"interview": 3, "policy": 0, "media": 1}
+    assert row(check(cli, "--min-kinds", "2"), MENTORING)["status"] == "corroborated"
+    assert row(check(cli, "--min-kinds", "3"), OPEN_CALL)["status"] == "no-evidence"
+    report = cli("triangulate", "--min-kinds", "3").stdout
+    assert "部分佐证" in report and "有两类及以上、但少于 3 类为“部分佐证”" in report
+    assert "partly corroborated" in cli("triangulate", "--min-kinds", "3", "--lang", "en").stdout
+    assert "partial 1" in cli("triangulate", "--min-kinds", "3").stderr
 
 
 def test_a_coding_a_claim_rests_on_cannot_be_deleted_silently(cli, tmp_path):

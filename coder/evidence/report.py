@@ -21,7 +21,13 @@ from coder.export.text import clean, md, md_table, shorten
 
 FORMATS = ("json", "md", "html", "docx")
 QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan
-COLOURS = {"corroborated": "d8f0dc", "single-source": "fcebc2", "contested": "f8d4d0", "no-evidence": "e6e6e6"}
+COLOURS = {
+    "corroborated": "d8f0dc",
+    "partial": "ebf2cc",
+    "single-source": "fcebc2",
+    "contested": "f8d4d0",
+    "no-evidence": "e6e6e6",
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -30,13 +36,13 @@ LABELS: dict[str, dict[str, str]] = {
         "code": "编码", "status": "状态", "dimensions": "维度", "codes_n": "编码", "claim": "论断 {id}", "value": "数值", "source": "来源",
         "kind": "类型", "quote": "引文", "cell": "{n} 条／独立 {i}", "fact": "事实 {id}", "codes": "涉及编码：",
         "sep": "；", "colon": "：", "and": "、", "paren": "（{}）", "dash": "——",
-        "corroborated": "已佐证", "single-source": "单一来源", "contested": "存在矛盾", "no-evidence": "无证据",
+        "corroborated": "已佐证", "partial": "部分佐证", "single-source": "单一来源", "contested": "存在矛盾", "no-evidence": "无证据",
         "interview": "访谈", "policy": "政策文本", "media": "媒体报道",
         "single_informant": "访谈证据仅来自一位受访者", "derived_counted_with_origin": "转述来源并入原始来源计数",
-        "fact_disputed_elsewhere": "所涉事实在其他证据中存在矛盾", "below_min_kinds": "来源类型少于要求",
+        "fact_disputed_elsewhere": "所涉事实在其他证据中存在矛盾",
         "ratio": "比例", "percent": "百分比", "count": "数量", "amount": "金额", "date": "日期",
         "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
-        "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
+        "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾；有两类及以上、但少于 {k} 类为“部分佐证”，只有一类为“单一来源”。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
         "元数据标注 derived_from 的来源（如转述政策文本的报道）并入其原始来源，按原始来源的类型和文件计数。两处陈述为“同一事实”，"
         "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}，各项之和相同的比例 ≥ {shares}。矩阵每格的引文取标注一致的编码者最多者，"
         "其次取编码建议得分较高、长度适中者。",
@@ -49,15 +55,15 @@ LABELS: dict[str, dict[str, str]] = {
         "codes_n": "Codes", "claim": "Claim {id}", "value": "Value", "source": "Source", "kind": "Kind", "quote": "Quote",
         "cell": "{n} coded, {i} independent", "fact": "Fact {id}", "codes": "Codes: ", "sep": "; ",
         "colon": ": ", "and": ", ", "paren": " ({})", "dash": " — ",
-        "corroborated": "corroborated", "single-source": "single source", "contested": "contested",
+        "corroborated": "corroborated", "partial": "partly corroborated", "single-source": "single source", "contested": "contested",
         "no-evidence": "no evidence", "interview": "Interview", "policy": "Policy text", "media": "Media report",
         "single_informant": "all interview evidence from one person",
         "derived_counted_with_origin": "derived sources counted with their origin",
-        "fact_disputed_elsewhere": "a fact it states is disputed elsewhere", "below_min_kinds": "fewer kinds of source than required",
+        "fact_disputed_elsewhere": "a fact it states is disputed elsewhere",
         "ratio": "ratio", "percent": "percentage", "count": "count", "amount": "amount", "date": "date",
         "methods": "Evidence is only codings a researcher accepted or made ({statuses}); the tagger's suggestions are "
         "not evidence. A finding is corroborated when independent evidence comes from at least {k} kinds of source "
-        "(interviews, policy texts, media reports) and no fact in it is contested. Interviews count once per person, "
+        "(interviews, policy texts, media reports) and no fact in it is contested; partly corroborated with more than one kind but fewer than {k}; single source with one kind only. Interviews count once per person, "
         "however many talks; a source marked derived_from (a report retelling a policy text) counts with its origin, "
         "as the origin's kind and document. Two statements state the same fact when they have the same measure and "
         "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts, ≥ {shares} when their parts add up to the same whole. "

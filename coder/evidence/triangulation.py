@@ -4,8 +4,10 @@ Evidence is what a person accepted or coded: suggestions are not evidence. For e
 dimension and every claim the check counts evidence by kind of source and decides a status:
 
 ``corroborated``  independent evidence from at least ``min_kinds`` kinds (default 2) and no conflict;
-``single-source`` not enough kinds: one kind only (flag ``single_informant`` when every interview
-                  quote comes from one person), or fewer than ``min_kinds`` (flag ``below_min_kinds``);
+``partial``       corroborated in part: more than one kind, but fewer than ``min_kinds`` (27 interview
+                  passages and 3 media reports, with all three kinds asked for);
+``single-source`` one kind of source only (flag ``single_informant`` when every interview quote comes
+                  from one person);
 ``contested``     its evidence states one fact with different values in different sources
                   (see :mod:`coder.evidence.facts`);
 ``no-evidence``   nothing accepted or coded yet.
@@ -40,7 +42,7 @@ from coder.sources import ids
 from coder.sources.record_checks import fieldwork, record_id_warnings, warning
 from coder.tagging import tagger_for
 
-STATUSES = ("corroborated", "single-source", "contested", "no-evidence")
+STATUSES = ("corroborated", "partial", "single-source", "contested", "no-evidence")
 READABLE = (15, 150)  # quote lengths (characters) that read well in a table cell
 
 
@@ -112,6 +114,7 @@ def rules(session: Session, min_kinds: int) -> dict[str, Any]:
     start, end = fieldwork(session)
     return {
         "min_kinds": min_kinds,
+        "statuses": list(STATUSES),
         "evidence_statuses": list(EVIDENCE),
         "same_fact": facts.SAME_FACT,
         "same_ratio": facts.SAME_RATIO,
@@ -273,14 +276,14 @@ def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str
         flags.append("derived_counted_with_origin")
     if elsewhere:
         flags.append("fact_disputed_elsewhere")
-    if 1 < len(kinds) < min_kinds:
-        flags.append("below_min_kinds")
     if not evidence:
         status = "no-evidence"
     elif conflicts:
         status = "contested"
     elif len(kinds) >= min_kinds:
         status = "corroborated"
+    elif len(kinds) > 1:
+        status = "partial"
     else:
         status = "single-source"
     return {

@@ -28,11 +28,12 @@ from coder.ui.text import blockquote, code_names, plain
 KINDS = ("interview", "policy", "media")
 STATUS_COLORS = {
     "corroborated": "#59A14F",
+    "partial": "#B5BD4C",
     "single-source": "#F28E2B",
     "contested": "#E15759",
     "no-evidence": "#BAB0AC",
 }
-STATUS_MARKS = {"corroborated": "●", "single-source": "◐", "contested": "▲", "no-evidence": "○"}
+STATUS_MARKS = {"corroborated": "●", "partial": "◕", "single-source": "◐", "contested": "▲", "no-evidence": "○"}
 REPORTS = {
     "md": "text/markdown",
     "html": "text/html",
@@ -42,6 +43,15 @@ REPORTS = {
 MAX_QUOTES = 100  # quotes listed for one cell; the rest are counted
 EMPTY = "#F2F2F2"  # the colour of a cell without evidence
 CHART = "tri_heatmap"  # the heatmap's key, with a number that changes whenever a selectbox picks the cell
+
+
+def status_legend(min_kinds: int) -> str:
+    """Every status the check can give at this setting, with its mark and what it means, in one line
+    (partial corroboration needs three kinds asked for: below that, two kinds already corroborate)."""
+    shown = [s for s in STATUSES if s != "partial" or min_kinds > 2]
+    return " · ".join(
+        f"{STATUS_MARKS[s]} {_status_label(s)}{t('colon')}{t(f'tri_meaning_{s}').format(n=min_kinds)}" for s in shown
+    )
 
 
 def render() -> None:
@@ -58,6 +68,7 @@ def render() -> None:
         st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
     st.caption(t("tri_rule").format(n=int(min_kinds)))
+    st.caption(status_legend(int(min_kinds)))
     rows = _filtered(result["codes"], names, controls[1], controls[2])
     st.subheader(t("tri_heatmap"))
     if rows:
@@ -183,7 +194,7 @@ def _heatmap(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
             text="mark:N",
             color=alt.Color(
                 "status:N", title=t("status"),
-                scale=alt.Scale(domain=[_status_label(s) for s in STATUSES], range=list(STATUS_COLORS.values())),
+                scale=alt.Scale(domain=[_status_label(s) for s in STATUSES], range=[STATUS_COLORS[s] for s in STATUSES]),
                 legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[alt.Tooltip("code:N", title=t("col_code")), alt.Tooltip("status:N", title=t("status"))],

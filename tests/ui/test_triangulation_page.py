@@ -94,8 +94,11 @@ def test_a_code_with_interview_evidence_only_is_single_source(at):
 
 
 def test_the_number_of_kinds_needed_changes_the_status(at):
+    legend = "● 已佐证：2 类及以上来源 · ◐ 单一来源：只有一类来源 · ▲ 存在矛盾：同一事实数值不一 · ○ 无证据：尚无接受或手工编码"
+    assert legend in [c.value for c in at.caption]  # with two kinds asked for, two kinds corroborate
     at.number_input(key="tri_min_kinds").set_value(3).run()
-    assert statuses(at)["action.public_results"] == "◐ 单一来源"
+    assert statuses(at)["action.public_results"] == "◕ 部分佐证"  # an interview and a media report: two of three
+    assert any(c.value.startswith("● 已佐证：3 类及以上来源 · ◕ 部分佐证：多于一类、少于 3 类 · ◐") for c in at.caption)
     at.number_input(key="tri_min_kinds").set_value(1).run()
     assert statuses(at)["scenario.backstage"] == "● 已佐证"
 
