@@ -348,15 +348,27 @@ def test_an_id_another_import_takes_meanwhile_is_drawn_again(cli, tmp_path):
     other = Session(engine)  # another import, holding 20230301-P01 in a transaction still open
     other.add(Source(id="20230301-P01", kind="policy", text="另一份文件。", sha256="0" * 64, filename="other.txt"))
     other.flush()
+    holder = other.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
     done: list = []
-    worker = threading.Thread(target=lambda: done.append(import_qdpx(engine, package, "policy", new_codes=False)))
+
+    def run() -> None:
+        try:
+            done.append(import_qdpx(engine, package, "policy", new_codes=False))
+        except Exception as exc:  # shown by the assertion below, not lost in the thread
+            done.append(exc)
+
+    worker = threading.Thread(target=run)
     worker.start()
-    waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    # A backend blocked by exactly the other transaction: the import, and nothing else that happens to wait.
+    blocked = f"SELECT count(*) FROM pg_stat_activity WHERE {holder} = ANY(pg_blocking_pids(pid))"
     try:
         # Until the import waits for the other transaction's row (on a loaded machine that can take a while).
-        with engine.connect() as watch:
+        # Autocommit: inside one transaction PostgreSQL shows the same pg_stat_activity snapshot every time.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watch:
             deadline = time.monotonic() + 120
-            while not (waited := watch.exec_driver_sql(waiting).scalar()) and time.monotonic() < deadline:
+            while not (waited := watch.exec_driver_sql(blocked).scalar()) and time.monotonic() < deadline:
+                if done:
+                    break  # the import ended without waiting: the assertions below say how
                 time.sleep(0.05)
         other.commit()
     finally:
