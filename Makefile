@@ -10,9 +10,12 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test bench lint format demo browser clean
 
+# irrCAC (GPL-3.0; tests only: the check of Gwet's AC1) pins pandas<3 and scipy==1.12, which qcoder's pandas 3
+# and numpy 2 exclude, so it cannot be a dev extra; it runs on them, so it comes without its pins.
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e '.[dev]' 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	$(PIP) --no-deps 'irrcac==0.4.4' 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 	touch $@
 
 # The demo project: built from corpus/ on the first start only, so a researcher's codings are never rebuilt away.

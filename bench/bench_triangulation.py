@@ -17,10 +17,11 @@ import jieba
 from sqlmodel import Session, select
 
 from bench.synthetic import write_corpus
-from coder import codebook, triangulation
+from coder import codebook
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.db.models import Code, Coder, Coding, Segment
+from coder.evidence import triangulation
 from coder.export.quotes import Selection
 from coder.project import Project
 from coder.sources.corpus import import_paths

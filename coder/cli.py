@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from coder import codebook as codebook_mod
-from coder import history, learned, review
+from coder import history, learned, reliability, review
 from coder.analysis.loading import selection as display_selection
 from coder.audit import coder_named
 from coder.citation import DEFAULT_TEMPLATES, Style
@@ -728,7 +728,10 @@ def export_quotes(
     ] = None,
     max_chars: Annotated[int, typer.Option(help="超长引文在句末截断，0 为不截断 / shorten longer quotes")] = MAX_CHARS,
     context: Annotated[int, typer.Option(help="前后各附几句上下文 / sentences of context")] = 0,
-    footnotes: Annotated[bool, typer.Option(help="出处用脚注 / cite in notes, not brackets")] = False,
+    footnotes: Annotated[bool, typer.Option(help="出处用脚注 / cite in footnotes (Word's own), not brackets")] = False,
+    with_ids: Annotated[
+        bool, typer.Option("--with-ids", help="标题附代码编号 / code ids after the names in headings")
+    ] = False,
     interview_template: Annotated[str | None, typer.Option(help="访谈出处模板，如 访谈编号：{id}")] = None,
     policy_template: Annotated[str | None, typer.Option(help="政策文本出处模板")] = None,
     media_template: Annotated[str | None, typer.Option(help="媒体报道出处模板")] = None,
@@ -746,7 +749,7 @@ def export_quotes(
         codes=code or [], subcodes=not exact, dimensions=dimension or [], statuses=status or list(EVIDENCE),
         kinds=kind or [], participants=participant or [], max_chars=max_chars, context=context,
     )  # fmt: skip
-    emit(project().export_quotes(selection, fmt, Style(templates, footnotes), lang), fmt, output)
+    emit(project().export_quotes(selection, fmt, Style(templates, footnotes), lang, with_ids), fmt, output)
 
 
 @export_app.command("respondents")
@@ -794,6 +797,17 @@ def icr(
     ] = False,
     source: IcrSourceOption = None,
     round_id: RoundOption = None,
+    skip_unfinished: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unfinished",
+            help="不计尚未编码完成的来源（编码未到 --min-reach 或仍有待审建议）/ leave out unfinished sources",
+        ),
+    ] = False,
+    min_reach: Annotated[
+        float,
+        typer.Option(help="编码至该比例才算完成，默认 0.8 / share of a source a coder must reach to have finished it"),
+    ] = reliability.MIN_REACH,
     as_json: JsonOption = False,
     fmt: Annotated[
         str | None, typer.Option("--format", help="md | xlsx | docx：一致性表 / the agreement table")
@@ -801,12 +815,15 @@ def icr(
     output: OutputOption = None,
     lang: LangOption = "zh",
 ) -> None:
-    """编码者间一致性：每个代码及合计的一致率、Cohen's κ、Krippendorff's α / inter-coder agreement per code
-    and pooled (percent agreement, Cohen's κ, Krippendorff's α)."""
+    """编码者间一致性：每个代码及合计的一致率、Cohen's κ、Krippendorff's α、Gwet's AC1，及各编码者在各来源的
+    编码进度 / inter-coder agreement per code and pooled (percent agreement, Cohen's κ, Krippendorff's α,
+    Gwet's AC1), with how far each coder coded each source."""
     if ctx.invoked_subcommand is not None:
         return
     current = project()
-    result = current.agreement(_coder_list(coders), unit, segment, coded_only, source, round_id, lang)
+    result = current.agreement(
+        _coder_list(coders), unit, segment, coded_only, source, round_id, lang, skip_unfinished, min_reach
+    )
     if as_json:
         print_json(result)
         return
@@ -816,6 +833,9 @@ def icr(
         return
     header, rows = agreement_table(result, lang)
     print_table([dict(zip(header, row, strict=True)) for row in rows], header)
+    for warning in result["warnings"]:
+        err.print(f"注意 / warning: {warning['zh']}\n{warning['en']}")
+        err.print("用 --skip-unfinished 不计这些来源 / leave them out with --skip-unfinished")
     for note in result["notes"]:
         err.print(note)
     err.print(result["method"])

@@ -550,13 +550,19 @@ class Project:
         sources: list[str] | tuple[str, ...] | None = None,
         round_id: int | None = None,
         lang: str = "zh",
+        skip_unfinished: bool = False,
+        min_reach: float = reliability.MIN_REACH,
     ) -> dict:
-        """Percent agreement, Cohen's κ and Krippendorff's α per code and pooled, with the methods sentence.
+        """Percent agreement, Cohen's κ, Krippendorff's α and Gwet's AC1 per code and pooled, each coder's
+        coverage of each source with warnings about unfinished ones (left out with ``skip_unfinished``), and
+        the methods sentence.
 
         Sources in an open agreement round are never compared: the round is blind until it is closed.
         """
         with Session(self.engine) as session:
-            return reliability.agreement(session, coders, unit, segment, coded_only, sources, round_id, lang)
+            return reliability.agreement(
+                session, coders, unit, segment, coded_only, sources, round_id, lang, skip_unfinished, min_reach
+            )
 
     def agreement_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
         """``result`` of :meth:`agreement` as md, xlsx or docx, with the methods sentence in ``lang``."""
@@ -653,8 +659,11 @@ class Project:
             words = tagging.tagger_for(session).words
             return select_quotes(session, selection, words, style, statuses, viewer=self.user)
 
-    def export_quotes(self, selection: Selection, fmt: str, style: Style | None = None, lang: str = "zh") -> bytes:
-        return render_quotes(self.quotes(selection, style), fmt, style, lang)
+    def export_quotes(
+        self, selection: Selection, fmt: str, style: Style | None = None, lang: str = "zh", with_ids: bool = False
+    ) -> bytes:
+        """Coded quotes as a file (see coder.export.formats); code ids in the headings only ``with_ids``."""
+        return render_quotes(self.quotes(selection, style), fmt, style, lang, with_ids)
 
     def respondents(self) -> list[dict]:
         with Session(self.engine) as session:

@@ -1,4 +1,5 @@
-"""Inter-coder agreement: percent agreement, Cohen's κ and Krippendorff's α, per code and pooled.
+"""Inter-coder agreement: percent agreement, Cohen's κ, Krippendorff's α and Gwet's AC1, per code and
+pooled, with how far each coder has coded each source.
 
 **Whose decisions.** The coders compared are the people named (default: everyone who decided anything —
 see "takes part" below; the tagger never). A code is applied by a coder's accepted and manual codings;
@@ -7,10 +8,10 @@ unreviewed suggestions are nobody's decision. Consensus codings (origin ``consen
 
 **Which sources.** By default those that at least two of the coders took part in. A coder takes part in
 a source by deciding anything there — a coding of their own, accepted or manual, or a rejected
-suggestion. A coder who took no part in a source has *missing* values there: α uses the others' values,
-κ and percent agreement use only units both coders decided. Sources named with ``sources`` (``--source``)
-or an agreement round's sources count as coded by every coder: whoever coded nothing there decided that
-no code applies. Sources in an open agreement round are left out, and nobody's work there counts
+suggestion. A coder who took no part in a source has *missing* values there: α and AC1 use the others'
+values, κ and percent agreement use only units both coders decided. Sources named with ``sources``
+(``--source``) or an agreement round's sources count as coded by every coder: whoever coded nothing there
+decided that no code applies. Sources in an open agreement round are left out, and nobody's work there counts
 towards who took part — the round is blind until an owner closes it; asking for an open round, or for
 sources in one (a closed round's sources may be in an open one again), is refused.
 
@@ -35,26 +36,60 @@ in these sources are left out: they would agree trivially and inflate every pool
   defined for three or more coders (Fleiss' κ is a different statistic and not reported);
 * Krippendorff's α — any number of coders, missing values allowed, ``1 − D_o / D_e`` from the
   coincidence matrix (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability");
+* Gwet's AC1 — any number of coders, missing values allowed, ``(p_a − p_e) / (1 − p_e)`` (Gwet 2008,
+  "Computing inter-rater reliability and its variance in the presence of high agreement"; Handbook of
+  Inter-Rater Reliability, 4th ed., 2014): p_a is the mean, over the units at least two coders decided,
+  of the share of agreeing coder pairs in the unit; p_e = Σ_k π_k (1 − π_k) / (q − 1), π_k the mean
+  over the units anyone decided of the share of their values that are k, q = 2 (applied, not applied);
 * pooled — every code × unit decision is one item: κ from the summed 2 × 2 tables, α from the summed
-  coincidence matrices, agreement over all decisions (which, every code having the same units, is the
-  mean of the per-code agreements).
+  coincidence matrices, AC1 from the summed sums behind p_a and π, agreement over all decisions (which,
+  every code having the same units, is the mean of the per-code agreements).
 
 κ or α is ``None`` when it is undefined: no unit two coders decided, or only one value occurs (all
-"not applied"), where chance agreement is already perfect.
+"not applied"), where chance agreement is already perfect. AC1 is then p_a (its chance agreement is 0);
+it is ``None`` only when no unit two coders decided.
+
+**Rare codes, and coding not finished yet.** When nearly every unit is an agreed absence — a code that
+is rare in the text — κ and α can be low although percent agreement is high: the prevalence paradox
+(Feinstein & Cicchetti 1990), because their chance agreement approaches 1 when one value dominates.
+AC1 is much less affected: its chance agreement becomes small then. That is what AC1 is robust to, and
+only that: text a coder has not coded yet counts as "not applied" for every one of these statistics, AC1
+included. A comparison with half-coded sources is premature, whatever the statistic; leave such sources
+out (below) or finish them.
+
+**Coverage.** For each coder and compared source: ``units`` (its segments, or its characters at the
+character unit), ``decided`` — the units with a decision of theirs, i.e. one of their codings that is
+accepted, manual or a rejected suggestion (never a consensus coding) and codes the unit by the segment
+rule above (at the character unit: the characters it covers), ``coverage`` = decided / units, ``reach`` —
+how far through the source they coded, the share of its units up to and including the last one they
+decided — and ``pending``, the source's suggestions nobody has decided yet (the "suggested" count the
+Overview page shows). Suggestions are shared, not per coder: outside an open round a decision turns the
+suggestion into the reviewer's own coding (:mod:`coder.review`), so a suggestion still there is one no
+coder has decided, and it is pending for each of them; inside open rounds, where every coder decides the
+same suggestions separately, nothing is compared. A source is **unfinished** for a coder who takes part in
+it (see "Which sources") when their reach there is below ``min_reach`` (default 80 %) or suggestions are
+still pending there; in named sources and a round's, where every coder takes part, a coder who decided
+nothing there has reached 0 % of it. Coverage is reported but is not the rule: a finished coding may leave
+most sentences uncoded when little of the text bears on the codebook, whereas a coder who stopped halfway
+has reached about half of it. A comparison with unfinished sources carries a warning naming the sources
+and coders, in both languages; ``skip_unfinished`` leaves those sources out — every coder's values there,
+since a source half coded by one of two coders has nothing left to compare — and says which; the coverage
+table still lists every source first chosen.
 
 **Why not a library at run time.** Agreement data here is very repetitive (binary values, up to millions
 of characters), so both statistics are computed from aggregated counts: the character unit becomes runs
 between coding boundaries, each weighted by its length, and α's coincidence matrix and κ's table are
 weighted sums. The ``krippendorff`` package (GPL-3.0, while qcoder is MIT) and scikit-learn's
 ``cohen_kappa_score`` (which brings SciPy) both need one row per unit — 75 million rows for 5 million
-characters and 15 codes. Both formulas are a few lines of numpy; the tests pin them to published worked
-examples and cross-check α against the ``krippendorff`` package (a test-only dependency).
+characters and 15 codes; so does irrCAC's AC1 (GPL-3.0 too). The formulas are a few lines of numpy; the
+tests pin them to published worked examples and cross-check α against the ``krippendorff`` package and
+AC1 against irrCAC (test-only dependencies).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +105,7 @@ UNITS = ("segment", "character")
 SEGMENTS = ("sentence", "turn")
 CONSENSUS = "consensus"  # the origin of consensus codings, which never count as a coder's decisions
 TOOK_PART = (*EVIDENCE, "rejected")  # a rejected suggestion is a decision too: the coder read that source
+MIN_REACH = 0.8  # a coder whose decisions in a source end before this share of its units has not finished it
 
 
 # Statistics on counts --------------------------------------------------------------------------------
@@ -152,6 +188,46 @@ def pairwise_agreement(counts: np.ndarray, weights: np.ndarray | None = None) ->
     return float((weight * (counts * (counts - 1)).sum(axis=-1)).sum()) / pairs
 
 
+def ac1_sums(counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """What Gwet's AC1 needs from value counts of shape (..., units, values), as sums that add up across
+    codes (so the pooled AC1 is the AC1 of their sum): per leading index, [Σ w·(share of agreeing pairs)
+    over units with ≥ 2 values, Σ w over those units, Σ w over units with ≥ 1 value, then for each value k
+    Σ w·(share of the unit's values that are k)]. A unit of weight w counts as w identical units."""
+    counts = np.asarray(counts, dtype=float)
+    rated = counts.sum(axis=-1)
+    weight = np.ones(counts.shape[-2]) if weights is None else np.asarray(weights, dtype=float)
+    pairable = rated >= 2
+    agreeing = (counts * (counts - 1)).sum(axis=-1) / np.maximum(rated * (rated - 1), 1)
+    totals = [
+        (weight * agreeing * pairable).sum(axis=-1),
+        (weight * pairable).sum(axis=-1),
+        (weight * (rated >= 1)).sum(axis=-1),
+    ]
+    shares = np.einsum(
+        "...uv,...u->...v", counts / np.maximum(rated, 1)[..., None], np.broadcast_to(weight, rated.shape)
+    )
+    return np.concatenate([np.stack(totals, axis=-1), shares], axis=-1)
+
+
+def ac1_from_sums(sums: np.ndarray, categories: int | None = None) -> float | None:
+    """Gwet's AC1 = (p_a − p_e) / (1 − p_e), p_e = Σ π_k (1 − π_k) / (q − 1), from :func:`ac1_sums`; ``q``
+    is ``categories``, by default the number of values counted. None without a unit two coders decided."""
+    agreeing, pairable, rated, shares = sums[0], sums[1], sums[2], np.asarray(sums[3:], dtype=float)
+    q = categories or len(shares)
+    if pairable <= 0 or q < 2:
+        return None
+    share = shares / rated
+    chance = float((share * (1 - share)).sum()) / (q - 1)
+    return float((agreeing / pairable - chance) / (1 - chance))
+
+
+def gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None, categories: int | None = None) -> float | None:
+    """Gwet's AC1 for nominal data from value counts of shape (units, values) (see :func:`value_counts`),
+    for any number of coders and missing values; ``categories``: the size of the scale when some of its
+    values never occur."""
+    return ac1_from_sums(ac1_sums(counts, weights), categories)
+
+
 # What is compared ------------------------------------------------------------------------------------
 
 
@@ -164,6 +240,7 @@ class Material:
     """
 
     coders: list[str]
+    coder_ids: list[int]
     sources: list[str]
     rule: str  # shared | given | round
     round_name: str | None
@@ -176,6 +253,7 @@ class Material:
     start: np.ndarray
     end: np.ndarray
     excluded: list[str] = field(default_factory=list)  # sources left out because their round is open
+    left_out: list[str] = field(default_factory=list)  # sources the caller asked to leave out (unfinished)
 
 
 @dataclass
@@ -213,8 +291,10 @@ def material(
     coders: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
     round_id: int | None = None,
+    leave_out: Collection[str] = (),
 ) -> Material:
-    """Choose coders and sources by the rules in the module docstring; a clear error when nothing fits."""
+    """Choose coders and sources by the rules in the module docstring, without those in ``leave_out``; a
+    clear error when nothing fits."""
     blind = rounds.blind_sources(session)
     round_name = None
     if round_id is not None:
@@ -244,7 +324,7 @@ def material(
         for coder_id in ids:
             for source in took_part.get(coder_id, ()):
                 shared[source] += 1
-        chosen = sorted(s for s, n in shared.items() if n >= 2)
+        chosen = sorted(s for s, n in shared.items() if n >= 2 and s not in leave_out)
         if not chosen:
             done = "；".join(f"{n}：{len(took_part.get(people[n], ()))} 个来源" for n in names)
             done_en = "; ".join(f"{n}: {len(took_part.get(people[n], ()))} sources" for n in names)
@@ -256,6 +336,7 @@ def material(
             )
         present = np.array([[s in took_part.get(c, ()) for s in chosen] for c in ids], dtype=bool)
     else:  # named sources or a round's: every coder decided there, coding nothing means no code applies
+        chosen = [s for s in chosen if s not in leave_out]
         present = np.ones((len(ids), len(chosen)), dtype=bool)
 
     lengths = dict(session.exec(select(Source.id, func.length(Source.text)).where(Source.id.in_(chosen))).all())
@@ -281,6 +362,7 @@ def material(
     source_offset = offsets[[index[s] for s in columns[3]]] if rows else np.zeros(0, np.int64)
     return Material(
         coders=names,
+        coder_ids=ids,
         sources=chosen,
         rule=rule,
         round_name=round_name,
@@ -293,6 +375,7 @@ def material(
         start=source_offset + np.array(columns[4], dtype=np.int64),
         end=source_offset + np.array(columns[5], dtype=np.int64),
         excluded=excluded,
+        left_out=sorted(leave_out),
     )
 
 
@@ -446,6 +529,116 @@ def decisions(session: Session, mat: Material, unit: str = "segment", segment: s
     return Decisions(values, unit_end - unit_start, unit_source, unit_start, unit_end)
 
 
+# Coverage --------------------------------------------------------------------------------------------
+
+
+def coverage(
+    session: Session, mat: Material, found: Decisions, unit: str = "segment", min_reach: float = MIN_REACH
+) -> list[dict[str, Any]]:
+    """Per source and coder: ``units``, ``decided``, ``coverage``, ``reach``, ``pending``, ``took_part`` and
+    ``unfinished`` (see "Coverage" in the module docstring); coverage and reach are None for an empty text."""
+    rows = (
+        session.connection()
+        .execute(
+            select(Coding.coder_id, Coding.source_id, Coding.start, Coding.end).where(
+                Coding.coder_id.in_(mat.coder_ids),
+                Coding.source_id.in_(mat.sources),
+                Coding.status.in_(TOOK_PART),
+                Coding.origin != CONSENSUS,
+            )
+        )
+        .all()
+    )
+    pending = dict(
+        session.exec(
+            select(Coding.source_id, func.count())
+            .where(Coding.source_id.in_(mat.sources), Coding.status == "suggested")
+            .group_by(Coding.source_id)
+        ).all()
+    )
+    coder_index = {coder_id: c for c, coder_id in enumerate(mat.coder_ids)}
+    source_index = {source: s for s, source in enumerate(mat.sources)}
+    where = np.array([source_index[row[1]] for row in rows], np.int64)
+    spans = (
+        np.array([coder_index[row[0]] for row in rows], np.int64),
+        where,
+        mat.offsets[where] + np.array([row[2] for row in rows], np.int64),
+        mat.offsets[where] + np.array([row[3] for row in rows], np.int64),
+    )
+    units, decided, reached = (_segments_decided if unit == "segment" else _characters_decided)(mat, found, spans)
+    out = []
+    for s, source in enumerate(mat.sources):
+        for c, coder in enumerate(mat.coders):
+            n, waiting, took_part = int(units[s]), int(pending.get(source, 0)), bool(mat.present[c, s])
+            reach = float(reached[c, s] / n) if n else None
+            out.append(
+                {
+                    "source": source,
+                    "coder": coder,
+                    "took_part": took_part,
+                    "units": n,
+                    "decided": int(decided[c, s]),
+                    "coverage": float(decided[c, s] / n) if n else None,
+                    "reach": reach,
+                    "pending": waiting,
+                    "unfinished": took_part and (waiting > 0 or (reach is not None and reach < min_reach)),
+                }
+            )
+    return out
+
+
+def _segments_decided(mat: Material, found: Decisions, spans: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Per source its segments; per coder and source the segments their decisions code (the segment rule)
+    and the position (1-based) of the last of them."""
+    who, _, start, end = spans
+    m, count = len(mat.coders), len(mat.sources)
+    units = np.bincount(found.unit_source, minlength=count)
+    first = np.concatenate([[0], np.cumsum(units)[:-1]])  # units are sorted by offset: each source's in one run
+    span, unit = assign(found.unit_start, found.unit_end, start, end)
+    hit = np.zeros((m, len(found.unit_start)), bool)
+    hit[who[span], unit] = True
+    coder, unit = np.nonzero(hit)
+    source = found.unit_source[unit]
+    decided, reached = np.zeros((m, count), np.int64), np.zeros((m, count), np.int64)
+    np.add.at(decided, (coder, source), 1)
+    np.maximum.at(reached, (coder, source), unit - first[source] + 1)
+    return units, decided, reached
+
+
+def _characters_decided(mat: Material, found: Decisions, spans: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Per source its characters; per coder and source the characters their decisions cover (overlaps
+    once) and where the last one ends."""
+    who, where, start, end = spans
+    m, count = len(mat.coders), len(mat.sources)
+    decided, reached = np.zeros((m, count), np.int64), np.zeros((m, count), np.int64)
+    group = who * count + where
+    order = np.lexsort((start, group))
+    cuts = np.flatnonzero(np.diff(group[order])) + 1
+    for keys, starts, ends in zip(*(np.split(a[order], cuts) for a in (group, start, end)), strict=True):
+        if not len(keys):  # no decisions at all
+            continue
+        c, s = divmod(int(keys[0]), count)
+        covered_before = np.maximum.accumulate(np.concatenate([starts[:1], ends[:-1]]))  # sorted by start
+        decided[c, s] = int(np.maximum(ends - np.maximum(starts, covered_before), 0).sum())
+        reached[c, s] = int(ends.max() - mat.offsets[s])
+    return np.diff(mat.offsets), decided, reached
+
+
+def unfinished_sources(covered: list[dict[str, Any]], min_reach: float = MIN_REACH) -> list[dict[str, Any]]:
+    """The sources unfinished for some coder, in order: ``source``, ``coders`` (those it is unfinished
+    for), ``reach`` (coder → reach, for those below ``min_reach``) and ``pending``."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in covered:
+        if row["unfinished"]:
+            entry = found.setdefault(
+                row["source"], {"source": row["source"], "coders": [], "reach": {}, "pending": row["pending"]}
+            )
+            entry["coders"].append(row["coder"])
+            if row["reach"] is not None and row["reach"] < min_reach:
+                entry["reach"][row["coder"]] = row["reach"]
+    return list(found.values())
+
+
 # Agreement -------------------------------------------------------------------------------------------
 
 
@@ -458,10 +651,61 @@ def agreement(
     sources: Sequence[str] | None = None,
     round_id: int | None = None,
     lang: str = "zh",
+    skip_unfinished: bool = False,
+    min_reach: float = MIN_REACH,
 ) -> dict[str, Any]:
-    """Percent agreement, κ and α per code and pooled, with the methods sentence in ``lang``."""
+    """Percent agreement, κ, α and AC1 per code and pooled, each coder's coverage of each source, warnings
+    about unfinished sources and the methods sentence in ``lang``; ``skip_unfinished`` leaves out the
+    sources unfinished for some coder (see the module docstring)."""
+    if not 0 <= min_reach <= 1:
+        raise QcoderError(
+            f"完成比例 {min_reach} 无效，应在 0 到 1 之间（如 0.8）", f"min_reach {min_reach} is not between 0 and 1"
+        )
     mat = material(session, coders, sources, round_id)
     found = decisions(session, mat, unit, segment)
+    covered = coverage(session, mat, found, unit, min_reach)
+    unfinished = unfinished_sources(covered, min_reach)
+    skipped = [entry["source"] for entry in unfinished] if skip_unfinished else []
+    if skipped:
+        if len(skipped) == len(mat.sources):
+            listed = _unfinished_list(unfinished)
+            raise QcoderError(
+                f"比较的 {len(skipped)} 个来源都尚未编码完成（{listed['zh']}），排除后没有可比较的来源："
+                "请先完成编码，或保留未完成的来源",
+                f"all {len(skipped)} sources compared are unfinished ({listed['en']}), so leaving them out "
+                "leaves nothing to compare: finish the coding first, or keep them in",
+            )
+        mat = material(session, coders, sources, round_id, leave_out=skipped)
+        found = decisions(session, mat, unit, segment)
+    rows, pooled = _figures(session, mat, found, coded_only)
+    result = {
+        "unit": unit,
+        "segment": segment if unit == "segment" else None,
+        "coded_only": coded_only,
+        "coders": mat.coders,
+        "sources": mat.sources,
+        "source_rule": mat.rule,
+        "round": round_id,
+        "round_name": mat.round_name,
+        "missing": bool((~mat.present).any()),
+        "excluded_sources": mat.excluded,
+        "codes": rows,
+        "pooled": pooled,
+        "min_reach": min_reach,
+        "coverage": covered,
+        "unfinished": unfinished,
+        "skipped_sources": skipped,
+    }
+    result["warnings"] = warnings(result)
+    result["notes"] = notes(result, lang)
+    result["method"] = method_sentence(result, lang)
+    return result
+
+
+def _figures(
+    session: Session, mat: Material, found: Decisions, coded_only: bool
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The row of each code and the pooled row: units, agreement, κ, α, AC1, how often each coder applied it."""
     values, m = found.values, len(mat.coders)
     present = values[:, 0, :] >= 0 if values.shape[1] else mat.present[:, found.unit_source]
     pairable = present.sum(axis=0) >= 2
@@ -471,6 +715,7 @@ def agreement(
     applied = (values == 1).sum(axis=0)  # (K, U)
     counts = np.stack([present.sum(axis=0)[None, :] - applied, applied], axis=-1)  # (K, U, 2): not, applied
     matrices = coincidences(counts, weights)  # (K, 2, 2)
+    gwet = ac1_sums(counts, weights)  # (K, 5)
     agree = (weights * (counts * (counts - 1)).sum(axis=-1)).sum(axis=-1)
     pairs = float((weights * present.sum(axis=0) * (present.sum(axis=0) - 1)).sum())
     tables = _tables(values, weights) if m == 2 else None
@@ -486,6 +731,7 @@ def agreement(
                 "agreement": float(agree[k] / pairs) if pairs else None,
                 "kappa": cohen_kappa(tables[k]) if tables is not None else None,
                 "alpha": alpha_from_coincidences(matrices[k]),
+                "ac1": ac1_from_sums(gwet[k]),
                 "n_coded_by": {c: int(weights @ (values[i, k] == 1)) for i, c in enumerate(mat.coders)},
             }
         )
@@ -496,25 +742,10 @@ def agreement(
         "agreement": float(agree.sum() / (pairs * len(mat.codes))) if pairs and mat.codes else None,
         "kappa": cohen_kappa(tables.sum(axis=0)) if tables is not None and mat.codes else None,
         "alpha": alpha_from_coincidences(matrices.sum(axis=0)) if mat.codes else None,
+        "ac1": ac1_from_sums(gwet.sum(axis=0)) if mat.codes else None,
         "n_coded_by": {c: sum(row["n_coded_by"][c] for row in rows) for c in mat.coders},
     }
-    result = {
-        "unit": unit,
-        "segment": segment if unit == "segment" else None,
-        "coded_only": coded_only,
-        "coders": mat.coders,
-        "sources": mat.sources,
-        "source_rule": mat.rule,
-        "round": round_id,
-        "round_name": mat.round_name,
-        "missing": bool((~mat.present).any()),
-        "excluded_sources": mat.excluded,
-        "codes": rows,
-        "pooled": pooled,
-    }
-    result["notes"] = notes(result, lang)
-    result["method"] = method_sentence(result, lang)
-    return result
+    return rows, pooled
 
 
 def _tables(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -561,8 +792,9 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
         raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
     unit, measure, cut = _UNIT_NAMES[lang][_unit_key(result)]
     pooled, m, sources = result["pooled"], len(result["coders"]), len(result["sources"])
-    agreement, kappa, alpha = (_percent(pooled["agreement"], lang), _number(pooled["kappa"], lang),
-                               _number(pooled["alpha"], lang))  # fmt: skip
+    agreement, kappa, alpha, ac1 = (_percent(pooled["agreement"], lang), _number(pooled["kappa"], lang),
+                                    _number(pooled["alpha"], lang), _number(pooled["ac1"], lang))  # fmt: skip
+    skipped = len(result["skipped_sources"])
     if lang == "zh":
         who = "与".join(result["coders"]) if m == 2 else "、".join(result["coders"])
         where = {
@@ -585,13 +817,15 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
             f"{_HOW_MANY.get(m, str(m))}位编码者在 {pooled['codes']} 个代码上的平均{'两两' if m > 2 else ''}"
             f"一致率为 {agreement}，"
             + (f"Cohen's κ = {kappa}，" if m == 2 else "")
-            + f"Krippendorff's α = {alpha}（名义尺度；按全部“代码 × {unit}”判断合并计算）。"
+            + f"Krippendorff's α = {alpha}，Gwet's AC1 = {ac1}（名义尺度；按全部“代码 × {unit}”判断合并计算）。"
         )
         extra = ""
         if m > 2:
             extra += "编码者多于两位，Cohen's κ 不适用，故不报告。"
         if result["missing"]:
             extra += "编码者未参与编码的来源按缺失值处理。"
+        if skipped:
+            extra += f"尚未编码完成的材料未计入（{skipped} 份）。"
         return (
             f"以{unit}为分析单位{rule}，比较{who}在{where}中的已接受和手工编码：每个代码在每个{unit}上"
             f"记为“使用 / 未使用”，{counted}{figures}{extra}"
@@ -618,13 +852,15 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
     figures = (
         f"Across {pooled['codes']} codes the {'mean pairwise' if m > 2 else 'mean'} percent agreement was {agreement}"
         + (f", Cohen's κ = {kappa}" if m == 2 else "")
-        + f" and Krippendorff's α = {alpha} (nominal; pooled over all code × {unit} decisions)."
+        + f", Krippendorff's α = {alpha} and Gwet's AC1 = {ac1} (nominal; pooled over all code × {unit} decisions)."
     )
     extra = ""
     if m > 2:
         extra += " With more than two coders Cohen's κ is not defined and is not reported."
     if result["missing"]:
         extra += " Sources a coder did not code count as missing values for that coder."
+    if skipped:
+        extra += f" Sources whose coding was not finished were left out ({skipped})."
     return (
         f"Agreement was assessed with the {unit} as the unit of analysis, comparing the accepted and manual "
         f"codings of {who} on {where}; {rule}. Each code was recorded as applied or not applied on each {unit}; "
@@ -638,9 +874,9 @@ def notes(result: dict[str, Any], lang: str = "zh") -> list[str]:
     zh = lang == "zh"
     if len(result["coders"]) > 2:
         found.append(
-            "编码者多于两位：Cohen's κ 只适用于两位编码者，不计算；α 适用于任意多位编码者。"
+            "编码者多于两位：Cohen's κ 只适用于两位编码者，不计算；α 和 AC1 适用于任意多位编码者。"
             if zh
-            else "More than two coders: Cohen's κ is defined for two coders only and is not computed; α is."
+            else "More than two coders: Cohen's κ is defined for two coders only and is not computed; α and AC1 are."
         )
     if result["excluded_sources"]:
         listed = ("、" if zh else ", ").join(result["excluded_sources"])
@@ -649,6 +885,69 @@ def notes(result: dict[str, Any], lang: str = "zh") -> list[str]:
             if zh
             else f"Sources in an open agreement round left out: {listed}"
         )
+    if skipped := result["skipped_sources"]:  # every unfinished source
+        listed, rule = _unfinished_list(result["unfinished"])[lang], _unfinished_rule(result)[lang]
+        found.append(
+            f"未计入尚未编码完成的来源（{len(skipped)} 个）：{listed}。{rule}"
+            if zh
+            else f"Unfinished sources left out ({len(skipped)}): {listed}. {rule}"
+        )
     if not result["codes"]:
         found.append("这些来源中没有编码可比较。" if zh else "No codings to compare in these sources.")
+    found.append(
+        "罕见代码的单位大多是双方一致的“未使用”：此时一致率高而 κ、α 可能偏低（流行率悖论），Gwet's AC1 受此影响"
+        "小得多；但任何统计量都不能弥补尚未完成的编码——未编码的部分一律计为“未使用”，应排除未完成的来源。"
+        if zh
+        else "Most units of a rare code are agreed absences: percent agreement is then high while κ and α can be "
+        "low (the prevalence paradox); Gwet's AC1 is much less affected. No statistic makes up for unfinished "
+        "coding: text not coded yet counts as “not applied” in all of them, so leave unfinished sources out."
+    )
     return found
+
+
+def warnings(result: dict[str, Any]) -> list[dict[str, str]]:
+    """The warning, in Chinese and English, that the comparison includes unfinished sources, naming each
+    with the coders it is unfinished for and the rule; none once they were left out."""
+    if not result["unfinished"] or result["skipped_sources"]:
+        return []
+    listed, rule = _unfinished_list(result["unfinished"]), _unfinished_rule(result)
+    return [
+        {
+            "zh": f"比较中包含尚未编码完成的来源：{listed['zh']}。{rule['zh']}"
+            "未编码的部分计为“未使用”，一致性因此失真（Gwet's AC1 也不例外）；可排除这些来源后重新计算。",
+            "en": f"This comparison includes unfinished sources: {listed['en']}. {rule['en']} What is not coded "
+            "yet counts as “not applied”, which distorts every figure (Gwet's AC1 too); leave these sources "
+            "out to recompute without them.",
+        }
+    ]
+
+
+def _unfinished_rule(result: dict[str, Any]) -> dict[str, str]:
+    """The rule that made a source unfinished, with the threshold and the unit in both languages."""
+    share = f"{result['min_reach'] * 100:.0f}%"
+    unit_zh, unit_en = _UNIT_NAMES["zh"][_unit_key(result)][0], _UNIT_NAMES["en"][_unit_key(result)][1]
+    return {
+        "zh": f"规则：编码者在某来源中最后一处编码未达到其{unit_zh}的 {share}，或该来源仍有待审的建议，即视为未完成。",
+        "en": f"Rule: a source is unfinished for a coder whose last decision there comes before {share} of its "
+        f"{unit_en}, or while suggestions there are still to review.",
+    }
+
+
+def _unfinished_list(unfinished: list[dict[str, Any]]) -> dict[str, str]:
+    """Each unfinished source with the coders it is unfinished for, how far those short of it coded and
+    its pending suggestions, in both languages."""
+    zh, en = [], []
+    for entry in unfinished:
+        who_zh = "、".join(
+            f"{name}（编码至 {entry['reach'][name] * 100:.0f}%）" if name in entry["reach"] else name
+            for name in entry["coders"]
+        )
+        who_en = ", ".join(
+            f"{name} (coded through {entry['reach'][name] * 100:.0f}%)" if name in entry["reach"] else name
+            for name in entry["coders"]
+        )
+        waiting = entry["pending"]
+        zh.append(f"{entry['source']} — {who_zh}" + (f"，{waiting} 条建议待审" if waiting else ""))
+        plural = "suggestion" if waiting == 1 else "suggestions"
+        en.append(f"{entry['source']} — {who_en}" + (f", {waiting} {plural} still to review" if waiting else ""))
+    return {"zh": "；".join(zh), "en": "; ".join(en)}

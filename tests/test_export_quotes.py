@@ -8,6 +8,9 @@ tests/golden/ (regenerate with QCODER_UPDATE_GOLDEN=1 after an intended change, 
 import csv
 import io
 import os
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import jieba
@@ -15,7 +18,9 @@ import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
+from coder.citation import ID_NOTE
 from coder.export.quotes import trim
 from coder.export.text import spreadsheet_cell
 from tests.helpers import code_quotes, write
@@ -99,17 +104,150 @@ def test_markdown_groups_by_dimension_and_code_and_cites_each_quote(coded):
     golden("quotes.md", export(coded).decode())
 
 
-def test_word_has_headings_per_dimension_and_code_chinese_quotes_and_east_asian_fonts(coded, tmp_path):
-    target = tmp_path / "quotes.docx"
-    assert coded("export", "quotes", "--format", "docx", "-o", str(target)).exit_code == 0
-    document = Document(str(target))
+def word_lines(path: Path) -> list[str]:
+    """A .docx as lines: each paragraph's style and text, a footnote reference as [^id], then the footnotes."""
+    document = Document(str(path))
     lines = []
     for paragraph in document.paragraphs:
-        runs = "".join(f"^{r.text}" if r.font.superscript else r.text for r in paragraph.runs)
+        runs = "".join(_run_text(run) for run in paragraph.runs)
         lines.append(f"{paragraph.style.name}: {runs}")
         for run in paragraph.runs:
             assert run._element.rPr.rFonts.get(qn("w:eastAsia")) in ("SimSun", "SimHei")
-    golden("quotes.docx.txt", "\n".join(lines) + "\n")
+    return lines + [f"Footnote {number}: {text}" for number, text in footnotes(path).items()]
+
+
+def _run_text(run) -> str:
+    reference = run._r.find(qn("w:footnoteReference"))
+    return f"[^{reference.get(qn('w:id'))}]" if reference is not None else run.text
+
+
+def footnotes(path: Path) -> dict[str, str]:
+    """The footnotes of a .docx read from its package (python-docx has no footnote API): id → text."""
+    with zipfile.ZipFile(path) as package:
+        if "word/footnotes.xml" not in package.namelist():
+            return {}
+        root = etree.fromstring(package.read("word/footnotes.xml"))
+    return {
+        note.get(qn("w:id")): "".join(note.itertext()).strip()
+        for note in root.iter(qn("w:footnote"))
+        if note.get(qn("w:type")) is None
+    }
+
+
+def test_word_has_headings_per_dimension_and_code_chinese_quotes_and_east_asian_fonts(coded, tmp_path):
+    target = tmp_path / "quotes.docx"
+    assert coded("export", "quotes", "--format", "docx", "-o", str(target)).exit_code == 0
+    golden("quotes.docx.txt", "\n".join(word_lines(target)) + "\n")
+
+
+def test_headings_name_the_codes_and_show_their_ids_only_when_asked(coded, tmp_path):
+    plain, with_ids = export(coded).decode(), export(coded, "--with-ids").decode()
+    assert "## 结构\n" in plain and "### 分类分层与方阵划分\n" in plain and "structure.tiering" not in plain
+    assert "## 结构（structure）\n" in with_ids and "### 分类分层与方阵划分（structure.tiering）\n" in with_ids
+    english = export(coded, "--with-ids", "--lang", "en").decode()
+    assert "## Structure (structure)\n" in english and "### Mentoring mechanism (structure.mentoring)\n" in english
+    target = tmp_path / "ids.docx"
+    assert coded("export", "quotes", "--format", "docx", "--with-ids", "-o", str(target)).exit_code == 0
+    assert "Heading 2: 帮带机制（structure.mentoring）" in word_lines(target)
+
+
+NESTED = """---
+id: 20240112WHY
+kind: interview
+date: 2024-01-12
+interviewee: 吴海燕
+---
+问：排名出来以后，大家怎么说？
+WHY：有人私下讲：“排在第三方阵也没关系，‘不求有功、但求无过’嘛。”我不赞成。也有人说"排名就是'指挥棒'"。
+"""
+INNER = "有人私下讲：“排在第三方阵也没关系，‘不求有功、但求无过’嘛。”"
+STRAIGHT = "也有人说\"排名就是'指挥棒'\"。"
+
+
+@pytest.fixture
+def nested(cli, tmp_path):
+    code_quotes(
+        cli, tmp_path, {"interviews/20240112WHY.txt": NESTED}, {"20240112WHY": [(TIERING, INNER), (TIERING, STRAIGHT)]}
+    )
+    return cli
+
+
+def test_quotes_inside_a_quote_take_single_marks_then_double_again_in_markdown_and_word(nested, tmp_path):
+    nested_inner = "“有人私下讲：‘排在第三方阵也没关系，“不求有功、但求无过”嘛。’”（访谈记录：20240112WHY）"
+    nested_straight = "“也有人说‘排名就是“指挥棒”’。”（访谈记录：20240112WHY）"
+    markdown = export(nested).decode()
+    assert nested_inner + "[^1]" in markdown and nested_straight in markdown
+    target = tmp_path / "nested.docx"
+    assert nested("export", "quotes", "--format", "docx", "-o", str(target)).exit_code == 0
+    lines = word_lines(target)
+    assert f"Normal: {nested_inner}[^1]" in lines and f"Normal: {nested_straight}" in lines
+    # Spreadsheets hold the quote as stored, without outer marks, and the stored text never changes.
+    rows = list(csv.DictReader(io.StringIO(export(nested, fmt="csv").decode("utf-8-sig"))))
+    assert [row["引文"] for row in rows] == [INNER, STRAIGHT]
+    assert INNER in nested("sources", "show", "20240112WHY").stdout
+
+
+def test_footnotes_in_word_are_real_word_footnotes(coded, tmp_path):
+    target = tmp_path / "notes.docx"
+    template = "访谈<{id}>&"  # a note's text is escaped in the part's XML, whatever it holds
+    result = coded("export", "quotes", "--format", "docx", "--footnotes", "--interview-template", template,
+                   "-o", str(target))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = word_lines(target)  # python-docx reopens the package
+    assert not any(line.startswith("Heading 1: 注释") for line in lines)
+    references = [line for line in lines if "[^" in line]
+    assert len(references) == 8 and all(line.endswith(f"”[^{n}]") for n, line in enumerate(references, 1))
+    notes = footnotes(target)
+    assert list(notes) == [str(n) for n in range(1, 9)]
+    assert notes["3"] == "访谈<20240110ZLM>&。" + ID_NOTE and notes["5"] == "访谈<20240110ZLM>&"
+    assert notes["1"].startswith("中共青川区委组织部《青川区干部分类分层考核与方阵划分细则》")
+    with zipfile.ZipFile(target) as package:
+        root = etree.fromstring(package.read("word/footnotes.xml"))
+        types = etree.fromstring(package.read("[Content_Types].xml"))
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        settings = etree.fromstring(package.read("word/settings.xml"))
+    special = [(n.get(qn("w:id")), n.get(qn("w:type"))) for n in root.iter(qn("w:footnote")) if n.get(qn("w:type"))]
+    assert special == [("-1", "separator"), ("0", "continuationSeparator")]
+    assert {(o.get("PartName"), o.get("ContentType")) for o in types} >= {
+        ("/word/footnotes.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml")
+    }
+    footnote_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+    assert [r.get("Target") for r in rels if r.get("Type") == footnote_rel] == ["footnotes.xml"]
+    assert [n.get(qn("w:id")) for n in settings.iter(qn("w:footnote"))] == ["-1", "0"]
+
+
+def test_brackets_in_word_keep_the_id_convention_as_one_footnote_and_markdown_keeps_numbered_notes(coded, tmp_path):
+    target = tmp_path / "brackets.docx"
+    assert coded("export", "quotes", "--format", "docx", "-o", str(target)).exit_code == 0
+    assert list(footnotes(target).values()) == [ID_NOTE]
+    markdown = export(coded, "--footnotes").decode()
+    assert markdown.count("[^1]") == 2 and "[^8]: 访谈记录：20240110ZLM" in markdown
+    assert "”（" not in markdown.split("[^1]:")[0]  # every citation is a note, none in brackets
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and os.environ.get("QCODER_REQUIRE_OFFICE") != "1",
+    reason="LibreOffice (soffice) is not installed; CI installs it and sets QCODER_REQUIRE_OFFICE=1",
+)
+def test_libreoffice_reads_the_footnotes_as_footnotes(tmp_path):
+    from coder.citation import Style
+    from coder.export.formats import render_quotes
+
+    row = {"dimension": "structure", "dimension_name": "结构", "code": TIERING, "code_name": "分类分层与方阵划分",
+           "kind": "interview", "citation": "访谈记录：20240110ZLM", "quote": "按得分排序。"}  # fmt: skip
+    (tmp_path / "notes.docx").write_bytes(render_quotes([row], "docx", Style(footnotes=True)))
+    subprocess.run(
+        ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+         "--convert-to", "odt", "--outdir", str(tmp_path), str(tmp_path / "notes.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "notes.odt") as odt:
+        content = etree.fromstring(odt.read("content.xml"))
+    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    notes = list(content.iter(f"{{{text}}}note"))
+    assert [n.get(f"{{{text}}}note-class") for n in notes] == ["footnote"]
+    body = "".join(notes[0].find(f"{{{text}}}note-body").itertext()).strip()
+    assert body == "访谈记录：20240110ZLM。" + ID_NOTE
 
 
 def test_quotes_follow_the_codebook_then_the_source_dates(coded):

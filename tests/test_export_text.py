@@ -1,6 +1,10 @@
-"""Text helpers every export shares: shortening without breaking words."""
+"""Text helpers every export shares: shortening without breaking words, quotation marks nested by depth."""
 
-from coder.export.text import clean, shorten
+import pytest
+
+from coder.export.text import clean, quoted, shorten
+
+MARKS = "“”‘’\"'"
 
 
 def test_shorten_cuts_at_the_last_clause_boundary_before_the_limit():
@@ -17,3 +21,47 @@ def test_shorten_without_a_boundary_never_cuts_a_word_or_a_character():
 
 def test_characters_word_and_xml_refuse_are_dropped():
     assert clean({"quote": ["正文\x00\x0b\ufffe\uffff结束"]}) == {"quote": ["正文结束"]}
+
+
+def test_a_quotation_inside_a_quote_takes_single_marks():
+    assert quoted("他说：“不求有功、但求无过”。") == "“他说：‘不求有功、但求无过’。”"
+    assert quoted("没有引号的一句。") == "“没有引号的一句。”"
+
+
+def test_marks_alternate_by_depth_whatever_the_transcriber_typed():
+    assert quoted("他说：“要做到‘不求有功’”") == "“他说：‘要做到“不求有功”’”"  # depth 2
+    assert quoted("甲说：“乙讲‘丙问“为何”’”") == "“甲说：‘乙讲“丙问‘为何’”’”"  # depth 3
+    assert quoted("所谓‘一刀切’和“一刀切”") == "“所谓‘一刀切’和‘一刀切’”"  # already right, or not
+
+
+def test_straight_quotes_that_pair_up_around_or_beside_chinese_are_nested():
+    assert quoted('他讲"不求有功"、"但求无过"') == "“他讲‘不求有功’、‘但求无过’”"
+    assert quoted('说了句"OK"就走了') == "“说了句‘OK’就走了”"
+    assert quoted("他说\"要'稳'\"。") == "“他说‘要“稳”’。”"
+
+
+def test_code_urls_english_apostrophes_and_corner_brackets_stay_as_written():
+    for text in (
+        '=HYPERLINK("http://example.com")这种写法',
+        'he said "fine" 然后',
+        "don’t 和 O'Brien",
+        "「不求有功」『但求无过』",
+    ):
+        assert quoted(text) == f"“{text}”"
+    assert quoted("「他说“稳”」") == "“「他说‘稳’」”"  # corner brackets are not counted as a level
+
+
+@pytest.mark.parametrize("text", ["不求有功”，他说", "他说“不求有功", "他说“不求有功’", '他说"一半', "”反了“"])
+def test_marks_that_do_not_pair_up_are_left_alone(text):
+    assert quoted(text) == f"“{text}”"
+
+
+@pytest.mark.parametrize("text", ["“甲‘乙” 丙", "”‘反了“’", '甲"乙“丙"丁”', "他说：“要做到‘不求有功’”"])
+def test_only_the_marks_ever_change_never_the_text(text):
+    shown = quoted(text)[1:-1]
+    assert len(shown) == len(text)
+    assert all(a == b or (a in MARKS and b in MARKS) for a, b in zip(text, shown, strict=True))
+
+
+def test_a_closing_mark_closes_its_own_kind_and_leaves_what_opened_inside_it_unpaired():
+    assert quoted("“甲‘乙” 丙") == "“‘甲‘乙’ 丙”"

@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-import jieba
 import pytest
 
-from coder.evidence import facts
+from coder.evidence import facts, quantities
 from coder.evidence.figures import figures
 
 
@@ -55,12 +54,9 @@ def test_wording_that_only_looks_like_a_figure_is_not_a_fact(text):
     assert read(text) == []
 
 
-WORDS = jieba.Tokenizer().lcut  # a private tokenizer, as the tagger's
-
-
-def statement(source, text, kind="policy"):
+def statement(source, text, kind="policy", date=None):
     """The one figure of ``text`` as ``source`` states it."""
-    found = facts.statements_in(text, (0, len(text)), source, kind, words=WORDS)
+    found = facts.statements_in(text, (0, len(text)), source, kind, date)
     assert len(found) == 1, found
     return found[0]
 
@@ -88,8 +84,8 @@ def test_counts_about_different_things_are_different_facts():
 
 def test_two_values_from_one_source_are_never_one_fact():
     """“分别给予1分、0.5分”: the policy and the report retelling it agree on both figures."""
-    policy = facts.statements_in("验收合格的，分别给予挂帅干部1分、团队成员0.5分。", (0, 27), "P04", "policy", WORDS)
-    media = facts.statements_in("验收合格的，分别给予挂帅干部1分、团队成员0.5分。", (0, 27), "M04", "media", WORDS)
+    policy = facts.statements_in("验收合格的，分别给予挂帅干部1分、团队成员0.5分。", (0, 27), "P04", "policy")
+    media = facts.statements_in("验收合格的，分别给予挂帅干部1分、团队成员0.5分。", (0, 27), "M04", "media")
     grouped = facts.group(policy + media)
     assert sorted((f.status, tuple(f.values)) for f in grouped) == [("consistent", ("0.5",)), ("consistent", ("1",))]
 
@@ -97,15 +93,15 @@ def test_two_values_from_one_source_are_never_one_fact():
 def test_a_figure_is_described_by_its_clause_and_the_clause_before():
     text = "按得分排序，分成第一方阵、第二方阵、第三方阵，比例是3.5:5.5:1。下一句。"
     [figure] = figures(text)
-    own, before = facts.clauses(text, figure)
-    assert own.strip() == "比例是"
+    left, right, before = facts.clauses(text, figure)
+    assert (left, right) == ("比例是", "")
     assert before == "分成第一方阵、第二方阵、第三方阵，"
 
 
 def test_only_figures_inside_the_evidence_count_but_their_words_come_from_around_it():
     text = "2023年度参与考核的干部是1286名，提拔重用了67人，降职的有12人。"
     start = text.index("提拔")
-    [promoted] = facts.statements_in(text, (start, text.index("，降职")), "ZLM", "interview", WORDS)
+    [promoted] = facts.statements_in(text, (start, text.index("，降职")), "ZLM", "interview")
     assert (promoted.figure.value, promoted.quote) == ("67", "提拔重用了67人")
     assert promoted.year == 2023  # the clause before says which year
 
@@ -118,7 +114,7 @@ def test_figures_about_different_years_are_different_facts():
 
 def test_last_year_is_counted_from_the_sources_own_date():
     text = "去年全区提拔重用干部67名。"
-    [said] = facts.statements_in(text, (0, len(text)), "ZLM", "interview", WORDS, dt.date(2024, 1, 10))
+    [said] = facts.statements_in(text, (0, len(text)), "ZLM", "interview", dt.date(2024, 1, 10))
     assert said.year == 2023
 
 
@@ -131,11 +127,73 @@ def test_a_month_agrees_with_any_day_in_it():
     assert facts.Fact("date", [month, day]).status == "consistent"
 
 
-def test_ratios_splitting_the_same_whole_need_less_shared_wording():
-    """3.5:5.5:1 and 3:6:1 both split ten shares: a tier ratio told in different words is still one fact."""
+def test_a_bare_ratio_is_of_what_the_clause_before_names():
+    """比例原则上为3.5:5.5:1 says the tiers' ratio only through the clause before: it borrows that subject,
+    so the tier ratio told in other words is one fact, and the weights' ratio (ten shares too) another."""
     policy = statement("P03", "干部由高到低划分为第一方阵、第二方阵、第三方阵，比例原则上为3.5:5.5:1。")
     media = statement("M03", "全区干部按得分划入三个方阵，三个方阵的人数比例为3:6:1。", "media")
     weights = statement("P02", "领导评鉴、群众评议、同事互评的权重之比为4:3:3。")
+    assert policy.measured == quantities.Measured("比例", ("第一方阵", "第二方阵", "第三方阵"), borrowed=True)
     assert [f.values for f in facts.group([policy, media, weights]) if f.status == "conflict"] == [
         ["3.5:5.5:1", "3:6:1"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "subject"),
+    [
+        ("满意度权重占百分之三十。", "权重", ("满意度",)),  # the weight of satisfaction
+        ("去年全区的群众满意度是96.37%。", "满意度", ("群众",)),  # the satisfaction of the public
+        ("群众满意度较改革前提高了5个百分点。", "满意度", ("群众",)),  # 较改革前 is an adjunct
+        ("除了领导评鉴和同事互评，群众评议占到了35%的权重。", "权重", ("群众", "评议")),  # the head after the figure
+        ("三个方阵的人数比例为3:6:1。", "比例", ("方阵",)),
+        ("第一方阵干部占35%。", "比例", ("第一方阵",)),  # a share of the first tier, not of the third
+        ("共性指标占总分的40%。", "比例", ("共性", "指标", "总分")),
+        ("参与考核的机关干部是1286名。", "人数", ("考核", "机关干部")),  # which people: a relative clause
+        ("有210名干部报名揭榜。", "人数", ("报名", "揭榜")),  # … or the predicate after
+        ("根据考核结果提拔重用了67人。", "人数", ("提拔", "重用")),  # 根据考核结果 is an adjunct
+        ("揭榜挂帅那块，38个项目。", "项目", ()),
+        ("基础分满分为100分。", "基础分", ()),  # 满分 is the bound of 基础分
+        ("帮带期一般为6个月。", "期", ("帮带",)),  # 一般为 links the head to the figure
+        ("《方阵划分细则》于2023年1月印发。", None, ()),  # a date is an event
+    ],
+)  # fmt: skip
+def test_a_figure_carries_the_quantity_it_measures_and_its_subject(text, quantity, subject):
+    assert statement("A", text).measured == quantities.Measured(quantity, subject)
+
+
+def test_the_weight_of_satisfaction_is_not_the_satisfaction_rate():
+    """The user's case: 30% and 35% weights are one fact in conflict and 96.37% the rate, another fact —
+    not one fact “30 ≠ 35 ≠ 96.37”, as the wording alone made of these four."""
+    policy = statement("P05", "第八条　年度考核中，满意度权重占百分之三十。")
+    media = statement("M06", "记者了解到，满意度权重占百分之三十五。", "media")
+    survey = statement("M05", "第三方测评显示，全区满意度达到96.37%。", "media")
+    talk = statement("ZLM", "去年全区满意度是96.37%。", "interview", dt.date(2024, 1, 10))
+    grouped = facts.group([policy, media, survey, talk])
+    assert sorted((f.status, f.values) for f in grouped) == [("conflict", ["30", "35"]), ("consistent", ["96.37"])]
+
+
+def test_the_same_quantity_of_different_subjects_is_two_facts():
+    cadres = statement("M01", "机关干部满意度为92%。", "media")
+    public = statement("M05", "群众满意度为92%。", "media")
+    assert sorted(f.status for f in facts.group([cadres, public])) == ["single", "single"]
+
+
+def test_a_source_that_leaves_out_the_subject_still_states_the_fact():
+    district = statement("M05", "全区群众满意度达到96.37%。", "media")
+    unnamed = statement("QSM", "满意度是95%。", "interview")
+    [fact] = facts.group([district, unnamed])
+    assert fact.status == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (("群众",), ("机关", "服务", "群众"), True),  # one says more precisely what the other says
+        (("个性", "指标"), ("共性", "指标"), False),  # each names what the other does not
+        (("考核",), ("考核办法",), True),  # a word containing another counts as it
+        ((), ("群众",), True),  # a subject left out
+    ],
+)
+def test_subjects_agree_when_one_names_nothing_the_other_does_not(a, b, same):
+    assert quantities.same_subject(quantities.Measured("满意度", a), quantities.Measured("满意度", b)) is same

@@ -1,6 +1,8 @@
-"""Inter-coder agreement (coder.reliability, qcoder icr): the statistics against published worked examples,
-then a tiny two-coder corpus whose agreement can be worked out by hand, at the segment and the character
-unit, with and without uncoded text; three coders (α, no κ; missing data); the errors; the exports."""
+"""Inter-coder agreement (coder.reliability, qcoder icr): the statistics against published worked examples
+and the `krippendorff` and irrCAC packages, then a tiny two-coder corpus whose agreement can be worked out by
+hand, at the segment and the character unit, with and without uncoded text; three coders (α and AC1, no κ;
+missing data); how far each coder coded each source, the warning about unfinished sources and leaving them
+out; the errors; the exports."""
 
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import krippendorff
 import numpy as np
 import pytest
 import yaml
+from docx import Document
 from openpyxl import load_workbook
 
 from coder.reliability import (
     assign,
     cohen_kappa,
+    gwet_ac1,
     krippendorff_alpha,
     pairwise_agreement,
     value_counts,
@@ -24,6 +28,23 @@ from coder.reliability import (
 from tests.helpers import write
 
 X = None  # a missing value
+FOUR_OBSERVERS = [  # Krippendorff (2011), section C; Gwet's irrCAC ships it as raw_4raters (units × raters)
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, X, X, X],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, X, 3],
+    [X, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, X],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, X],
+]
+
+
+def irrcac_ac1(data: np.ndarray | list, categories: list[float]) -> float:
+    """irrCAC's AC1 of reliability data (one row per coder, NaN or None missing). The categories are given:
+    irrCAC 0.4.4 finds them with ``DataFrame.stack()``, which keeps NaN under pandas 3, so NaN would count as
+    one more category (AC1 0.7855 instead of 0.7754 on Krippendorff's data)."""
+    import pandas as pd
+    from irrCAC.raw import CAC
+
+    ratings = pd.DataFrame(np.array(data, dtype=float).T)
+    return float(CAC(ratings, categories=categories, digits=15).gwet()["est"]["coefficient_value"])
 
 
 # Published worked examples ---------------------------------------------------------------------------
@@ -49,14 +70,35 @@ def test_krippendorff_nominal_many_observers_missing_data():
     """Krippendorff (2011), section C "Nominal data, any number of observers, missing data": four
     observers, twelve units, values missing throughout (unit 12 has a single value and is unpairable),
     α = 0.743."""
-    data = [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, X, X, X],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, X, 3],
-        [X, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, X],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, X],
-    ]
-    counts, _ = value_counts(data)
+    counts, _ = value_counts(FOUR_OBSERVERS)
     assert round(krippendorff_alpha(counts), 3) == 0.743
+
+
+def test_gwet_ac1_many_raters_missing_ratings():
+    """Krippendorff's data again, the worked example of AC1 with missing ratings in irrCAC's documentation
+    (the package follows Gwet 2014, Handbook of Inter-Rater Reliability, 4th ed.; it prints AC1 = 0.77544,
+    p_a = 0.81818, p_e = 0.19032). By hand: p_a over the 11 units with two ratings or more = 9/11 (units 2 and 8 agree in
+    3 of 6 pairs, unit 6 in none, the others in all); π = (3, 3.25, 3.5, 1.25, 1) / 12 over the 12 rated
+    units, so p_e = (1 − Σπ²) / (q − 1) = (1 − 34.375/144) / 4; AC1 = (p_a − p_e) / (1 − p_e)."""
+    counts, _ = value_counts(FOUR_OBSERVERS)
+    chance = (1 - 34.375 / 144) / 4
+    assert round(chance, 5) == 0.19032
+    assert gwet_ac1(counts) == pytest.approx((9 / 11 - chance) / (1 - chance))
+    assert round(gwet_ac1(counts), 5) == 0.77544
+    assert gwet_ac1(counts) == pytest.approx(irrcac_ac1(FOUR_OBSERVERS, [1.0, 2.0, 3.0, 4.0, 5.0]), abs=1e-12)
+
+
+def test_a_rare_code_keeps_ac1_high_where_kappa_and_alpha_fall():
+    """The prevalence paradox: of 100 units both coders apply the code to 1, each alone to 4, neither to 91.
+    Agreement 0.92; κ: p_e = 0.05² + 0.95² = 0.905, κ = 0.015 / 0.095 = 3/19; AC1: π = 0.05, p_e = 2 · 0.05 ·
+    0.95 = 0.095, AC1 = 0.825 / 0.905 = 165/181."""
+    first = [1] + [1] * 4 + [0] * 4 + [0] * 91
+    second = [1] + [0] * 4 + [1] * 4 + [0] * 91
+    counts, _ = value_counts([first, second])
+    assert pairwise_agreement(counts) == pytest.approx(0.92)
+    assert cohen_kappa([[91, 4], [4, 1]]) == pytest.approx(3 / 19)
+    assert krippendorff_alpha(counts) < 0.2
+    assert gwet_ac1(counts) == pytest.approx(165 / 181)
 
 
 def test_cohen_kappa_worked_examples():
@@ -75,6 +117,9 @@ def test_undefined_statistics_are_none():
     counts, _ = value_counts([[0, 0, 0], [0, 0, 0]])
     assert krippendorff_alpha(counts) is None
     assert pairwise_agreement(counts) == 1.0
+    assert gwet_ac1(counts) is None  # a scale of one value
+    assert gwet_ac1(counts, categories=2) == 1.0  # applied / not: chance agreement 0, AC1 = p_a
+    assert gwet_ac1(np.zeros((3, 2))) is None  # no unit anyone decided
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -93,6 +138,25 @@ def test_alpha_matches_the_krippendorff_package(seed):
     assert krippendorff_alpha(counts, weights) == pytest.approx(
         krippendorff_alpha(np.repeat(counts, weights, axis=0)), abs=1e-12
     )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_ac1_matches_irrcac(seed):
+    """Random nominal data with missing values (some units with one value or none), two to six coders,
+    categories some of which may never occur: the same AC1 as irrCAC; weighted units as repeated ones."""
+    rng = np.random.default_rng(seed)
+    coders, units, values = rng.integers(2, 7), rng.integers(5, 80), rng.integers(2, 5)
+    data = rng.integers(0, values, (coders, units)).astype(float)
+    data[rng.random(data.shape) < 0.4] = np.nan
+    data[:2, 0] = [0, 1]
+    counts, found = value_counts(data.tolist())
+    full = np.zeros((units, values))  # a column for every category of the scale, used or not
+    full[:, [int(v) for v in found]] = counts
+    expected = irrcac_ac1(data, [float(v) for v in range(values)])
+    assert gwet_ac1(full) == pytest.approx(expected, abs=1e-12)
+    assert gwet_ac1(counts, categories=values) == pytest.approx(expected, abs=1e-12)
+    weights = rng.integers(1, 6, units)
+    assert gwet_ac1(full, weights) == pytest.approx(gwet_ac1(np.repeat(full, weights, axis=0)), abs=1e-12)
 
 
 def test_a_coding_applies_to_the_segments_it_mostly_covers_or_mostly_lies_in():
@@ -182,6 +246,7 @@ def test_segment_unit_with_uncoded_text(corpus):
         assert rows[code]["agreement"] == pytest.approx(4 / 5)
         assert rows[code]["kappa"] == pytest.approx(6 / 11)
         assert rows[code]["alpha"] == pytest.approx(4 / 7)
+        assert rows[code]["ac1"] == pytest.approx(19 / 29)  # π = 1.5 / 5 = 0.3, p_e = 0.42, (0.8 − 0.42) / 0.58
     assert rows[T]["n_coded_by"] == {"研究者A": 2, "研究者B": 1}
     assert rows[P]["n_coded_by"] == {"研究者A": 1, "研究者B": 2}
     pooled = result["pooled"]
@@ -189,7 +254,9 @@ def test_segment_unit_with_uncoded_text(corpus):
     assert pooled["agreement"] == pytest.approx(0.8)
     assert pooled["kappa"] == pytest.approx(11 / 21)
     assert pooled["alpha"] == pytest.approx(23 / 42)
+    assert pooled["ac1"] == pytest.approx(19 / 29)  # 6 of 20 values applied: π = 0.3 again
     assert "以句子为分析单位" in result["method"] and "未编码的文本也计入" in result["method"]
+    assert "Gwet's AC1 = 0.655" in result["method"]
     assert "平均一致率为 80.0%" in result["method"] and "Cohen's κ = 0.524" in result["method"]
     assert "Krippendorff's α = 0.548" in result["method"]
 
@@ -282,10 +349,15 @@ def test_three_coders_give_alpha_but_no_kappa_and_a_coder_who_skipped_a_source_i
     for code, data in expected.items():
         reference = krippendorff.alpha(reliability_data=np.array(data, float), level_of_measurement="nominal")
         assert rows[code]["alpha"] == pytest.approx(reference)
+        assert rows[code]["ac1"] == pytest.approx(irrcac_ac1(data, [0.0, 1.0]))
     pooled = np.concatenate([np.array(expected[T], float), np.array(expected[P], float)], axis=1)
     assert result["pooled"]["alpha"] == pytest.approx(
         krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal")
     )
+    assert result["pooled"]["ac1"] == pytest.approx(irrcac_ac1(pooled, [0.0, 1.0]))
+    absent = next(r for r in result["coverage"] if (r["source"], r["coder"]) == ("20230111-P02", "研究者B"))
+    assert not absent["took_part"] and not absent["unfinished"]  # missing there, not unfinished
+    assert result["warnings"] == []  # everyone's last decision is in the fourth of five sentences: 80%
     assert "三位编码者" in result["method"] and "两两一致率" in result["method"]
     assert "Cohen's κ 不适用" in result["method"] and "缺失值" in result["method"]
     assert any("κ" in note for note in result["notes"])
@@ -327,7 +399,7 @@ def test_the_table_as_files(corpus, tmp_path):
     assert corpus("icr", "-o", str(path)).exit_code == 0
     sheet = load_workbook(io.BytesIO(path.read_bytes())).active
     cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert cells[0][:6] == ["代码", "名称", "单位数", "一致率", "Cohen's κ", "Krippendorff's α"]
+    assert cells[0][:7] == ["代码", "名称", "单位数", "一致率", "Cohen's κ", "Krippendorff's α", "Gwet's AC1"]
     assert cells[3][0] == "合计（全部代码合并）" and cells[3][3] == "80.0%"
     assert any(row[0] == "方法说明" and "以句子为分析单位" in row[1] for row in cells if row[1])
     assert corpus("icr", "--format", "docx", "-o", str(tmp_path / "agreement.docx")).exit_code == 0
@@ -348,6 +420,139 @@ def test_the_terminal_table_and_the_methods_sentence(corpus):
     assert lines[0].split("\t")[:3] == ["代码", "名称", "单位数"]
     assert lines[-1].startswith("合计（全部代码合并）")
     assert "以句子为分析单位" in result.stderr
+
+
+# How far each coder coded each source ---------------------------------------------------------------
+
+P02 = "20230111-P02"
+
+
+@pytest.fixture
+def half_coded(cli, tmp_path):
+    """Two copies of the policy text (five sentences U1–U5, as in ``corpus``). In P02 研究者A and 研究者B code
+    alike: public_results U1, tiering U3 and U4 — their last decision is in U4, so they coded through 4 of 5
+    sentences (80%, finished). In P01 A codes the same, but B stopped after the second sentence:
+    public_results U1 and U2 (2 of 5, 40%: unfinished)."""
+    second = POLICY.replace("20230110-P01", P02).replace("2023-01-10", "2023-01-11")
+    write(tmp_path / "in" / "policy" / "20230110-P01.txt", POLICY)
+    write(tmp_path / "in" / "policy" / f"{P02}.txt", second)
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    u1, u2 = S1[:7], S1[7:]
+    alike = [(P, u1), (T, S2), (T, S3)]
+    code_as(cli, tmp_path / "q", "研究者A", {"20230110-P01": alike, P02: alike})
+    code_as(cli, tmp_path / "q", "研究者B", {"20230110-P01": [(P, u1), (P, u2)], P02: alike})
+    return cli
+
+
+def coverage_of(result: dict) -> dict[tuple[str, str], tuple]:
+    """(source, coder) → (units, decided, coverage, reach, pending, unfinished)."""
+    keys = ("units", "decided", "coverage", "reach", "pending", "unfinished")
+    return {(r["source"], r["coder"]): tuple(r[k] for k in keys) for r in result["coverage"]}
+
+
+def test_coverage_per_source_and_coder_by_sentence_and_by_character(half_coded):
+    """Sentences: A decided U1, U3, U4 (3 of 5, last U4); B in P01 U1 and U2. Characters (U1 7, U2 7, U3 9,
+    U4 8, U5 7 = 38): A covers 7 + 9 + 8 = 24 and ends at 31; B in P01 covers and reaches 14."""
+    by_sentence = coverage_of(icr(half_coded))
+    assert by_sentence == {
+        ("20230110-P01", "研究者A"): (5, 3, 0.6, 0.8, 0, False),
+        ("20230110-P01", "研究者B"): (5, 2, 0.4, 0.4, 0, True),
+        (P02, "研究者A"): (5, 3, 0.6, 0.8, 0, False),
+        (P02, "研究者B"): (5, 3, 0.6, 0.8, 0, False),
+    }
+    by_character = coverage_of(icr(half_coded, "--unit", "character"))
+    assert by_character[("20230110-P01", "研究者A")] == (38, 24, 24 / 38, 31 / 38, 0, False)
+    assert by_character[("20230110-P01", "研究者B")] == (38, 14, 14 / 38, 14 / 38, 0, True)
+
+
+def test_a_half_coded_source_is_named_with_its_coder_in_both_languages(half_coded):
+    result = icr(half_coded)
+    assert result["unfinished"] == [
+        {"source": "20230110-P01", "coders": ["研究者B"], "reach": {"研究者B": 0.4}, "pending": 0}
+    ]
+    [warning] = result["warnings"]
+    assert "比较中包含尚未编码完成的来源：20230110-P01 — 研究者B（编码至 40%）" in warning["zh"]
+    assert "最后一处编码未达到其句子的 80%，或该来源仍有待审的建议" in warning["zh"]
+    assert "unfinished sources: 20230110-P01 — 研究者B (coded through 40%)" in warning["en"]
+    assert "before 80% of its sentences, or while suggestions there are still to review" in warning["en"]
+    text = half_coded("icr")
+    assert text.exit_code == 0
+    assert "注意 / warning: 比较中包含尚未编码完成的来源：20230110-P01 — 研究者B" in text.stderr
+    assert "This comparison includes unfinished sources: 20230110-P01" in text.stderr
+    assert "--skip-unfinished" in text.stderr
+    assert text.stdout.splitlines()[-1].startswith("合计（全部代码合并）")  # stdout stays the table
+
+
+def test_skip_unfinished_leaves_the_source_out_and_says_which(half_coded):
+    """Without P01 only P02 is left, where A and B agree on everything."""
+    result = icr(half_coded, "--skip-unfinished")
+    assert result["sources"] == [P02] and result["skipped_sources"] == ["20230110-P01"]
+    assert result["warnings"] == []
+    assert len(result["coverage"]) == 4  # the coverage table still shows what was left out
+    pooled = result["pooled"]
+    assert pooled["units"] == 5
+    assert (pooled["agreement"], pooled["kappa"], pooled["alpha"], pooled["ac1"]) == (1.0, 1.0, 1.0, 1.0)
+    assert any("未计入尚未编码完成的来源（1 个）：20230110-P01 — 研究者B（编码至 40%）" in n for n in result["notes"])
+    assert "尚未编码完成的材料未计入（1 份）" in result["method"]
+    english = icr(half_coded, "--skip-unfinished", "--lang", "en")
+    assert any("Unfinished sources left out (1): 20230110-P01 — 研究者B" in n for n in english["notes"])
+    assert "Sources whose coding was not finished were left out (1)." in english["method"]
+    text = half_coded("icr", "--skip-unfinished")
+    assert "未计入尚未编码完成的来源（1 个）：20230110-P01" in text.stderr and "注意 / warning" not in text.stderr
+
+
+def test_the_threshold_is_an_option(half_coded):
+    assert icr(half_coded, "--min-reach", "0.3")["warnings"] == []  # B's 40% is enough then
+    strict = icr(half_coded, "--min-reach", "1")
+    assert [entry["source"] for entry in strict["unfinished"]] == ["20230110-P01", P02]  # nobody coded U5
+    assert "未达到其句子的 100%" in strict["warnings"][0]["zh"]
+    bad = half_coded("icr", "--min-reach", "1.5")
+    assert bad.exit_code == 1 and "应在 0 到 1 之间" in bad.stderr and "not between 0 and 1" in bad.stderr
+
+
+def test_suggestions_nobody_decided_leave_a_source_unfinished_for_every_coder(half_coded):
+    """Suggestions are shared: outside a round one coder's decision settles a suggestion for everyone."""
+    assert half_coded("tag").exit_code == 0
+    listed = json.loads(half_coded("code", "list", "--source", P02, "--status", "suggested", "--json").stdout)
+    assert listed, "the tagger suggests something in the policy text"
+    result = icr(half_coded)
+    entry = next(e for e in result["unfinished"] if e["source"] == P02)
+    assert entry == {"source": P02, "coders": ["研究者A", "研究者B"], "reach": {}, "pending": len(listed)}
+    assert f"{P02} — 研究者A、研究者B，{len(listed)} 条建议待审" in result["warnings"][0]["zh"]
+    refused = half_coded("icr", "--skip-unfinished")  # P01 and P02 both unfinished now
+    assert refused.exit_code == 1
+    assert "比较的 2 个来源都尚未编码完成" in refused.stderr and "leaves nothing to compare" in refused.stderr
+    assert "20230110-P01 — 研究者B" in refused.stderr and f"{P02} — 研究者A、研究者B" in refused.stderr
+    assert half_coded("review", "reject", "--source", P02, "--coder", "研究者A").exit_code == 0
+    after = coverage_of(icr(half_coded))
+    assert after[(P02, "研究者B")][4:] == (0, False)  # A's decisions settled them for B too
+    assert icr(half_coded, "--skip-unfinished")["sources"] == [P02]
+
+
+def test_the_files_carry_the_warning_and_the_coverage_table(half_coded, tmp_path):
+    md = half_coded("icr", "--format", "md").stdout
+    assert "> **注意**：比较中包含尚未编码完成的来源：20230110-P01 — 研究者B（编码至 40%）" in md
+    assert "## 各来源的编码进度" in md
+    assert "| 20230110-P01 | 研究者B | 5 | 2 | 40.0% | 40.0% | 0 | 未完成 |" in md
+    assert "| Gwet's AC1 |" in md and "流行率悖论" in md
+    english = half_coded("icr", "--format", "md", "--lang", "en").stdout
+    assert "## Coverage per source and coder" in english and "coded through 40%" in english
+    assert "| 20230110-P01 | 研究者B | 5 | 2 | 40.0% | 40.0% | 0 | unfinished |" in english
+    path = tmp_path / "agreement.xlsx"
+    assert half_coded("icr", "-o", str(path)).exit_code == 0
+    book = load_workbook(path)
+    assert book.sheetnames == ["编码者间一致性", "各来源的编码进度"]
+    first = [row for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0] == "注意"]
+    assert first and "20230110-P01 — 研究者B（编码至 40%）" in first[0][1]
+    progress = list(book.worksheets[1].iter_rows(values_only=True))
+    assert progress[0][:4] == ("来源", "编码者", "单位数", "有决定的单位")
+    assert progress[2][:8] == ("20230110-P01", "研究者B", 5, 2, "40.0%", "40.0%", 0, "未完成")
+    docx_path = tmp_path / "agreement.docx"
+    assert half_coded("icr", "--skip-unfinished", "-o", str(docx_path)).exit_code == 0
+    document = Document(str(docx_path))
+    assert any("未计入尚未编码完成的来源（1 个）" in p.text for p in document.paragraphs)
+    assert document.tables[0].rows[0].cells[6].text == "Gwet's AC1"
+    assert len(document.tables) == 2 and document.tables[1].rows[2].cells[7].text == "未完成"
 
 
 # Errors ----------------------------------------------------------------------------------------------

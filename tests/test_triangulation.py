@@ -16,6 +16,7 @@ from tests.helpers import code_quotes as build
 from tests.helpers import write
 
 TIERING, MENTORING, OPEN_CALL = "structure.tiering", "structure.mentoring", "action.open_call"
+RESPONSIVENESS = "action.responsiveness"
 
 
 def interview(record_id, name, body, organization="河西镇人民政府", date=None):
@@ -133,6 +134,36 @@ def test_the_same_ratio_stated_differently_makes_the_code_contested(cli, tmp_pat
     media = next(s for s in fact["statements"] if s["source"] == "20230218-M03")
     assert "3:6:1" in media["quote"]
     assert {"人数", "比例"} <= set(media["terms"])
+    assert (media["quantity"], media["subject"]) == ("比例", ["方阵"])  # the tiers' ratio
+
+
+def test_the_weight_of_satisfaction_and_the_satisfaction_rate_are_different_facts(cli, tmp_path):
+    """30% against 35% for 满意度权重 is a conflict of its own; the rate 96.37% is not grouped with it (the
+    wording-only rule made one fact of all four: 30 ≠ 35 ≠ 96.37)."""
+    policy = document("20230110-P05", "policy", "第八条　年度考核中，满意度权重占百分之三十。", issuer="青川区委组织部")
+    weight = document("20230220-M06", "media", "记者了解到，满意度权重占百分之三十五。")
+    rate = document("20231208-M05", "media", "第三方测评显示，全区满意度达到96.37%。")
+    talk = interview("20240110ZLM", "曾立明", "去年全区满意度是96.37%。")
+    files = {"20230110-P05.txt": policy, "20230220-M06.txt": weight, "20231208-M05.txt": rate, "20240110ZLM.txt": talk}
+    build(cli, tmp_path, files,
+          {"20230110-P05": [(RESPONSIVENESS, "年度考核中，满意度权重占百分之三十。")],
+           "20230220-M06": [(RESPONSIVENESS, "满意度权重占百分之三十五。")],
+           "20231208-M05": [(RESPONSIVENESS, "全区满意度达到96.37%。")],
+           "20240110ZLM": [(RESPONSIVENESS, "去年全区满意度是96.37%。")]})  # fmt: skip
+    report = check(cli)
+    by_values = {tuple(f["values"]): f for f in report["facts"]}
+    assert set(by_values) == {("30", "35"), ("96.37",)}
+    weights, rates = by_values[("30", "35")], by_values[("96.37",)]
+    assert (weights["status"], rates["status"]) == ("conflict", "consistent")
+    assert {(s["source"], s["quantity"], tuple(s["subject"])) for s in weights["statements"]} == {
+        ("20230110-P05", "权重", ("满意度",)),
+        ("20230220-M06", "权重", ("满意度",)),
+    }  # the JSON says why they were grouped
+    assert {(s["source"], s["quantity"]) for s in rates["statements"]} == {
+        ("20231208-M05", "满意度"),
+        ("20240110ZLM", "满意度"),
+    }
+    assert row(report, RESPONSIVENESS)["conflicts"] == [weights["id"]]
 
 
 def test_a_code_quoting_one_side_of_a_conflict_is_flagged_not_contested(cli, tmp_path):

@@ -48,7 +48,7 @@ def result():
          "quote": media["text"], "codes": ["grading.tiers"], "codings": [12]},
     ]  # fmt: skip
     return {
-        "rules": {"min_kinds": 2, "evidence_statuses": ["accepted", "manual"], "same_fact": 0.5, "same_ratio": 0.3,
+        "rules": {"min_kinds": 2, "evidence_statuses": ["accepted", "manual"], "same_fact": 0.5, "same_quantity": 0.2,
                   "fieldwork": {"start": "2024-03-01", "end": "2024-03-31"}},
         "codes": [
             row("grading", "考核分档", "dimension", "contested", **contested),
@@ -90,7 +90,8 @@ def test_markdown_sets_the_conflicting_values_side_by_side_with_their_sources():
 
 def test_markdown_states_the_rules_and_lists_claims_and_warnings():
     text = markdown()
-    assert "至少 2 类来源" in text and "≥ 0.5" in text and "≥ 0.3" in text
+    assert "至少 2 类来源" in text and "≥ 0.5" in text and "≥ 0.2" in text
+    assert "满意度的权重不是满意度" in text  # the rule of one fact names what is measured, not only the wording
     assert "田野调查期为 2024-03-01 至 2024-03-31" in text
     assert "| 存在矛盾 | 1 | 1 | 1 |" in text  # one dimension, one code, one claim
     assert "- 论断 1：分档让考核更有区分度，但比例口径不一。——存在矛盾；事实 2" in text

@@ -1,20 +1,25 @@
 """Facts stated in evidence, and where sources disagree about them.
 
 A case study that says “the tiers are split 3.5:5.5:1” should notice that one of its own media sources
-says 3:6:1. :mod:`coder.evidence.figures` reads the figures; this module describes each by the words of its clause
-(what the figure is *about*) and compares figures across sources:
+says 3:6:1. :mod:`coder.evidence.figures` reads the figures; :mod:`coder.evidence.quantities` reads what each
+measures and on what; this module compares figures across sources. Two statements state one fact when:
 
 * **The same measure.** Ratios with the same number of parts, percentages, counts with the same unit,
   amounts of money (in 元), calendar dates — and, where the text says so, the same year (2022年 and
   2023年 figures are different facts).
-* **About the same thing.** The content words of the figure's clause and the clause before it (its own
-  clause counting double) are compared by cosine similarity over their character pairs, weighted by how
-  rare each pair is among all statements compared (``干部`` says little in a corpus about cadres; ``揭榜``
-  says a lot). At ``SAME_FACT`` or above two statements state one fact. Ratios of three or more parts
-  are specific in themselves and need less (``SAME_RATIO``), and less again (``SAME_SHARES``) when their
-  parts add up to the same whole, as 3.5:5.5:1 and 3:6:1 both split ten shares.
+* **The same quantity of the same thing.** Their quantities (满意度, 权重, 人数, 项目 …) and subjects
+  (群众, 机关干部, 揭榜 …) agree as :mod:`coder.evidence.quantities` defines it: the weight of satisfaction
+  in a score is not the satisfaction rate, nor are the cadres' satisfaction and the public's one fact.
+* **Said alike.** The content words of the figure's clause and the clause before it (its own clause
+  counting double) are compared by cosine similarity over their character pairs, weighted by how rare
+  each pair is among all statements compared (``干部`` says little in a corpus about cadres; ``揭榜``
+  says a lot). When both statements name their quantity the grammar has said most, and ``SAME_QUANTITY``
+  is enough; otherwise (a quantity unknown, or a date) the wording must carry the judgement:
+  ``SAME_FACT``.
 * A fact stated with different values in different sources is a **conflict**; the same value in
   several sources is **consistent**.
+
+How well this tells one fact from two is scored on labelled pairs by :mod:`coder.evidence.fact_eval`.
 """
 
 from __future__ import annotations
@@ -24,14 +29,14 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from coder.evidence import quantities
 from coder.evidence.figures import Figure, agree, figures, period
 
 SAME_FACT = 0.5  # cosine similarity of the clause words at which two statements state one fact
-SAME_RATIO = 0.3  # a ratio of three or more parts is specific in itself: less shared wording is needed
-SAME_SHARES = 0.15  # … and two such ratios splitting the same whole are shares of one thing
+SAME_QUANTITY = 0.2  # … when both name the quantity they measure: the grammar has said most
 ALL_PAIRS = 1500  # up to this many statements of one measure every pair is compared; beyond, see _candidates
 COMMON = 200  # see _candidates
 LOOK_BACK = 2000  # characters searched backwards for the start of a sentence
@@ -96,6 +101,7 @@ class Statement:
     quote: str  # the evidence it was found in, for showing conflicting statements side by side
     words: list[str]
     year: int | None = None  # the year the figure is about, when the text says
+    measured: quantities.Measured = field(default_factory=quantities.Measured)  # what it measures, on what
     codes: set[str] = field(default_factory=set)
     codings: set[int] = field(default_factory=set)
 
@@ -127,30 +133,33 @@ def statements_in(
     span: tuple[int, int],
     source: str,
     kind: str,
-    words: Callable[[str], list[str]],
     source_date: dt.date | None = None,
 ) -> list[Statement]:
-    """The figures inside ``text[span]`` (the evidence), each described by the words around it."""
+    """The figures inside ``text[span]`` (the evidence), each described by the words around it and by what
+    it measures. Only the clauses around a figure are tagged: tagging is slower than segmenting."""
     start, end = span
     found = []
     for figure in figures(text[start:end]):
         placed = Figure(figure.measure, figure.value, figure.text, figure.start + start, figure.end + start)
-        own, before = clauses(text, placed)
-        described = content_words(words(own)) * 2 + content_words(words(before))
-        year = None if placed.measure == "date" else period(before + own, source_date)
-        found.append(Statement(placed, source, kind, text[start:end].strip(), described, year))
+        left, right, before = clauses(text, placed)
+        tagged_left, tagged_right = quantities.tag(left), quantities.tag(right)
+        own = [word for word, _ in tagged_left + tagged_right]
+        described = content_words(own) * 2 + content_words(quantities.words(before))
+        year = None if placed.measure == "date" else period(f"{before}{left} {right}", source_date)
+        what = quantities.measured(tagged_left, tagged_right, placed.measure, before)
+        quote = text[start:end].strip()
+        found.append(Statement(placed, source, kind, quote, described, year, what))
     return found
 
 
-def clauses(text: str, figure: Figure) -> tuple[str, str]:
-    """The figure's own clause (without the figure) and the clause before it in the same sentence."""
+def clauses(text: str, figure: Figure) -> tuple[str, str, str]:
+    """The figure's own clause, before and after the figure, and the clause before it in the same sentence."""
     sentence_start = _sentence_start(text, figure.start)
     breaks = [sentence_start] + [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence_start, figure.start)]
     after = _CLAUSE_BREAK.search(text, figure.end)
     end = after.start() if after else len(text)
-    own = text[breaks[-1] : figure.start] + " " + text[figure.end : end]
     before = text[breaks[-2] : breaks[-1]] if len(breaks) >= 2 else ""
-    return own, before
+    return text[breaks[-1] : figure.start], text[figure.end : end], before
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -185,8 +194,10 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
             a, b = members[i], members[j]
             if a.year is not None and b.year is not None and a.year != b.year:
                 continue  # figures about different years are different facts
+            if not quantities.alike(a.measured, b.measured):
+                continue  # they measure different quantities, or of different things
             similarity = _cosine(vectors[i], vectors[j])
-            if similarity >= _threshold(a.figure, b.figure):
+            if similarity >= _threshold(a, b):
                 pairs.append((similarity, agree(measure, a.figure.value, b.figure.value), i, j))
         cluster_of = {i: {i} for i in range(len(members))}
         for _, _, i, j in sorted(pairs, reverse=True):
@@ -201,15 +212,10 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
     return sorted(facts, key=lambda f: (f.measure, f.values))
 
 
-def _threshold(a: Figure, b: Figure) -> float:
-    """How similar the wording around two figures of one measure must be for them to state one fact."""
-    if not a.measure.startswith("ratio") or a.measure == "ratio2":
-        return SAME_FACT
-    return SAME_SHARES if _total(a.value) == _total(b.value) else SAME_RATIO
-
-
-def _total(ratio: str) -> float:
-    return round(sum(float(part) for part in ratio.split(":")), 6)
+def _threshold(a: Statement, b: Statement) -> float:
+    """How similar the wording around two figures must be for them to state one fact, once the grammar
+    has found nothing against it."""
+    return SAME_QUANTITY if a.measured.quantity and b.measured.quantity else SAME_FACT
 
 
 def _candidates(vectors: list[dict[str, float]]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
 from coder.evidence.triangulation import STATUSES
 from coder.export import word
-from coder.export.text import clean, md, md_table, shorten
+from coder.export.text import clean, md, md_table, quoted, shorten
 
 FORMATS = ("json", "md", "html", "docx")
 QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan
@@ -44,7 +44,9 @@ LABELS: dict[str, dict[str, str]] = {
         "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
         "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾；有两类及以上、但少于 {k} 类为“部分佐证”，只有一类为“单一来源”。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
         "元数据标注 derived_from 的来源（如转述政策文本的报道）并入其原始来源，按原始来源的类型和文件计数。两处陈述为“同一事实”，"
-        "指计量类型相同且措辞相近：句中词语的余弦相似度 ≥ {fact}，三项及以上的比例 ≥ {ratio}，各项之和相同的比例 ≥ {shares}。矩阵每格的引文取标注一致的编码者最多者，"
+        "指计量类型相同、所述年份不相抵，且计量的是同一对象的同一个量：由词性标注读出数字所说的中心词（量，如满意度、权重、人数）及其修饰语（对象，如群众、机关干部），"
+        "量不同（满意度的权重不是满意度）或对象不同（机关干部满意度不是群众满意度）即为不同事实，一方未说明量或对象时不据此区分；此外措辞须相近："
+        "句中词语的余弦相似度 ≥ {fact}，两处都读出所计量的量时 ≥ {quantity}。矩阵每格的引文取标注一致的编码者最多者，"
         "其次取编码建议得分较高、长度适中者。",
         "window": "田野调查期为 {start} 至 {end}，期外的访谈列入提示。", "no_window": "未设定田野调查期。",
     },
@@ -65,8 +67,12 @@ LABELS: dict[str, dict[str, str]] = {
         "not evidence. A finding is corroborated when independent evidence comes from at least {k} kinds of source "
         "(interviews, policy texts, media reports) and no fact in it is contested; partly corroborated with more than one kind but fewer than {k}; single source with one kind only. Interviews count once per person, "
         "however many talks; a source marked derived_from (a report retelling a policy text) counts with its origin, "
-        "as the origin's kind and document. Two statements state the same fact when they have the same measure and "
-        "similar wording: cosine similarity of their words ≥ {fact}, ≥ {ratio} for ratios of three or more parts, ≥ {shares} when their parts add up to the same whole. "
+        "as the origin's kind and document. Two statements state the same fact when they are the same kind of figure (ratio, percentage, count "
+        "in one unit …), are not about different years and measure the same quantity of the same thing: part-of-speech tags give the head noun a figure is said of "
+        "(its quantity: satisfaction, weight, number of people …) and what that is measured on (its subject: the public, office cadres …), "
+        "and a different quantity (the weight of satisfaction is not the satisfaction rate) or subject (office cadres' satisfaction is not the public's) "
+        "makes a different fact (where a statement names no quantity or subject, that side is not compared); their wording must also be similar: cosine similarity "
+        "of their words ≥ {fact}, ≥ {quantity} when both name their quantity. "
         "Each matrix cell quotes the evidence most coders agree on, then the one with the higher tagger score and a "
         "readable length. ",
         "window": "Fieldwork window: {start} to {end}; interviews outside it are listed under warnings.",
@@ -132,8 +138,7 @@ def methods(rules: dict[str, Any], lang: str) -> str:
         statuses=statuses,
         k=rules.get("min_kinds"),
         fact=rules.get("same_fact"),
-        ratio=rules.get("same_ratio"),
-        shares=rules.get("same_shares"),
+        quantity=rules.get("same_quantity"),
     )
     return text + (t["window"].format(**window) if window else t["no_window"])
 
@@ -154,7 +159,7 @@ def _cell(row: dict[str, Any], kind: str, t: dict[str, str]) -> str:
     if not row["counts"].get(kind):
         return "—"
     quote = row.get("strongest", {}).get(kind)
-    cited = f"{t['colon']}“{shorten(quote['text'], QUOTE_LIMIT)}”（{quote['citation']}）" if quote else ""
+    cited = f"{t['colon']}{quoted(shorten(quote['text'], QUOTE_LIMIT))}（{quote['citation']}）" if quote else ""
     return _count(row, kind, t) + cited
 
 

@@ -40,7 +40,6 @@ from coder.evidence import claims as claim_store
 from coder.evidence import facts
 from coder.sources import ids
 from coder.sources.record_checks import fieldwork, record_id_warnings, warning
-from coder.tagging import tagger_for
 
 STATUSES = ("corroborated", "partial", "single-source", "contested", "no-evidence")
 READABLE = (15, 150)  # quote lengths (characters) that read well in a table cell
@@ -117,8 +116,7 @@ def rules(session: Session, min_kinds: int) -> dict[str, Any]:
         "statuses": list(STATUSES),
         "evidence_statuses": list(EVIDENCE),
         "same_fact": facts.SAME_FACT,
-        "same_ratio": facts.SAME_RATIO,
-        "same_shares": facts.SAME_SHARES,
+        "same_quantity": facts.SAME_QUANTITY,
         "fieldwork": {"start": start.isoformat(), "end": end.isoformat()} if start and end else None,
     }
 
@@ -163,7 +161,7 @@ def load(session: Session, viewer: str | None = None) -> Corpus:
             )
         )
     count_agreement(evidence, [coding for coding, _ in rows])
-    return Corpus(evidence, sources, codes, children, _facts(session, evidence, sources), warnings)
+    return Corpus(evidence, sources, codes, children, _facts(evidence, sources), warnings)
 
 
 def _or_everything(condition):
@@ -232,18 +230,17 @@ def count_agreement(evidence: list[Evidence], codings: Iterable[Coding]) -> None
         )
 
 
-def _facts(session: Session, evidence: list[Evidence], sources: dict[str, Source]) -> list[facts.Fact]:
+def _facts(evidence: list[Evidence], sources: dict[str, Source]) -> list[facts.Fact]:
     """Figures in the evidence, each place once, with the codes and codings that quote it."""
     if not evidence:
         return []
-    words = tagger_for(session).words  # the codebook's terms stay whole words
     by_span: dict[tuple[str, int, int], list[Evidence]] = defaultdict(list)
     for item in evidence:
         by_span[(item.source, item.start, item.end)].append(item)
     found: dict[tuple[str, int], facts.Statement] = {}
     for (source_id, start, end), items in by_span.items():
         source = sources[source_id]
-        for statement in facts.statements_in(source.text, (start, end), source_id, source.kind, words, source.date):
+        for statement in facts.statements_in(source.text, (start, end), source_id, source.kind, source.date):
             kept = found.setdefault((source_id, statement.figure.start), statement)
             kept.codes.update(item.code for item in items)
             kept.codings.update(item.coding for item in items)
@@ -354,6 +351,8 @@ def _fact_json(number: int, fact: facts.Fact) -> dict[str, Any]:
                 "end": s.figure.end,
                 "quote": s.quote,
                 "terms": list(dict.fromkeys(s.words)),  # what the figure is about, as compared
+                "quantity": s.measured.quantity,  # what it measures, and on what (see coder.evidence.quantities)
+                "subject": list(s.measured.subject),
                 "codes": sorted(s.codes),
                 "codings": sorted(s.codings),
             }

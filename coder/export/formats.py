@@ -1,14 +1,18 @@
 """Quotes and the respondent table as files: Markdown and Word for the paper, XLSX and CSV for checking.
 
-Markdown and Word group quotes by dimension → code and cite each one; the ID convention is explained once,
-in a note at the first interview citation. Spreadsheets hold one row per quote with all its metadata and
-can never run a formula from a transcript.
+Markdown and Word group quotes under the names of their dimensions and codes, print each in “” with the
+quotations inside it nested (:func:`coder.export.text.quoted`) and cite it; the ID convention is explained
+once, in a note at the first interview citation. Notes are Markdown footnotes ([^1]) and real Word footnotes
+(:mod:`coder.export.footnotes`). Spreadsheets hold one row per quote, the quote as stored, with all its
+metadata, and can never run a formula from a transcript.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from functools import partial
 from itertools import groupby
 from typing import Any
 
@@ -18,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from coder.citation import ID_NOTE, Style
 from coder.export import word
 from coder.export.respondents import COLUMNS as RESPONDENT_COLUMNS
-from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
+from coder.export.text import clean, labels_for, md, md_table, quoted, spreadsheet_cell
 
 FORMATS = ("md", "docx", "xlsx", "csv")
 QUOTE_COLUMNS = (
@@ -29,7 +33,7 @@ QUOTE_COLUMNS = (
 )  # fmt: skip
 LABELS = {
     "zh": {
-        "quotes": "编码引文", "respondents": "受访者基本情况表", "notes": "注释", "id_note": "说明",
+        "quotes": "编码引文", "respondents": "受访者基本情况表",
         "before": "前文", "after": "后文", "none": "（没有符合条件的引文）",
         "dimension": "维度", "dimension_name": "维度名称", "code": "代码", "code_name": "代码名称",
         "source": "编号", "kind": "来源类型", "date": "日期", "title": "标题", "quote": "引文", "citation": "出处",
@@ -40,21 +44,26 @@ LABELS = {
         "duration": "时长", "characters": "字数",
     },
     "en": {
-        "quotes": "Coded quotes", "respondents": "Respondents", "notes": "Notes", "id_note": "Note",
+        "quotes": "Coded quotes", "respondents": "Respondents",
         "before": "Before", "after": "After", "none": "(no quotes match)", "source_memos": "Source memos",
         **{key: key.replace("_", " ") for key in (*QUOTE_COLUMNS, *RESPONDENT_COLUMNS)},
     },
 }  # fmt: skip
+Title = Callable[[dict[str, Any], str], str]  # a row and "dimension" or "code" → that heading
 
 
-def render_quotes(rows: list[dict[str, Any]], fmt: str, style: Style | None = None, lang: str = "zh") -> bytes:
-    """The quotes of :func:`coder.export.quotes.select_quotes` as a file."""
+def render_quotes(
+    rows: list[dict[str, Any]], fmt: str, style: Style | None = None, lang: str = "zh", with_ids: bool = False
+) -> bytes:
+    """The quotes of :func:`coder.export.quotes.select_quotes` as a file. Markdown and Word headings name the
+    dimensions and codes, with their ids only when ``with_ids`` (a paper prints names, an id is for checking)."""
     labels = _labels(fmt, lang)
     rows = clean(rows)
+    title = partial(_title, lang=lang, with_ids=with_ids)
     if fmt == "md":
-        return _quotes_markdown(rows, style or Style(), labels)
+        return _quotes_markdown(rows, style or Style(), labels, title)
     if fmt == "docx":
-        return _quotes_docx(rows, style or Style(), labels)
+        return _quotes_docx(rows, style or Style(), labels, title)
     return _table(rows, QUOTE_COLUMNS, labels, fmt, labels["quotes"])
 
 
@@ -76,6 +85,21 @@ def render_respondents(rows: list[dict[str, Any]], fmt: str, lang: str = "zh") -
 
 def _labels(fmt: str, lang: str) -> dict[str, str]:
     return labels_for(fmt, FORMATS, lang, LABELS)
+
+
+def heading(name: str, code_id: str, lang: str, with_ids: bool) -> str:
+    """A dimension's or code's heading: its name, and its id after it only when asked for (a paper prints the
+    name; the id is for checking against the codebook)."""
+    if not with_ids:
+        return name
+    return f"{name} ({code_id})" if lang == "en" else f"{name}（{code_id}）"
+
+
+def _title(row: dict[str, Any], key: str, lang: str, with_ids: bool) -> str:
+    """The heading of a row's dimension or code (``key``), named in English in an English file when it has an
+    English name, as the Export page and the analysis displays name codes."""
+    name = (lang == "en" and row.get(f"{key}_name_en")) or row[f"{key}_name"]
+    return heading(name, row[key], lang, with_ids)
 
 
 class _Citations:
@@ -108,17 +132,18 @@ def _groups(rows: list[dict[str, Any]]) -> list[tuple[dict, list[tuple[dict, lis
     return grouped
 
 
-def _quotes_markdown(rows: list[dict[str, Any]], style: Style, labels: dict[str, str]) -> bytes:
+def _quotes_markdown(rows: list[dict[str, Any]], style: Style, labels: dict[str, str], title: Title) -> bytes:
+    """Headings, each quote in “” with its citation, and the notes as Markdown footnotes ([^1]) at the end."""
     cite = _Citations(style)
     out = [f"# {labels['quotes']}", ""]
     for dimension, codes in _groups(rows):
-        out += [f"## {md(dimension['dimension_name'])}（{md(dimension['dimension'])}）", ""]
+        out += [f"## {md(title(dimension, 'dimension'))}", ""]
         for code, quotes in codes:
-            out += [f"### {md(code['code_name'])}（{md(code['code'])}）", ""]
+            out += [f"### {md(title(code, 'code'))}", ""]
             out += _memo_lines(labels["code_memo"], code.get("code_memo"))
             for row in quotes:
                 after, note = cite.after_quote(row)
-                out += [f"“{md(row['quote'])}”{md(after)}" + (f"[^{note}]" if note else ""), ""]
+                out += [f"{md(quoted(row['quote']))}{md(after)}" + (f"[^{note}]" if note else ""), ""]
                 out += _context_lines(row, labels)
     if not rows:
         out += [labels["none"], ""]
@@ -150,14 +175,17 @@ def _context_lines(row: dict[str, Any], labels: dict[str, str]) -> list[str]:
     return [f"〔{'　'.join(parts)}〕", ""] if parts else []
 
 
-def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str]) -> bytes:
+def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str], title: Title) -> bytes:
+    """Headings, each quote in “” with its citation, and every note a Word footnote at the foot of its page."""
+    from coder.export import footnotes
+
     cite = _Citations(style)
     doc = word.document()
     word.heading(doc, labels["quotes"], 0)
     for dimension, codes in _groups(rows):
-        word.heading(doc, f"{dimension['dimension_name']}（{dimension['dimension']}）", 1)
+        word.heading(doc, title(dimension, "dimension"), 1)
         for code, quotes in codes:
-            word.heading(doc, f"{code['code_name']}（{code['code']}）", 2)
+            word.heading(doc, title(code, "code"), 2)
             if code.get("code_memo"):
                 paragraph = doc.add_paragraph()
                 word.write(paragraph, f"{labels['code_memo']}：", bold=True)
@@ -165,9 +193,9 @@ def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str
             for row in quotes:
                 after, note = cite.after_quote(row)
                 paragraph = doc.add_paragraph()
-                word.write(paragraph, f"“{row['quote']}”{after}")
+                word.write(paragraph, quoted(row["quote"]) + after)
                 if note:
-                    word.write(paragraph, note, superscript=True)
+                    footnotes.add(paragraph, cite.notes[-1])
                 parts = [f"{labels[side]}：{row[side]}" for side in ("before", "after") if row.get(side)]
                 if parts:
                     word.write(doc.add_paragraph(), f"〔{'　'.join(parts)}〕")
@@ -179,12 +207,6 @@ def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str
             paragraph = doc.add_paragraph()
             word.write(paragraph, f"{source}：", bold=True)
             word.write(paragraph, text)
-    if cite.notes:
-        word.heading(doc, labels["notes"], 1)
-        for n, text in enumerate(cite.notes, 1):
-            paragraph = doc.add_paragraph()
-            word.write(paragraph, str(n), superscript=True)
-            word.write(paragraph, f" {text}")
     return word.to_bytes(doc)
 
 

@@ -86,6 +86,8 @@ def select_quotes(
                 "dimension_name": dimension.name if dimension else code.dimension,
                 "code": code.id,
                 "code_name": code.name,
+                "dimension_name_en": dimension.name_en if dimension else None,
+                "code_name_en": code.name_en,
                 "source": source.id,
                 "kind": source.kind,
                 "date": source.date.isoformat() if source.date else None,

@@ -31,12 +31,12 @@ def document(landscape: bool = False) -> DocumentType:
     return doc
 
 
-def write(paragraph: Any, text: str, bold: bool = False, font: str = "body", superscript: bool = False) -> None:
-    """Add a run with the East-Asian font set on the run itself."""
+def write(paragraph: Any, text: str, bold: bool = False, font: str = "body") -> Any:
+    """Add a run with the East-Asian font set on the run itself; returns the run."""
     run = paragraph.add_run(text)
     run.bold = bold or None
-    run.font.superscript = superscript or None
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONTS[font])
+    return run
 
 
 def heading(doc: DocumentType, text: str, level: int) -> None:

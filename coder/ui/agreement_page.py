@@ -1,6 +1,8 @@
-"""一致性 Agreement: how far coders agree, code by code (percent agreement, Cohen's κ, Krippendorff's α) at
-the unit the user picks, with the methods sentence for the paper and the table as a file; then the
-disagreements side by side, each resolvable into a consensus coding (the originals stay as they were).
+"""一致性 Agreement: how far coders agree, code by code (percent agreement, Cohen's κ, Krippendorff's α,
+Gwet's AC1) at the unit the user picks, with the methods sentence for the paper and the table as a file;
+how far each coder coded each source, with a warning naming the unfinished ones and a switch that leaves
+them out; then the disagreements side by side, each resolvable into a consensus coding (the originals stay
+as they were).
 
 Everything comes from ``Project.agreement`` / ``disagreements`` / ``resolve_consensus`` (see
 :mod:`coder.reliability` and :mod:`coder.consensus`); reads are cached until the data changes.
@@ -16,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.reliability import MIN_REACH
 from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
@@ -45,21 +48,27 @@ def render() -> None:
         t("icr_unit"), UNITS, format_func=_labels("icr_unit", UNITS).get, key="icr_unit", horizontal=True
     )
     coded_only = right.toggle(t("icr_coded_only"), key="icr_coded_only", help=t("icr_coded_only_help"))
+    skip = right.toggle(
+        t("icr_skip_unfinished"), key="icr_skip_unfinished",
+        help=t("icr_skip_unfinished_help").format(share=f"{MIN_REACH * 100:.0f}%"),
+    )  # fmt: skip
     if len(chosen) < 2:
         st.info(t("icr_pick_two"))
         return
     unit, segment = ("character", "sentence") if choice == "character" else ("segment", choice)
     try:
-        result = cached("agreement", tuple(chosen), unit, segment, coded_only, None, None, language())
+        result = cached("agreement", tuple(chosen), unit, segment, coded_only, None, None, language(), skip)
     except QcoderError as exc:
         st.error(plain(message(exc)))
         return
     st.caption(plain(t("icr_sources").format(n=len(result["sources"]), sources="、".join(result["sources"]))))
+    _unfinished(result)
     _table(result, names)
     st.markdown(f"**{t('icr_method')}**")
     st.info(plain(result["method"]))
     for note in result["notes"]:
         st.caption(plain(note))
+    _coverage(result)
     _downloads(result)
     _review(chosen, segment, choice == "character", names)
 
@@ -79,7 +88,7 @@ def _table(result: dict[str, Any], names: dict[str, str]) -> None:
     units = t("icr_col_characters") if result["unit"] == "character" else t("icr_col_units")
     columns = {
         "code": t("icr_col_code"), "name": t("icr_col_name"), "units": units, "agreement": t("icr_col_agreement"),
-        "kappa": "Cohen's κ", "alpha": "Krippendorff's α",
+        "kappa": "Cohen's κ", "alpha": "Krippendorff's α", "ac1": "Gwet's AC1",
     }  # fmt: skip
     by = {coder: t("icr_col_coded_by").format(coder=coder) for coder in result["coders"]}
     rows = []
@@ -93,6 +102,7 @@ def _table(result: dict[str, Any], names: dict[str, str]) -> None:
                 columns["agreement"]: None if row["agreement"] is None else row["agreement"] * 100,
                 columns["kappa"]: row["kappa"],
                 columns["alpha"]: row["alpha"],
+                columns["ac1"]: row["ac1"],
                 **{by[coder]: row["n_coded_by"][coder] for coder in result["coders"]},
             }
         )
@@ -106,9 +116,59 @@ def _table(result: dict[str, Any], names: dict[str, str]) -> None:
             columns["agreement"]: st.column_config.NumberColumn(format="%.1f%%"),
             columns["kappa"]: st.column_config.NumberColumn(format="%.3f"),
             columns["alpha"]: st.column_config.NumberColumn(format="%.3f"),
+            columns["ac1"]: st.column_config.NumberColumn(format="%.3f"),
         },
     )
     st.caption(t("icr_blank"))
+
+
+# How far each coder coded each source ------------------------------------------------------------
+
+
+def _unfinished(result: dict[str, Any]) -> None:
+    """The warning naming the unfinished sources and their coders, with the switch that leaves them out; or
+    which sources that switch left out."""
+    lang = language()
+    for warning in result["warnings"]:
+        st.warning(f"{plain(warning[lang])}\n\n{t('icr_unfinished_hint')}")
+    if result["skipped_sources"]:
+        st.info(plain(t("icr_skipped").format(n=len(result["skipped_sources"]),
+                                              sources="、".join(result["skipped_sources"]))))  # fmt: skip
+
+
+def _coverage(result: dict[str, Any]) -> None:
+    """Per source and coder: units, those decided, coverage, how far they coded, suggestions to review and
+    whether the source is unfinished for them; open by itself when some source is."""
+    with st.expander(t("icr_coverage"), expanded=bool(result["unfinished"])):
+        status = {"unfinished": t("icr_status_unfinished"), "finished": t("icr_status_finished"),
+                  "absent": t("icr_status_absent")}  # fmt: skip
+        units = t("icr_col_characters") if result["unit"] == "character" else t("icr_col_units")
+        rows = [
+            {
+                t("icr_col_source"): row["source"],
+                t("icr_col_coder"): row["coder"],
+                units: row["units"],
+                t("icr_col_decided"): row["decided"],
+                t("icr_col_coverage"): None if row["coverage"] is None else row["coverage"] * 100,
+                t("icr_col_reach"): None if row["reach"] is None else row["reach"] * 100,
+                t("icr_col_pending"): row["pending"],
+                t("icr_col_status"): status[
+                    "unfinished" if row["unfinished"] else "finished" if row["took_part"] else "absent"
+                ],
+            }
+            for row in result["coverage"]
+        ]
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            key="icr_coverage_table",
+            column_config={
+                t("icr_col_coverage"): st.column_config.NumberColumn(format="%.0f%%"),
+                t("icr_col_reach"): st.column_config.NumberColumn(format="%.0f%%"),
+            },
+        )
+        st.caption(t("icr_coverage_caption").format(share=f"{result['min_reach'] * 100:.0f}%"))
 
 
 def _downloads(result: dict[str, Any]) -> None:

@@ -17,7 +17,9 @@ import streamlit as st
 
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.errors import QcoderError
+from coder.export.formats import heading
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
+from coder.export.text import quoted
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, interview_ids, project
@@ -59,7 +61,7 @@ def render() -> None:
 def _quotes(codes: list[dict[str, Any]], interviews: list[str]) -> None:
     st.header(t("exp_quotes"))
     names = code_names(codes)
-    selection, style = _choices(codes, names, interviews)
+    selection, style, with_ids = _choices(codes, names, interviews)
     if style is None:
         return
     try:
@@ -68,15 +70,16 @@ def _quotes(codes: list[dict[str, Any]], interviews: list[str]) -> None:
         st.error(plain(message(exc)))
         return
     st.markdown(f"**{t('exp_count').format(n=len(rows))}**")
-    _preview(rows, names, style)
+    _preview(rows, names, style, with_ids)
     st.caption(t("exp_id_note"))
-    download_buttons("exp_quotes", "quotes", FILES, partial(_quotes_file, selection, style, language()))
+    download_buttons("exp_quotes", "quotes", FILES, partial(_quotes_file, selection, style, language(), with_ids))
 
 
 def _choices(
     codes: list[dict[str, Any]], names: dict[str, str], interviews: list[str]
-) -> tuple[Selection, Style | None]:
-    """The filters and options; the style is None (and the error shown) when a template is wrong."""
+) -> tuple[Selection, Style | None, bool]:
+    """The filters and options, and whether headings show code ids; the style is None (and the error shown)
+    when a template is wrong."""
     labels = {c["id"]: ("　" * (c["id"].count(".") - 1)) + f"{names[c['id']]}（{c['id']}）" for c in codes}
     dimensions = [c["id"] for c in codes if not c["parent"]]
     left, middle, right = st.columns(3)
@@ -109,6 +112,7 @@ def _choices(
     form = right.radio(
         t("exp_form"), FORMS, format_func=_labels("exp_form", FORMS).get, key="exp_form", horizontal=True
     )
+    with_ids = right.checkbox(t("exp_with_ids"), key="exp_with_ids", help=t("exp_with_ids_help"))
     with st.expander(t("exp_templates")):
         st.caption(plain(t("exp_templates_help")))
         templates = {
@@ -123,8 +127,8 @@ def _choices(
         style = Style(templates=templates, footnotes=form == "footnotes")
     except QcoderError as exc:
         st.error(plain(message(exc)))
-        return selection, None
-    return selection, style
+        return selection, None, with_ids
+    return selection, style, with_ids
 
 
 def _labels(prefix: str, values: tuple[str, ...]) -> dict[str, str]:
@@ -132,8 +136,9 @@ def _labels(prefix: str, values: tuple[str, ...]) -> dict[str, str]:
     return {value: t(f"{prefix}_{value}") for value in values}
 
 
-def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style) -> None:
-    """The first quotes as the paper would group them: dimension, then code, each quote then its citation."""
+def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style, with_ids: bool) -> None:
+    """The first quotes as the paper would group them: dimension, then code (ids only ``with_ids``), each quote
+    in “” with the marks inside it nested as in the files, then its citation."""
     if not rows:
         st.info(t("exp_no_quotes"))
         return
@@ -143,12 +148,12 @@ def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style) ->
     for dimension, in_dimension in groupby(shown, key=lambda r: r["dimension"]):
         in_dimension = list(in_dimension)
         name = names.get(dimension, in_dimension[0]["dimension_name"])
-        st.markdown(f"#### {plain(name)}（{plain(dimension)}）")
+        st.markdown(f"#### {_heading(name, dimension, with_ids)}")
         for code, quotes in groupby(in_dimension, key=lambda r: r["code"]):
             quotes = list(quotes)
-            st.markdown(f"##### {plain(names.get(code, quotes[0]['code_name']))}（{plain(code)}）")
+            st.markdown(f"##### {_heading(names.get(code, quotes[0]['code_name']), code, with_ids)}")
             for row in quotes:
-                st.markdown(blockquote(f"“{row['quote']}”"))
+                st.markdown(blockquote(quoted(row["quote"])))
                 if style.footnotes:
                     note += 1
                     st.caption(plain(f"{t('exp_note')} {note}：{row['citation']}"))
@@ -159,6 +164,10 @@ def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style) ->
                     st.caption(plain("〔" + "　".join(context) + "〕"))
     if len(rows) > PREVIEW:
         st.caption(t("exp_more").format(n=len(rows) - PREVIEW))
+
+
+def _heading(name: str, code_id: str, with_ids: bool) -> str:
+    return plain(heading(name, code_id, language(), with_ids))
 
 
 # Respondents ----------------------------------------------------------------------------------------
@@ -206,9 +215,9 @@ def _exchange() -> None:
 # These run on another thread when a button is clicked, so they take everything they need as arguments.
 
 
-def _quotes_file(selection: Selection, style: Style, lang: str, fmt: str) -> Callable[[], bytes]:
+def _quotes_file(selection: Selection, style: Style, lang: str, with_ids: bool, fmt: str) -> Callable[[], bytes]:
     project_now = project()
-    return lambda: project_now.export_quotes(selection, fmt, style, lang)
+    return lambda: project_now.export_quotes(selection, fmt, style, lang, with_ids)
 
 
 def _respondents_file(lang: str, fmt: str) -> Callable[[], bytes]:

@@ -309,6 +309,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tri_consistent": {"zh": "一致的事实", "en": "Consistent facts"},
     "tri_fact": {"zh": "事实", "en": "Fact"},
+    "tri_measured": {"zh": "计量：{quantity}", "en": "measures: {quantity}"},
+    "tri_measured_of": {"zh": "计量：{quantity}（{subject}）", "en": "measures: {quantity} ({subject})"},
     "tri_measure_ratio": {"zh": "比例", "en": "ratio"},
     "tri_measure_percent": {"zh": "百分比", "en": "percentage"},
     "tri_measure_amount": {"zh": "金额（元）", "en": "amount (yuan)"},
@@ -363,6 +365,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "exp_form": {"zh": "引用形式", "en": "Citation form"},
     "exp_form_brackets": {"zh": "括号夹注", "en": "In brackets"},
     "exp_form_footnotes": {"zh": "脚注", "en": "Footnotes"},
+    "exp_with_ids": {"zh": "标题附代码编号", "en": "Code ids in headings"},
+    "exp_with_ids_help": {
+        "zh": "论文中的标题只写代码名称；核对时可在名称后附上编号（如 structure.tiering）",
+        "en": "A paper's headings name the codes; add their ids (such as structure.tiering) for checking",
+    },
     "exp_templates": {"zh": "引用格式模板", "en": "Citation templates"},
     "exp_templates_help": {
         "zh": "可用字段：{id} {title} {date} {issuer} {doc_number} {outlet} {author}；空字段及其分隔符会自动省略。",
@@ -491,8 +498,46 @@ STRINGS: dict[str, dict[str, str]] = {
     "icr_col_coded_by": {"zh": "{coder} 使用", "en": "Applied by {coder}"},
     "icr_pooled": {"zh": "合计（全部代码合并）", "en": "Pooled (all codes)"},
     "icr_blank": {
-        "zh": "空白表示无法计算：只出现一种取值（如某代码谁都没有用在这些单位上），或编码者多于两位时的 Cohen's κ。",
-        "en": "Blank: undefined — only one value occurs, or Cohen's κ with more than two coders.",
+        "zh": "空白表示无法计算：κ 和 α 在只出现一种取值时（如某代码谁都没有用在这些单位上；AC1 此时等于一致率），"
+        "或编码者多于两位时的 Cohen's κ。",
+        "en": "Blank: undefined — κ and α when only one value occurs (AC1 is then the percent agreement), or "
+        "Cohen's κ with more than two coders.",
+    },
+    "icr_skip_unfinished": {"zh": "不计未完成的来源", "en": "Leave out unfinished sources"},
+    "icr_skip_unfinished_help": {
+        "zh": "某位编码者在某来源中最后一处编码未达到其单位的 {share}，或该来源仍有待审的建议，该来源即视为未完成；"
+        "打开后不计这些来源（所有编码者在其中的编码都不计），重新计算。",
+        "en": "A source is unfinished for a coder whose last decision there comes before {share} of its units, or while "
+        "suggestions there are still to review. On: those sources are left out (every coder's codings there) and "
+        "the figures recomputed.",
+    },
+    "icr_unfinished_hint": {
+        "zh": "打开上方的“不计未完成的来源”，即可不计这些来源重新计算；各编码者的进度见下方“各来源的编码进度”。",
+        "en": "Turn on “Leave out unfinished sources” above to recompute without them; each coder's progress is "
+        "under “Coverage per source and coder” below.",
+    },
+    "icr_skipped": {
+        "zh": "已不计尚未编码完成的来源（{n} 个）：{sources}",
+        "en": "Unfinished sources left out ({n}): {sources}",
+    },
+    "icr_coverage": {"zh": "各来源的编码进度", "en": "Coverage per source and coder"},
+    "icr_col_source": {"zh": "来源", "en": "Source"},
+    "icr_col_coder": {"zh": "编码者", "en": "Coder"},
+    "icr_col_decided": {"zh": "有决定的单位", "en": "Units decided"},
+    "icr_col_coverage": {"zh": "覆盖率", "en": "Coverage"},
+    "icr_col_reach": {"zh": "编码至", "en": "Coded through"},
+    "icr_col_pending": {"zh": "待审建议", "en": "Suggestions to review"},
+    "icr_col_status": {"zh": "状态", "en": "Status"},
+    "icr_status_finished": {"zh": "完成", "en": "finished"},
+    "icr_status_unfinished": {"zh": "未完成", "en": "unfinished"},
+    "icr_status_absent": {"zh": "未参与（缺失）", "en": "took no part (missing)"},
+    "icr_coverage_caption": {
+        "zh": "覆盖率：编码者有决定（已接受、手工编码或拒绝的建议）的单位所占比例；编码至：到其最后一处决定为止的单位所占比例；"
+        "待审建议：该来源中尚无人审阅的建议（建议由大家共用，一人审过即不再待审）。编码至不足 {share} 或仍有待审建议即为未完成。",
+        "en": "Coverage: the share of units with a decision of the coder's (accepted, manual or a rejected suggestion); "
+        "coded through: the share of units up to their last decision; suggestions to review: those in the source "
+        "nobody has decided yet (suggestions are shared: one decision settles one). Unfinished: coded through less "
+        "than {share}, or suggestions still to review.",
     },
     "icr_method": {"zh": "方法说明（可写入论文）", "en": "Methods sentence (for the paper)"},
     "icr_review": {"zh": "分歧审阅", "en": "Disagreements"},

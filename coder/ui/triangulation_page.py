@@ -321,7 +321,15 @@ def _fact(fact: dict[str, Any], names: dict[str, str]) -> None:
             for statement in (s for s in fact["statements"] if s["value"] == value):
                 st.markdown(blockquote(statement["quote"]))
                 kind = t(f"kind_{statement['kind']}")
-                st.caption(plain(f"{statement['source']} · {kind} · {statement['figure']}"))
+                st.caption(plain(" · ".join([statement["source"], kind, statement["figure"], *_measured(statement)])))
+
+
+def _measured(statement: dict[str, Any]) -> list[str]:
+    """What the figure was read to measure, and on what: why it stands with the others."""
+    quantity, subject = statement.get("quantity"), "、".join(statement.get("subject", []))
+    if not quantity:
+        return []
+    return [t("tri_measured_of" if subject else "tri_measured").format(quantity=quantity, subject=subject)]
 
 
 # Claims, fieldwork, warnings, report ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The 一致性 Agreement page in AppTest: the table per code with the pooled row and the methods sentence, the
-unit and coded-only switches, the disagreements side by side, the consensus button, and unit text with
-markup shown as text."""
+unit and coded-only switches, the warning about an unfinished source and the switch that leaves it out, the
+disagreements side by side, the consensus button, and unit text with markup shown as text."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ outlet: 云江新闻网
 
 @pytest.fixture
 def project(monkeypatch, sqlite_cli, tmp_path):
-    """The two-coder corpus of tests/test_reliability.py, plus a report whose disagreeing sentence holds a
-    <script> tag."""
+    """The two-coder corpus of tests/test_reliability.py, plus a report of two sentences whose disagreeing
+    first sentence holds a <script> tag; A coded only that one, so A coded through half of the report."""
     monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
     monkeypatch.setenv("QCODER_CODER", "研究者C")
     write(tmp_path / "in" / "policy" / "20230110-P01.txt", POLICY)
@@ -55,6 +55,28 @@ def test_the_table_has_a_row_per_code_and_the_pooled_row_and_the_methods_sentenc
     method = at.info[0].value
     assert method.startswith(plain("以句子为分析单位")) and plain("未编码的文本也计入") in method
     assert "20230218\\-M01" in at.caption[0].value
+
+
+def test_the_table_shows_gwet_ac1_beside_kappa_and_alpha(at):
+    table = at.dataframe[0].value
+    assert list(table.columns[3:7]) == ["一致率", "Cohen's κ", "Krippendorff's α", "Gwet's AC1"]
+    assert table["Gwet's AC1"].notna().all()
+    assert any("流行率悖论" in c.value and "AC1" in c.value for c in at.caption)
+
+
+def test_an_unfinished_source_is_named_and_the_switch_leaves_it_out(at):
+    [warning] = at.warning
+    assert plain("20230218-M01 — 研究者A（编码至 50%）") in warning.value
+    assert "打开上方的“不计未完成的来源”" in warning.value
+    progress = at.dataframe[1].value
+    row = progress[(progress["来源"] == "20230218-M01") & (progress["编码者"] == "研究者A")].iloc[0]
+    assert (row["单位数"], row["有决定的单位"], row["编码至"], row["状态"]) == (2, 1, 50.0, "未完成")
+    at.toggle(key="icr_skip_unfinished").set_value(True).run()
+    assert not at.exception and not at.warning
+    assert at.info[0].value == plain("已不计尚未编码完成的来源（1 个）：20230218-M01")
+    assert "M01" not in at.caption[0].value
+    assert at.dataframe[0].value["单位数"].iloc[-1] == 5  # the policy text's five sentences only
+    assert any(plain("未计入尚未编码完成的来源（1 个）") in c.value for c in at.caption)
 
 
 def test_the_unit_and_coded_only_switches(at):
@@ -107,3 +129,4 @@ def test_english(at):
     assert at.title[0].value == "Agreement"
     assert list(at.dataframe[0].value["Code"])[-1] == "Pooled (all codes)"
     assert at.info[0].value.startswith("Agreement was assessed with the sentence as the unit of analysis")
+    assert plain("20230218-M01 — 研究者A (coded through 50%)") in at.warning[0].value

@@ -35,6 +35,15 @@ outlet: 云江新闻网
 记者看到排名都公示出来了{HOSTILE}。
 {FORMULA}点击查看排名。
 """
+NESTED = """---
+id: 20230301-M02
+kind: media
+date: 2023-03-01
+title: 考核见闻
+outlet: 云江新闻网
+---
+干部说：“考核就要做到‘不求有功、但求无过’”。
+"""
 CODINGS = [  # (source, phrase, code): manual codings in two dimensions
     ("20240115MJQ", "以前考核就是走过场", "scenario.backstage"),
     ("20240115MJQ", "现在排名都公示出来了", "action.public_results"),
@@ -94,12 +103,7 @@ def test_the_preview_groups_quotes_by_dimension_then_code_and_cites_them(at):
     assert at.title[0].value == "导出"
     assert [h.value for h in at.header] == ["编码引文", "受访者基本情况表", "与其他质性分析软件交换（REFI-QDA）"]
     assert count(at) == "**符合条件的引文共 5 条**"
-    assert headings(at) == [
-        f"#### 场景（{plain('scenario')}）",
-        f"##### 前置场景·求稳求安的幕后空间（{plain('scenario.backstage')}）",
-        f"#### 行动（{plain('action')}）",
-        f"##### 结果运用公开化（{plain('action.public_results')}）",
-    ]
+    assert headings(at) == ["#### 场景", "##### 前置场景·求稳求安的幕后空间", "#### 行动", "##### 结果运用公开化"]
     shown = markdown(at)
     first = shown.index(f"> {plain('“以前考核就是走过场”')}")
     assert shown.index(headings(at)[0]) < first < shown.index(headings(at)[2])
@@ -121,7 +125,7 @@ def test_the_filters_change_what_is_selected(at):
     at.multiselect(key="exp_kinds").set_value([]).run()
     at.multiselect(key="exp_dimensions").set_value(["scenario"]).run()
     assert count(at) == "**符合条件的引文共 1 条**"
-    assert [h for h in headings(at) if h.startswith("#### ")] == [f"#### 场景（{plain('scenario')}）"]
+    assert [h for h in headings(at) if h.startswith("#### ")] == ["#### 场景"]
     at.multiselect(key="exp_dimensions").set_value([]).run()
     at.multiselect(key="exp_codes").set_value(["action.public_results"]).run()
     assert count(at) == "**符合条件的引文共 4 条**"
@@ -133,6 +137,29 @@ def test_the_filters_change_what_is_selected(at):
     at.multiselect(key="exp_statuses").set_value(["suggested"]).run()
     assert count(at) == "**符合条件的引文共 0 条**"
     assert at.info[0].value == "没有符合条件的引文。"
+
+
+def test_headings_name_the_codes_and_show_their_ids_when_asked_in_the_preview_and_the_files(at):
+    from coder.export.quotes import Selection
+
+    at.checkbox(key="exp_with_ids").check().run()
+    assert headings(at)[:2] == [f"#### 场景（{plain('scenario')}）",
+                                f"##### 前置场景·求稳求安的幕后空间（{plain('scenario.backstage')}）"]  # fmt: skip
+    for with_ids in (False, True):
+        file = export_page._quotes_file(Selection(), None, "zh", with_ids, "md")().decode()
+        assert ("### 前置场景·求稳求安的幕后空间（scenario.backstage）" in file) is with_ids
+        assert "### 前置场景·求稳求安的幕后空间" in file
+
+
+def test_the_preview_nests_the_quotation_marks_inside_a_quote(project, sqlite_cli, tmp_path):
+    write(tmp_path / "more" / "media" / "20230301-M02.txt", NESTED)
+    assert sqlite_cli("import", str(tmp_path / "more")).exit_code == 0
+    text = project.source("20230301-M02")["text"]
+    start = text.index("干部说")
+    project.add_coding("20230301-M02", start, text.index("。", start) + 1, "scenario.backstage", "研究者A")
+    at = page_app("export_page").run()
+    assert f"> {plain('“干部说：‘考核就要做到“不求有功、但求无过”’。”')}" in markdown(at)
+    assert project.source("20230301-M02")["text"] == text  # display only
 
 
 def test_quote_length_context_and_footnotes(at):
@@ -188,7 +215,7 @@ def test_four_and_four_download_buttons_render_their_files(at, project):
     assert [b.label for b in buttons] == ["Markdown", "Word", "Excel", "CSV"] * 2 + ["QDPX", "QDC"]
     from coder.export.quotes import Selection
 
-    workbook = openpyxl.load_workbook(io.BytesIO(export_page._quotes_file(Selection(), None, "zh", "xlsx")()))
+    workbook = openpyxl.load_workbook(io.BytesIO(export_page._quotes_file(Selection(), None, "zh", False, "xlsx")()))
     cells = [c.value for row in workbook.active.iter_rows() for c in row]
     assert "'" + FORMULA + "点击查看排名" in cells
     csv = export_page._respondents_file("zh", "csv")().decode("utf-8-sig")
@@ -204,7 +231,9 @@ def test_english_labels(project):
     assert [h.value for h in at.header] == ["Quotes", "Respondents", "Exchange with other QDA tools (REFI-QDA)"]
     assert count(at) == "**5 quotes match**"
     assert at.multiselect(key="exp_statuses").value == ["accepted", "manual"]
-    assert headings(at)[0] == f"#### Scenario（{plain('scenario')}）"
+    assert headings(at)[0] == "#### Scenario"
+    at.checkbox(key="exp_with_ids").check().run()
+    assert headings(at)[0] == f"#### Scenario {plain('(scenario)')}"
     assert list(at.dataframe[0].value.columns)[:3] == ["ID", "Role", "Organisation"]
 
 

@@ -80,8 +80,8 @@ def test_a_code_stated_with_two_ratios_is_contested_and_both_values_show(at):
     assert any(m.startswith("> ") and plain("比例为3.5:5.5:1") in m for m in shown)
     assert any(m.startswith("> ") and plain("人数比例为3:6:1") in m for m in shown)
     sources = [c.value for c in at.caption]
-    assert plain("20230110-P01 · 政策文本 · 3.5:5.5:1") in sources
-    assert plain("20230218-M01 · 媒体报道 · 3:6:1") in sources
+    assert plain("20230110-P01 · 政策文本 · 3.5:5.5:1 · 计量：比例（第一方阵、第二方阵、第三方阵）") in sources
+    assert plain("20230218-M01 · 媒体报道 · 3:6:1 · 计量：比例（方阵）") in sources  # why the two stand together
 
 
 def test_a_code_with_interview_evidence_only_is_single_source(at):
