@@ -197,3 +197,24 @@ def test_a_source_that_leaves_out_the_subject_still_states_the_fact():
 )
 def test_subjects_agree_when_one_names_nothing_the_other_does_not(a, b, same):
     assert quantities.same_subject(quantities.Measured("满意度", a), quantities.Measured("满意度", b)) is same
+
+
+@pytest.mark.parametrize(
+    ("texts", "apart"),
+    [
+        (["满意度权重占百分之三十。", "全区满意度达到96.37%。", "满意度占到百分之三十五。"], {"30", "96.37"}),
+        (["机关干部满意度为92%。", "群众满意度为96%。", "满意度是95%。"], {"92", "96"}),
+    ],
+)
+def test_a_statement_that_names_less_never_chains_two_different_facts_into_one(texts, apart):
+    """The third statement is alike to each of the first two, which are not alike to each other: it may join
+    one of them, never both (the issue's 30 ≠ 35 ≠ 96.37)."""
+    kinds = ("policy", "interview", "media")
+    found = [statement(f"S{n}", text, kind) for n, (text, kind) in enumerate(zip(texts, kinds, strict=True))]
+    assert all(not apart <= set(fact.values) for fact in facts.group(found))
+
+
+def test_a_new_value_of_a_quantity_measures_what_the_old_one_did():
+    text = "服务对象满意度测评的权重由25%提高到30%。"
+    old, new = facts.statements_in(text, (0, len(text)), "P01", "policy")
+    assert (old.measured.quantity, new.measured) == ("权重", old.measured)

@@ -299,7 +299,7 @@ def test_two_kinds_of_three_asked_for_is_partial_corroboration_not_single_source
     assert row(check(cli, "--min-kinds", "2"), MENTORING)["status"] == "corroborated"
     assert row(check(cli, "--min-kinds", "3"), OPEN_CALL)["status"] == "no-evidence"
     report = cli("triangulate", "--min-kinds", "3").stdout
-    assert "部分佐证" in report and "有两类及以上、但少于 3 类为“部分佐证”" in report
+    assert "部分佐证" in report and "多于一类、但少于 3 类为“部分佐证”；只有一类为“单一来源”" in report
     assert "partly corroborated" in cli("triangulate", "--min-kinds", "3", "--lang", "en").stdout
     assert "partial 1" in cli("triangulate", "--min-kinds", "3").stderr
 
@@ -376,3 +376,10 @@ def test_agreement_counts_the_coders_whose_spans_of_the_same_code_overlap():
                          score=0.0) for n, c in enumerate(codings)]  # fmt: skip
     count_agreement(evidence, codings)
     assert [e.agreeing for e in evidence] == [2, 3, 3, 3, 2, 1, 1, 4]
+
+
+def test_a_conflict_outranks_partial_corroboration(cli, tmp_path):
+    build(cli, tmp_path, {"20240110ZLM.txt": ZLM, "20230218-M03.txt": MEDIA},
+          {"20240110ZLM": [(TIERING, "比例是3.5:5.5:1。")], "20230218-M03": [(TIERING, "三个方阵的人数比例为3:6:1。")]})  # fmt: skip
+    tiering = row(check(cli, "--min-kinds", "3"), TIERING)
+    assert (tiering["status"], tiering["kinds"]) == ("contested", ["interview", "media"])

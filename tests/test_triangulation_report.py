@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 
 from coder.errors import QcoderError
-from coder.evidence.report import render
+from coder.evidence.report import methods, render
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -178,3 +178,18 @@ def test_an_unknown_format_names_the_valid_ones():
 def test_json_is_the_result_itself():
     assert render(result(), "json").decode().startswith("{")
     assert "<script>" in render(result(), "json").decode()  # data, not a page: escaping is the reader's job
+
+
+@pytest.mark.parametrize(
+    ("kinds", "zh", "en"),
+    [
+        (1, [], []),  # one kind corroborates: neither grade can be given
+        (2, ["只有一类为“单一来源”"], ["single source with one kind only"]),
+        (3, ["多于一类、但少于 3 类为“部分佐证”", "只有一类为“单一来源”"], ["fewer than 3", "single source"]),
+    ],
+)
+def test_the_methods_paragraph_names_only_the_grades_its_setting_can_give(kinds, zh, en):
+    chinese, english = methods({"min_kinds": kinds}, "zh"), methods({"min_kinds": kinds}, "en")
+    assert all(part in chinese for part in zh) and all(part in english for part in en)
+    assert ("部分佐证" in chinese) == (kinds > 2) and ("单一来源" in chinese) == (kinds > 1)
+    assert ("partly" in english) == (kinds > 2)

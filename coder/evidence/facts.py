@@ -10,12 +10,16 @@ measures and on what; this module compares figures across sources. Two statement
 * **The same quantity of the same thing.** Their quantities (满意度, 权重, 人数, 项目 …) and subjects
   (群众, 机关干部, 揭榜 …) agree as :mod:`coder.evidence.quantities` defines it: the weight of satisfaction
   in a score is not the satisfaction rate, nor are the cadres' satisfaction and the public's one fact.
+  A figure that names nothing after an earlier figure of its measure in the same clause is that
+  quantity's new value (权重由25%提高到30%: both are the weight).
 * **Said alike.** The content words of the figure's clause and the clause before it (its own clause
   counting double) are compared by cosine similarity over their character pairs, weighted by how rare
   each pair is among all statements compared (``干部`` says little in a corpus about cadres; ``揭榜``
   says a lot). When both statements name their quantity the grammar has said most, and ``SAME_QUANTITY``
   is enough; otherwise (a quantity unknown, or a date) the wording must carry the judgement:
   ``SAME_FACT``.
+* **Every one with every one.** A group of statements is one fact only if each pair in it could be: a
+  statement that names less (满意度是95%) may join 机关干部满意度 or 群众满意度, never both into one.
 * A fact stated with different values in different sources is a **conflict**; the same value in
   several sources is **consistent**.
 
@@ -29,7 +33,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coder.evidence import quantities
@@ -43,20 +47,12 @@ LOOK_BACK = 2000  # characters searched backwards for the start of a sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n：:]")  # 、 lists items inside one clause
 _SENTENCE_ENDS = "。！？!?\n"
-_SENTENCE_BREAK = re.compile(f"[{_SENTENCE_ENDS}]")
-# Words that appear around every figure and say nothing about which fact it is.
-_GENERIC = frozenset(
+# Words that appear around every figure and say nothing about which fact it is: where and when (the
+# grammar's scope words) and the filler of spoken and written figures.
+_GENERIC = quantities.SCOPE | frozenset(
     [
-        "全区",
-        "全市",
-        "全县",
-        "今年",
-        "去年",
-        "明年",
-        "其中",
         "一共",
         "总共",
-        "目前",
         "已经",
         "以来",
         "左右",
@@ -134,22 +130,36 @@ def statements_in(
     source: str,
     kind: str,
     source_date: dt.date | None = None,
+    known: Mapping[int, Statement] | None = None,
 ) -> list[Statement]:
     """The figures inside ``text[span]`` (the evidence), each described by the words around it and by what
-    it measures. Only the clauses around a figure are tagged: tagging is slower than segmenting."""
+    it measures. Only the clauses around a figure are tagged: tagging is slower than segmenting. A figure
+    already described (``known``, by where it starts: a passage two coders coded with different edges) is
+    given as it was, not tagged again."""
     start, end = span
-    found = []
+    found: list[Statement] = []
     for figure in figures(text[start:end]):
         placed = Figure(figure.measure, figure.value, figure.text, figure.start + start, figure.end + start)
+        if known is not None and placed.start in known:
+            found.append(known[placed.start])
+            continue
         left, right, before = clauses(text, placed)
         tagged_left, tagged_right = quantities.tag(left), quantities.tag(right)
         own = [word for word, _ in tagged_left + tagged_right]
         described = content_words(own) * 2 + content_words(quantities.words(before))
         year = None if placed.measure == "date" else period(f"{before}{left} {right}", source_date)
         what = quantities.measured(tagged_left, tagged_right, placed.measure, before)
+        if what.quantity is None and found and _changed_to(text, found[-1].figure, placed):
+            what = found[-1].measured
         quote = text[start:end].strip()
         found.append(Statement(placed, source, kind, quote, described, year, what))
     return found
+
+
+def _changed_to(text: str, earlier: Figure, later: Figure) -> bool:
+    """Is ``later`` the new value of what ``earlier`` measures — 权重由25%提高到30%, 从3:6:1调整为3.5:5.5:1:
+    the same measure, in one clause, the later naming nothing of its own?"""
+    return earlier.measure == later.measure and not _CLAUSE_BREAK.search(text, earlier.end, later.start)
 
 
 def clauses(text: str, figure: Figure) -> tuple[str, str, str]:
@@ -177,9 +187,12 @@ def content_words(words: Iterable[str]) -> list[str]:
 def group(statements: Sequence[Statement]) -> list[Fact]:
     """Group statements of one measure that are about the same thing.
 
-    Most similar pairs join first (agreeing values win a tie), and a group never takes two values from
-    one source that disagree: a source that gives 1 分 and 0.5 分 in one sentence states two facts, and
-    “1,286 took part, 67 were promoted” must not become one fact with three values.
+    Most similar pairs join first (agreeing values win a tie). Groups join only when every statement of
+    one could state one fact with every statement of the other (:func:`_compatible`): a statement that
+    names no quantity is alike to 满意度权重 and to 群众满意度, and must not chain the two into one fact.
+    A group never takes two values from one source that disagree either: a source that gives 1 分 and
+    0.5 分 in one sentence states two facts, and “1,286 took part, 67 were promoted” must not become one
+    fact with three values.
     """
     df = Counter(w for s in statements for w in set(_features(s.words)))
     idf = {w: math.log((1 + len(statements)) / (1 + n)) + 1 for w, n in df.items()}
@@ -192,17 +205,15 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
         pairs = []
         for i, j in _candidates(vectors):
             a, b = members[i], members[j]
-            if a.year is not None and b.year is not None and a.year != b.year:
-                continue  # figures about different years are different facts
-            if not quantities.alike(a.measured, b.measured):
-                continue  # they measure different quantities, or of different things
+            if not _compatible(a, b):
+                continue
             similarity = _cosine(vectors[i], vectors[j])
             if similarity >= _threshold(a, b):
                 pairs.append((similarity, agree(measure, a.figure.value, b.figure.value), i, j))
         cluster_of = {i: {i} for i in range(len(members))}
         for _, _, i, j in sorted(pairs, reverse=True):
             a, b = cluster_of[i], cluster_of[j]
-            if a is b or _clash(members, a | b):
+            if a is b or _clash(members, a | b) or not all(_compatible(members[x], members[y]) for x in a for y in b):
                 continue
             a |= b
             for k in b:
@@ -210,6 +221,14 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
         unique = {id(c): c for c in cluster_of.values()}.values()
         facts.extend(Fact(measure, [members[k] for k in sorted(c)]) for c in unique)
     return sorted(facts, key=lambda f: (f.measure, f.values))
+
+
+def _compatible(a: Statement, b: Statement) -> bool:
+    """Could two statements state one fact, whatever their wording? Not when they are about different
+    years, nor when they measure different quantities or of different things."""
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return False
+    return quantities.alike(a.measured, b.measured)
 
 
 def _threshold(a: Statement, b: Statement) -> float:

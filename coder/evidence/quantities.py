@@ -69,9 +69,9 @@ _LINKS = _set(
 _PREPOSITIONS = _set("较 比 由 从 在 对 按 按照 根据 依据 经 于 除了 以")
 _RELATIONAL = _set("满分 总分值 总额 总数 总量 总计 合计 上限 下限 数量 人数 规模")
 _NOT_HEADS = _set("内 外 中 上 下 前 后 以内 以上 以下 左右 范围 之间 方面")  # place words, not things
-_SCOPE = _set("全区 全市 全县 全镇 全街道 全年 年度 今年 去年 明年 当年 本年 目前 其中")  # where and when
+SCOPE = _set("全区 全市 全县 全镇 全街道 全年 年度 今年 去年 明年 当年 本年 目前 其中")  # where and when
 # … and words said of nearly every figure in a corpus about cadres: neither tells one fact from another.
-_GENERIC = _SCOPE | _set(
+_GENERIC = SCOPE | _set(
     "已经 一共 总共 以来 左右 大概 大约 我们 他们 这个 那个 就是 还是 一个 这些 那些 干部 人员 同志 参与 参加 工作 "
     "情况 方面 结果 实际"
 )
@@ -181,7 +181,7 @@ def _head_after(tokens: Tagged) -> int | None:
         i += 1  # 排名靠后的 干部: a relative clause before the noun
     head = None
     while i < len(tokens) and _noun(tokens[i][1]) and tokens[i][0] not in _NOT_HEADS:
-        head = i if tokens[i][0] not in _SCOPE else head
+        head = i if tokens[i][0] not in SCOPE else head
         i += 1
     return head
 
@@ -191,7 +191,7 @@ def _head_before(tokens: Tagged) -> int | None:
     i = len(tokens) - 1
     while i >= 0:
         word, flag = tokens[i]
-        if _noun(flag) and word not in _NOT_HEADS and word not in _SCOPE:
+        if _noun(flag) and word not in _NOT_HEADS and word not in SCOPE:
             start = i
             while start > 0 and _noun(tokens[start - 1][1]):
                 start -= 1
@@ -210,7 +210,7 @@ def _owner(tokens: Tagged, at: int) -> int:
     if tokens[at][0] not in _RELATIONAL:
         return at
     k = at - 2 if at >= 2 and tokens[at - 1][0] == "的" else at - 1
-    return k if k >= 0 and tokens[k][1].startswith("n") and tokens[k][0] not in _SCOPE else at
+    return k if k >= 0 and tokens[k][1].startswith("n") and tokens[k][0] not in SCOPE else at
 
 
 def _adjuncts(tokens: Tagged) -> set[int]:

@@ -17,7 +17,8 @@ from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
 from coder.evidence.triangulation import STATUSES
 from coder.export import word
-from coder.export.text import clean, md, md_table, quoted, shorten
+from coder.export.quote_marks import quoted
+from coder.export.text import clean, md, md_table, shorten
 
 FORMATS = ("json", "md", "html", "docx")
 QUOTE_LIMIT = 60  # characters of a quote in a matrix cell: enough to recognise it, short enough to scan
@@ -41,8 +42,9 @@ LABELS: dict[str, dict[str, str]] = {
         "single_informant": "访谈证据仅来自一位受访者", "derived_counted_with_origin": "转述来源并入原始来源计数",
         "fact_disputed_elsewhere": "所涉事实在其他证据中存在矛盾",
         "ratio": "比例", "percent": "百分比", "count": "数量", "amount": "金额", "date": "日期",
+        "partial_rule": "；多于一类、但少于 {k} 类为“部分佐证”", "single_rule": "；只有一类为“单一来源”",
         "methods": "证据只计研究者接受或手工标注的编码（{statuses}）；系统生成的编码建议不算证据。“已佐证”须有来自至少 {k} "
-        "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾；有两类及以上、但少于 {k} 类为“部分佐证”，只有一类为“单一来源”。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
+        "类来源（访谈、政策文本、媒体报道）的独立证据，且证据之间没有事实矛盾{grades}。访谈按受访者计，同一人的多次访谈只算一个独立来源；"
         "元数据标注 derived_from 的来源（如转述政策文本的报道）并入其原始来源，按原始来源的类型和文件计数。两处陈述为“同一事实”，"
         "指计量类型相同、所述年份不相抵，且计量的是同一对象的同一个量：由词性标注读出数字所说的中心词（量，如满意度、权重、人数）及其修饰语（对象，如群众、机关干部），"
         "量不同（满意度的权重不是满意度）或对象不同（机关干部满意度不是群众满意度）即为不同事实，一方未说明量或对象时不据此区分；此外措辞须相近："
@@ -63,9 +65,11 @@ LABELS: dict[str, dict[str, str]] = {
         "derived_counted_with_origin": "derived sources counted with their origin",
         "fact_disputed_elsewhere": "a fact it states is disputed elsewhere",
         "ratio": "ratio", "percent": "percentage", "count": "count", "amount": "amount", "date": "date",
+        "partial_rule": "; partly corroborated with more than one kind but fewer than {k}",
+        "single_rule": "; single source with one kind only",
         "methods": "Evidence is only codings a researcher accepted or made ({statuses}); the tagger's suggestions are "
         "not evidence. A finding is corroborated when independent evidence comes from at least {k} kinds of source "
-        "(interviews, policy texts, media reports) and no fact in it is contested; partly corroborated with more than one kind but fewer than {k}; single source with one kind only. Interviews count once per person, "
+        "(interviews, policy texts, media reports) and no fact in it is contested{grades}. Interviews count once per person, "
         "however many talks; a source marked derived_from (a report retelling a policy text) counts with its origin, "
         "as the origin's kind and document. Two statements state the same fact when they are the same kind of figure (ratio, percentage, count "
         "in one unit …), are not about different years and measure the same quantity of the same thing: part-of-speech tags give the head noun a figure is said of "
@@ -134,9 +138,13 @@ def methods(rules: dict[str, Any], lang: str) -> str:
     """The rules the statuses were decided by, so a reader can judge them without reading the code."""
     t, window = LABELS[lang], rules.get("fieldwork")
     statuses = t["and"].join(rules.get("evidence_statuses", []))
+    k = rules.get("min_kinds") or 2
+    # Only the grades this setting can give: with two kinds asked for, two corroborate; with one, one does.
+    grades = (t["partial_rule"].format(k=k) if k > 2 else "") + (t["single_rule"] if k > 1 else "")
     text = t["methods"].format(
         statuses=statuses,
-        k=rules.get("min_kinds"),
+        grades=grades,
+        k=k,
         fact=rules.get("same_fact"),
         quantity=rules.get("same_quantity"),
     )

@@ -237,14 +237,15 @@ def _facts(evidence: list[Evidence], sources: dict[str, Source]) -> list[facts.F
     by_span: dict[tuple[str, int, int], list[Evidence]] = defaultdict(list)
     for item in evidence:
         by_span[(item.source, item.start, item.end)].append(item)
-    found: dict[tuple[str, int], facts.Statement] = {}
+    found: dict[str, dict[int, facts.Statement]] = defaultdict(dict)  # source → figure start → statement
     for (source_id, start, end), items in by_span.items():
-        source = sources[source_id]
-        for statement in facts.statements_in(source.text, (start, end), source_id, source.kind, source.date):
-            kept = found.setdefault((source_id, statement.figure.start), statement)
+        source, known = sources[source_id], found[source_id]
+        for statement in facts.statements_in(source.text, (start, end), source_id, source.kind, source.date, known):
+            kept = known.setdefault(statement.figure.start, statement)
             kept.codes.update(item.code for item in items)
             kept.codings.update(item.coding for item in items)
-    return [fact for fact in facts.group(list(found.values())) if fact.status != "single"]
+    statements = [statement for known in found.values() for statement in known.values()]
+    return [fact for fact in facts.group(statements) if fact.status != "single"]
 
 
 def assess(corpus: Corpus, evidence: list[Evidence], min_kinds: int) -> dict[str, Any]:

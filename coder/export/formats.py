@@ -1,7 +1,7 @@
 """Quotes and the respondent table as files: Markdown and Word for the paper, XLSX and CSV for checking.
 
 Markdown and Word group quotes under the names of their dimensions and codes, print each in “” with the
-quotations inside it nested (:func:`coder.export.text.quoted`) and cite it; the ID convention is explained
+quotations inside it nested (:func:`coder.export.quote_marks.quoted`) and cite it; the ID convention is explained
 once, in a note at the first interview citation. Notes are Markdown footnotes ([^1]) and real Word footnotes
 (:mod:`coder.export.footnotes`). Spreadsheets hold one row per quote, the quote as stored, with all its
 metadata, and can never run a formula from a transcript.
@@ -21,8 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from coder.citation import ID_NOTE, Style
 from coder.export import word
+from coder.export.quote_marks import quoted
 from coder.export.respondents import COLUMNS as RESPONDENT_COLUMNS
-from coder.export.text import clean, labels_for, md, md_table, quoted, spreadsheet_cell
+from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
 
 FORMATS = ("md", "docx", "xlsx", "csv")
 QUOTE_COLUMNS = (

@@ -1,5 +1,4 @@
-"""Text made safe for where it goes: Markdown, Word/XML, spreadsheets — shortened without breaking words, and
-quoted with its inner quotation marks nested the way a Chinese paper prints them.
+"""Text made safe for where it goes: Markdown, Word/XML, spreadsheets — and shortened without breaking words.
 
 Source text is the researcher's evidence and may hold anything a transcript can (``<script>``, ``|``,
 ``=SUM(…)``, control characters pasted from a PDF). Every export passes it through one of these.
@@ -16,9 +15,6 @@ from coder.errors import QcoderError
 CLAUSE_MARKS = "。！？；，、"
 SENTENCE_MARKS = "。！？!?；;…"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_CURLY = {"“": ("double", True), "”": ("double", False), "‘": ("single", True), "’": ("single", False)}
-_STRAIGHT = {'"': "straight double", "'": "straight single"}
-_NESTED = (("‘", "’"), ("“", "”"))  # a quotation one level inside the outer “” takes ‘’, the next “” again, …
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML, nor Word
 
 
@@ -92,63 +88,3 @@ def _inside(before: str, after: str) -> bool:
     word = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
     pair = "\ud800" <= before <= "\udbff" or before == "\u200d" or after in "\u200d\ufe0e\ufe0f"
     return word or pair or unicodedata.combining(after) > 0
-
-
-def quoted(text: str) -> str:
-    """``text`` in “” as a Chinese paper prints a quote, the quotations inside it alternating ‘’ and “” by depth
-    whatever marks the transcriber typed (GB/T 15834-2011 标点符号用法: 引号里面还要用引号时，外面一层用双引号，
-    里面一层用单引号). Display only: the text keeps its length and every character but the marks that pair up.
-    Left as written: a mark a shortened quote left open or closed, an apostrophe (don’t, O'Brien), straight
-    quotes that touch no Chinese (code, URLs, English) and 「」『』, which are neither changed nor counted."""
-    chars = list(text)
-    depth = 0
-    for index, opens in sorted((i, n == 0) for pair in _pairs(text) for n, i in enumerate(pair)):
-        if opens:
-            depth += 1
-        chars[index] = _NESTED[(depth - 1) % 2][0 if opens else 1]
-        if not opens:
-            depth -= 1
-    return "“" + "".join(chars) + "”"
-
-
-def _pairs(text: str) -> list[tuple[int, int]]:
-    """The quotation marks that pair up, as (opening, closing) indices and properly nested: a closing mark closes
-    the nearest open mark of its kind, and what was opened inside it and never closed stays unpaired."""
-    open_marks: list[tuple[str, int]] = []
-    pairs = []
-    for index, char in enumerate(text):
-        if char in _CURLY and not _apostrophe(text, index):
-            kind, opens = _CURLY[char]
-        elif char in _STRAIGHT and not _apostrophe(text, index):
-            kind = _STRAIGHT[char]
-            opens = all(open_kind != kind for open_kind, _ in open_marks)  # a straight mark closes the open one
-        else:
-            continue
-        if opens:
-            open_marks.append((kind, index))
-            continue
-        for n in range(len(open_marks) - 1, -1, -1):
-            if open_marks[n][0] == kind:
-                pairs.append((open_marks[n][1], index))
-                del open_marks[n:]
-                break
-    return [(start, end) for start, end in pairs if text[start] in _CURLY or _touches_chinese(text, start, end)]
-
-
-def _apostrophe(text: str, index: int) -> bool:
-    """’ or ' between two letters of an alphabet is an apostrophe, not a quotation mark."""
-    return (
-        text[index] in "’'"
-        and 0 < index < len(text) - 1
-        and all(char.isalnum() and not _wide(char) for char in (text[index - 1], text[index + 1]))
-    )
-
-
-def _touches_chinese(text: str, start: int, end: int) -> bool:
-    """Do straight quotes at ``start`` and ``end`` quote Chinese, or stand right next to it (说"OK"就走了)?"""
-    around = text[start - 1 : start] + text[end + 1 : end + 2]
-    return any(map(_wide, text[start + 1 : end] + around))
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")

@@ -18,8 +18,8 @@ import streamlit as st
 from coder.citation import DEFAULT_TEMPLATES, Style
 from coder.errors import QcoderError
 from coder.export.formats import heading
+from coder.export.quote_marks import quoted
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
-from coder.export.text import quoted
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, interview_ids, project
