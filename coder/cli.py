@@ -801,13 +801,23 @@ def icr(
         bool,
         typer.Option(
             "--skip-unfinished",
-            help="不计尚未编码完成的来源（编码未到 --min-reach 或仍有待审建议）/ leave out unfinished sources",
+            help="不计尚未编码完成的来源（见 --min-reach、--max-pending）/ leave out unfinished sources",
         ),
     ] = False,
     min_reach: Annotated[
         float,
-        typer.Option(help="编码至该比例才算完成，默认 0.8 / share of a source a coder must reach to have finished it"),
+        typer.Option(
+            help="编码至编码最靠后者的该比例才算完成，默认 0.8 / share of the furthest coder's reach a coder must "
+            "reach to have finished a source"
+        ),
     ] = reliability.MIN_REACH,
+    max_pending: Annotated[
+        float | None,
+        typer.Option(
+            help="待审建议覆盖来源单位的比例超过此值即未完成（默认不计待审建议；0：有待审建议即未完成）/ a source "
+            "whose pending suggestions code more than this share of its units is unfinished (default: they don't count)"
+        ),
+    ] = None,
     as_json: JsonOption = False,
     fmt: Annotated[
         str | None, typer.Option("--format", help="md | xlsx | docx：一致性表 / the agreement table")
@@ -822,7 +832,7 @@ def icr(
         return
     current = project()
     result = current.agreement(
-        _coder_list(coders), unit, segment, coded_only, source, round_id, lang, skip_unfinished, min_reach
+        _coder_list(coders), unit, segment, coded_only, source, round_id, lang, skip_unfinished, min_reach, max_pending
     )
     if as_json:
         print_json(result)

@@ -552,6 +552,7 @@ class Project:
         lang: str = "zh",
         skip_unfinished: bool = False,
         min_reach: float = reliability.MIN_REACH,
+        max_pending: float | None = None,
     ) -> dict:
         """Percent agreement, Cohen's κ, Krippendorff's α and Gwet's AC1 per code and pooled, each coder's
         coverage of each source with warnings about unfinished ones (left out with ``skip_unfinished``), and
@@ -560,9 +561,8 @@ class Project:
         Sources in an open agreement round are never compared: the round is blind until it is closed.
         """
         with Session(self.engine) as session:
-            return reliability.agreement(
-                session, coders, unit, segment, coded_only, sources, round_id, lang, skip_unfinished, min_reach
-            )
+            chosen = (coders, unit, segment, coded_only, sources, round_id, lang)
+            return reliability.agreement(session, *chosen, skip_unfinished, min_reach, max_pending)
 
     def agreement_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
         """``result`` of :meth:`agreement` as md, xlsx or docx, with the methods sentence in ``lang``."""

@@ -1,9 +1,9 @@
 """Inter-coder agreement: percent agreement, Cohen's κ, Krippendorff's α and Gwet's AC1, per code and
 pooled, with how far each coder has coded each source.
 
-**Whose decisions.** The coders compared are the people named (default: everyone who decided anything —
-see "takes part" below; the tagger never). A code is applied by a coder's accepted and manual codings;
-unreviewed suggestions are nobody's decision. Consensus codings (origin ``consensus``, see
+**Whose decisions.** The coders compared are the people named (default: everyone who decided anything in
+the sources compared — see "takes part" below; the tagger never). A code is applied by a coder's accepted
+and manual codings; unreviewed suggestions are nobody's decision. Consensus codings (origin ``consensus``, see
 :mod:`coder.consensus`) never count: they are the outcome of comparing, not anyone's independent work.
 
 **Which sources.** By default those that at least two of the coders took part in. A coder takes part in
@@ -52,29 +52,50 @@ it is ``None`` only when no unit two coders decided.
 **Rare codes, and coding not finished yet.** When nearly every unit is an agreed absence — a code that
 is rare in the text — κ and α can be low although percent agreement is high: the prevalence paradox
 (Feinstein & Cicchetti 1990), because their chance agreement approaches 1 when one value dominates.
-AC1 is much less affected: its chance agreement becomes small then. That is what AC1 is robust to, and
-only that: text a coder has not coded yet counts as "not applied" for every one of these statistics, AC1
-included. A comparison with half-coded sources is premature, whatever the statistic; leave such sources
-out (below) or finish them.
+AC1 is much less affected: its chance agreement becomes small then. The notes point this out only where
+it shows: a code, or the pooled row, with percent agreement of at least 80 % (``PARADOX_AGREEMENT``, the
+common rule of thumb for adequate agreement) and κ or α below 0.4 (``PARADOX_KAPPA``, "fair" at best on
+Landis & Koch's 1977 scale) — a gap that wide is what the paradox looks like, and a smaller one is not
+worth a caveat on every table. That is what AC1 is robust to, and only that: text a coder has not coded
+yet counts as "not applied" for every one of these statistics, AC1 included. A comparison with
+half-coded sources is premature, whatever the statistic; leave such sources out (below) or finish them.
 
 **Coverage.** For each coder and compared source: ``units`` (its segments, or its characters at the
 character unit), ``decided`` — the units with a decision of theirs, i.e. one of their codings that is
 accepted, manual or a rejected suggestion (never a consensus coding) and codes the unit by the segment
 rule above (at the character unit: the characters it covers), ``coverage`` = decided / units, ``reach`` —
 how far through the source they coded, the share of its units up to and including the last one they
-decided — and ``pending``, the source's suggestions nobody has decided yet (the "suggested" count the
-Overview page shows). Suggestions are shared, not per coder: outside an open round a decision turns the
-suggestion into the reviewer's own coding (:mod:`coder.review`), so a suggestion still there is one no
-coder has decided, and it is pending for each of them; inside open rounds, where every coder decides the
-same suggestions separately, nothing is compared. A source is **unfinished** for a coder who takes part in
-it (see "Which sources") when their reach there is below ``min_reach`` (default 80 %) or suggestions are
-still pending there; in named sources and a round's, where every coder takes part, a coder who decided
-nothing there has reached 0 % of it. Coverage is reported but is not the rule: a finished coding may leave
-most sentences uncoded when little of the text bears on the codebook, whereas a coder who stopped halfway
-has reached about half of it. A comparison with unfinished sources carries a warning naming the sources
-and coders, in both languages; ``skip_unfinished`` leaves those sources out — every coder's values there,
-since a source half coded by one of two coders has nothing left to compare — and says which; the coverage
-table still lists every source first chosen.
+decided — ``furthest``, the largest reach of the coders compared there, and ``pending``, the source's
+suggestions nobody has decided yet (the "suggested" count the Overview page shows), with
+``pending_share``, the share of its units those suggestions code (by the same rule). Suggestions are
+shared, not per coder: outside an open round a decision turns the suggestion into the reviewer's own
+coding (:mod:`coder.review`), so a suggestion still there is one no coder has decided, and it is pending
+for each of them; inside open rounds, where every coder decides the same suggestions separately, nothing
+is compared.
+
+A source is **unfinished** for a coder who takes part in it (see "Which sources") when they *stopped
+early*: their reach there is below ``min_reach`` (default 80 %) of the furthest coder's reach. The rule is
+relative because the end of a text often has nothing to code — an interview's closing courtesies, a
+policy's 附则 — so coders who finished stop at the same place, well before the last sentence, and an
+absolute share would call every one of them unfinished; a coder who stopped halfway stops well before
+the others. In named sources and a round's, where every coder takes part, a coder who decided nothing
+there has reached 0 % of it. What the rule cannot see is coders who all stopped at the same early place;
+the coverage table shows every reach for that. Pending suggestions do not count by default: they are
+nobody's progress (shared, and a project that codes by hand never decides them — in the demo project,
+after ``qcoder tag``, suggestions touch 20–82 % of each source's sentences, those scoring below 0.5
+alone 12–64 %, so no default share would tell finished hand coding from unfinished review). A project that
+codes by reviewing suggestions sets ``max_pending`` (``--max-pending``): a source whose pending
+suggestions code more than that share of its units is unfinished for every coder taking part, and
+``max_pending=0`` makes any pending suggestion count. Coverage itself is reported but is not the rule: a
+finished coding may leave most sentences uncoded when little of the text bears on the codebook.
+
+A comparison with unfinished sources carries a warning naming the sources and coders and stating the
+rule, in both languages; ``skip_unfinished`` leaves those sources out — every coder's values there, since
+a source half coded by one of two coders has nothing left to compare — and says which, and by what rule,
+in the notes and the methods sentence. Coders are then chosen again: one not named who decided nothing in
+the remaining sources is not compared (the notes and the methods sentence say so), as anyone picked by
+default who decided nothing in the compared sources; a named one is an error. The coverage table still
+lists every source and coder first chosen.
 
 **Why not a library at run time.** Agreement data here is very repetitive (binary values, up to millions
 of characters), so both statistics are computed from aggregated counts: the character unit becomes runs
@@ -105,7 +126,8 @@ UNITS = ("segment", "character")
 SEGMENTS = ("sentence", "turn")
 CONSENSUS = "consensus"  # the origin of consensus codings, which never count as a coder's decisions
 TOOK_PART = (*EVIDENCE, "rejected")  # a rejected suggestion is a decision too: the coder read that source
-MIN_REACH = 0.8  # a coder whose decisions in a source end before this share of its units has not finished it
+MIN_REACH = 0.8  # a coder whose decisions in a source end before this share of the furthest coder's has not finished it
+PARADOX_AGREEMENT, PARADOX_KAPPA = 0.8, 0.4  # high agreement with κ or α this low: the prevalence paradox note
 
 
 # Statistics on counts --------------------------------------------------------------------------------
@@ -253,7 +275,7 @@ class Material:
     start: np.ndarray
     end: np.ndarray
     excluded: list[str] = field(default_factory=list)  # sources left out because their round is open
-    left_out: list[str] = field(default_factory=list)  # sources the caller asked to leave out (unfinished)
+    dropped: list[str] = field(default_factory=list)  # coders not named who decided nothing in these sources
 
 
 @dataclass
@@ -293,8 +315,9 @@ def material(
     round_id: int | None = None,
     leave_out: Collection[str] = (),
 ) -> Material:
-    """Choose coders and sources by the rules in the module docstring, without those in ``leave_out``; a
-    clear error when nothing fits."""
+    """Choose coders and sources by the rules in the module docstring: sources without those in
+    ``leave_out``, then coders with a decision in what is left (:func:`_active_coders`); a clear error when
+    nothing fits."""
     blind = rounds.blind_sources(session)
     round_name = None
     if round_id is not None:
@@ -318,11 +341,10 @@ def material(
     took_part, people = _participation(session, chosen, blind)
     excluded = sorted(blind) if chosen is None else []
     names = _pick_coders(coders, people, took_part, bool(excluded))
-    ids = [people[name] for name in names]
     if chosen is None:
         shared = defaultdict(int)
-        for coder_id in ids:
-            for source in took_part.get(coder_id, ()):
+        for name in names:
+            for source in took_part.get(people[name], ()):
                 shared[source] += 1
         chosen = sorted(s for s, n in shared.items() if n >= 2 and s not in leave_out)
         if not chosen:
@@ -334,9 +356,14 @@ def material(
                 f"{', '.join(names)} have no sources in common ({done_en})"
                 + ("; sources in an open agreement round are left out" if excluded else ""),
             )
+    else:
+        chosen = [s for s in chosen if s not in leave_out]
+    decided_in = {name: took_part.get(people[name], set()) for name in names}
+    names, dropped = _active_coders(decided_in, bool(coders), chosen, bool(leave_out))
+    ids = [people[name] for name in names]
+    if rule == "shared":
         present = np.array([[s in took_part.get(c, ()) for s in chosen] for c in ids], dtype=bool)
     else:  # named sources or a round's: every coder decided there, coding nothing means no code applies
-        chosen = [s for s in chosen if s not in leave_out]
         present = np.ones((len(ids), len(chosen)), dtype=bool)
 
     lengths = dict(session.exec(select(Source.id, func.length(Source.text)).where(Source.id.in_(chosen))).all())
@@ -375,7 +402,7 @@ def material(
         start=source_offset + np.array(columns[4], dtype=np.int64),
         end=source_offset + np.array(columns[5], dtype=np.int64),
         excluded=excluded,
-        left_out=sorted(leave_out),
+        dropped=dropped,
     )
 
 
@@ -446,6 +473,33 @@ def _pick_coders(
             f"agreement needs at least two coders with codings; found: {listed_en}",
         )
     return names
+
+
+def _active_coders(
+    decided_in: dict[str, set[str]], named: bool, chosen: list[str], skipped: bool
+) -> tuple[list[str], list[str]]:
+    """The coders (``decided_in``: each one's sources with a decision of theirs) with a decision in the
+    ``chosen`` sources, and those left out for having none there. A coder picked by default whose decisions
+    are all elsewhere — in sources left out as unfinished (``skipped``), or in sources nobody else coded —
+    would only add missing values, or zeros for text they never read in named sources; a coder the caller
+    named who has nothing here is an error."""
+    idle = [name for name, sources in decided_in.items() if not sources.intersection(chosen)]
+    after, after_en = ("（不计未完成的来源后）", " once the unfinished sources are left out") if skipped else ("", "")
+    if idle and named:
+        raise QcoderError(
+            f"{'、'.join(idle)} 在比较的来源中没有任何决定{after}：请不再指定这些编码者"
+            + ("，或保留未完成的来源" if skipped else ""),
+            f"{', '.join(idle)} made no decisions in the sources compared{after_en}: leave them out of the coders"
+            + (", or keep the unfinished sources in" if skipped else ""),
+        )
+    active = [name for name in decided_in if name not in idle]
+    if len(active) < 2:
+        raise QcoderError(
+            f"比较的来源中只有 {'、'.join(active) or '（无）'} 有决定{after}：至少需要两位编码者",
+            f"only {', '.join(active) or '(nobody)'} made decisions in the sources compared{after_en}: agreement "
+            "needs at least two coders",
+        )
+    return active, idle
 
 
 # Decisions per unit ----------------------------------------------------------------------------------
@@ -533,44 +587,36 @@ def decisions(session: Session, mat: Material, unit: str = "segment", segment: s
 
 
 def coverage(
-    session: Session, mat: Material, found: Decisions, unit: str = "segment", min_reach: float = MIN_REACH
+    session: Session,
+    mat: Material,
+    found: Decisions,
+    unit: str = "segment",
+    min_reach: float = MIN_REACH,
+    max_pending: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Per source and coder: ``units``, ``decided``, ``coverage``, ``reach``, ``pending``, ``took_part`` and
-    ``unfinished`` (see "Coverage" in the module docstring); coverage and reach are None for an empty text."""
-    rows = (
-        session.connection()
-        .execute(
-            select(Coding.coder_id, Coding.source_id, Coding.start, Coding.end).where(
-                Coding.coder_id.in_(mat.coder_ids),
-                Coding.source_id.in_(mat.sources),
-                Coding.status.in_(TOOK_PART),
-                Coding.origin != CONSENSUS,
-            )
-        )
-        .all()
-    )
-    pending = dict(
-        session.exec(
-            select(Coding.source_id, func.count())
-            .where(Coding.source_id.in_(mat.sources), Coding.status == "suggested")
-            .group_by(Coding.source_id)
-        ).all()
-    )
+    """Per source and coder: ``units``, ``decided``, ``coverage``, ``reach``, ``furthest`` (the furthest
+    reach of the coders compared there), ``pending`` and ``pending_share``, ``took_part``, and whether the
+    source is ``unfinished`` for them — ``stopped_early`` or ``many_pending`` (see "Coverage" in the module
+    docstring); shares are None for an empty text."""
+    decisions = _spans(session, mat, Coding.coder_id.in_(mat.coder_ids), Coding.status.in_(TOOK_PART))
+    suggestions = _spans(session, mat, Coding.status == "suggested")
     coder_index = {coder_id: c for c, coder_id in enumerate(mat.coder_ids)}
-    source_index = {source: s for s, source in enumerate(mat.sources)}
-    where = np.array([source_index[row[1]] for row in rows], np.int64)
-    spans = (
-        np.array([coder_index[row[0]] for row in rows], np.int64),
-        where,
-        mat.offsets[where] + np.array([row[2] for row in rows], np.int64),
-        mat.offsets[where] + np.array([row[3] for row in rows], np.int64),
-    )
-    units, decided, reached = (_segments_decided if unit == "segment" else _characters_decided)(mat, found, spans)
+    m = len(mat.coders)
+    who = np.array([coder_index[c] for c in decisions[0]] + [m] * len(suggestions[0]), np.int64)  # m: pending
+    where, start, end = (np.concatenate([a, b]) for a, b in zip(decisions[1:], suggestions[1:], strict=True))
+    counted = _segments_decided if unit == "segment" else _characters_decided
+    units, decided, reached = counted(mat, found, (who, where, start, end), m + 1)
+    pending = np.bincount(suggestions[1], minlength=len(mat.sources))
+    furthest = reached[:m].max(axis=0)
     out = []
     for s, source in enumerate(mat.sources):
+        n = int(units[s])
+        pending_share = float(decided[m, s] / n) if n else None
+        many_pending = max_pending is not None and pending_share is not None and pending_share > max_pending
         for c, coder in enumerate(mat.coders):
-            n, waiting, took_part = int(units[s]), int(pending.get(source, 0)), bool(mat.present[c, s])
-            reach = float(reached[c, s] / n) if n else None
+            took_part = bool(mat.present[c, s])
+            # A relative tolerance: 0.7 × 10 is 7.000000000000001 in floating point, and 7 of 10 is enough.
+            stopped_early = took_part and bool(reached[c, s] < min_reach * furthest[s] * (1 - 1e-12))
             out.append(
                 {
                     "source": source,
@@ -579,43 +625,73 @@ def coverage(
                     "units": n,
                     "decided": int(decided[c, s]),
                     "coverage": float(decided[c, s] / n) if n else None,
-                    "reach": reach,
-                    "pending": waiting,
-                    "unfinished": took_part and (waiting > 0 or (reach is not None and reach < min_reach)),
+                    "reach": float(reached[c, s] / n) if n else None,
+                    "furthest": float(furthest[s] / n) if n else None,
+                    "pending": int(pending[s]),
+                    "pending_share": pending_share,
+                    "stopped_early": stopped_early,
+                    "many_pending": took_part and many_pending,
+                    "unfinished": took_part and (stopped_early or many_pending),
                 }
             )
     return out
 
 
-def _segments_decided(mat: Material, found: Decisions, spans: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    """Per source its segments; per coder and source the segments their decisions code (the segment rule)
-    and the position (1-based) of the last of them."""
+def _spans(session: Session, mat: Material, *conditions: Any) -> tuple[np.ndarray, ...]:
+    """The codings in the material's sources that meet ``conditions`` (consensus codings never), as
+    (coder id, source index, global start, global end) arrays."""
+    rows = (
+        session.connection()
+        .execute(
+            select(Coding.coder_id, Coding.source_id, Coding.start, Coding.end).where(
+                Coding.source_id.in_(mat.sources), Coding.origin != CONSENSUS, *conditions
+            )
+        )
+        .all()
+    )
+    source_index = {source: s for s, source in enumerate(mat.sources)}
+    where = np.array([source_index[row[1]] for row in rows], np.int64)
+    return (
+        np.array([row[0] for row in rows], np.int64),
+        where,
+        mat.offsets[where] + np.array([row[2] for row in rows], np.int64),
+        mat.offsets[where] + np.array([row[3] for row in rows], np.int64),
+    )
+
+
+def _segments_decided(
+    mat: Material, found: Decisions, spans: tuple[np.ndarray, ...], rows: int
+) -> tuple[np.ndarray, ...]:
+    """Per source its segments; per row of ``spans`` (a coder, or the pending suggestions) and source the
+    segments those spans code (the segment rule) and the position (1-based) of the last of them."""
     who, _, start, end = spans
-    m, count = len(mat.coders), len(mat.sources)
+    count = len(mat.sources)
     units = np.bincount(found.unit_source, minlength=count)
     first = np.concatenate([[0], np.cumsum(units)[:-1]])  # units are sorted by offset: each source's in one run
     span, unit = assign(found.unit_start, found.unit_end, start, end)
-    hit = np.zeros((m, len(found.unit_start)), bool)
+    hit = np.zeros((rows, len(found.unit_start)), bool)
     hit[who[span], unit] = True
-    coder, unit = np.nonzero(hit)
+    row, unit = np.nonzero(hit)
     source = found.unit_source[unit]
-    decided, reached = np.zeros((m, count), np.int64), np.zeros((m, count), np.int64)
-    np.add.at(decided, (coder, source), 1)
-    np.maximum.at(reached, (coder, source), unit - first[source] + 1)
+    decided, reached = np.zeros((rows, count), np.int64), np.zeros((rows, count), np.int64)
+    np.add.at(decided, (row, source), 1)
+    np.maximum.at(reached, (row, source), unit - first[source] + 1)
     return units, decided, reached
 
 
-def _characters_decided(mat: Material, found: Decisions, spans: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    """Per source its characters; per coder and source the characters their decisions cover (overlaps
-    once) and where the last one ends."""
+def _characters_decided(
+    mat: Material, found: Decisions, spans: tuple[np.ndarray, ...], rows: int
+) -> tuple[np.ndarray, ...]:
+    """Per source its characters; per row of ``spans`` (a coder, or the pending suggestions) and source the
+    characters those spans cover (overlaps once) and where the last one ends."""
     who, where, start, end = spans
-    m, count = len(mat.coders), len(mat.sources)
-    decided, reached = np.zeros((m, count), np.int64), np.zeros((m, count), np.int64)
+    count = len(mat.sources)
+    decided, reached = np.zeros((rows, count), np.int64), np.zeros((rows, count), np.int64)
     group = who * count + where
     order = np.lexsort((start, group))
     cuts = np.flatnonzero(np.diff(group[order])) + 1
     for keys, starts, ends in zip(*(np.split(a[order], cuts) for a in (group, start, end)), strict=True):
-        if not len(keys):  # no decisions at all
+        if not len(keys):  # no spans at all
             continue
         c, s = divmod(int(keys[0]), count)
         covered_before = np.maximum.accumulate(np.concatenate([starts[:1], ends[:-1]]))  # sorted by start
@@ -624,17 +700,20 @@ def _characters_decided(mat: Material, found: Decisions, spans: tuple[np.ndarray
     return np.diff(mat.offsets), decided, reached
 
 
-def unfinished_sources(covered: list[dict[str, Any]], min_reach: float = MIN_REACH) -> list[dict[str, Any]]:
+def unfinished_sources(covered: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The sources unfinished for some coder, in order: ``source``, ``coders`` (those it is unfinished
-    for), ``reach`` (coder → reach, for those below ``min_reach``) and ``pending``."""
+    for), ``reach`` (coder → reach, for those who stopped early), ``furthest``, ``pending``,
+    ``pending_share`` and ``many_pending`` (whether the pending suggestions made it unfinished)."""
     found: dict[str, dict[str, Any]] = {}
     for row in covered:
         if row["unfinished"]:
             entry = found.setdefault(
-                row["source"], {"source": row["source"], "coders": [], "reach": {}, "pending": row["pending"]}
+                row["source"],
+                {"source": row["source"], "coders": [], "reach": {}}
+                | {key: row[key] for key in ("furthest", "pending", "pending_share", "many_pending")},
             )
             entry["coders"].append(row["coder"])
-            if row["reach"] is not None and row["reach"] < min_reach:
+            if row["stopped_early"]:
                 entry["reach"][row["coder"]] = row["reach"]
     return list(found.values())
 
@@ -653,18 +732,19 @@ def agreement(
     lang: str = "zh",
     skip_unfinished: bool = False,
     min_reach: float = MIN_REACH,
+    max_pending: float | None = None,
 ) -> dict[str, Any]:
     """Percent agreement, κ, α and AC1 per code and pooled, each coder's coverage of each source, warnings
     about unfinished sources and the methods sentence in ``lang``; ``skip_unfinished`` leaves out the
-    sources unfinished for some coder (see the module docstring)."""
-    if not 0 <= min_reach <= 1:
-        raise QcoderError(
-            f"完成比例 {min_reach} 无效，应在 0 到 1 之间（如 0.8）", f"min_reach {min_reach} is not between 0 and 1"
-        )
+    sources unfinished for some coder, ``min_reach`` and ``max_pending`` say when one is (see the module
+    docstring)."""
+    _check_share(min_reach, "完成比例", "min_reach", "0.8")
+    if max_pending is not None:
+        _check_share(max_pending, "待审建议比例", "max_pending", "0.1")
     mat = material(session, coders, sources, round_id)
     found = decisions(session, mat, unit, segment)
-    covered = coverage(session, mat, found, unit, min_reach)
-    unfinished = unfinished_sources(covered, min_reach)
+    covered = coverage(session, mat, found, unit, min_reach, max_pending)
+    unfinished = unfinished_sources(covered)
     skipped = [entry["source"] for entry in unfinished] if skip_unfinished else []
     if skipped:
         if len(skipped) == len(mat.sources):
@@ -683,6 +763,7 @@ def agreement(
         "segment": segment if unit == "segment" else None,
         "coded_only": coded_only,
         "coders": mat.coders,
+        "dropped_coders": mat.dropped,
         "sources": mat.sources,
         "source_rule": mat.rule,
         "round": round_id,
@@ -692,6 +773,7 @@ def agreement(
         "codes": rows,
         "pooled": pooled,
         "min_reach": min_reach,
+        "max_pending": max_pending,
         "coverage": covered,
         "unfinished": unfinished,
         "skipped_sources": skipped,
@@ -700,6 +782,13 @@ def agreement(
     result["notes"] = notes(result, lang)
     result["method"] = method_sentence(result, lang)
     return result
+
+
+def _check_share(value: float, name: str, option: str, example: str) -> None:
+    if not 0 <= value <= 1:
+        raise QcoderError(
+            f"{name} {value} 无效，应在 0 到 1 之间（如 {example}）", f"{option} {value} is not between 0 and 1"
+        )
 
 
 def _figures(
@@ -771,7 +860,8 @@ _UNIT_NAMES = {  # unit → (name, "N of them", how texts without speaker turns 
 _HOW_MANY = {2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
 
-def _unit_key(result: dict[str, Any]) -> str:
+def unit_key(result: dict[str, Any]) -> str:
+    """What a result counts in: ``sentence``, ``turn`` or ``character``."""
     return result["segment"] if result["unit"] == "segment" else "character"
 
 
@@ -790,11 +880,12 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
     sources, and the pooled figures."""
     if lang not in _UNIT_NAMES:
         raise QcoderError(f"不支持的语言“{lang}”：应为 zh 或 en", f"unknown language '{lang}': use zh or en")
-    unit, measure, cut = _UNIT_NAMES[lang][_unit_key(result)]
+    unit, measure, cut = _UNIT_NAMES[lang][unit_key(result)]
     pooled, m, sources = result["pooled"], len(result["coders"]), len(result["sources"])
     agreement, kappa, alpha, ac1 = (_percent(pooled["agreement"], lang), _number(pooled["kappa"], lang),
                                     _number(pooled["alpha"], lang), _number(pooled["ac1"], lang))  # fmt: skip
-    skipped = len(result["skipped_sources"])
+    skipped, dropped = result["skipped_sources"], result["dropped_coders"]
+    unfinished = unfinished_rule(result["min_reach"], result["max_pending"], unit_key(result))[lang]
     if lang == "zh":
         who = "与".join(result["coders"]) if m == 2 else "、".join(result["coders"])
         where = {
@@ -825,16 +916,21 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
         if result["missing"]:
             extra += "编码者未参与编码的来源按缺失值处理。"
         if skipped:
-            extra += f"尚未编码完成的材料未计入（{skipped} 份）。"
+            extra += (
+                f"尚未编码完成的材料未计入（{len(skipped)} 份：{'、'.join(skipped)}）：{unfinished}，即视为未完成。"
+            )
+        if dropped:
+            extra += f"{'、'.join(dropped)} 在比较的材料中没有编码，未计入。"
         return (
             f"以{unit}为分析单位{rule}，比较{who}在{where}中的已接受和手工编码：每个代码在每个{unit}上"
             f"记为“使用 / 未使用”，{counted}{figures}{extra}"
         )
     who = " and ".join(result["coders"]) if m == 2 else ", ".join(result["coders"])
+    plural = "" if sources == 1 else "s"
     where = {
-        "shared": f"{sources} sources coded by {'both' if m == 2 else 'at least two of them'}",
-        "given": f"{sources} selected sources",
-        "round": f"the {sources} sources of agreement round “{result['round_name']}”",
+        "shared": f"{sources} source{plural} coded by {'both' if m == 2 else 'at least two of them'}",
+        "given": f"{sources} selected source{plural}",
+        "round": f"the {sources} source{plural} of agreement round “{result['round_name']}”",
     }[result["source_rule"]]
     rule = (
         "a coder applied a code to a unit when one of their codings of it covered most of the unit or lay mostly "
@@ -860,7 +956,12 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
     if result["missing"]:
         extra += " Sources a coder did not code count as missing values for that coder."
     if skipped:
-        extra += f" Sources whose coding was not finished were left out ({skipped})."
+        extra += (
+            f" Sources whose coding was not finished were left out ({len(skipped)}: {', '.join(skipped)}); a source "
+            f"counted as unfinished for a coder when {unfinished}."
+        )
+    if dropped:
+        extra += f" {', '.join(dropped)} made no decisions in these sources and {_was(dropped)} not compared."
     return (
         f"Agreement was assessed with the {unit} as the unit of analysis, comparing the accepted and manual "
         f"codings of {who} on {where}; {rule}. Each code was recorded as applied or not applied on each {unit}; "
@@ -868,10 +969,15 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
     )
 
 
+def _was(names: list[str]) -> str:
+    return "was" if len(names) == 1 else "were"
+
+
 def notes(result: dict[str, Any], lang: str = "zh") -> list[str]:
     """What a reader of the table should know besides the methods sentence."""
     found = []
     zh = lang == "zh"
+    join = "、" if zh else ", "
     if len(result["coders"]) > 2:
         found.append(
             "编码者多于两位：Cohen's κ 只适用于两位编码者，不计算；α 和 AC1 适用于任意多位编码者。"
@@ -879,30 +985,51 @@ def notes(result: dict[str, Any], lang: str = "zh") -> list[str]:
             else "More than two coders: Cohen's κ is defined for two coders only and is not computed; α and AC1 are."
         )
     if result["excluded_sources"]:
-        listed = ("、" if zh else ", ").join(result["excluded_sources"])
+        listed = join.join(result["excluded_sources"])
         found.append(
             f"进行中的一致性轮次里的来源不计入：{listed}"
             if zh
             else f"Sources in an open agreement round left out: {listed}"
         )
     if skipped := result["skipped_sources"]:  # every unfinished source
-        listed, rule = _unfinished_list(result["unfinished"])[lang], _unfinished_rule(result)[lang]
+        listed, rule = _unfinished_list(result["unfinished"])[lang], _rule_sentences(result)[lang]
         found.append(
             f"未计入尚未编码完成的来源（{len(skipped)} 个）：{listed}。{rule}"
             if zh
             else f"Unfinished sources left out ({len(skipped)}): {listed}. {rule}"
         )
+    if dropped := result["dropped_coders"]:
+        found.append(
+            f"未计入编码者 {join.join(dropped)}：在比较的来源中没有其任何决定。"
+            if zh
+            else f"Coders not compared: {join.join(dropped)}, who made no decisions in the sources compared."
+        )
     if not result["codes"]:
         found.append("这些来源中没有编码可比较。" if zh else "No codings to compare in these sources.")
-    found.append(
-        "罕见代码的单位大多是双方一致的“未使用”：此时一致率高而 κ、α 可能偏低（流行率悖论），Gwet's AC1 受此影响"
-        "小得多；但任何统计量都不能弥补尚未完成的编码——未编码的部分一律计为“未使用”，应排除未完成的来源。"
-        if zh
-        else "Most units of a rare code are agreed absences: percent agreement is then high while κ and α can be "
-        "low (the prevalence paradox); Gwet's AC1 is much less affected. No statistic makes up for unfinished "
-        "coding: text not coded yet counts as “not applied” in all of them, so leave unfinished sources out."
-    )
+    if paradox := _prevalence_paradox(result, lang):
+        found.append(
+            f"{join.join(paradox)} 的一致率不低于 {PARADOX_AGREEMENT:.0%}，κ 或 α 却低于 {PARADOX_KAPPA}："
+            "这些代码的单位大多是双方一致的“未使用”，机遇一致接近 1，κ、α 因而偏低（流行率悖论），Gwet's AC1 "
+            "受此影响小得多；但任何统计量都不能弥补尚未完成的编码——未编码的部分一律计为“未使用”。"
+            if zh
+            else f"{join.join(paradox)}: percent agreement of {PARADOX_AGREEMENT:.0%} or more with κ or α below "
+            f"{PARADOX_KAPPA}. Most units there are agreed absences, so chance agreement approaches 1 and κ and α "
+            "fall (the prevalence paradox); Gwet's AC1 is much less affected. No statistic makes up for unfinished "
+            "coding: text not coded yet counts as “not applied” in all of them."
+        )
     return found
+
+
+def _prevalence_paradox(result: dict[str, Any], lang: str) -> list[str]:
+    """The codes (and the pooled row) whose percent agreement is high while κ or α is low: where the
+    prevalence paradox shows (see "Rare codes" in the module docstring)."""
+    pooled = "合计" if lang == "zh" else "pooled"
+    return [
+        row.get("code", pooled)
+        for row in [*result["codes"], result["pooled"]]
+        if (row["agreement"] or 0) >= PARADOX_AGREEMENT
+        and any(value is not None and value < PARADOX_KAPPA for value in (row["kappa"], row["alpha"]))
+    ]
 
 
 def warnings(result: dict[str, Any]) -> list[dict[str, str]]:
@@ -910,44 +1037,69 @@ def warnings(result: dict[str, Any]) -> list[dict[str, str]]:
     with the coders it is unfinished for and the rule; none once they were left out."""
     if not result["unfinished"] or result["skipped_sources"]:
         return []
-    listed, rule = _unfinished_list(result["unfinished"]), _unfinished_rule(result)
+    listed, rule = _unfinished_list(result["unfinished"]), _rule_sentences(result)
     return [
         {
             "zh": f"比较中包含尚未编码完成的来源：{listed['zh']}。{rule['zh']}"
             "未编码的部分计为“未使用”，一致性因此失真（Gwet's AC1 也不例外）；可排除这些来源后重新计算。",
-            "en": f"This comparison includes unfinished sources: {listed['en']}. {rule['en']} What is not coded "
-            "yet counts as “not applied”, which distorts every figure (Gwet's AC1 too); leave these sources "
-            "out to recompute without them.",
+            "en": f"This comparison includes unfinished sources: {listed['en']}. {rule['en']} What is not coded yet "
+            "counts as “not applied”, which distorts every figure (Gwet's AC1 too); leave these sources out to "
+            "recompute without them.",
         }
     ]
 
 
-def _unfinished_rule(result: dict[str, Any]) -> dict[str, str]:
-    """The rule that made a source unfinished, with the threshold and the unit in both languages."""
-    share = f"{result['min_reach'] * 100:.0f}%"
-    unit_zh, unit_en = _UNIT_NAMES["zh"][_unit_key(result)][0], _UNIT_NAMES["en"][_unit_key(result)][1]
+def _rule_sentences(result: dict[str, Any]) -> dict[str, str]:
+    """The rule of :func:`unfinished_rule` for ``result`` as a sentence of its own, in both languages."""
+    rule = unfinished_rule(result["min_reach"], result["max_pending"], unit_key(result))
     return {
-        "zh": f"规则：编码者在某来源中最后一处编码未达到其{unit_zh}的 {share}，或该来源仍有待审的建议，即视为未完成。",
-        "en": f"Rule: a source is unfinished for a coder whose last decision there comes before {share} of its "
-        f"{unit_en}, or while suggestions there are still to review.",
+        "zh": f"规则：{rule['zh']}，即视为未完成。",
+        "en": f"Rule: a source is unfinished for a coder when {rule['en']}.",
     }
 
 
+def unfinished_rule(min_reach: float, max_pending: float | None, unit_key: str) -> dict[str, str]:
+    """The rule that makes a source unfinished for a coder, as a clause in both languages, with the
+    thresholds and the unit (``sentence``, ``turn`` or ``character``)."""
+    share = f"{min_reach:.0%}"
+    unit_zh, unit_en = _UNIT_NAMES["zh"][unit_key][0], _UNIT_NAMES["en"][unit_key][1]
+    rule = {
+        "zh": f"编码者在来源中最后一处决定的位置不到各编码者中最靠后一处的 {share}（按{unit_zh}计）",
+        "en": f"their last decision there comes before {share} of the way to the furthest coder's (counted in "
+        f"{unit_en})",
+    }
+    if max_pending == 0:
+        rule["zh"] += "，或其中仍有待审的建议"
+        rule["en"] += ", or any suggestion there is still to review"
+    elif max_pending is not None:
+        rule["zh"] += f"，或尚无人审阅的建议覆盖其{unit_zh}的 {max_pending:.0%} 以上"
+        rule["en"] += f", or suggestions nobody has reviewed cover more than {max_pending:.0%} of its {unit_en}"
+    return rule
+
+
+_LISTED = {  # how _unfinished_list words an entry: a coder who stopped early, the pending suggestions, joints
+    "zh": {"early": "{name}（编码至 {reach:.0%}，最靠后者 {furthest:.0%}）", "names": "、", "entries": "；",
+           "pending": "，{n} 条建议待审（覆盖 {share:.0%}）"},
+    "en": {"early": "{name} (coded through {reach:.0%}; the furthest coder {furthest:.0%})", "names": ", ",
+           "entries": "; ", "pending": ", {n} suggestion{s} still to review (covering {share:.0%})"},
+}  # fmt: skip
+
+
 def _unfinished_list(unfinished: list[dict[str, Any]]) -> dict[str, str]:
-    """Each unfinished source with the coders it is unfinished for, how far those short of it coded and
-    its pending suggestions, in both languages."""
-    zh, en = [], []
-    for entry in unfinished:
-        who_zh = "、".join(
-            f"{name}（编码至 {entry['reach'][name] * 100:.0f}%）" if name in entry["reach"] else name
-            for name in entry["coders"]
-        )
-        who_en = ", ".join(
-            f"{name} (coded through {entry['reach'][name] * 100:.0f}%)" if name in entry["reach"] else name
-            for name in entry["coders"]
-        )
-        waiting = entry["pending"]
-        zh.append(f"{entry['source']} — {who_zh}" + (f"，{waiting} 条建议待审" if waiting else ""))
-        plural = "suggestion" if waiting == 1 else "suggestions"
-        en.append(f"{entry['source']} — {who_en}" + (f", {waiting} {plural} still to review" if waiting else ""))
-    return {"zh": "；".join(zh), "en": "; ".join(en)}
+    """Each unfinished source with the coders it is unfinished for, how far those who stopped early coded
+    against the furthest coder, and its pending suggestions when they made it unfinished, in both languages."""
+    out = {}
+    for lang, words in _LISTED.items():
+        entries = []
+        for entry in unfinished:
+            who = words["names"].join(
+                words["early"].format(name=name, reach=entry["reach"][name], furthest=entry["furthest"])
+                if name in entry["reach"]
+                else name
+                for name in entry["coders"]
+            )
+            n = entry["pending"]
+            waiting = words["pending"].format(n=n, s="" if n == 1 else "s", share=entry["pending_share"] or 0)
+            entries.append(f"{entry['source']} — {who}" + (waiting if entry["many_pending"] else ""))
+        out[lang] = words["entries"].join(entries)
+    return out

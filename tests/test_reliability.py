@@ -190,6 +190,16 @@ issuer: 区委组织部
 ---
 {S1}{S2}{S3}{S4}"""
 T, P = "structure.tiering", "action.public_results"
+P01, P02 = "20230110-P01", "20230111-P02"
+
+
+def policy_copies(cli, folder: Path, *sources: str) -> None:
+    """Import copies of the policy text (five sentences U1–U5, see ``corpus``) under the record IDs
+    ``sources`` (policy IDs, date first)."""
+    for source in sources:
+        day = f"{source[:4]}-{source[4:6]}-{source[6:8]}"
+        write(folder / "policy" / f"{source}.txt", POLICY.replace(P01, source).replace("2023-01-10", day))
+    assert cli("import", str(folder)).exit_code == 0
 
 
 def code_as(cli, folder: Path, coder: str, quotes: dict[str, list[tuple[str, str]]]) -> None:
@@ -330,9 +340,7 @@ def test_turns_of_an_interview_and_paragraphs_of_other_texts(cli, tmp_path):
 def test_three_coders_give_alpha_but_no_kappa_and_a_coder_who_skipped_a_source_is_missing(corpus, tmp_path):
     """研究者C codes like A in the first source; a second source is coded by A and C only, so B's values
     there are missing. α per code equals the `krippendorff` package on the same reliability data."""
-    second = POLICY.replace("20230110-P01", "20230111-P02").replace("2023-01-10", "2023-01-11")
-    write(tmp_path / "in2" / "policy" / "20230111-P02.txt", second)
-    assert corpus("import", str(tmp_path / "in2")).exit_code == 0
+    policy_copies(corpus, tmp_path / "in2", P02)
     code_as(corpus, tmp_path / "q3", "研究者C", {"20230110-P01": [(T, S2), (T, S3), (P, S1[:7])],
                                              "20230111-P02": [(T, S4)]})  # fmt: skip
     code_as(corpus, tmp_path / "q4", "研究者A", {"20230111-P02": [(T, S4), (P, S2)]})
@@ -368,9 +376,7 @@ def test_three_coders_give_alpha_but_no_kappa_and_a_coder_who_skipped_a_source_i
 def test_suggestions_never_count_and_a_rejected_one_means_the_coder_took_part(corpus, tmp_path):
     """The tagger's suggestions are nobody's decision. B rejecting the suggestions of a second source is B
     reading it and finding nothing: that source becomes shared, with B's zeros against A's coding."""
-    second = POLICY.replace("20230110-P01", "20230111-P02").replace("2023-01-10", "2023-01-11")
-    write(tmp_path / "in2" / "policy" / "20230111-P02.txt", second)
-    assert corpus("import", str(tmp_path / "in2")).exit_code == 0
+    policy_copies(corpus, tmp_path / "in2", P02)
     assert corpus("tag").exit_code == 0
     code_as(corpus, tmp_path / "q2", "研究者A", {"20230111-P02": [(T, S2)]})
     before = icr(corpus)
@@ -424,23 +430,18 @@ def test_the_terminal_table_and_the_methods_sentence(corpus):
 
 # How far each coder coded each source ---------------------------------------------------------------
 
-P02 = "20230111-P02"
+U1, U2 = S1[:7], S1[7:]
+ALIKE = [(P, U1), (T, S2), (T, S3)]  # U1, U3, U4: the last decision in the fourth of five sentences
 
 
 @pytest.fixture
 def half_coded(cli, tmp_path):
-    """Two copies of the policy text (five sentences U1–U5, as in ``corpus``). In P02 研究者A and 研究者B code
-    alike: public_results U1, tiering U3 and U4 — their last decision is in U4, so they coded through 4 of 5
-    sentences (80%, finished). In P01 A codes the same, but B stopped after the second sentence:
-    public_results U1 and U2 (2 of 5, 40%: unfinished)."""
-    second = POLICY.replace("20230110-P01", P02).replace("2023-01-10", "2023-01-11")
-    write(tmp_path / "in" / "policy" / "20230110-P01.txt", POLICY)
-    write(tmp_path / "in" / "policy" / f"{P02}.txt", second)
-    assert cli("import", str(tmp_path / "in")).exit_code == 0
-    u1, u2 = S1[:7], S1[7:]
-    alike = [(P, u1), (T, S2), (T, S3)]
-    code_as(cli, tmp_path / "q", "研究者A", {"20230110-P01": alike, P02: alike})
-    code_as(cli, tmp_path / "q", "研究者B", {"20230110-P01": [(P, u1), (P, u2)], P02: alike})
+    """In P02 研究者A and 研究者B code alike (``ALIKE``): both coded through 4 of 5 sentences (80%), as far as
+    anyone — finished. In P01 A codes the same, but B stopped after the second sentence: public_results U1
+    and U2 (40%, half of A's 80%: unfinished)."""
+    policy_copies(cli, tmp_path / "in", P01, P02)
+    code_as(cli, tmp_path / "q", "研究者A", {P01: ALIKE, P02: ALIKE})
+    code_as(cli, tmp_path / "q", "研究者B", {P01: [(P, U1), (P, U2)], P02: ALIKE})
     return cli
 
 
@@ -453,106 +454,233 @@ def coverage_of(result: dict) -> dict[tuple[str, str], tuple]:
 def test_coverage_per_source_and_coder_by_sentence_and_by_character(half_coded):
     """Sentences: A decided U1, U3, U4 (3 of 5, last U4); B in P01 U1 and U2. Characters (U1 7, U2 7, U3 9,
     U4 8, U5 7 = 38): A covers 7 + 9 + 8 = 24 and ends at 31; B in P01 covers and reaches 14."""
-    by_sentence = coverage_of(icr(half_coded))
-    assert by_sentence == {
-        ("20230110-P01", "研究者A"): (5, 3, 0.6, 0.8, 0, False),
-        ("20230110-P01", "研究者B"): (5, 2, 0.4, 0.4, 0, True),
+    by_sentence = icr(half_coded)
+    assert coverage_of(by_sentence) == {
+        (P01, "研究者A"): (5, 3, 0.6, 0.8, 0, False),
+        (P01, "研究者B"): (5, 2, 0.4, 0.4, 0, True),
         (P02, "研究者A"): (5, 3, 0.6, 0.8, 0, False),
         (P02, "研究者B"): (5, 3, 0.6, 0.8, 0, False),
     }
+    assert {row["furthest"] for row in by_sentence["coverage"]} == {0.8}
     by_character = coverage_of(icr(half_coded, "--unit", "character"))
-    assert by_character[("20230110-P01", "研究者A")] == (38, 24, 24 / 38, 31 / 38, 0, False)
-    assert by_character[("20230110-P01", "研究者B")] == (38, 14, 14 / 38, 14 / 38, 0, True)
+    assert by_character[(P01, "研究者A")] == (38, 24, 24 / 38, 31 / 38, 0, False)
+    assert by_character[(P01, "研究者B")] == (38, 14, 14 / 38, 14 / 38, 0, True)
 
 
 def test_a_half_coded_source_is_named_with_its_coder_in_both_languages(half_coded):
     result = icr(half_coded)
     assert result["unfinished"] == [
-        {"source": "20230110-P01", "coders": ["研究者B"], "reach": {"研究者B": 0.4}, "pending": 0}
-    ]
+        {"source": P01, "coders": ["研究者B"], "reach": {"研究者B": 0.4}, "furthest": 0.8, "pending": 0,
+         "pending_share": 0.0, "many_pending": False}
+    ]  # fmt: skip
     [warning] = result["warnings"]
-    assert "比较中包含尚未编码完成的来源：20230110-P01 — 研究者B（编码至 40%）" in warning["zh"]
-    assert "最后一处编码未达到其句子的 80%，或该来源仍有待审的建议" in warning["zh"]
-    assert "unfinished sources: 20230110-P01 — 研究者B (coded through 40%)" in warning["en"]
-    assert "before 80% of its sentences, or while suggestions there are still to review" in warning["en"]
+    assert f"比较中包含尚未编码完成的来源：{P01} — 研究者B（编码至 40%，最靠后者 80%）。" in warning["zh"]
+    assert (
+        "规则：编码者在来源中最后一处决定的位置不到各编码者中最靠后一处的 80%（按句子计），即视为未完成。"
+        in warning["zh"]
+    )
+    assert f"unfinished sources: {P01} — 研究者B (coded through 40%; the furthest coder 80%)." in warning["en"]
+    assert "before 80% of the way to the furthest coder's (counted in sentences)." in warning["en"]
+    assert "待审" not in warning["zh"]  # pending suggestions are not part of the rule unless asked for
     text = half_coded("icr")
     assert text.exit_code == 0
-    assert "注意 / warning: 比较中包含尚未编码完成的来源：20230110-P01 — 研究者B" in text.stderr
-    assert "This comparison includes unfinished sources: 20230110-P01" in text.stderr
+    assert f"注意 / warning: 比较中包含尚未编码完成的来源：{P01} — 研究者B" in text.stderr
+    assert f"This comparison includes unfinished sources: {P01}" in text.stderr
     assert "--skip-unfinished" in text.stderr
     assert text.stdout.splitlines()[-1].startswith("合计（全部代码合并）")  # stdout stays the table
 
 
-def test_skip_unfinished_leaves_the_source_out_and_says_which(half_coded):
+def test_coders_who_stop_at_the_same_place_have_finished(cli, tmp_path):
+    """Nothing to code in the last two of five sentences: A and B both code U1–U3 alike, reaching 60% of
+    the text — as far as anyone, so finished, and leaving out unfinished sources leaves this one in."""
+    write(tmp_path / "in" / "policy" / f"{P01}.txt", POLICY)
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    same = [(P, U1), (P, U2), (T, S2)]
+    code_as(cli, tmp_path / "q", "研究者A", {P01: same})
+    code_as(cli, tmp_path / "q", "研究者B", {P01: same})
+    for unit in ("segment", "character"):
+        result = icr(cli, "--unit", unit, "--skip-unfinished")
+        assert result["unfinished"] == [] and result["warnings"] == [] and result["skipped_sources"] == []
+        assert {row["reach"] for row in result["coverage"]} == {0.6 if unit == "segment" else 23 / 38}
+        assert result["sources"] == [P01] and result["pooled"]["kappa"] == 1.0
+
+
+def test_skip_unfinished_leaves_the_source_out_and_says_which_and_by_what_rule(half_coded):
     """Without P01 only P02 is left, where A and B agree on everything."""
     result = icr(half_coded, "--skip-unfinished")
-    assert result["sources"] == [P02] and result["skipped_sources"] == ["20230110-P01"]
+    assert result["sources"] == [P02] and result["skipped_sources"] == [P01] and result["dropped_coders"] == []
     assert result["warnings"] == []
     assert len(result["coverage"]) == 4  # the coverage table still shows what was left out
     pooled = result["pooled"]
     assert pooled["units"] == 5
     assert (pooled["agreement"], pooled["kappa"], pooled["alpha"], pooled["ac1"]) == (1.0, 1.0, 1.0, 1.0)
-    assert any("未计入尚未编码完成的来源（1 个）：20230110-P01 — 研究者B（编码至 40%）" in n for n in result["notes"])
-    assert "尚未编码完成的材料未计入（1 份）" in result["method"]
+    assert any(
+        f"未计入尚未编码完成的来源（1 个）：{P01} — 研究者B（编码至 40%，最靠后者 80%）" in n for n in result["notes"]
+    )
+    assert (
+        f"尚未编码完成的材料未计入（1 份：{P01}）：编码者在来源中最后一处决定的位置不到各编码者中最靠后一处的 80%"
+        "（按句子计），即视为未完成。" in result["method"]
+    )
     english = icr(half_coded, "--skip-unfinished", "--lang", "en")
-    assert any("Unfinished sources left out (1): 20230110-P01 — 研究者B" in n for n in english["notes"])
-    assert "Sources whose coding was not finished were left out (1)." in english["method"]
+    assert any(f"Unfinished sources left out (1): {P01} — 研究者B" in n for n in english["notes"])
+    assert (
+        f"Sources whose coding was not finished were left out (1: {P01}); a source counted as unfinished for a "
+        "coder when their last decision there comes before 80% of the way to the furthest coder's (counted in "
+        "sentences)." in english["method"]
+    )
     text = half_coded("icr", "--skip-unfinished")
-    assert "未计入尚未编码完成的来源（1 个）：20230110-P01" in text.stderr and "注意 / warning" not in text.stderr
+    assert f"未计入尚未编码完成的来源（1 个）：{P01}" in text.stderr and "注意 / warning" not in text.stderr
+
+
+@pytest.fixture
+def one_barely_started(cli, tmp_path):
+    """A and B code P01 and P02 alike; 研究者C codes the first of P02's five sentences (20%: unfinished)."""
+    policy_copies(cli, tmp_path / "in", P01, P02)
+    code_as(cli, tmp_path / "q", "研究者A", {P01: ALIKE, P02: ALIKE})
+    code_as(cli, tmp_path / "q", "研究者B", {P01: ALIKE, P02: ALIKE})
+    code_as(cli, tmp_path / "q", "研究者C", {P02: [(P, U1)]})
+    return cli
+
+
+def test_leaving_out_unfinished_sources_drops_a_coder_left_with_nothing(one_barely_started):
+    """Without P02, C has no decision left: A and B are compared, and their κ is 1."""
+    kept = icr(one_barely_started)
+    assert kept["coders"] == ["研究者A", "研究者B", "研究者C"] and kept["pooled"]["kappa"] is None
+    assert kept["unfinished"][0]["coders"] == ["研究者C"]
+    result = icr(one_barely_started, "--skip-unfinished")
+    assert result["sources"] == [P01] and result["skipped_sources"] == [P02]
+    assert result["coders"] == ["研究者A", "研究者B"] and result["dropped_coders"] == ["研究者C"]
+    assert result["pooled"]["kappa"] == 1.0 and not result["missing"]
+    assert "两位编码者" in result["method"] and "三位" not in result["method"]
+    assert "研究者C 在比较的材料中没有编码，未计入。" in result["method"]
+    assert "未计入编码者 研究者C：在比较的来源中没有其任何决定。" in result["notes"]
+    assert [(r["source"], r["coder"]) for r in result["coverage"]][-1] == (P02, "研究者C")  # still listed
+    english = icr(one_barely_started, "--skip-unfinished", "--lang", "en")
+    assert "研究者C made no decisions in these sources and was not compared." in english["method"]
+
+
+def test_a_named_coder_left_with_nothing_is_an_error(one_barely_started):
+    refused = one_barely_started("icr", "--coders", "研究者A,研究者B,研究者C", "--skip-unfinished")
+    assert refused.exit_code == 1
+    assert "研究者C 在比较的来源中没有任何决定（不计未完成的来源后）" in refused.stderr
+    assert (
+        "研究者C made no decisions in the sources compared once the unfinished sources are left out" in refused.stderr
+    )
+
+
+def test_named_sources_nobody_decided_in_leave_nobody_to_compare(half_coded, tmp_path):
+    """P03, named, has no decision of anyone's (finished by the relative rule: nobody got further); with
+    the unfinished P01 left out, P02 is not named, so no coder has anything left."""
+    policy_copies(half_coded, tmp_path / "in3", "20230112-P03")
+    refused = half_coded("icr", "--source", P01, "--source", "20230112-P03", "--skip-unfinished")
+    assert refused.exit_code == 1
+    assert "比较的来源中只有 （无） 有决定（不计未完成的来源后）：至少需要两位编码者" in refused.stderr
+    assert "only (nobody) made decisions in the sources compared once the unfinished sources" in refused.stderr
+
+
+def test_a_coder_who_coded_only_alone_is_not_compared(corpus, tmp_path):
+    """研究者C coded only a source nobody else did: nothing to compare C with."""
+    policy_copies(corpus, tmp_path / "in2", P02)
+    code_as(corpus, tmp_path / "q3", "研究者C", {P02: [(T, S2)]})
+    result = icr(corpus)
+    assert result["coders"] == ["研究者A", "研究者B"] and result["dropped_coders"] == ["研究者C"]
+    assert by_code(result)[T]["kappa"] == pytest.approx(6 / 11)  # as without C
+    named = corpus("icr", "--coders", "研究者A,研究者B,研究者C")
+    assert named.exit_code == 1 and "研究者C 在比较的来源中没有任何决定" in named.stderr
 
 
 def test_the_threshold_is_an_option(half_coded):
-    assert icr(half_coded, "--min-reach", "0.3")["warnings"] == []  # B's 40% is enough then
+    """B reached 40% where A reached 80%: half of the furthest coder's reach."""
+    assert icr(half_coded, "--min-reach", "0.5")["warnings"] == []  # half is enough then
+    assert [e["source"] for e in icr(half_coded, "--min-reach", "0.51")["unfinished"]] == [P01]
     strict = icr(half_coded, "--min-reach", "1")
-    assert [entry["source"] for entry in strict["unfinished"]] == ["20230110-P01", P02]  # nobody coded U5
-    assert "未达到其句子的 100%" in strict["warnings"][0]["zh"]
+    assert [entry["source"] for entry in strict["unfinished"]] == [P01]  # nobody coded U5 of P02: finished
+    assert "不到各编码者中最靠后一处的 100%" in strict["warnings"][0]["zh"]
     bad = half_coded("icr", "--min-reach", "1.5")
     assert bad.exit_code == 1 and "应在 0 到 1 之间" in bad.stderr and "not between 0 and 1" in bad.stderr
+    pending = half_coded("icr", "--max-pending", "-0.1")
+    assert pending.exit_code == 1 and "max_pending -0.1 is not between 0 and 1" in pending.stderr
 
 
-def test_suggestions_nobody_decided_leave_a_source_unfinished_for_every_coder(half_coded):
-    """Suggestions are shared: outside a round one coder's decision settles a suggestion for everyone."""
+def test_pending_suggestions_are_reported_and_count_only_when_asked(half_coded):
+    """Suggestions are shared: outside a round one coder's decision settles a suggestion for everyone.
+    They are nobody's progress, so by default they are counted but do not make a source unfinished."""
     assert half_coded("tag").exit_code == 0
     listed = json.loads(half_coded("code", "list", "--source", P02, "--status", "suggested", "--json").stdout)
     assert listed, "the tagger suggests something in the policy text"
     result = icr(half_coded)
-    entry = next(e for e in result["unfinished"] if e["source"] == P02)
-    assert entry == {"source": P02, "coders": ["研究者A", "研究者B"], "reach": {}, "pending": len(listed)}
-    assert f"{P02} — 研究者A、研究者B，{len(listed)} 条建议待审" in result["warnings"][0]["zh"]
-    refused = half_coded("icr", "--skip-unfinished")  # P01 and P02 both unfinished now
+    [row] = [r for r in result["coverage"] if (r["source"], r["coder"]) == (P02, "研究者A")]
+    assert row["pending"] == len(listed) and 0 < row["pending_share"] <= 1 and not row["unfinished"]
+    assert [e["source"] for e in result["unfinished"]] == [P01]
+    share = row["pending_share"]
+    assert [e["source"] for e in icr(half_coded, "--max-pending", repr(share))["unfinished"]] == [P01]
+    strict = icr(half_coded, "--max-pending", "0")
+    entry = next(e for e in strict["unfinished"] if e["source"] == P02)
+    assert entry["coders"] == ["研究者A", "研究者B"] and entry["reach"] == {} and entry["many_pending"]
+    assert f"{P02} — 研究者A、研究者B，{len(listed)} 条建议待审（覆盖 {share:.0%}）" in strict["warnings"][0]["zh"]
+    assert "或其中仍有待审的建议" in strict["warnings"][0]["zh"]
+    assert "or any suggestion there is still to review" in strict["warnings"][0]["en"]
+    some = icr(half_coded, "--max-pending", "0.1", "--lang", "en")
+    assert "or suggestions nobody has reviewed cover more than 10% of its sentences" in some["warnings"][0]["en"]
+    refused = half_coded("icr", "--skip-unfinished", "--max-pending", "0")  # P01 and P02 both unfinished now
     assert refused.exit_code == 1
     assert "比较的 2 个来源都尚未编码完成" in refused.stderr and "leaves nothing to compare" in refused.stderr
-    assert "20230110-P01 — 研究者B" in refused.stderr and f"{P02} — 研究者A、研究者B" in refused.stderr
+    assert f"{P01} — 研究者B" in refused.stderr and f"{P02} — 研究者A、研究者B" in refused.stderr
     assert half_coded("review", "reject", "--source", P02, "--coder", "研究者A").exit_code == 0
-    after = coverage_of(icr(half_coded))
+    after = coverage_of(icr(half_coded, "--max-pending", "0"))
     assert after[(P02, "研究者B")][4:] == (0, False)  # A's decisions settled them for B too
-    assert icr(half_coded, "--skip-unfinished")["sources"] == [P02]
+    assert icr(half_coded, "--skip-unfinished", "--max-pending", "0")["sources"] == [P02]
+
+
+def test_the_prevalence_paradox_note_only_where_it_shows(cli, tmp_path):
+    """Twenty sentences. tiering: both code U1 — agreement 1, κ 1. public_results: A codes U2, B U3 —
+    agreement 18/20 = 0.9, κ: p_o = 0.9, p_e = 0.05² + 0.95² = 0.905, κ = −0.005 / 0.095 < 0.4: the
+    paradox, for that code only (pooled: 38/40 agree, κ = 0.045 / 0.095 ≈ 0.47)."""
+    text = "".join(f"第{n}项工作按期推进。" for n in range(1, 21))
+    write(tmp_path / "in" / "policy" / f"{P01}.txt", POLICY.rsplit("---\n", 1)[0] + "---\n" + text)
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    code_as(cli, tmp_path / "q", "研究者A", {P01: [(T, "第1项工作按期推进。"), (P, "第2项工作按期推进。")]})
+    code_as(cli, tmp_path / "q", "研究者B", {P01: [(T, "第1项工作按期推进。"), (P, "第3项工作按期推进。")]})
+    result = icr(cli)
+    assert by_code(result)[P]["agreement"] == pytest.approx(0.9) and by_code(result)[P]["kappa"] < 0.4
+    assert result["pooled"]["kappa"] == pytest.approx(0.045 / 0.095)
+    [note] = [n for n in result["notes"] if "流行率悖论" in n]
+    assert note.startswith(f"{P} 的一致率不低于 80%，κ 或 α 却低于 0.4") and T not in note
+    english = icr(cli, "--lang", "en")
+    assert any(n.startswith(f"{P}: percent agreement of 80% or more") for n in english["notes"])
+
+
+def test_no_prevalence_paradox_note_where_kappa_is_not_far_below_agreement(corpus):
+    """The corpus: agreement 0.8 and κ 0.545 for both codes."""
+    assert not any("流行率悖论" in n for n in icr(corpus)["notes"])
 
 
 def test_the_files_carry_the_warning_and_the_coverage_table(half_coded, tmp_path):
     md = half_coded("icr", "--format", "md").stdout
-    assert "> **注意**：比较中包含尚未编码完成的来源：20230110-P01 — 研究者B（编码至 40%）" in md
+    assert f"> **注意**：比较中包含尚未编码完成的来源：{P01} — 研究者B（编码至 40%，最靠后者 80%）" in md
     assert "## 各来源的编码进度" in md
-    assert "| 20230110-P01 | 研究者B | 5 | 2 | 40.0% | 40.0% | 0 | 未完成 |" in md
-    assert "| Gwet's AC1 |" in md and "流行率悖论" in md
+    assert f"| {P01} | 研究者B | 5 | 2 | 40.0% | 40.0% | 0 | 0.0% | 未完成 |" in md
+    assert "| Gwet's AC1 |" in md
+    assert "未完成：编码者在来源中最后一处决定的位置不到各编码者中最靠后一处的 80%（按句子计）。" in md
     english = half_coded("icr", "--format", "md", "--lang", "en").stdout
     assert "## Coverage per source and coder" in english and "coded through 40%" in english
-    assert "| 20230110-P01 | 研究者B | 5 | 2 | 40.0% | 40.0% | 0 | unfinished |" in english
+    assert f"| {P01} | 研究者B | 5 | 2 | 40.0% | 40.0% | 0 | 0.0% | unfinished |" in english
+    assert "Unfinished for a coder when their last decision there comes before 80% of the way" in english
     path = tmp_path / "agreement.xlsx"
     assert half_coded("icr", "-o", str(path)).exit_code == 0
     book = load_workbook(path)
     assert book.sheetnames == ["编码者间一致性", "各来源的编码进度"]
     first = [row for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0] == "注意"]
-    assert first and "20230110-P01 — 研究者B（编码至 40%）" in first[0][1]
+    assert first and f"{P01} — 研究者B（编码至 40%，最靠后者 80%）" in first[0][1]
     progress = list(book.worksheets[1].iter_rows(values_only=True))
     assert progress[0][:4] == ("来源", "编码者", "单位数", "有决定的单位")
-    assert progress[2][:8] == ("20230110-P01", "研究者B", 5, 2, "40.0%", "40.0%", 0, "未完成")
+    assert progress[2][:9] == (P01, "研究者B", 5, 2, "40.0%", "40.0%", 0, "0.0%", "未完成")
     docx_path = tmp_path / "agreement.docx"
     assert half_coded("icr", "--skip-unfinished", "-o", str(docx_path)).exit_code == 0
     document = Document(str(docx_path))
     assert any("未计入尚未编码完成的来源（1 个）" in p.text for p in document.paragraphs)
     assert document.tables[0].rows[0].cells[6].text == "Gwet's AC1"
-    assert len(document.tables) == 2 and document.tables[1].rows[2].cells[7].text == "未完成"
+    assert len(document.tables) == 2 and document.tables[1].rows[2].cells[8].text == "未完成"
 
 
 # Errors ----------------------------------------------------------------------------------------------
@@ -577,10 +705,7 @@ def test_fewer_than_two_coders_with_codings(cli, tmp_path):
 
 
 def test_no_shared_sources(cli, tmp_path):
-    second = POLICY.replace("20230110-P01", "20230111-P02").replace("2023-01-10", "2023-01-11")
-    write(tmp_path / "in" / "policy" / "20230110-P01.txt", POLICY)
-    write(tmp_path / "in" / "policy" / "20230111-P02.txt", second)
-    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    policy_copies(cli, tmp_path / "in", P01, P02)
     code_as(cli, tmp_path / "q", "研究者A", {"20230110-P01": [(T, S2)]})
     code_as(cli, tmp_path / "q", "研究者B", {"20230111-P02": [(T, S2)]})
     result = cli("icr")

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from coder.export import word
 from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
-from coder.reliability import method_sentence, notes
+from coder.reliability import method_sentence, notes, unfinished_rule, unit_key
 
 FORMATS = ("md", "xlsx", "docx")
 LABELS = {
@@ -30,9 +30,11 @@ LABELS = {
         "legend": "“—”表示无法计算（κ、α 只出现一种取值时，AC1 此时即一致率；或编码者多于两位时的 κ）。",
         "coverage": "各来源的编码进度", "source": "来源", "coder": "编码者", "decided": "有决定的单位",
         "decided_characters": "有决定的字符", "share": "覆盖率", "reach": "编码至", "pending": "待审建议",
-        "status": "状态", "finished": "完成", "unfinished": "未完成", "absent": "未参与（缺失）",
+        "pending_share": "待审建议覆盖", "status": "状态", "finished": "完成", "unfinished": "未完成",
+        "absent": "未参与（缺失）",
         "coverage_legend": "覆盖率：编码者有决定（已接受、手工编码或拒绝的建议）的单位所占比例；编码至：到其最后一处决定为止的"
-        "单位所占比例；待审建议：该来源中尚无人审阅的建议。",
+        "单位所占比例；待审建议：该来源中尚无人审阅的建议及其覆盖的单位所占比例（建议由大家共用，一人审过即不再待审）。"
+        "未完成：{rule}。",
     },
     "en": {
         "title": "Inter-coder agreement", "code": "Code", "name": "Name", "units": "Units", "characters": "Characters",
@@ -43,11 +45,12 @@ LABELS = {
         "κ with more than two coders).",
         "coverage": "Coverage per source and coder", "source": "Source", "coder": "Coder", "decided": "Units decided",
         "decided_characters": "Characters decided", "share": "Coverage", "reach": "Coded through",
-        "pending": "Suggestions to review", "status": "Status", "finished": "finished", "unfinished": "unfinished",
-        "absent": "took no part (missing)",
+        "pending": "Suggestions to review", "pending_share": "Covered by suggestions to review", "status": "Status",
+        "finished": "finished", "unfinished": "unfinished", "absent": "took no part (missing)",
         "coverage_legend": "Coverage: the share of units with a decision of the coder's (accepted, manual or a "
         "rejected suggestion); coded through: the share of units up to their last decision; suggestions to review: "
-        "those in the source nobody has decided yet.",
+        "those in the source nobody has decided yet, and the share of units they code (suggestions are shared: one "
+        "decision settles one). Unfinished for a coder when {rule}.",
     },
 }  # fmt: skip
 
@@ -57,6 +60,7 @@ def render_agreement(result: dict[str, Any], fmt: str, lang: str = "zh") -> byte
     result = clean(result)
     header, rows = table(result, lang)
     coverage_header, coverage_rows = coverage_table(result, lang)
+    legend = coverage_legend(result, lang)
     method = method_sentence(result, lang)
     warned = [warning[lang] for warning in result["warnings"]]
     extra = [*notes(result, lang), labels["legend"]]
@@ -67,7 +71,7 @@ def render_agreement(result: dict[str, Any], fmt: str, lang: str = "zh") -> byte
         lines += md_table(header, rows, [False] * (len(rows) - 1) + [True])
         lines += [f"**{labels['method']}**{colon}{md(method)}", "", f"{labels['sources']}{colon}{md(sources)}"]
         lines += ["", *(f"- {md(note)}" for note in extra), "", f"## {labels['coverage']}", ""]
-        lines += [*md_table(coverage_header, coverage_rows), md(labels["coverage_legend"])]
+        lines += [*md_table(coverage_header, coverage_rows), md(legend)]
         return ("\n".join(lines).rstrip() + "\n").encode()
     if fmt == "docx":
         doc = word.document(landscape=len(header) > 7)
@@ -86,7 +90,7 @@ def render_agreement(result: dict[str, Any], fmt: str, lang: str = "zh") -> byte
             word.write(doc.add_paragraph(), note)
         word.heading(doc, labels["coverage"], 1)
         word.table(doc, coverage_header, [[str(c) for c in row] for row in coverage_rows])
-        word.write(doc.add_paragraph(), labels["coverage_legend"])
+        word.write(doc.add_paragraph(), legend)
         return word.to_bytes(doc)
     book = Workbook()
     sheet = book.active
@@ -113,7 +117,7 @@ def render_agreement(result: dict[str, Any], fmt: str, lang: str = "zh") -> byte
     for row in (coverage_header, *coverage_rows):
         progress.append([spreadsheet_cell(value) for value in row])
     progress.append([])
-    progress.append([spreadsheet_cell(labels["coverage_legend"])])
+    progress.append([spreadsheet_cell(legend)])
     for cell in progress[1]:
         cell.font = Font(bold=True)
     progress.freeze_panes = "A2"
@@ -140,22 +144,36 @@ def table(result: dict[str, Any], lang: str = "zh") -> tuple[list[str], list[lis
     return header, rows
 
 
-def coverage_table(result: dict[str, Any], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
+def coverage_table(result: dict[str, Any], lang: str = "zh", as_text: bool = True) -> tuple[list[str], list[list[Any]]]:
     """The header and the rows (one per source and coder) of how far each coder coded each source, every
-    source first chosen included (those left out as unfinished too); shares as percentages."""
+    source first chosen included (those left out as unfinished too), with each row's status. Shares as
+    percentages: text (“40.0%”, “—” when undefined) for a file, or numbers (40.0, None) with ``as_text``
+    off, for a table that formats them itself."""
     labels = LABELS[lang]
     by_character = result["unit"] == "character"
     header = [labels["source"], labels["coder"], labels["characters"] if by_character else labels["units"],
               labels["decided_characters"] if by_character else labels["decided"], labels["share"],
-              labels["reach"], labels["pending"], labels["status"]]  # fmt: skip
+              labels["reach"], labels["pending"], labels["pending_share"], labels["status"]]  # fmt: skip
+
+    def share(value: float | None) -> str | float | None:
+        if as_text:
+            return _percent(value, labels)
+        return None if value is None else value * 100
+
     rows = []
     for row in result["coverage"]:
         status = "unfinished" if row["unfinished"] else "finished" if row["took_part"] else "absent"
         rows.append(
-            [row["source"], row["coder"], row["units"], row["decided"], _percent(row["coverage"], labels),
-             _percent(row["reach"], labels), row["pending"], labels[status]]
+            [row["source"], row["coder"], row["units"], row["decided"], share(row["coverage"]), share(row["reach"]),
+             row["pending"], share(row["pending_share"]), labels[status]]
         )  # fmt: skip
     return header, rows
+
+
+def coverage_legend(result: dict[str, Any], lang: str = "zh") -> str:
+    """What the coverage table's columns mean, and the rule that makes a source unfinished."""
+    rule = unfinished_rule(result["min_reach"], result["max_pending"], unit_key(result))[lang]
+    return LABELS[lang]["coverage_legend"].format(rule=rule)
 
 
 def _percent(value: float | None, labels: dict[str, str]) -> str:

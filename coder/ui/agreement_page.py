@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.reliability import MIN_REACH
+from coder.export.agreement import LABELS, coverage_legend, coverage_table
+from coder.reliability import MIN_REACH, unfinished_rule
 from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
@@ -48,18 +50,21 @@ def render() -> None:
         t("icr_unit"), UNITS, format_func=_labels("icr_unit", UNITS).get, key="icr_unit", horizontal=True
     )
     coded_only = right.toggle(t("icr_coded_only"), key="icr_coded_only", help=t("icr_coded_only_help"))
+    rule = unfinished_rule(MIN_REACH, None, choice)[language()]
     skip = right.toggle(
-        t("icr_skip_unfinished"), key="icr_skip_unfinished",
-        help=t("icr_skip_unfinished_help").format(share=f"{MIN_REACH * 100:.0f}%"),
-    )  # fmt: skip
+        t("icr_skip_unfinished"), key="icr_skip_unfinished", help=t("icr_skip_unfinished_help").format(rule=rule)
+    )
     if len(chosen) < 2:
         st.info(t("icr_pick_two"))
         return
     unit, segment = ("character", "sentence") if choice == "character" else ("segment", choice)
+    # Everyone (the default) is not naming anyone: coders with nothing left in the sources compared drop out.
+    named = None if set(chosen) == set(coders) else tuple(chosen)
+    asked = (named, unit, segment, coded_only, None, None, language())  # Project.agreement's arguments
     try:
-        result = cached("agreement", tuple(chosen), unit, segment, coded_only, None, None, language(), skip)
+        result = cached("agreement", *asked, skip)
     except QcoderError as exc:
-        st.error(plain(message(exc)))
+        _refused(exc, asked, skip)
         return
     st.caption(plain(t("icr_sources").format(n=len(result["sources"]), sources="、".join(result["sources"]))))
     _unfinished(result)
@@ -71,6 +76,15 @@ def render() -> None:
     _coverage(result)
     _downloads(result)
     _review(chosen, segment, choice == "character", names)
+
+
+def _refused(exc: QcoderError, asked: tuple[Any, ...], skip: bool) -> None:
+    """The error; first the coverage table when leaving out unfinished sources is what failed (every source
+    unfinished, say), so the user sees why."""
+    if skip:
+        with suppress(QcoderError):  # an error without the switch too: its message says all there is
+            _coverage(cached("agreement", *asked, False))
+    st.error(plain(message(exc)))
 
 
 def _labels(prefix: str, values: tuple[str, ...]) -> dict[str, str]:
@@ -138,37 +152,20 @@ def _unfinished(result: dict[str, Any]) -> None:
 
 def _coverage(result: dict[str, Any]) -> None:
     """Per source and coder: units, those decided, coverage, how far they coded, suggestions to review and
-    whether the source is unfinished for them; open by itself when some source is."""
+    whether the source is unfinished for them (the table the files carry); open by itself when some source is."""
+    lang = language()
     with st.expander(t("icr_coverage"), expanded=bool(result["unfinished"])):
-        status = {"unfinished": t("icr_status_unfinished"), "finished": t("icr_status_finished"),
-                  "absent": t("icr_status_absent")}  # fmt: skip
-        units = t("icr_col_characters") if result["unit"] == "character" else t("icr_col_units")
-        rows = [
-            {
-                t("icr_col_source"): row["source"],
-                t("icr_col_coder"): row["coder"],
-                units: row["units"],
-                t("icr_col_decided"): row["decided"],
-                t("icr_col_coverage"): None if row["coverage"] is None else row["coverage"] * 100,
-                t("icr_col_reach"): None if row["reach"] is None else row["reach"] * 100,
-                t("icr_col_pending"): row["pending"],
-                t("icr_col_status"): status[
-                    "unfinished" if row["unfinished"] else "finished" if row["took_part"] else "absent"
-                ],
-            }
-            for row in result["coverage"]
-        ]
+        header, rows = coverage_table(result, lang, as_text=False)
+        percent = st.column_config.NumberColumn(format="%.0f%%")
+        shares = {LABELS[lang][column]: percent for column in ("share", "reach", "pending_share")}
         st.dataframe(
-            pd.DataFrame(rows),
+            pd.DataFrame(rows, columns=header),
             hide_index=True,
             width="stretch",
             key="icr_coverage_table",
-            column_config={
-                t("icr_col_coverage"): st.column_config.NumberColumn(format="%.0f%%"),
-                t("icr_col_reach"): st.column_config.NumberColumn(format="%.0f%%"),
-            },
+            column_config=shares,
         )
-        st.caption(t("icr_coverage_caption").format(share=f"{result['min_reach'] * 100:.0f}%"))
+        st.caption(plain(coverage_legend(result, lang)))
 
 
 def _downloads(result: dict[str, Any]) -> None:

@@ -505,11 +505,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "icr_skip_unfinished": {"zh": "不计未完成的来源", "en": "Leave out unfinished sources"},
     "icr_skip_unfinished_help": {
-        "zh": "某位编码者在某来源中最后一处编码未达到其单位的 {share}，或该来源仍有待审的建议，该来源即视为未完成；"
-        "打开后不计这些来源（所有编码者在其中的编码都不计），重新计算。",
-        "en": "A source is unfinished for a coder whose last decision there comes before {share} of its units, or while "
-        "suggestions there are still to review. On: those sources are left out (every coder's codings there) and "
-        "the figures recomputed.",
+        "zh": "{rule}，该来源即视为未完成；打开后不计这些来源（所有编码者在其中的编码都不计），重新计算，"
+        "在其余来源中没有决定的编码者也不再比较。",
+        "en": "A source is unfinished for a coder when {rule}. On: those sources are left out (every coder's codings "
+        "there) and the figures recomputed; coders with no decisions in the rest are not compared.",
     },
     "icr_unfinished_hint": {
         "zh": "打开上方的“不计未完成的来源”，即可不计这些来源重新计算；各编码者的进度见下方“各来源的编码进度”。",
@@ -521,24 +520,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Unfinished sources left out ({n}): {sources}",
     },
     "icr_coverage": {"zh": "各来源的编码进度", "en": "Coverage per source and coder"},
-    "icr_col_source": {"zh": "来源", "en": "Source"},
-    "icr_col_coder": {"zh": "编码者", "en": "Coder"},
-    "icr_col_decided": {"zh": "有决定的单位", "en": "Units decided"},
-    "icr_col_coverage": {"zh": "覆盖率", "en": "Coverage"},
-    "icr_col_reach": {"zh": "编码至", "en": "Coded through"},
-    "icr_col_pending": {"zh": "待审建议", "en": "Suggestions to review"},
-    "icr_col_status": {"zh": "状态", "en": "Status"},
-    "icr_status_finished": {"zh": "完成", "en": "finished"},
-    "icr_status_unfinished": {"zh": "未完成", "en": "unfinished"},
-    "icr_status_absent": {"zh": "未参与（缺失）", "en": "took no part (missing)"},
-    "icr_coverage_caption": {
-        "zh": "覆盖率：编码者有决定（已接受、手工编码或拒绝的建议）的单位所占比例；编码至：到其最后一处决定为止的单位所占比例；"
-        "待审建议：该来源中尚无人审阅的建议（建议由大家共用，一人审过即不再待审）。编码至不足 {share} 或仍有待审建议即为未完成。",
-        "en": "Coverage: the share of units with a decision of the coder's (accepted, manual or a rejected suggestion); "
-        "coded through: the share of units up to their last decision; suggestions to review: those in the source "
-        "nobody has decided yet (suggestions are shared: one decision settles one). Unfinished: coded through less "
-        "than {share}, or suggestions still to review.",
-    },
     "icr_method": {"zh": "方法说明（可写入论文）", "en": "Methods sentence (for the paper)"},
     "icr_review": {"zh": "分歧审阅", "en": "Disagreements"},
     "icr_review_caption": {

@@ -9,7 +9,7 @@ import pytest
 from coder.project import Project
 from coder.ui.text import plain
 from tests.helpers import page_app, write
-from tests.test_reliability import POLICY, S1, S2, S3, P, T, code_as
+from tests.test_reliability import ALIKE, P01, P02, POLICY, S1, S2, S3, P, T, code_as, policy_copies
 
 HOSTILE = "<script>alert(1)</script>"
 MEDIA = f"""---
@@ -61,22 +61,62 @@ def test_the_table_shows_gwet_ac1_beside_kappa_and_alpha(at):
     table = at.dataframe[0].value
     assert list(table.columns[3:7]) == ["一致率", "Cohen's κ", "Krippendorff's α", "Gwet's AC1"]
     assert table["Gwet's AC1"].notna().all()
-    assert any("流行率悖论" in c.value and "AC1" in c.value for c in at.caption)
+    assert not any("流行率悖论" in c.value for c in at.caption)  # no code agrees highly with a low κ here
 
 
 def test_an_unfinished_source_is_named_and_the_switch_leaves_it_out(at):
     [warning] = at.warning
-    assert plain("20230218-M01 — 研究者A（编码至 50%）") in warning.value
+    assert plain("20230218-M01 — 研究者A（编码至 50%，最靠后者 100%）") in warning.value
     assert "打开上方的“不计未完成的来源”" in warning.value
+    assert "不到各编码者中最靠后一处的 80%（按句子计）" in at.toggle(key="icr_skip_unfinished").help
     progress = at.dataframe[1].value
     row = progress[(progress["来源"] == "20230218-M01") & (progress["编码者"] == "研究者A")].iloc[0]
     assert (row["单位数"], row["有决定的单位"], row["编码至"], row["状态"]) == (2, 1, 50.0, "未完成")
+    assert any(plain("未完成：编码者在来源中最后一处决定的位置不到各编码者中最靠后一处的 80%") in c.value
+               for c in at.caption)  # fmt: skip
     at.toggle(key="icr_skip_unfinished").set_value(True).run()
     assert not at.exception and not at.warning
     assert at.info[0].value == plain("已不计尚未编码完成的来源（1 个）：20230218-M01")
     assert "M01" not in at.caption[0].value
     assert at.dataframe[0].value["单位数"].iloc[-1] == 5  # the policy text's five sentences only
     assert any(plain("未计入尚未编码完成的来源（1 个）") in c.value for c in at.caption)
+
+
+def test_with_every_source_unfinished_the_coverage_shows_before_the_error(monkeypatch, sqlite_cli, tmp_path):
+    """B stopped after the first sentence of the only source: nothing is left to compare, and the coverage
+    table says why."""
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    policy_copies(sqlite_cli, tmp_path / "in", P01)
+    code_as(sqlite_cli, tmp_path / "q", "研究者A", {P01: ALIKE})
+    code_as(sqlite_cli, tmp_path / "q", "研究者B", {P01: [(P, S1[:7])]})
+    at = page_app("agreement_page").run()
+    at.toggle(key="icr_skip_unfinished").set_value(True).run()
+    assert not at.exception
+    [error] = at.error
+    assert plain("比较的 1 个来源都尚未编码完成") in error.value
+    progress = at.dataframe[0].value
+    assert list(progress["状态"]) == ["完成", "未完成"] and list(progress["编码至"]) == [80.0, 20.0]
+    assert at.expander[0].proto.expanded
+
+
+def test_the_switch_drops_a_coder_left_with_nothing(monkeypatch, sqlite_cli, tmp_path):
+    """Everyone chosen (the default) names nobody: 研究者C, who coded a fifth of the one source left out,
+    is not compared once it is."""
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    policy_copies(sqlite_cli, tmp_path / "in", P01, P02)
+    for coder in ("研究者A", "研究者B"):
+        code_as(sqlite_cli, tmp_path / "q", coder, {P01: ALIKE, P02: ALIKE})
+    code_as(sqlite_cli, tmp_path / "q", "研究者C", {P02: [(P, S1[:7])]})
+    at = page_app("agreement_page").run()
+    assert list(at.dataframe[0].value.columns[-3:]) == ["研究者A 使用", "研究者B 使用", "研究者C 使用"]
+    at.toggle(key="icr_skip_unfinished").set_value(True).run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert list(table.columns[-2:]) == ["研究者A 使用", "研究者B 使用"] and table["Cohen's κ"].iloc[-1] == 1.0
+    assert any(plain("未计入编码者 研究者C") in c.value for c in at.caption)
+    at.multiselect(key="icr_coders").set_value(["研究者A", "研究者C"]).run()  # they share only P02
+    assert plain(f"比较的 1 个来源都尚未编码完成（{P02} — 研究者C") in at.error[0].value
+    assert list(at.dataframe[0].value["编码者"]) == ["研究者A", "研究者C"]
 
 
 def test_the_unit_and_coded_only_switches(at):
@@ -129,4 +169,4 @@ def test_english(at):
     assert at.title[0].value == "Agreement"
     assert list(at.dataframe[0].value["Code"])[-1] == "Pooled (all codes)"
     assert at.info[0].value.startswith("Agreement was assessed with the sentence as the unit of analysis")
-    assert plain("20230218-M01 — 研究者A (coded through 50%)") in at.warning[0].value
+    assert plain("20230218-M01 — 研究者A (coded through 50%; the furthest coder 100%)") in at.warning[0].value
