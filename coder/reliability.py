@@ -79,7 +79,9 @@ relative because the end of a text often has nothing to code — an interview's 
 policy's 附则 — so coders who finished stop at the same place, well before the last sentence, and an
 absolute share would call every one of them unfinished; a coder who stopped halfway stops well before
 the others. In named sources and a round's, where every coder takes part, a coder who decided nothing
-there has reached 0 % of it. What the rule cannot see is coders who all stopped at the same early place;
+there has reached 0 % of it, and a source with text that none of them has decided anything in has not
+been started: it is unfinished for every coder (its units would all count as agreed absences). What the
+rule cannot see is coders who all stopped at the same early place;
 the coverage table shows every reach for that. Pending suggestions do not count by default: they are
 nobody's progress (shared, and a project that codes by hand never decides them — in the demo project,
 after ``qcoder tag``, suggestions touch 20–82 % of each source's sentences, those scoring below 0.5
@@ -616,7 +618,8 @@ def coverage(
         for c, coder in enumerate(mat.coders):
             took_part = bool(mat.present[c, s])
             # A relative tolerance: 0.7 × 10 is 7.000000000000001 in floating point, and 7 of 10 is enough.
-            stopped_early = took_part and bool(reached[c, s] < min_reach * furthest[s] * (1 - 1e-12))
+            behind = reached[c, s] < min_reach * furthest[s] * (1 - 1e-12)
+            stopped_early = took_part and bool(behind or (n > 0 and furthest[s] == 0))  # or nobody started
             out.append(
                 {
                     "source": source,
@@ -920,7 +923,7 @@ def method_sentence(result: dict[str, Any], lang: str = "zh") -> str:
                 f"尚未编码完成的材料未计入（{len(skipped)} 份：{'、'.join(skipped)}）：{unfinished}，即视为未完成。"
             )
         if dropped:
-            extra += f"{'、'.join(dropped)} 在比较的材料中没有编码，未计入。"
+            extra += f"{'、'.join(dropped)} 在比较的材料中没有任何编码决定，未计入。"
         return (
             f"以{unit}为分析单位{rule}，比较{who}在{where}中的已接受和手工编码：每个代码在每个{unit}上"
             f"记为“使用 / 未使用”，{counted}{figures}{extra}"
@@ -1009,11 +1012,11 @@ def notes(result: dict[str, Any], lang: str = "zh") -> list[str]:
     if paradox := _prevalence_paradox(result, lang):
         found.append(
             f"{join.join(paradox)} 的一致率不低于 {PARADOX_AGREEMENT:.0%}，κ 或 α 却低于 {PARADOX_KAPPA}："
-            "这些代码的单位大多是双方一致的“未使用”，机遇一致接近 1，κ、α 因而偏低（流行率悖论），Gwet's AC1 "
+            "这些代码的单位大多取同一值（通常是编码者一致的“未使用”），机遇一致接近 1，κ、α 因而偏低（流行率悖论），Gwet's AC1 "
             "受此影响小得多；但任何统计量都不能弥补尚未完成的编码——未编码的部分一律计为“未使用”。"
             if zh
             else f"{join.join(paradox)}: percent agreement of {PARADOX_AGREEMENT:.0%} or more with κ or α below "
-            f"{PARADOX_KAPPA}. Most units there are agreed absences, so chance agreement approaches 1 and κ and α "
+            f"{PARADOX_KAPPA}. Most units there have one value (usually an agreed absence), so chance agreement approaches 1 and κ and α "
             "fall (the prevalence paradox); Gwet's AC1 is much less affected. No statistic makes up for unfinished "
             "coding: text not coded yet counts as “not applied” in all of them."
         )

@@ -202,19 +202,36 @@ def test_subjects_agree_when_one_names_nothing_the_other_does_not(a, b, same):
 @pytest.mark.parametrize(
     ("texts", "apart"),
     [
-        (["满意度权重占百分之三十。", "全区满意度达到96.37%。", "满意度占到百分之三十五。"], {"30", "96.37"}),
-        (["机关干部满意度为92%。", "群众满意度为96%。", "满意度是95%。"], {"92", "96"}),
+        (
+            ["满意度权重占百分之三十。", "全区满意度达到96.37%。", "满意度占到百分之三十五。"],
+            [{"30", "96.37"}, {"35", "96.37"}],
+        ),
+        (["机关干部满意度为92%。", "群众满意度为96%。", "满意度是95%。"], [{"92", "96"}]),
     ],
 )
 def test_a_statement_that_names_less_never_chains_two_different_facts_into_one(texts, apart):
     """The third statement is alike to each of the first two, which are not alike to each other: it may join
     one of them, never both (the issue's 30 ≠ 35 ≠ 96.37)."""
     kinds = ("policy", "interview", "media")
+    # The third says 占: a share (satisfaction's weight), so it never joins the rate either.
     found = [statement(f"S{n}", text, kind) for n, (text, kind) in enumerate(zip(texts, kinds, strict=True))]
-    assert all(not apart <= set(fact.values) for fact in facts.group(found))
+    assert all(not values <= set(fact.values) for fact in facts.group(found) for values in apart)
 
 
 def test_a_new_value_of_a_quantity_measures_what_the_old_one_did():
     text = "服务对象满意度测评的权重由25%提高到30%。"
     old, new = facts.statements_in(text, (0, len(text)), "P01", "policy")
     assert (old.measured.quantity, new.measured) == ("权重", old.measured)
+
+
+def test_a_quote_that_ends_inside_a_figure_states_the_whole_figure():
+    text = "干部划分为三个方阵，比例为3.5:5.5:1。满意度权重占百分之三十五。"
+    [ratio] = facts.statements_in(text, (0, text.index(":1")), "P01", "policy")
+    [weight] = facts.statements_in(text, (0, text.index("五。")), "P01", "policy")[1:]
+    assert (ratio.figure.value, weight.figure.value) == ("3.5:5.5:1", "35")
+
+
+def test_figures_listed_side_by_side_do_not_pass_on_their_quantity():
+    text = "安排项目资金500万元、到位300万元。"
+    funded, paid = facts.statements_in(text, (0, len(text)), "P01", "policy")
+    assert funded.measured.quantity == "资金" and paid.measured != funded.measured

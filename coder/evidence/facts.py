@@ -47,43 +47,18 @@ LOOK_BACK = 2000  # characters searched backwards for the start of a sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n：:]")  # 、 lists items inside one clause
 _SENTENCE_ENDS = "。！？!?\n"
+_READING_BREAK = re.compile(r"[，,；;。！？!?\n]")  # where figures are read up to: a colon may be a ratio's (3:6:1)
+_CHANGED_TO = re.compile(
+    r"\s*(?:提高|提升|增加|增长|上升|上调|下降|降低|下调|减少|压缩|扩大|调整|变更|改)?(?:到|至|为|成)\s*"
+)
 # Words that appear around every figure and say nothing about which fact it is: where and when (the
 # grammar's scope words) and the filler of spoken and written figures.
-_GENERIC = quantities.SCOPE | frozenset(
-    [
-        "一共",
-        "总共",
-        "已经",
-        "以来",
-        "左右",
-        "大概",
-        "大约",
-        "差不多",
-        "这个",
-        "那个",
-        "我们",
-        "他们",
-        "你们",
-        "就是",
-        "还是",
-        "一个",
-        "这些",
-        "那些",
-        "有的",
-        "达到",
-        "超过",
-        "不到",
-        "只有",
-        "一些",
-        "多少",
-        "当时",
-        "现在",
-        "以上",
-        "以下",
-        "之间",
-        "共计",
-        "累计",
-    ]
+_GENERIC = (
+    quantities.SCOPE
+    | quantities.FILLER
+    | frozenset(
+        "差不多 你们 有的 达到 超过 不到 只有 一些 多少 当时 现在 以上 以下 之间 共计 累计".split()  # noqa: SIM905
+    )
 )
 
 
@@ -137,9 +112,17 @@ def statements_in(
     already described (``known``, by where it starts: a passage two coders coded with different edges) is
     given as it was, not tagged again."""
     start, end = span
+    # Figures are read in the whole clauses the evidence touches, and kept when they reach into it: a quote
+    # that ends at 比例为3.5:5.5 or 百分之三十 (of 百分之三十五) still states the figure the text does.
+    floor = max(0, start - LOOK_BACK)
+    first = max([floor, *(m.end() for m in _READING_BREAK.finditer(text, floor, start))])
+    close = _READING_BREAK.search(text, end, min(len(text), end + LOOK_BACK))
+    last = close.start() if close else min(len(text), end + LOOK_BACK)
     found: list[Statement] = []
-    for figure in figures(text[start:end]):
-        placed = Figure(figure.measure, figure.value, figure.text, figure.start + start, figure.end + start)
+    for figure in figures(text[first:last]):
+        placed = Figure(figure.measure, figure.value, figure.text, figure.start + first, figure.end + first)
+        if placed.end <= start or placed.start >= end:
+            continue
         if known is not None and placed.start in known:
             found.append(known[placed.start])
             continue
@@ -149,7 +132,12 @@ def statements_in(
         described = content_words(own) * 2 + content_words(quantities.words(before))
         year = None if placed.measure == "date" else period(f"{before}{left} {right}", source_date)
         what = quantities.measured(tagged_left, tagged_right, placed.measure, before)
-        if what.quantity is None and found and _changed_to(text, found[-1].figure, placed):
+        if (
+            what.quantity is None
+            and found
+            and found[-1].measured.quantity
+            and _changed_to(text, found[-1].figure, placed)
+        ):
             what = found[-1].measured
         quote = text[start:end].strip()
         found.append(Statement(placed, source, kind, quote, described, year, what))
@@ -158,8 +146,8 @@ def statements_in(
 
 def _changed_to(text: str, earlier: Figure, later: Figure) -> bool:
     """Is ``later`` the new value of what ``earlier`` measures — 权重由25%提高到30%, 从3:6:1调整为3.5:5.5:1:
-    the same measure, in one clause, the later naming nothing of its own?"""
-    return earlier.measure == later.measure and not _CLAUSE_BREAK.search(text, earlier.end, later.start)
+    the same measure, only a word of change between them (not a list: 资金500万元、到位300万元)?"""
+    return earlier.measure == later.measure and bool(_CHANGED_TO.fullmatch(text[earlier.end : later.start]))
 
 
 def clauses(text: str, figure: Figure) -> tuple[str, str, str]:
@@ -211,9 +199,13 @@ def group(statements: Sequence[Statement]) -> list[Fact]:
             if similarity >= _threshold(a, b):
                 pairs.append((similarity, agree(measure, a.figure.value, b.figure.value), i, j))
         cluster_of = {i: {i} for i in range(len(members))}
+        refused: set[tuple[int, int]] = set()  # groups found unable to join: groups only grow, so it stays so
         for _, _, i, j in sorted(pairs, reverse=True):
             a, b = cluster_of[i], cluster_of[j]
-            if a is b or _clash(members, a | b) or not all(_compatible(members[x], members[y]) for x in a for y in b):
+            if a is b or (id(a), id(b)) in refused:
+                continue
+            if _clash(members, a | b) or not all(_compatible(members[x], members[y]) for x in a for y in b):
+                refused.update({(id(a), id(b)), (id(b), id(a))})
                 continue
             a |= b
             for k in b:

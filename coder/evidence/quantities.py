@@ -20,7 +20,8 @@ figure's own clause split at the figure:
    加分项的上限 → 加分项, 第三方阵人数 → 第三方阵).
 3. **What the quantity is.** A percentage or ratio is a *rate* when its head is one (a noun in 度 or 率:
    满意度, 合格率) and otherwise a *share*, 比例: 比例, 权重, 比重, 占比, 之比 are shares by name, and any
-   other head is what the share is of and joins the subject (第一方阵干部占35%, 共性指标占总分的40%).
+   other head is what the share is of and joins the subject (第一方阵干部占35%, 共性指标占总分的40%);
+   a percentage linked by 占 is a share even of a rate (满意度占到35%: satisfaction's weight).
    A count of people measures a number of people, 人数, and its noun says which (机关干部 joins the
    subject); other counts, amounts and scores measure their head (项目, 资金, 基础分).
 4. **The subject** is every content word of the clause (two or more Han characters: nouns, verbs,
@@ -61,7 +62,10 @@ PEOPLE = "人数"  # what every count of people measures
 _SHARES = _set("比例 比重 占比 权重 之比 配比 比率 比值 份额")
 _SYNONYMS = {"满意率": "满意度", "经费": "资金", "老百姓": "群众", "期限": "期", "周期": "期"}
 # Words the default dictionary splits wrongly next to a figure's copula (率为, 比为, 上限为 …): kept whole.
-_WORDS = "之比 满意率 办结率 完成率 合格率 知晓率 覆盖率 达标率 优秀率 基础分 满分 总分 加分项 扣分项 自评分 上限 下限"
+_WORDS = (
+    "占到 之比 满意率 办结率 完成率 合格率 知晓率 覆盖率 达标率 优秀率 基础分 满分 总分 加分项 扣分项 自评分 上限 下限"
+)
+_SHARE_LINKS = _set("占 占到 占据")  # 满意度占到35%: a share of the score, whatever its head is a rate of
 _LINKS = _set(
     "是 为 有 共有 达 达到 占 占到 约 计 共计 合计 累计 只有 仅 超过 不超过 低于 高于 不低于 不少于 不到 控制 控制在 "
     "保持 提高 提升 增加 增长 上升 下降 降低 减少 加 扣 得 可 须 应 要 能 按 按照 给予 确定 分为 划分 变为 达成"
@@ -70,11 +74,9 @@ _PREPOSITIONS = _set("较 比 由 从 在 对 按 按照 根据 依据 经 于 �
 _RELATIONAL = _set("满分 总分值 总额 总数 总量 总计 合计 上限 下限 数量 人数 规模")
 _NOT_HEADS = _set("内 外 中 上 下 前 后 以内 以上 以下 左右 范围 之间 方面")  # place words, not things
 SCOPE = _set("全区 全市 全县 全镇 全街道 全年 年度 今年 去年 明年 当年 本年 目前 其中")  # where and when
+FILLER = _set("已经 一共 总共 以来 左右 大概 大约 我们 他们 这个 那个 就是 还是 一个 这些 那些")  # said anywhere
 # … and words said of nearly every figure in a corpus about cadres: neither tells one fact from another.
-_GENERIC = SCOPE | _set(
-    "已经 一共 总共 以来 左右 大概 大约 我们 他们 这个 那个 就是 还是 一个 这些 那些 干部 人员 同志 参与 参加 工作 "
-    "情况 方面 结果 实际"
-)
+_GENERIC = SCOPE | FILLER | _set("干部 人员 同志 参与 参加 工作 情况 方面 结果 实际")
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")
 
@@ -126,13 +128,16 @@ def measured(before: Tagged, after: Tagged, measure: str, previous: str = "") ->
     if measure == "date":
         return Measured()
     before, after = _ordinals(before), _ordinals(after)
-    head = None
+    head, share = None, False
     if (at := _head_after(after)) is not None:
         head = after[_owner(after, at)][0]
     elif (at := _head_before(before)) is not None:
         head = before[_owner(before, at)][0]
+        share = any(word in _SHARE_LINKS for word, _ in before[at + 1 :])
         before = before[: at + 1]  # the words linking the head to the figure (一般为, 最高不超过) say nothing
     quantity = _quantity(head, measure)
+    if share and quantity is not None and _rate(quantity):
+        quantity = SHARE  # 满意度占到35%: the rate's weight; 满意度 joins the subject below
     said = [w for tokens in (before, after) for w in _said(tokens) if w != quantity]
     borrowed = not said and quantity is not None and _canonical(quantity) == SHARE
     if borrowed:

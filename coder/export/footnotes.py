@@ -42,7 +42,7 @@ _AFTER_FOOTNOTE_PR = (
 def add(paragraph: Paragraph, text: str) -> None:
     """A footnote reference at the end of ``paragraph`` and its note, ``text``, at the foot of the page."""
     notes = _footnotes(paragraph.part)
-    number = str(int(notes[-1].get(qn("w:id"))) + 1)  # notes are appended in order, after the separators (-1, 0)
+    number = str(max(int(note.get(qn("w:id"))) for note in notes.iterchildren(qn("w:footnote"))) + 1)
     _reference(word.write(paragraph, ""), OxmlElement("w:footnoteReference", {qn("w:id"): number}))
     note = OxmlElement("w:footnote", {qn("w:id"): number})
     body = Paragraph(OxmlElement("w:p"), paragraph.part)

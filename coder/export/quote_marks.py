@@ -1,7 +1,8 @@
 """A quote as a Chinese paper prints it: in “”, the quotations inside it nested ‘’ / “” by depth (GB/T 15834-2011).
 
-Transcribers type whatever marks their keyboard gives — curly, straight, the wrong way round — so the marks
-are read for how they pair, not for which were typed; what cannot be paired for certain is left as written.
+Transcribers type whatever marks their keyboard gives — curly or straight, “” inside “” — so the marks are
+read for how they pair, not for which were typed; what cannot be paired for certain (a mark typed facing the
+wrong way, an odd straight quote) is left as written.
 """
 
 from __future__ import annotations

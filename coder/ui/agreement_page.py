@@ -75,7 +75,7 @@ def render() -> None:
         st.caption(plain(note))
     _coverage(result)
     _downloads(result)
-    _review(chosen, segment, choice == "character", names)
+    _review(result["coders"], segment, choice == "character", names)  # without coders who dropped out
 
 
 def _refused(exc: QcoderError, asked: tuple[Any, ...], skip: bool) -> None:
