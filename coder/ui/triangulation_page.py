@@ -47,8 +47,10 @@ CHART = "tri_heatmap"  # the heatmap's key, with a number that changes whenever 
 
 def status_legend(min_kinds: int) -> str:
     """Every status the check can give at this setting, with its mark and what it means, in one line
-    (partial corroboration needs three kinds asked for: below that, two kinds already corroborate)."""
-    shown = [s for s in STATUSES if s != "partial" or min_kinds > 2]
+    (partial corroboration needs three kinds asked for: below that, two kinds already corroborate; with
+    one asked for, one kind corroborates and nothing is single-source) — as the report's methods paragraph."""
+    possible = {"partial": min_kinds > 2, "single-source": min_kinds > 1}
+    shown = [s for s in STATUSES if possible.get(s, True)]
     return " · ".join(
         f"{STATUS_MARKS[s]} {_status_label(s)}{t('colon')}{t(f'tri_meaning_{s}').format(n=min_kinds)}" for s in shown
     )

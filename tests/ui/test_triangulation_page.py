@@ -101,6 +101,7 @@ def test_the_number_of_kinds_needed_changes_the_status(at):
     assert any(c.value.startswith("● 已佐证：3 类及以上来源 · ◕ 部分佐证：多于一类、少于 3 类 · ◐") for c in at.caption)
     at.number_input(key="tri_min_kinds").set_value(1).run()
     assert statuses(at)["scenario.backstage"] == "● 已佐证"
+    assert any(c.value.startswith("● 已佐证：1 类及以上来源 · ▲ 存在矛盾") for c in at.caption)
 
 
 def test_the_filters_keep_only_the_chosen_dimensions_and_statuses(at):
