@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench import (
     bench_analysis,
+    bench_cli_startup,
     bench_coding_browser,
     bench_coding_page,
     bench_import,
@@ -25,6 +26,7 @@ RESULTS = Path(__file__).with_name("results")
 def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     for module in (
+        bench_cli_startup,  # whole `qcoder` processes against a minimal Typer app (issue 18)
         bench_import,
         bench_large_import,
         bench_coding_page,

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from bench.bench_triangulation import median_seconds
 from bench.synthetic import write_corpus
-from coder import codebook
+from coder import codebook, codebook_sync
 from coder.analysis.loading import selection
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
@@ -36,7 +36,6 @@ from coder.db.models import Code, Coder, Coding, Segment, Source
 from coder.project import Project
 from coder.sources.corpus import import_paths
 
-ROOT = Path(__file__).resolve().parents[1]
 CODINGS = 50_000
 TARGET = 2.0  # seconds
 DENSE = 2_000  # spans of one code in one interview, each coded by DENSE_CODERS coders; then twice as many
@@ -51,7 +50,7 @@ def build(folder: Path) -> str:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with transaction(engine) as session:
-        codebook.sync(session, codebook.load(ROOT / "codebook.yaml"))
+        codebook_sync.sync(session, codebook.load(codebook.PACKAGED_PATH))
     import_paths(engine, sorted((folder / "corpus").rglob("*.txt")))
     with transaction(engine) as session:
         person, tagger = Coder(name="bench"), Coder(name="tagger", role="system")
@@ -156,7 +155,7 @@ def _dense_seconds(folder: Path, spans: int) -> float:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with transaction(engine) as session:
-        codebook.sync(session, codebook.load(ROOT / "codebook.yaml"))
+        codebook_sync.sync(session, codebook.load(codebook.PACKAGED_PATH))
     import_paths(engine, [folder / "20240115MJQ.txt"])
     with transaction(engine) as session:
         coders = [Coder(name=f"coder{n}") for n in range(DENSE_CODERS)]

@@ -2,7 +2,7 @@
 
 Project: one 50,000-character interview (bench.synthetic, term templates drawn 4× as often so the
 tagger finds ~1,270 suggestions), tagged; 250 suggestions accepted and 250 spans coded by hand
-(500 codings of evidence), ~1,020 suggestions left pending. `streamlit run app.py` serves it.
+(500 codings of evidence), ~1,020 suggestions left pending. `streamlit run coder/ui/main.py` serves it.
 
 Measured (median of RUNS each), targets in parentheses:
   - open: navigation click on the Coding page's link → stApp notRunning and the workbench drawn
@@ -28,7 +28,7 @@ DRAWN_MARKS are checked once on the opened page); a selector that never matches 
 WAIT_S, naming every selector still missing. Each result keeps the served commit and the machine's load.
 
 `python -m bench.bench_coding_browser` runs this bench alone and writes bench/results/coding_browser.json;
-`--checkout DIR` serves app.py of another checkout (e.g. a worktree of an older commit) and
+`--checkout DIR` serves the app of another checkout (e.g. a worktree of an older commit) and
 `--reader-only` measures what the old page has (open and memory, ready = its qc-reader drawn).
 """
 
@@ -115,7 +115,7 @@ def build(folder: Path, checkout: Path = ROOT) -> tuple[str, dict[str, int]]:
 
 
 def _build(folder: Path, checkout: Path) -> dict[str, Any]:
-    from coder import codebook
+    from coder import codebook, codebook_sync
     from coder.db import migrate
     from coder.db.engine import make_engine, transaction
     from coder.errors import QcoderError
@@ -126,9 +126,9 @@ def _build(folder: Path, checkout: Path) -> dict[str, Any]:
     url = f"sqlite:///{folder / 'workbench.sqlite'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
-    book = codebook.load(checkout / "codebook.yaml")
+    book = codebook.load(codebook_file(checkout))
     with transaction(engine) as session:
-        codebook.sync(session, book)
+        codebook_sync.sync(session, book)
     text = document(random.Random(3), CHARACTERS, "interview", term_weight=TERM_WEIGHT)[:CHARACTERS]
     path = folder / "interviews" / f"{SOURCE}.txt"
     path.parent.mkdir(parents=True)
@@ -172,14 +172,27 @@ class Server:
     pid: int
 
 
+def entry_point(checkout: Path) -> Path:
+    """The Streamlit script of ``checkout``: coder/ui/main.py, or app.py at the root before it moved there."""
+    main = checkout / "coder" / "ui" / "main.py"
+    return main if main.exists() else checkout / "app.py"
+
+
+def codebook_file(checkout: Path) -> Path:
+    """The default codebook of ``checkout``: coder/demo/codebook.yaml, or codebook.yaml at the root before."""
+    packaged = checkout / "coder" / "demo" / "codebook.yaml"
+    return packaged if packaged.exists() else checkout / "codebook.yaml"
+
+
 @contextmanager
-def serve(app: Path, env: dict[str, str]) -> Iterator[Server]:
-    """``streamlit run`` of ``app`` from its folder (so that folder's .streamlit/config.toml applies)."""
+def serve(app: Path, env: dict[str, str], cwd: Path | None = None) -> Iterator[Server]:
+    """``streamlit run`` of ``app`` from ``cwd`` (default: its folder), so that folder's
+    .streamlit/config.toml applies."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", app.name, "--server.headless=true", f"--server.port={port}",
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true", f"--server.port={port}",
                "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"]  # fmt: skip
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=app.parent, env={**os.environ, **env}, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=cwd or app.parent, env={**os.environ, **env}, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -689,7 +702,7 @@ def run(checkout: Path = ROOT, reader_only: bool = False) -> list[dict]:
                 with serve(folder / "baseline" / "app.py", {}) as server:
                     base = measure_baseline(browser, server)
                 env = {"QCODER_DB_URL": url, "PYTHONPATH": str(checkout)}
-                with serve(checkout / "app.py", env) as server:
+                with serve(entry_point(checkout), env, checkout) as server:
                     measured = measure_app(browser, server, db, base, reader_only)
                     measured["memory"] = measure_memory(browser, server, OLD_READY if reader_only else READY)
             finally:
@@ -751,7 +764,7 @@ def main() -> None:
         print(json.dumps(_build(folder, checkout)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkout", type=Path, default=ROOT, help="serve app.py of this checkout")
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="serve the app of this checkout")
     parser.add_argument("--reader-only", action="store_true", help="the old page: open and memory only")
     parser.add_argument("--wait", type=float, default=WAIT_S, help="seconds to wait for a selector (old page: 300)")
     parser.add_argument("--no-write", action="store_true", help="print the result, do not write bench/results")

@@ -17,7 +17,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from bench.synthetic import document
-from coder import codebook
+from coder import codebook, codebook_sync
 from coder.coding import add_coding
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
@@ -25,7 +25,6 @@ from coder.project import Project
 from coder.sources.corpus import import_paths
 from coder.sources.segments import segment
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "20240301BCH"
 
 
@@ -40,13 +39,13 @@ def build(folder: Path) -> str:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with transaction(engine) as session:
-        codebook.sync(session, codebook.load(ROOT / "codebook.yaml"))
+        codebook_sync.sync(session, codebook.load(codebook.PACKAGED_PATH))
     text = document(random.Random(3), 50_000, "interview")[:50_000]
     path = folder / "interviews" / f"{SOURCE}.txt"
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     import_paths(engine, [path])
-    codes = [c.id for c in codebook.load(ROOT / "codebook.yaml").codes]
+    codes = [c.id for c in codebook.load(codebook.PACKAGED_PATH).codes]
     sentences = [s for s in segment(text, "interview") if s.kind == "sentence"][:500]
     with transaction(engine) as session:
         for number, s in enumerate(sentences):

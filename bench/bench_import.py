@@ -11,18 +11,15 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import jieba
 
 from coder.db import migrate
 from coder.db.engine import make_engine
+from coder.demo import CORPUS
 from coder.sources import segments
 from coder.sources.corpus import collect, import_paths
 from coder.sources.textfile import read_text
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
 
 
 def best_of(repeats: int, work: Callable[[], object]) -> float:

@@ -36,7 +36,7 @@ def child(what: str, folder: Path) -> None:
         from coder import codebook
         from coder.tagger import Tagger
 
-        book = codebook.load(ROOT / "codebook.yaml")
+        book = codebook.load(codebook.PACKAGED_PATH)
         tagger = Tagger(book.codes, book.version)
         count = sum(len(tagger.suggest(text)) for text in texts)
     elif what == "tag":

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from bench.processes import in_child, peak_mb, summarise
 
-ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3
 SEGMENTS = 2_000
 
@@ -49,7 +48,7 @@ def child(what: str, folder: Path) -> None:
         from coder.sources.segments import Span
         from coder.tagger import Tagger
 
-        book = codebook.load(ROOT / "codebook.yaml")
+        book = codebook.load(codebook.PACKAGED_PATH)
         tagger = Tagger(book.codes, book.version)
         codes = [c.id for c in book.codes]
         spans = [[Span("sentence", 0, len(text))] for text in texts]

@@ -17,7 +17,7 @@ import jieba
 from sqlmodel import Session, select
 
 from bench.synthetic import write_corpus
-from coder import codebook
+from coder import codebook, codebook_sync
 from coder.db import migrate
 from coder.db.engine import make_engine, transaction
 from coder.db.models import Code, Coder, Coding, Segment
@@ -26,7 +26,6 @@ from coder.export.quotes import Selection
 from coder.project import Project
 from coder.sources.corpus import import_paths
 
-ROOT = Path(__file__).resolve().parents[1]
 CODINGS = 20_000
 FIGURES = ["全区提拔重用干部{n}名。", "群众满意度达到{p}%。", "三个方阵的比例为{a}:{b}:1。", "共发布揭榜项目{n}个。"]
 
@@ -45,7 +44,7 @@ def build(folder: Path) -> str:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with transaction(engine) as session:
-        codebook.sync(session, codebook.load(ROOT / "codebook.yaml"))
+        codebook_sync.sync(session, codebook.load(codebook.PACKAGED_PATH))
     import_paths(engine, sorted(corpus.rglob("*.txt")))
     with transaction(engine) as session:
         coder = Coder(name="bench")

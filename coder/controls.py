@@ -14,9 +14,6 @@ parses back to exactly the stored strings.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from rich.console import Console
 
 _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 CONTROL = re.compile(f"[{_UNSAFE}]")
@@ -41,14 +38,3 @@ def json_escaped(document: str) -> str:
     """A JSON document from ``json.dumps(..., ensure_ascii=False)`` with the control characters it left
     raw written as ``\\uXXXX``: they occur only inside strings, so the data parse back unchanged."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
-
-
-class EscapingConsole(Console):
-    """A rich console for people: user text is never read as markup or emoji codes (titles may hold
-    ``[brackets]`` and ``:colons:``), and its control characters are shown escaped."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(soft_wrap=True, markup=False, highlight=False, emoji=False, **kwargs)
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(escaped(o) if isinstance(o, str) else o for o in objects), **kwargs)

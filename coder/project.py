@@ -19,6 +19,7 @@ from coder import (
     access,
     background,
     codebook,
+    codebook_sync,
     consensus,
     history,
     invivo,
@@ -40,8 +41,8 @@ from coder.analysis.cloud import word_cloud
 from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
-from coder.db import migrate, redact, sqlite_file
-from coder.db.engine import database_url, make_engine, parsed_url, retrying
+from coder.db import redact
+from coder.db.engine import current_engine, database_url, retrying
 from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
 from coder.errors import QcoderError
 from coder.evidence import claims, triangulation
@@ -176,22 +177,8 @@ class Project:
 
     @classmethod
     def open(cls, url: str | None = None) -> Project:
-        """Open a database that ``qcoder init`` has brought to the latest schema; refuse any other.
-
-        A missing SQLite file is refused before connecting, which would create it empty.
-        """
-        try:
-            ready = _sqlite_file_exists(url) and migrate.is_current(engine := make_engine(url))
-        except (SQLAlchemyError, ImportError) as exc:
-            where, detail = display_url(url), redact.describe(exc, database_url(url))
-            raise QcoderError(f"无法使用数据库 {where}：{detail}", f"cannot use database {where}: {detail}") from None
-        if not ready:
-            where = display_url(url)
-            raise QcoderError(
-                f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
-                f"database {where} is not initialised or not at the latest schema: run qcoder init first",
-            )
-        return cls(engine)
+        """Open a database that ``qcoder init`` has brought to the latest schema; refuse any other."""
+        return cls(current_engine(url))
 
     def _write(self, work: Callable[[Session], T], action: str | None = None) -> T:
         """``work(session)`` in one transaction, run again from the start while the database is busy
@@ -327,7 +314,7 @@ class Project:
 
     def codes(self, full: bool = False) -> dict[str, Any]:
         with Session(self.engine) as session:
-            return codebook.stored(session, full)
+            return codebook_sync.stored(session, full)
 
     def codings(self, source: str | None = None, code: str | None = None, status: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
@@ -403,7 +390,7 @@ class Project:
         with Session(self.engine) as session:
             return propose_keywords(session, code, top, viewer=self.user)
 
-    def save_codebook(self, path: Path, text: str, coder: str, force: bool = False) -> codebook.SyncReport:
+    def save_codebook(self, path: Path, text: str, coder: str, force: bool = False) -> codebook_sync.SyncReport:
         """Validate the YAML, sync it into the database, and only then write it to ``path``.
 
         A refused sync (say, a removed code still has codings), a file that cannot be written (a full
@@ -412,8 +399,8 @@ class Project:
         book = codebook.parse(text, str(path))
         with undone_on_failure(path) as write:
 
-            def sync_then_write(session: Session) -> codebook.SyncReport:
-                report = codebook.sync(session, book, coder_named(session, self._by(coder)), force=force)
+            def sync_then_write(session: Session) -> codebook_sync.SyncReport:
+                report = codebook_sync.sync(session, book, coder_named(session, self._by(coder)), force=force)
                 session.flush()  # the database refuses what it will refuse before the file changes
                 write(text.encode("utf-8"))  # last: a failed write undoes the sync, a failed commit the write
                 return report
@@ -437,7 +424,7 @@ class Project:
         file at ``path`` (default: the app's, see coder.codebook.app_path) through the validated sync; its id."""
         self._check("codebook")  # a coder is told the rule that stops them, not what is wrong with the name
         path = Path(path) if path is not None else codebook.app_path()
-        text, code_id = invivo.with_new_code_in(invivo.read(path), dimension, name, name_en)
+        text, code_id = invivo.with_new_code_in(invivo.read(codebook.starting_point(path)), dimension, name, name_en)
         self.save_codebook(path, text, coder)
         return code_id
 
@@ -728,12 +715,6 @@ class Project:
     ) -> bytes:
         """A display (and a words display's KWIC lines) as md, xlsx, docx, csv or json."""
         return render_display(frame, fmt, lang, kwic)
-
-
-def _sqlite_file_exists(url: str | None) -> bool:
-    parsed = parsed_url(url)
-    file = sqlite_file.database_path(parsed) if parsed.get_backend_name() == "sqlite" else None
-    return file is None or file.exists()
 
 
 def display_url(url: str | None = None) -> str:

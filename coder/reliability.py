@@ -121,6 +121,7 @@ from sqlmodel import Session, func, select
 
 from coder import known, rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Round, RoundSource, Segment, Source
+from coder.defaults import MIN_REACH
 from coder.errors import QcoderError
 from coder.evaluation import paragraphs
 
@@ -128,7 +129,6 @@ UNITS = ("segment", "character")
 SEGMENTS = ("sentence", "turn")
 CONSENSUS = "consensus"  # the origin of consensus codings, which never count as a coder's decisions
 TOOK_PART = (*EVIDENCE, "rejected")  # a rejected suggestion is a decision too: the coder read that source
-MIN_REACH = 0.8  # a coder whose decisions in a source end before this share of the furthest coder's has not finished it
 PARADOX_AGREEMENT, PARADOX_KAPPA = 0.8, 0.4  # high agreement with κ or α this low: the prevalence paradox note
 
 

@@ -45,6 +45,7 @@ from typing import Protocol
 import ahocorasick
 import jieba
 
+from coder.defaults import MIN_SCORE
 from coder.priors import History, posterior
 from coder.sources.segments import Span, segment
 
@@ -52,7 +53,6 @@ jieba.setLogLevel(logging.WARNING)
 
 # Bump when scoring changes: every code's fingerprint changes with it, so `qcoder tag` re-tags.
 SCORING_VERSION = "1"
-MIN_SCORE = 0.3
 NEGATION_FACTOR = 0.7
 NEGATORS = ("并没有", "没有", "并非", "不是", "并不", "从未", "不再", "没", "未", "不", "别", "非")
 NEGATION_WINDOW = 3  # characters between a negator's end and the term

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from coder import demo
 from tests.helpers import Cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +60,7 @@ def project_folder(tmp_path: Path) -> Path:
     """A project folder with the default codebook and nothing imported."""
     folder = tmp_path / "project"
     folder.mkdir()
-    shutil.copy(ROOT / "codebook.yaml", folder / "codebook.yaml")
+    shutil.copy(demo.CODEBOOK, folder / "codebook.yaml")
     return folder
 
 

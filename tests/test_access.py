@@ -150,3 +150,15 @@ def test_a_disabled_persons_session_ends_and_they_cannot_change_their_password(c
     assert coder.session_stamp() is None
     with pytest.raises(QcoderError, match="not an active user"):
         coder.change_user("编码员甲", password="yet another password")
+
+
+def test_the_unknown_name_check_hashes_as_a_real_password_check_does():
+    """The dummy hash is written out, not made at import: it must carry the hasher's own settings, or an
+    unknown name would be answered faster (or slower) than a wrong password."""
+    from argon2.exceptions import VerifyMismatchError
+
+    from coder import access
+
+    assert not access._HASHER.check_needs_rehash(access._DUMMY)
+    with pytest.raises(VerifyMismatchError):
+        access._HASHER.verify(access._DUMMY, "a guess")

@@ -1,18 +1,15 @@
 """The codebook: validation names the line and the rule; syncing keeps codings."""
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 from sqlmodel import Session, select
 
-from coder import codebook
+from coder import codebook, demo
 from coder.db.engine import make_engine
 from coder.db.models import AuditEvent
 from tests.helpers import INTERVIEW, Cli, write
-
-ROOT = Path(__file__).resolve().parents[1]
 
 SMALL = """\
 name: 小编码簿
@@ -33,7 +30,7 @@ codes:
 
 
 def test_the_default_codebook_is_the_scenario_structure_action_framework():
-    book = codebook.load(ROOT / "codebook.yaml")
+    book = codebook.load(demo.CODEBOOK)
     dimensions = [n.id for n in book.nodes if n.is_dimension]
     assert dimensions == ["scenario", "structure", "action"]
     assert len(book.codes) == 15
@@ -327,3 +324,13 @@ def test_init_with_a_broken_codebook_creates_no_database(tmp_path, project_folde
     refused = Cli(f"sqlite:///{database}", project_folder)("init")
     assert refused.exit_code == 1 and "name must be text, not a number" in refused.stderr
     assert not database.exists() and "schema is up to date" not in refused.stderr
+
+
+def test_a_folder_without_a_codebook_reads_the_packaged_one_until_it_has_its_own(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QCODER_CODEBOOK", raising=False)
+    assert codebook.default_path() == codebook.PACKAGED_PATH == demo.CODEBOOK
+    assert len(codebook.load().codes) == 15
+    write(tmp_path / "codebook.yaml", SMALL)
+    assert codebook.default_path() == codebook.DEFAULT_PATH
+    assert [c.id for c in codebook.load().codes] == ["structure.tiering", "structure.mentoring"]

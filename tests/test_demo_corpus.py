@@ -2,16 +2,16 @@
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
 
 from coder import codebook
+from coder.demo import CODEBOOK, CORPUS
+from coder.demo import GOLD as GOLD_FOLDER
 from coder.sources.textfile import read_text
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLD = sorted((ROOT / "corpus" / "gold").rglob("*.yaml"))
+GOLD = sorted(GOLD_FOLDER.rglob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +20,10 @@ def demo(tmp_path_factory):
     from tests.helpers import Cli
 
     folder = tmp_path_factory.mktemp("demo")
-    (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "codebook.yaml").write_text(CODEBOOK.read_text(encoding="utf-8"), encoding="utf-8")
     cli = Cli(f"sqlite:///{folder / 'demo.sqlite'}", folder)
     assert cli("init").exit_code == 0
-    result = cli("import", str(ROOT / "corpus"), "--json")
+    result = cli("import", str(CORPUS), "--json")
     assert result.exit_code == 0, result.stdout
     return cli, json.loads(result.stdout)["results"]
 
@@ -47,7 +47,7 @@ def test_the_corpus_has_the_promised_shape(demo):
 
 
 def test_the_encodings_and_formats_are_all_represented():
-    interviews = ROOT / "corpus" / "interviews"
+    interviews = CORPUS / "interviews"
     assert list(interviews.glob("*.docx"))
     gbk = [p for p in interviews.glob("*.txt") if not _is_utf8(p.read_bytes())]
     assert gbk and all(p.read_bytes().decode("gbk") for p in gbk)
@@ -62,7 +62,7 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def test_every_file_is_marked_synthetic():
-    sources = [p for p in (ROOT / "corpus").rglob("*") if p.suffix in {".txt", ".docx"}]
+    sources = [p for p in CORPUS.rglob("*") if p.suffix in {".txt", ".docx"}]
     assert len(sources) >= 21
     for path in sources:
         assert "synthetic: true" in read_text(path), path
@@ -70,7 +70,7 @@ def test_every_file_is_marked_synthetic():
 
 def test_gold_quotes_are_exact_quotes_of_known_codes(demo):
     cli, _ = demo
-    known = {c.id for c in codebook.load(ROOT / "codebook.yaml").codes}
+    known = {c.id for c in codebook.load(CODEBOOK).codes}
     kinds = Counter()
     for path in GOLD:
         gold = yaml.safe_load(path.read_text(encoding="utf-8"))

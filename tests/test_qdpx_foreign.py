@@ -23,7 +23,7 @@ from lxml import etree
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from coder import codebook
+from coder import codebook, demo
 from coder.db.engine import make_engine
 from coder.db.models import AuditEvent, Code, Coding, Participant, Setting, Source
 from coder.export import foreign_codes
@@ -305,7 +305,7 @@ def test_a_codebook_file_out_of_step_with_the_database_is_refused(sqlite_cli, tm
 
 
 def test_a_codebook_guid_must_be_a_guid_and_unique():
-    text = (Path(__file__).parents[1] / "codebook.yaml").read_text(encoding="utf-8")
+    text = demo.CODEBOOK.read_text(encoding="utf-8")
     first = "    parent: scenario\n"
     once = text.replace(first, first + '    guid: "{0A1B2C3D-0000-4000-8000-00000000C001}"\n', 1)
     assert codebook.parse(once).by_id()["scenario.backstage"].guid == "0a1b2c3d-0000-4000-8000-00000000c001"

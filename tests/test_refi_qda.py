@@ -16,7 +16,7 @@ from lxml import etree
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
-from coder import codebook
+from coder import codebook, codebook_sync
 from coder.db.engine import make_engine
 from coder.db.models import Coder, Coding, Memo, Participant, Source
 from coder.export.qdpx_import import normalised_with_positions
@@ -101,7 +101,7 @@ def state(url: str) -> dict:
                 (sorted(ids), people[pid].initials, people[pid].role, people[pid].organization)
                 for pid, ids in interviews.items()
             ),
-            "codes": codebook.stored(session, full=True),
+            "codes": codebook_sync.stored(session, full=True),
             "codings": sorted(
                 (*codings[c.id], c.status, c.origin) for c in session.exec(select(Coding)) if c.status != "rejected"
             ),

@@ -165,6 +165,29 @@ def test_adjusting_and_deleting_a_coding_are_audited_and_version_checked(cli, tm
     assert actions[-3:] == [("update", "coding"), ("delete", "memo"), ("delete", "coding")]
 
 
+def test_the_written_head_is_alembics_newest_migration(db_url):
+    """migrate.HEAD spares every command Alembic's import; a new migration must raise it."""
+    from alembic.script import ScriptDirectory
+
+    from coder.db import migrate
+
+    engine = make_engine(db_url)
+    assert ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head() == migrate.HEAD
+
+
+def test_a_database_behind_the_head_is_not_current(db_url):
+    from alembic import command
+
+    from coder.db import migrate
+
+    engine = make_engine(db_url)
+    assert not migrate.is_current(engine)  # no alembic_version table yet
+    command.upgrade(migrate.alembic_config(engine), "0008")
+    assert not migrate.is_current(engine)
+    migrate.upgrade(engine)
+    assert migrate.is_current(engine)
+
+
 def test_upgrading_a_project_with_codings_keeps_them_and_its_foreign_keys(db_url, tmp_path):
     """Migration 0004 rebuilds the coder table on SQLite; codings refer to it and must survive."""
     from alembic import command

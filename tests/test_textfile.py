@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from coder import demo
 from coder.sources.textfile import DOCX_DATE_FROM, FileProblem, read_document, read_text
 from tests.helpers import docx_with_body, make_docx
 
@@ -78,7 +79,7 @@ def test_a_broken_docx_is_refused(tmp_path):
 
 
 def test_demo_gbk_file_is_really_gbk():
-    raw = Path(__file__).resolve().parents[1].joinpath("corpus/interviews/20240129WJG.txt").read_bytes()
+    raw = (demo.CORPUS / "interviews" / "20240129WJG.txt").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert read_text(Path("20240129WJG.txt"), raw).startswith("---\nid: 20240129WJG")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coder import codebook, invivo
+from coder import codebook, demo, invivo
 from coder.errors import QcoderError
 from coder.project import Project
 from coder.sources import segments
@@ -138,7 +138,7 @@ def test_a_coder_in_team_mode_is_told_the_role_rule_even_for_a_bad_name(proj, bo
 
 
 def test_ids_are_pinyin_slugs_with_a_number_when_taken():
-    text = Path(__file__).resolve().parents[1].joinpath("codebook.yaml").read_text(encoding="utf-8")
+    text = demo.CODEBOOK.read_text(encoding="utf-8")
     first, code = invivo.with_new_code(text, "action", "三亮三评")
     assert code == "action.san_liang_san_ping"
     # 叁 reads san too: another name, the same slug, so the next number
@@ -153,7 +153,7 @@ def test_ids_are_pinyin_slugs_with_a_number_when_taken():
 
 
 def test_a_name_with_spaces_gets_one_keyword_per_word():
-    text = Path(__file__).resolve().parents[1].joinpath("codebook.yaml").read_text(encoding="utf-8")
+    text = demo.CODEBOOK.read_text(encoding="utf-8")
     new, code = invivo.with_new_code(text, "structure", "Work  Hard", name_en="Work hard")
     node = codebook.parse(new).by_id()[code]
     assert (code, node.name, node.name_en, node.keywords) == ("structure.work_hard", "Work Hard", "Work hard",
@@ -214,6 +214,17 @@ def test_the_default_file_is_the_one_the_app_edits(proj, book, monkeypatch):
     assert codebook.app_path() == book
     code = proj.create_code("structure", "三亮三评", ME)
     assert code in book.read_text(encoding="utf-8")
+
+
+def test_a_project_without_its_own_codebook_gets_one_from_the_packaged_default(proj, tmp_path, monkeypatch):
+    own = tmp_path / "fresh" / "codebook.yaml"  # a folder `qcoder app` was started in: no codebook yet
+    own.parent.mkdir()
+    packaged = demo.CODEBOOK.read_text(encoding="utf-8")
+    monkeypatch.setenv("QCODER_CODEBOOK", str(own))
+    code = proj.create_code("structure", "三亮三评", ME)
+    written = own.read_text(encoding="utf-8")
+    assert code in written and is_subsequence(packaged.splitlines(), written.splitlines())
+    assert demo.CODEBOOK.read_text(encoding="utf-8") == packaged  # the installed package is never written
 
 
 def test_a_missing_codebook_file_is_a_message_not_a_crash(proj, tmp_path):

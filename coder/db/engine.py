@@ -14,14 +14,14 @@ from typing import TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from coder.db import sqlite_file
 from coder.db.redact import describe, display_url
+from coder.db.url import database_url
 from coder.errors import QcoderError
 
-DEFAULT_URL = "sqlite:///db/qcoder.sqlite"
 BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer's lock; QCODER_BUSY_TIMEOUT_MS overrides
 WRITE_ATTEMPTS = 6  # tries of one write transaction before giving up; QCODER_WRITE_ATTEMPTS overrides
 BACKOFF_FIRST, BACKOFF_MAX = 0.05, 2.0  # seconds: the wait doubles from the first to the largest, with jitter
@@ -31,11 +31,6 @@ TRANSIENT_SQLITE = ("database is locked", "database is busy", "database table is
 
 log = logging.getLogger("qcoder.db")
 T = TypeVar("T")
-
-
-def database_url(url: str | None = None) -> str:
-    """``--db`` wins, then ``QCODER_DB_URL``, then the project's SQLite file."""
-    return url or os.environ.get("QCODER_DB_URL") or DEFAULT_URL
 
 
 def parsed_url(url: str | None = None) -> URL:
@@ -65,6 +60,33 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def current_engine(url: str | None = None) -> Engine:
+    """An engine on a database that ``qcoder init`` has brought to the latest schema; any other is refused.
+
+    A missing SQLite file is refused before connecting, which would create it empty.
+    """
+    from coder.db import migrate
+
+    try:
+        ready = _file_exists(url) and migrate.is_current(engine := make_engine(url))
+    except (SQLAlchemyError, ImportError) as exc:
+        where, detail = display_url(database_url(url)), describe(exc, database_url(url))
+        raise QcoderError(f"无法使用数据库 {where}：{detail}", f"cannot use database {where}: {detail}") from None
+    if not ready:
+        where = display_url(database_url(url))
+        raise QcoderError(
+            f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
+            f"database {where} is not initialised or not at the latest schema: run qcoder init first",
+        )
+    return engine
+
+
+def _file_exists(url: str | None) -> bool:
+    parsed = parsed_url(url)
+    file = sqlite_file.database_path(parsed) if parsed.get_backend_name() == "sqlite" else None
+    return file is None or file.exists()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

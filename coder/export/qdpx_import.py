@@ -71,7 +71,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
-from coder import access, codebook, invivo
+from coder import access, codebook, codebook_sync, invivo
 from coder.audit import coder_named, record, snapshot
 from coder.db.engine import retrying
 from coder.db.models import Code, Coder, Coding, Memo, Setting, Source
@@ -189,7 +189,8 @@ def _import(engine: Engine, package: Package, options: _Options, book: Path | No
     for attempt in range(1, ID_ATTEMPTS + 1):
         try:
             with undone_on_failure(book) if book else contextlib.nullcontext(None) as write:
-                base = invivo.read(book) if book and book.exists() else ""
+                origin = codebook.starting_point(book) if book else None  # the packaged one, until saved here
+                base = invivo.read(origin) if origin and origin.exists() else ""
                 return retrying(engine, functools.partial(_attempt, package=package, options=options, book=book,
                                                           base=base, write=write))  # fmt: skip
         except (IntegrityError, _CodebookMoved):
@@ -337,7 +338,7 @@ class _Importer:
             )
         text = invivo.with_entries_in(base, additions.dimensions, additions.codes)
         book = codebook.parse(text, str(path))
-        codebook.sync(self.session, book, self._coder(None))
+        codebook_sync.sync(self.session, book, self._coder(None))
         self.version = book.version
         self.codes |= additions.ids
         self.report.codes_added = [entry["id"] for entry in additions.codes]

@@ -30,12 +30,12 @@ from coder.db.models import (
     Segment,
     Source,
 )
+from coder.defaults import MAX_CHARS
 from coder.errors import QcoderError
 from coder.retrieval import with_descendants
 
 SENTENCE_ENDS = "。！？!?…；;"
 CLAUSE_ENDS = "，,、：:"
-MAX_CHARS = 200  # longer quotes are shortened; 0 keeps every quote whole
 
 
 @dataclass

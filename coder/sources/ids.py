@@ -19,8 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from coder.errors import QcoderError
 
 KINDS = ("interview", "policy", "media")
@@ -281,7 +279,7 @@ def initials_of(name: str) -> MadeId:
         )
     surname, given = split_name(name)
     surname_syllables = _surname_syllables(surname)
-    given_syllables = lazy_pinyin(given, style=Style.NORMAL, errors="ignore")
+    given_syllables = _syllables(given)
     if len(given_syllables) != len(given):
         raise IdError(
             f"姓名 {name}：有汉字查不到拼音，请用 --initials 给出首字母",
@@ -296,7 +294,7 @@ def _compound_warning(name: str, letters: str) -> list[str]:
     surname, _ = split_name(name)
     if len(surname) < 2:
         return []
-    single = _surname_syllables(name[0]) + lazy_pinyin(name[1:], style=Style.NORMAL, errors="ignore")
+    single = _surname_syllables(name[0]) + _syllables(name[1:])
     alternative = "".join(s[0] for s in single).upper()
     if alternative == letters:
         return []
@@ -312,10 +310,20 @@ def _surname_syllables(surname: str) -> list[str]:
         return COMPOUND_SURNAMES[surname].split()
     if surname in SURNAME_READINGS:
         return [SURNAME_READINGS[surname]]
-    return lazy_pinyin(surname, style=Style.NORMAL)
+    return _syllables(surname, errors="default")
+
+
+def _syllables(text: str, errors: str = "ignore") -> list[str]:
+    """Toneless pinyin. pypinyin loads its dictionaries on import (0.3 s): only making an ID pays it,
+    never checking one."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=errors)
 
 
 def _heteronym_warnings(given: str) -> list[str]:
+    from pypinyin import Style, pinyin
+
     warnings = []
     for char in given:
         readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]

@@ -132,7 +132,10 @@ def _editor() -> None:
         st.caption(t("codebook_owner_only"))
         return
     with st.expander(t("edit_codebook")):
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        origin = codebook.starting_point(path)  # the packaged default until this project saves its own
+        current = origin.read_text(encoding="utf-8") if origin.exists() else ""
+        if origin != path:
+            st.caption(plain(t("codebook_packaged").format(path=path)))
         text = st.text_area(str(path), current, height=480, key="codebook_yaml")
         if st.button(t("save_codebook"), key="codebook_save"):
             try:

@@ -169,6 +169,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "propose": {"zh": "从已接受的编码中提议关键词", "en": "Propose keywords from accepted codings"},
     "edit_codebook": {"zh": "编辑 codebook.yaml", "en": "Edit codebook.yaml"},
     "save_codebook": {"zh": "校验并保存", "en": "Validate and save"},
+    "codebook_packaged": {
+        "zh": "这里显示的是随 qcoder 附带的默认编码簿；保存后写入本项目的 {path}",
+        "en": "This is the default codebook that comes with qcoder; saving writes it to this project's {path}",
+    },
     "codebook_saved": {"zh": "编码簿已保存并同步", "en": "Codebook saved and synced"},
     "progress": {"zh": "编码进度", "en": "Coding progress"},
     "frequencies": {"zh": "各代码的编码次数", "en": "Codings per code"},

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from coder.demo import CODEBOOK
 from tests.helpers import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -12,7 +13,7 @@ READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 def tagged_project(folder: Path, *paths: Path) -> str:
     """A project in ``folder`` with its own copy of the codebook, ``paths`` imported and tagged: its database URL."""
-    (folder / "codebook.yaml").write_text((ROOT / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "codebook.yaml").write_text(CODEBOOK.read_text(encoding="utf-8"), encoding="utf-8")
     url = f"sqlite:///{folder / 'app.sqlite'}"
     cli = Cli(url, folder)
     assert cli("init").exit_code == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from coder.serve import MAIN
 from tests.browser.browsing import CHROMIUM, ROOT
 
 CHROMIUM_ARGS = [
@@ -26,14 +27,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(database):
-    """Streamlit serving app.py on the module's project; its codebook.yaml and corpus/ are beside the database."""
+    """Streamlit serving the app on the module's project; its codebook.yaml and corpus/ are beside the database."""
     url = database
     codebook = Path(url.removeprefix("sqlite:///")).parent / "codebook.yaml"
     corpus = codebook.parent / "corpus"  # uploads are kept here, never in the repository's corpus/
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+            sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.headless=true", f"--server.port={port}",
             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
         ],
         cwd=ROOT,

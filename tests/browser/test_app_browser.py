@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from coder.demo import CORPUS
 from tests.browser.browsing import ARTIFACTS, ROOT, select_in_reader, settle, shot, tagged_project
 from tests.helpers import Cli, write
 
@@ -20,7 +21,7 @@ def database(tmp_path_factory) -> str:
     """A project with a demo interview and a policy titled with markup, tagged: its database URL."""
     folder = tmp_path_factory.mktemp("browser")
     write(folder / "in" / "policy" / "20230110-P03.txt", f'---\ntitle: "{HOSTILE}"\n---\n{POLICY_TEXT}')
-    return tagged_project(folder, ROOT / "corpus" / "interviews" / "20240110ZLM.txt", folder / "in")
+    return tagged_project(folder, CORPUS / "interviews" / "20240110ZLM.txt", folder / "in")
 
 
 def test_the_app_lists_the_imported_sources(page):

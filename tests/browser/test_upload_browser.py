@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.browsing import ROOT, settle, shot, tagged_project
+from coder.demo import CORPUS
+from tests.browser.browsing import settle, shot, tagged_project
 from tests.helpers import write
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ MEDIA = "本报讯　石桥镇推行干部绩效动态考核，群众满意度�
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("upload")
-    return tagged_project(folder, ROOT / "corpus" / "interviews" / "20240110ZLM.txt")
+    return tagged_project(folder, CORPUS / "interviews" / "20240110ZLM.txt")
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ from typing import NamedTuple
 
 import pytest
 
+from coder.demo import CORPUS
 from coder.project import Project
-from tests.browser.browsing import ROOT, click_in_reader, select_in_reader, shot, tagged_project
+from tests.browser.browsing import click_in_reader, select_in_reader, shot, tagged_project
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ STATUS = "qc-status"
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> str:
     """A project holding one demo interview, tagged, with its own copy of the codebook: its database URL."""
-    return tagged_project(tmp_path_factory.mktemp("workbench"), ROOT / "corpus" / "interviews" / f"{SOURCE}.txt")
+    return tagged_project(tmp_path_factory.mktemp("workbench"), CORPUS / "interviews" / f"{SOURCE}.txt")
 
 
 @pytest.fixture

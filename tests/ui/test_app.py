@@ -1,13 +1,12 @@
 """The app shell and the 概览 Overview and 来源 Sources pages, run in-process with Streamlit's AppTest."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from coder.serve import MAIN
 from tests.helpers import INTERVIEW, page_app, write
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(MAIN)
 
 
 @pytest.fixture

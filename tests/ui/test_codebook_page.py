@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from coder import demo
 from coder.ui.text import plain
 from tests.helpers import page_app, write
 from tests.test_tagging import TRANSCRIPT
@@ -95,3 +96,21 @@ def test_an_empty_memo_is_refused_with_its_reason(at):
     at.selectbox(key="cb_memo_code").set_value("action.open_call").run()
     at.button(key="cb_memo_add").click().run()
     assert "备忘内容不能为空" in at.error[0].value
+
+
+def test_without_its_own_codebook_the_page_edits_the_packaged_one_and_saves_it_in_the_project(
+    monkeypatch, sqlite_cli, tmp_path
+):
+    own = tmp_path / "fresh" / "codebook.yaml"  # a folder `qcoder app` was started in: no codebook yet
+    own.parent.mkdir()
+    packaged = demo.CODEBOOK.read_text(encoding="utf-8")
+    monkeypatch.setenv("QCODER_DB_URL", sqlite_cli.url)
+    monkeypatch.setenv("QCODER_CODEBOOK", str(own))
+    at = page_app("codebook_page").run()
+    assert at.text_area(key="codebook_yaml").value == packaged
+    assert any("随 qcoder 附带的默认编码簿" in c.value for c in at.caption)
+    at.text_area(key="codebook_yaml").input(packaged.replace("name: 揭榜挂帅", "name: 揭榜挂帅机制", 1))
+    at.button(key="codebook_save").click().run()
+    assert not at.error
+    assert "name: 揭榜挂帅机制" in own.read_text(encoding="utf-8")
+    assert demo.CODEBOOK.read_text(encoding="utf-8") == packaged  # the installed package is never written

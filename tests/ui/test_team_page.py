@@ -1,13 +1,12 @@
 """Team mode in the app: the login page first, then pages by role; the Team page for owners."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from coder.serve import MAIN
 from tests.helpers import INTERVIEW, page_app, write
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(MAIN)
 PASSWORD = "correct horse battery"
 
 
