@@ -13,6 +13,7 @@ Validation collects every problem with its line number, so a researcher fixes th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -137,19 +138,31 @@ def app_path() -> Path:
     return Path(os.environ.get("QCODER_CODEBOOK") or DEFAULT_PATH)
 
 
-def starting_point(path: Path) -> Path:
+def starting_point(path: Path, stored_version: str | None) -> Path:
     """The file an edit of the codebook file ``path`` starts from: ``path`` itself, or, while the project's
-    own file (:func:`app_path`) is not written yet, the packaged default codebook.
+    own file (:func:`app_path`) is not written yet, the packaged default codebook — but only for a project
+    whose codes came from it (``stored_version``, the version the database holds: the demo project, say).
 
     A folder ``qcoder app`` was started in holds no codebook until the researcher saves one, and the
-    packaged file (inside the installed package) is never written: the first save creates ``path``."""
-    return path if path.exists() or path != app_path() else PACKAGED_PATH
+    packaged file (inside the installed package) is never written: the first save creates ``path``. Any
+    other project starts from ``path`` as it is (nothing): an edit must never bring in codes it never had."""
+    if path.exists() or path != app_path() or stored_version != packaged_version():
+        return path
+    return PACKAGED_PATH
+
+
+@functools.cache
+def packaged_version() -> str:
+    """The version of the packaged default codebook (it never changes while qcoder runs)."""
+    return load(PACKAGED_PATH).version
 
 
 def default_path() -> Path:
-    """The codebook read when none is named: the project's own file (:func:`app_path`) once it exists,
-    else the packaged default (``coder/demo/codebook.yaml``), so a project started in any folder has one."""
-    return starting_point(app_path())
+    """The codebook read when none is named and a project is only being made (the demo) or nothing is
+    written (``qcoder suggest``): the project's own file (:func:`app_path`) once it exists, else the
+    packaged default (``coder/demo/codebook.yaml``)."""
+    path = app_path()
+    return path if path.exists() else PACKAGED_PATH
 
 
 def load(path: str | Path | None = None) -> Codebook:

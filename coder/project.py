@@ -424,7 +424,9 @@ class Project:
         file at ``path`` (default: the app's, see coder.codebook.app_path) through the validated sync; its id."""
         self._check("codebook")  # a coder is told the rule that stops them, not what is wrong with the name
         path = Path(path) if path is not None else codebook.app_path()
-        text, code_id = invivo.with_new_code_in(invivo.read(codebook.starting_point(path)), dimension, name, name_en)
+        text, code_id = invivo.with_new_code_in(
+            invivo.read(codebook.starting_point(path, self.codes()["version"])), dimension, name, name_en
+        )
         self.save_codebook(path, text, coder)
         return code_id
 

@@ -127,3 +127,10 @@ def test_light_command_does_its_work_without_heavy_imports(command: Command, pro
         assert expected in done.stdout, done.stdout
     loaded = offending(modules, HEAVY + command.also_not)
     assert not loaded, f"qcoder {' '.join(args)} imported {loaded} (package: modules loaded)"
+
+
+def test_id_make_refuses_an_id_the_project_has_without_loading_the_database_libraries(project: str, tmp_path: Path):
+    """The collision check reads the SQLite file with the standard library; it must still see every ID."""
+    done, modules = loaded_by(["--db", project, "id", "make", "--date", "2024-03-02", "--name", "唐晓雨"], tmp_path)
+    assert done.returncode == 1 and "20240302TXY" in done.stderr and "already exists" in done.stderr, done.stderr
+    assert not offending(modules, ("sqlalchemy", "sqlmodel", *HEAVY))

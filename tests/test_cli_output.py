@@ -132,3 +132,12 @@ def test_column_headers_on_a_real_terminal_show_a_coders_name_escaped(sqlite_cli
     screen = on_a_terminal(sqlite_cli, "icr")
     assert b"\x1b[2J" not in screen and "\u202e".encode() not in screen
     assert "甲\\x1b[2J\\u202e".encode() in screen
+
+
+def test_only_a_database_drivers_failed_import_is_reported_as_a_database_problem():
+    """Imports now happen inside commands: a broken install must show its own traceback, not "cannot use database"."""
+    from coder.cli.common import _database_error
+
+    assert _database_error(ModuleNotFoundError("No module named 'psycopg'", name="psycopg"))
+    assert not _database_error(ModuleNotFoundError("No module named 'coder.gone'", name="coder.gone"))
+    assert not _database_error(ValueError("not a database problem"))

@@ -334,3 +334,26 @@ def test_a_folder_without_a_codebook_reads_the_packaged_one_until_it_has_its_own
     write(tmp_path / "codebook.yaml", SMALL)
     assert codebook.default_path() == codebook.DEFAULT_PATH
     assert [c.id for c in codebook.load().codes] == ["structure.tiering", "structure.mentoring"]
+
+
+def test_the_packaged_codebook_is_a_starting_point_only_for_a_project_whose_codes_came_from_it(tmp_path, monkeypatch):
+    own = tmp_path / "codebook.yaml"
+    monkeypatch.setenv("QCODER_CODEBOOK", str(own))
+    assert codebook.starting_point(own, codebook.packaged_version()) == codebook.PACKAGED_PATH  # the demo project
+    assert codebook.starting_point(own, "1-0123456789") == own  # a project of its own codes: start from nothing
+    assert codebook.starting_point(own, None) == own  # a project with no codes yet
+    write(own, SMALL)
+    assert codebook.starting_point(own, codebook.packaged_version()) == own  # once saved, always its own file
+
+
+def test_init_and_sync_without_a_codebook_file_leave_a_projects_codes_alone(cli, project_folder):
+    """Only an empty database gets the built-in codebook (the demo): a project's own codes are never replaced."""
+    write(project_folder / "codebook.yaml", SMALL)
+    assert cli("codebook", "sync", "--force").exit_code == 0
+    before = cli("codes", "list", "--json").stdout
+    (project_folder / "codebook.yaml").unlink()
+    again = cli("init")
+    assert again.exit_code == 0 and "not synced" in again.stderr
+    refused = cli("codebook", "sync")
+    assert refused.exit_code == 1 and "codebook.yaml" in refused.stderr
+    assert cli("codes", "list", "--json").stdout == before

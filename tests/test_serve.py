@@ -22,13 +22,21 @@ from coder.db.engine import make_engine
 from coder.demo import build_demo
 from coder.errors import QcoderError
 from coder.project import Project
-from coder.serve import DEFAULT_PORT, check_port, port_free, streamlit_command
+from coder.serve import check_port, port_free, streamlit_command
 from tests.conftest import ROOT
 
 QCODER = Path(sys.executable).with_name("qcoder")  # the console script `pip install .` makes
 HEALTH_WAIT_S = 120  # a generous bound on building the demo and starting Streamlit: not a timing check
 DEMO_SOURCES = 22  # every file of coder/demo/corpus but its README and the gold codings
 GOLD_CODINGS = 461  # the gold files' quotes, as `make run`'s chain of commands loaded them
+
+
+@pytest.fixture(autouse=True)
+def a_folder_without_a_codebook(tmp_path, monkeypatch):
+    """Each test starts where a researcher would start qcoder: a folder with no codebook of its own (the
+    repository's own folder may hold one after `make run` and a save in the app)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QCODER_CODEBOOK", raising=False)
 
 
 def free_port() -> int:
@@ -93,10 +101,11 @@ def test_qcoder_app_help_names_the_port_and_database_options():
     assert "--port" in shown.stdout and "--db" in shown.stdout and "8501" in shown.stdout
 
 
-def test_the_commands_default_port_is_the_servers():
+def test_the_commands_defaults_are_the_servers():
+    from coder import serve
     from coder.cli import server
 
-    assert server.PORT == DEFAULT_PORT
+    assert (server.PORT, server.ADDRESS) == (serve.DEFAULT_PORT, serve.DEFAULT_ADDRESS)
 
 
 def test_the_command_carries_every_setting_of_the_repositorys_streamlit_config():

@@ -1,6 +1,5 @@
 """The codebook file and its codes in the project: ``codebook check|sync|export|import``, ``codes list``."""
 
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +18,14 @@ codebook_app = typer.Typer(help="编码簿 / codebook", no_args_is_help=True)
 codes_app = typer.Typer(help="编码簿中的代码 / codes of the codebook", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(codes_app, name="codes")
+
+# The project's own codebook file; never the built-in one, whose codes a project may not have.
+CodebookArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="默认 QCODER_CODEBOOK 或 codebook.yaml / default QCODER_CODEBOOK or codebook.yaml", show_default=False
+    ),
+]
 
 
 def sync_codebook(engine: "Engine", book: "Codebook", force: bool, coder: str | None) -> None:
@@ -39,18 +46,12 @@ def sync_codebook(engine: "Engine", book: "Codebook", force: bool, coder: str | 
 @codebook_app.command("check")
 @friendly
 def codebook_check(
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            help="默认 QCODER_CODEBOOK 或 codebook.yaml，没有时用内置编码簿 / default QCODER_CODEBOOK or codebook.yaml, else the built-in one",
-            show_default=False,
-        ),
-    ] = None,
+    path: CodebookArgument = None,
 ) -> None:
     """校验编码簿 / validate a codebook file."""
     from coder import codebook as codebook_mod
 
-    path = path or codebook_mod.default_path()
+    path = path or codebook_mod.app_path()
     book = codebook_mod.load(path)
     dims = [n for n in book.nodes if n.is_dimension]
     out.print(f"{path}: 有效 / valid — {len(dims)} 个维度 / dimensions, {len(book.codes)} 个代码 / codes, "
@@ -60,13 +61,7 @@ def codebook_check(
 @codebook_app.command("sync")
 @friendly
 def codebook_sync(
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            help="默认 QCODER_CODEBOOK 或 codebook.yaml，没有时用内置编码簿 / default QCODER_CODEBOOK or codebook.yaml, else the built-in one",
-            show_default=False,
-        ),
-    ] = None,
+    path: CodebookArgument = None,
     force: Annotated[
         bool, typer.Option(help="允许删除仍有编码的代码 / allow removing codes that have codings")
     ] = False,
@@ -75,7 +70,7 @@ def codebook_sync(
     """把编码簿同步到数据库 / sync the codebook into the database."""
     from coder import codebook as codebook_mod
 
-    book = codebook_mod.load(path)  # checked before the database is opened
+    book = codebook_mod.load(path or codebook_mod.app_path())  # checked before the database is opened
     sync_codebook(project().engine, book, force, coder)
 
 

@@ -1,7 +1,6 @@
 """Coding and reviewing: ``code``, ``suggest``, ``tag``, ``eval``, ``train``, ``suggester``, ``keywords``,
 ``review`` and ``memo``."""
 
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -75,7 +74,7 @@ def suggest(
     from coder.sources.textfile import normalise
     from coder.tagger import Tagger
 
-    book = codebook_mod.load(codebook)
+    book = codebook_mod.load(codebook or codebook_mod.default_path())
     text = normalise(sys.stdin.read())
     found = [s.as_dict() for s in Tagger(book.codes, book.version, min_score).suggest(text)]
     if as_json:

@@ -8,7 +8,6 @@ Nor ``from __future__ import annotations`` in this package: Typer would ``eval``
 string to build the tree (80 ms of every start, against 17 ms for annotations that are objects already).
 """
 
-
 import functools
 import json
 import sys
@@ -68,6 +67,12 @@ def db_url() -> str | None:
     return _db_url["url"]
 
 
+def use_database(url: str | None) -> None:
+    """A command's own ``--db`` (``qcoder app --db``): what it opens, and what its errors name."""
+    if url is not None:
+        _db_url["url"] = url
+
+
 def friendly(command: Callable) -> Callable:
     """Show user errors as two-language messages and exit 1, never as a stack trace."""
 
@@ -92,13 +97,17 @@ def friendly(command: Callable) -> Callable:
     return run
 
 
+# Database drivers a URL may name; one missing is the database's problem, any other failed import is a bug.
+DRIVERS = ("psycopg", "psycopg2", "pg8000", "asyncpg", "pysqlite2", "sqlite3", "MySQLdb", "pymysql", "oracledb")
+
+
 def _database_error(exc: Exception) -> bool:
-    """A failure of the database or its driver (a missing driver is an ImportError). SQLAlchemy is
-    looked up, not imported: a command that never opened a database cannot have raised its errors."""
+    """A failure of the database or of its driver's import. SQLAlchemy is looked up, not imported: a
+    command that never opened a database cannot have raised its errors."""
+    if isinstance(exc, ImportError):
+        return (exc.name or "").split(".")[0] in DRIVERS
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
-    return isinstance(exc, ImportError) or (
-        sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
-    )
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
 
 
 def print_json(data: Any) -> None:

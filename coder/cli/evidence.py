@@ -1,6 +1,5 @@
 """Triangulation and the claims it checks: ``triangulate``, ``claim``."""
 
-
 from typing import Annotated
 
 import typer

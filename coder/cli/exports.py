@@ -1,6 +1,5 @@
 """Files for papers and other tools: ``export quotes|respondents|qdpx`` and the ``matrix`` displays."""
 
-
 from pathlib import Path
 from typing import Annotated, Any
 

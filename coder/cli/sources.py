@@ -1,6 +1,5 @@
 """Setting up a project and bringing sources in: ``init``, ``import``, ``sources``, ``id``, ``fieldwork``."""
 
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,7 +25,7 @@ def init(
     codebook: Annotated[
         Path | None,
         typer.Option(
-            help="编码簿文件（默认 codebook.yaml，没有时用内置编码簿）/ codebook file (default codebook.yaml, else the built-in one)"
+            help="编码簿文件（默认 QCODER_CODEBOOK 或 codebook.yaml）/ codebook file (default QCODER_CODEBOOK or codebook.yaml)"
         ),
     ] = None,
     force: Annotated[
@@ -42,7 +41,7 @@ def init(
 
     if codebook is not None and not codebook.exists():
         raise QcoderError(f"找不到编码簿 {codebook}", f"codebook {codebook} does not exist")
-    path = codebook or codebook_mod.default_path()
+    path = codebook or codebook_mod.app_path()
     book = codebook_mod.load(path) if path.exists() else None  # checked before the database is touched
     engine = make_engine(db_url())
     migrate.upgrade(engine)
@@ -256,7 +255,9 @@ def fieldwork(
     out.print(f"{first.isoformat()} {last.isoformat()}" if first and last else "—")
 
 
-def _plan_qdpx(current: "Project", path: Path, plan: Path, kind: str | None, id_map: Path | None, as_json: bool) -> None:
+def _plan_qdpx(
+    current: "Project", path: Path, plan: Path, kind: str | None, id_map: Path | None, as_json: bool
+) -> None:
     """``import F.qdpx --plan FILE.csv``: the ID each source would get, as a CSV to edit; nothing imported."""
     from coder.export import qdpx_plan
     from coder.files import write_atomically

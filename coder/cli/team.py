@@ -1,6 +1,5 @@
 """Working as a team: agreement (``icr``), ``consensus``, the ``audit`` log, ``user``, ``team`` and ``round``."""
 
-
 import sys
 from typing import Annotated
 

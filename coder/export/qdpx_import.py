@@ -183,13 +183,19 @@ def _map(package: Package, id_map: Path | None) -> dict[str, MapRow] | None:
     return read_map(id_map, named)
 
 
+def _stored_version(engine: Engine) -> str | None:
+    with Session(engine) as session:
+        setting = session.get(Setting, "codebook_version")
+        return setting.value if setting else None
+
+
 def _import(engine: Engine, package: Package, options: _Options, book: Path | None) -> QdpxReport:
     """The import, tried again from the start (the codebook file read afresh) when another import took an
     ID it drew, or changed the codebook, meanwhile."""
     for attempt in range(1, ID_ATTEMPTS + 1):
         try:
             with undone_on_failure(book) if book else contextlib.nullcontext(None) as write:
-                origin = codebook.starting_point(book) if book else None  # the packaged one, until saved here
+                origin = codebook.starting_point(book, _stored_version(engine)) if book else None
                 base = invivo.read(origin) if origin and origin.exists() else ""
                 return retrying(engine, functools.partial(_attempt, package=package, options=options, book=book,
                                                           base=base, write=write))  # fmt: skip

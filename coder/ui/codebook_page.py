@@ -132,7 +132,7 @@ def _editor() -> None:
         st.caption(t("codebook_owner_only"))
         return
     with st.expander(t("edit_codebook")):
-        origin = codebook.starting_point(path)  # the packaged default until this project saves its own
+        origin = codebook.starting_point(path, project().codes()["version"])  # the demo's, until saved here
         current = origin.read_text(encoding="utf-8") if origin.exists() else ""
         if origin != path:
             st.caption(plain(t("codebook_packaged").format(path=path)))
