@@ -8,55 +8,45 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from coder import (
     access,
-    background,
     codebook,
     codebook_sync,
     consensus,
     history,
-    invivo,
     memos,
     open_marks,
     overview,
     recent_work,
-    reliability,
     retag_report,
     retrieval,
     review,
     rounds,
-    tagging,
     throttle,
-    training,
 )
-from coder.analysis import cooccurrence, framework, timeline, words
-from coder.analysis.cloud import word_cloud
 from coder.audit import coder_named
 from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import redact
 from coder.db.engine import current_engine, database_url, retrying
 from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
+from coder.defaults import MIN_REACH
 from coder.errors import QcoderError
-from coder.evidence import claims, triangulation
-from coder.evidence import report as triangulation_report
-from coder.export import qdc, qdpx, qdpx_import, taguette_codebook
-from coder.export.agreement import render_agreement
-from coder.export.displays import render_display
-from coder.export.formats import render_quotes, render_respondents
+from coder.evidence import claims
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
 from coder.files import undone_on_failure
-from coder.keywords import propose as propose_keywords
-from coder.sources import ids, record_checks, uploads
+from coder.sources import ids, record_checks
 from coder.sources.catalogue import list_sources, show_source, source_ids, update_metadata
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -163,6 +153,7 @@ class Project:
 
     def _check(self, action: str) -> None:
         """The role check alone, for work that runs its own transactions (imports, tagging)."""
+
         with Session(self.engine) as session:
             self._allow(session, action)
 
@@ -229,6 +220,8 @@ class Project:
         """Suggest codes for what is not tagged yet, or for everything with ``force``; sources open in a
         browser are left for the next run unless ``include_open`` (see coder.tagging). The report is kept
         as an audit event (``event``; see :meth:`retag_reports`)."""
+        from coder import tagging
+
         self._check("write")
         try:
             report = tagging.tag(self.engine, force=force, progress=progress, include_open=include_open)
@@ -294,11 +287,15 @@ class Project:
     def preview_upload(self, name: str, data: bytes, kind: str, taken: tuple[str, ...] = ()) -> dict:
         """The ID an uploaded file would be imported under (beside the IDs ``taken`` by the files uploaded
         with it), and any problem with it; nothing is kept."""
+        from coder.sources import uploads
+
         return vars(uploads.preview(self.engine, name, data, kind, frozenset(taken)))
 
     def import_upload(self, corpus: Path, name: str, data: bytes, kind: str, record_id: str | None = None) -> dict:
         """Import one uploaded file (kept once under ``corpus``) with the same rules as ``qcoder import``;
         ``record_id`` is the ID confirmed on the page for a file that carries none."""
+        from coder.sources import uploads
+
         self._check("write")  # the import has its own transaction
         return vars(uploads.import_upload(self.engine, corpus, name, data, kind, self.user, record_id))
 
@@ -334,12 +331,16 @@ class Project:
     def evaluate(self, gold: Path, unit: str = "sentence", train: Path | None = None) -> dict:
         """Precision, recall and F1 of the suggestions against the gold codings under ``gold``; with
         ``train``, keyword-only, learned and combined compared after training on that gold."""
+        from coder import tagging
+
         with Session(self.engine) as session:
             return tagging.evaluate_gold(session, gold, unit, train)
 
     # Suggestions that learn (see coder.priors, coder.training)
     def train(self, coder: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
         """Train a new version of the learned suggester from the decisions so far and use it."""
+        from coder import tagging, training
+
         self._check("write")  # training runs its own transactions
         with Session(self.engine) as session:
             tagger = tagging.learning_tagger(session)
@@ -348,6 +349,8 @@ class Project:
     def suggester(self) -> dict:
         """Which suggester tagging uses, from which score it suggests, the model in use (None before the
         first training) and why the last training failed (None unless it did)."""
+        from coder import training
+
         with Session(self.engine) as session:
             return {
                 "mode": training.mode(session),
@@ -358,16 +361,22 @@ class Project:
             }
 
     def set_suggester(self, mode: str, coder: str | None = None) -> None:
+        from coder import training
+
         self._write(lambda session: training.set_mode(session, mode, self._by(coder)), "codebook")
 
     def set_auto_retrain(self, on: bool, coder: str | None = None) -> None:
         """Let the app retrain (and re-tag) in the background after enough decisions, or not."""
+        from coder import training
+
         self._write(lambda session: training.set_auto_retrain(session, on, self._by(coder)), "codebook")
 
     def retrain_in_background(self, only_if_due: bool = True) -> bool:
         """Start training a new model in a child process and return at once: by default only once enough
         new decisions were made since the last model (see coder.training.RETRAIN_AFTER), and never while
         the project has automatic retraining off; ``only_if_due=False`` (someone asked) trains anyway."""
+        from coder import background, training
+
         if self.role() not in access.ALLOWED["write"]:
             return False
         if only_if_due:
@@ -379,14 +388,20 @@ class Project:
         return background.retrain(self.engine, self.user)
 
     def training_running(self) -> bool:
+        from coder import background
+
         return background.training(self.engine)
 
     def term_histories(self) -> list[dict]:
         """Each codebook term's accept/reject history per code and its weight before and after."""
+        from coder import tagging
+
         with Session(self.engine) as session:
             return tagging.term_histories(session)
 
     def propose_keywords(self, code: str, top: int = 20) -> list[dict]:
+        from coder.keywords import propose as propose_keywords
+
         with Session(self.engine) as session:
             return propose_keywords(session, code, top, viewer=self.user)
 
@@ -422,6 +437,8 @@ class Project:
     ) -> str:
         """A new code named ``name`` under ``dimension`` (in vivo: the selected words), added to the codebook
         file at ``path`` (default: the app's, see coder.codebook.app_path) through the validated sync; its id."""
+        from coder import invivo
+
         self._check("codebook")  # a coder is told the rule that stops them, not what is wrong with the name
         path = Path(path) if path is not None else codebook.app_path()
         text, code_id = invivo.with_new_code_in(
@@ -486,6 +503,8 @@ class Project:
     def export_qdpx(self, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
         """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA … (see coder.export.qdpx), with the
         codings this person may see."""
+        from coder.export import qdpx
+
         with Session(self.engine) as session:
             if with_names:
                 self._allow(session, "names")
@@ -504,6 +523,8 @@ class Project:
         the codebook lacks are added to ``codebook_path`` (default: coder.codebook.app_path) unless not
         ``new_codes``; ``id_map`` is a --map file (see coder.export.qdpx_import). Adding codes takes the
         codebook role, checked inside the import once it knows whether the file adds any."""
+        from coder.export import qdpx_import
+
         self._check("names" if with_names else "write")
         return vars(
             qdpx_import.import_qdpx(self.engine, path, kind, with_names, id_map, new_codes, codebook_path, self.user)
@@ -511,22 +532,30 @@ class Project:
 
     def plan_qdpx(self, path: Path, kind: str | None = None, id_map: Path | None = None) -> dict:
         """The record ID each source of a .qdpx would get (``sources``), importing nothing."""
+        from coder.export import qdpx_import
+
         self._check("write")
         return vars(qdpx_import.plan_qdpx(self.engine, path, kind, id_map))
 
     def export_qdc(self) -> bytes:
         """The codebook as a REFI-QDA .qdc (see coder.export.qdc)."""
+        from coder.export import qdc
+
         with Session(self.engine) as session:
             return qdc.export_codebook(session)
 
     def export_taguette_codebook(self) -> bytes:
         """The codebook as a CSV that Taguette's codebook import reads (see coder.export.taguette_codebook)."""
+        from coder.export import taguette_codebook
+
         with Session(self.engine) as session:
             return taguette_codebook.codebook_csv(session)
 
     # Inter-coder agreement
     def icr_coders(self) -> list[str]:
         """Coders with decisions of their own outside open rounds: who can be compared (see coder.reliability)."""
+        from coder import reliability
+
         with Session(self.engine) as session:
             return reliability.coders_with_codings(session)
 
@@ -540,7 +569,7 @@ class Project:
         round_id: int | None = None,
         lang: str = "zh",
         skip_unfinished: bool = False,
-        min_reach: float = reliability.MIN_REACH,
+        min_reach: float = MIN_REACH,
         max_pending: float | None = None,
     ) -> dict:
         """Percent agreement, Cohen's κ, Krippendorff's α and Gwet's AC1 per code and pooled, each coder's
@@ -549,12 +578,16 @@ class Project:
 
         Sources in an open agreement round are never compared: the round is blind until it is closed.
         """
+        from coder import reliability
+
         with Session(self.engine) as session:
             chosen = (coders, unit, segment, coded_only, sources, round_id, lang)
             return reliability.agreement(session, *chosen, skip_unfinished, min_reach, max_pending)
 
     def agreement_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
         """``result`` of :meth:`agreement` as md, xlsx or docx, with the methods sentence in ``lang``."""
+        from coder.export.agreement import render_agreement
+
         return render_agreement(result, fmt, lang)
 
     def disagreements(
@@ -581,11 +614,15 @@ class Project:
 
     def triangulate(self, min_kinds: int = 2) -> dict:
         """The corroboration check of every code, dimension and claim (see coder.evidence.triangulation)."""
+        from coder.evidence import triangulation
+
         with Session(self.engine) as session:
             return triangulation.check(session, min_kinds, viewer=self.user)
 
     def triangulation_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
         """``result`` of :meth:`triangulate` rendered as md, html, docx or json."""
+        from coder.evidence import report as triangulation_report
+
         return triangulation_report.render(result, fmt, lang)
 
     def claims(self) -> list[dict]:
@@ -642,6 +679,9 @@ class Project:
 
     def quotes(self, selection: Selection, style: Style | None = None) -> list[dict]:
         """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes)."""
+        from coder import tagging
+        from coder.evidence import triangulation
+
         with Session(self.engine) as session:
             checked = triangulation.check(session, viewer=self.user)
             statuses = {row["code"]: row["status"] for row in checked["codes"]}
@@ -652,6 +692,8 @@ class Project:
         self, selection: Selection, fmt: str, style: Style | None = None, lang: str = "zh", with_ids: bool = False
     ) -> bytes:
         """Coded quotes as a file (see coder.export.formats); code ids in the headings only ``with_ids``."""
+        from coder.export.formats import render_quotes
+
         return render_quotes(self.quotes(selection, style), fmt, style, lang, with_ids)
 
     def respondents(self) -> list[dict]:
@@ -659,63 +701,87 @@ class Project:
             return respondents(session)
 
     def export_respondents(self, fmt: str, lang: str = "zh") -> bytes:
+        from coder.export.formats import render_respondents
+
         return render_respondents(self.respondents(), fmt, lang)
 
     # Analysis displays
     def cooccurrence(self, selection: Selection, level: str = "code", c_coefficient: bool = False) -> pd.DataFrame:
         """Codes × codes co-occurring in a sentence (see coder.analysis.cooccurrence for the rule)."""
+        from coder.analysis import cooccurrence
+
         with Session(self.engine) as session:
             return cooccurrence.cooccurrence(session, selection, level, c_coefficient, viewer=self.user)
 
     def cooccurrence_quotes(self, a: str, b: str, selection: Selection, level: str = "code") -> pd.DataFrame:
         """The passages where ``a`` and ``b`` co-occur: what a click on a co-occurrence cell shows."""
+        from coder.analysis import cooccurrence
+
         with Session(self.engine) as session:
             return cooccurrence.quotes(session, a, b, selection, level, viewer=self.user)
 
     def framework(self, rows: str, selection: Selection, level: str = "code") -> pd.DataFrame:
         """Participants (organisations, roles, kinds) × codes with counts, quotes and summaries."""
+        from coder.analysis import framework
+
         with Session(self.engine) as session:
             return framework.framework(session, rows, selection, level, viewer=self.user)
 
     def set_framework_summary(self, rows: str, key: str, code: str, text: str, coder: str | None = None) -> None:
         """Store one framework cell's summary (empty text removes it), audited and attributed; in an open
         round only one's own (see :func:`coder.analysis.framework.set_summary`)."""
+        from coder.analysis import framework
+
         by = self._by(coder)
         self._write(lambda session: framework.set_summary(session, rows, key, code, text, by, self.user), "write")
 
     def timeline(self, selection: Selection, by: str = "month", level: str = "code") -> pd.DataFrame:
         """Codes × months or quarters of the sources' dates, per kind of source."""
+        from coder.analysis import timeline
+
         with Session(self.engine) as session:
             return timeline.timeline(session, selection, by, level, viewer=self.user)
 
     def stopwords(self) -> str:
         """The project's stop-word list as text (the shipped one until someone saves another)."""
+        from coder.analysis import words
+
         with Session(self.engine) as session:
             return words.stored_stopwords(session)
 
     def set_stopwords(self, text: str, coder: str | None = None) -> None:
         """Save the project's stop-word list; empty text brings back the shipped one."""
+        from coder.analysis import words
+
         self._write(lambda session: words.set_stopwords(session, text, self._by(coder)), "write")
 
     def words(self, selection: Selection, top: int = 50, stopwords: str | None = None) -> pd.DataFrame:
         """The top terms of a selection, without the stop words in ``stopwords`` (text; default the project's)."""
+        from coder.analysis import words
+
         with Session(self.engine) as session:
             listed = words.parse_stopwords(words.stored_stopwords(session) if stopwords is None else stopwords)
             return words.words(session, selection, listed, top, viewer=self.user)
 
     def kwic(self, selection: Selection, term: str) -> pd.DataFrame:
         """Keyword-in-context lines of ``term`` in what the selection reads."""
+        from coder.analysis import words
+
         with Session(self.engine) as session:
             return words.kwic(session, selection, term, viewer=self.user)
 
     def word_cloud(self, terms: pd.DataFrame) -> bytes:
         """A PNG word cloud of :meth:`words`' result, drawn with a CJK font (see coder.analysis.cloud)."""
+        from coder.analysis.cloud import word_cloud
+
         return word_cloud(dict(zip(terms["term"], terms["count"], strict=True)))
 
     def display_report(
         self, frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.DataFrame | None = None
     ) -> bytes:
         """A display (and a words display's KWIC lines) as md, xlsx, docx, csv or json."""
+        from coder.export.displays import render_display
+
         return render_display(frame, fmt, lang, kwic)
 
 

@@ -72,6 +72,9 @@ COMMANDS = [
     Command("id_make", ("--db", "{db}", "id", "make", "--date", "2024-01-15", "--name", "马继强"), ("20240115MJQ",)),
     Command("codebook_check", ("codebook", "check", "{codebook}"), ("有效 / valid",)),
     Command("sources_list", ("--db", "{db}", "sources", "list"), ("20240302TXY", "20230410-P01")),
+    # Commands that go through coder.project load its families only when they use them.
+    Command("code_list", ("--db", "{db}", "code", "list"), ("status",)),
+    Command("memo_list", ("--db", "{db}", "memo", "list"), ("target",)),
 ]  # fmt: skip
 
 

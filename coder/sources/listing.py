@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from coder.db.migrate import HEAD
 from coder.db.url import database_url
+from coder.errors import QcoderError
 
 
 def sources(url: str | None = None) -> list[dict[str, Any]]:
@@ -35,6 +36,12 @@ def record_ids(url: str | None = None) -> set[str]:
     database, a URL with options, a file it may not open as given (a read-only folder, a share), a busy
     or older database — goes through SQLAlchemy, which opens it as every command does or says why not."""
     file = _plain_sqlite_file(database_url(url))
+    if file is not None and not file.exists():  # as current_engine says it, without connecting (which creates it)
+        where = database_url(url)  # a plain SQLite URL holds no password to hide
+        raise QcoderError(
+            f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
+            f"database {where} is not initialised or not at the latest schema: run qcoder init first",
+        )
     if file is not None and file.is_file():
         try:
             with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as connection:
