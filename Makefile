@@ -15,8 +15,8 @@ QUIET_SETUPTOOLS := 2> >(grep -v "is ignored: it is neither a file nor a directo
 RUNTIME := $(VENV)/.runtime
 DEV := $(VENV)/.dev
 $(RUNTIME): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
-	  echo "qcoder 需要 Python 3.11（用 PYTHON=/path/to/python3.11 指定）/ qcoder needs Python 3.11 (set PYTHON=...)" >&2; exit 1; }
+	@$$(test -x $(BIN)/python && echo $(BIN)/python || echo $(PYTHON)) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "qcoder 需要 Python 3.11：用 PYTHON=/path/to/python3.11 指定；.venv 由其他版本建立时先 make clean / qcoder needs Python 3.11: set PYTHON=...; make clean first if .venv was made with another" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "安装运行 qcoder 所需的包（约 1 GB，首次需几分钟）/ installing what running qcoder needs (about 1 GB, minutes the first time)"
 	$(PIP) -e . $(QUIET_SETUPTOOLS)

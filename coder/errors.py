@@ -19,5 +19,9 @@ class QcoderError(Exception):
         return f"{self.zh} / {self.en}"
 
 
+class NotInitialised(QcoderError):
+    """No project at this database URL yet (a missing SQLite file, no schema, or an older one)."""
+
+
 class FileProblem(QcoderError):
     """A file that cannot be imported; the message names the file and the reason."""

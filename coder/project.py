@@ -153,7 +153,6 @@ class Project:
 
     def _check(self, action: str) -> None:
         """The role check alone, for work that runs its own transactions (imports, tagging)."""
-
         with Session(self.engine) as session:
             self._allow(session, action)
 

@@ -9,6 +9,7 @@ Only the standard library at the top: ``qcoder --help`` imports this module.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -57,27 +58,42 @@ def app_environment(db_url: str | None = None) -> dict[str, str]:
 
 def port_free(port: int, address: str = DEFAULT_ADDRESS) -> bool:
     """Whether a server could listen on ``address``:``port`` now."""
-    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
-        if os.name != "nt":  # as Streamlit's server does; on Windows the option would let a taken port be shared
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((address, port))
-        except OSError:
-            return False
+    try:
+        _bind(port, address)
+    except OSError:
+        return False
     return True
 
 
 def check_port(port: int, address: str = DEFAULT_ADDRESS) -> None:
-    """Refuse a port that is out of range or taken, saying how to choose another, before anything is built."""
+    """Refuse a port that is out of range or taken, or an address this computer cannot listen on, saying
+    what to change, before anything is built."""
     if not 1 <= port <= 65535:
         raise QcoderError(f"端口 {port} 无效：应为 1–65535", f"port {port} is not valid: use 1–65535")
-    if not port_free(port, address):
+    try:
+        _bind(port, address)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            reason = exc.strerror or type(exc).__name__
+            raise QcoderError(
+                f"无法在 {address} 的端口 {port} 上监听（{reason}）：用 --address 换一个本机地址，或用 --port 换一个端口",
+                f"cannot listen on {address} port {port} ({reason}): choose another --address of this computer, "
+                "or another --port",
+            ) from None
         other = port + 1 if port < 65535 else port - 1
         raise QcoderError(
             f"端口 {port} 已被占用（也许另一个 qcoder app 正在运行）：用 --port 换一个，例如 qcoder app --port {other}",
             f"port {port} is already in use (perhaps by another qcoder app): choose another with --port, "
             f"e.g. qcoder app --port {other}",
-        )
+        ) from None
+
+
+def _bind(port: int, address: str) -> None:
+    """Bind ``address``:``port`` and let go at once; the OSError says why not."""
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
+        if os.name != "nt":  # as Streamlit's server does; on Windows the option would let a taken port be shared
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((address, port))
 
 
 def prepare(db_url: str | None = None, progress: Progress | None = None) -> list[str]:

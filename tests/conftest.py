@@ -55,6 +55,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def no_codebook_setting_of_the_developers(monkeypatch):
+    """A QCODER_CODEBOOK in the developer's shell must not decide which codebook a test reads."""
+    monkeypatch.delenv("QCODER_CODEBOOK", raising=False)
+
+
 @pytest.fixture
 def project_folder(tmp_path: Path) -> Path:
     """A project folder with the default codebook and nothing imported."""

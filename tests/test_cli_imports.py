@@ -137,3 +137,29 @@ def test_id_make_refuses_an_id_the_project_has_without_loading_the_database_libr
     done, modules = loaded_by(["--db", project, "id", "make", "--date", "2024-03-02", "--name", "唐晓雨"], tmp_path)
     assert done.returncode == 1 and "20240302TXY" in done.stderr and "already exists" in done.stderr, done.stderr
     assert not offending(modules, ("sqlalchemy", "sqlmodel", *HEAVY))
+
+
+def test_id_make_on_a_database_it_cannot_reach_is_an_error_not_a_skipped_check(tmp_path: Path):
+    done, _ = loaded_by(["--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "id", "make", "--date",
+                         "2024-03-02", "--name", "唐晓雨"], tmp_path)  # fmt: skip
+    assert done.returncode == 1 and "cannot use database" in done.stderr, done.stderr
+    assert "20240302TXY" not in done.stdout
+
+
+def test_lines_on_stdout_and_stderr_keep_their_order_in_one_log(tmp_path: Path):
+    """Output into a file or a pipe is block-buffered: each line is flushed as it is written, as rich did."""
+    write(tmp_path / "in" / "interviews" / "20240302TXY.txt", INTERVIEW)
+    (tmp_path / "in" / "interviews" / "broken.docx").write_bytes(b"not a Word file")
+    write(tmp_path / "in" / "policy" / "20230410-P01.txt", POLICY)
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QCODER_") and k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    subprocess.run([str(QCODER), "--db", url, "init"], cwd=tmp_path, env=env, capture_output=True, check=True)
+    log = subprocess.run([str(QCODER), "--db", url, "import", "in"], cwd=tmp_path, env=env, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout  # fmt: skip
+    lines = log.splitlines()
+    at = {name: next(i for i, line in enumerate(lines) if name in line) for name in ("20240302TXY", "broken.docx",
+                                                                                      "20230410-P01", "失败 1")}  # fmt: skip
+    assert at["20240302TXY"] < at["broken.docx"] < at["20230410-P01"] < at["失败 1"], (
+        log
+    )  # stdout, stderr, stdout, stderr

@@ -171,3 +171,10 @@ def test_a_failed_build_leaves_no_database(db_url, tmp_path, monkeypatch):
         assert "the database is empty again" in refused.value.en
     monkeypatch.delenv("QCODER_CODEBOOK")
     assert build_demo(db_url)  # the next start builds it from nothing
+
+
+def test_an_address_this_computer_cannot_listen_on_is_named_as_such_not_as_a_taken_port():
+    with pytest.raises(QcoderError) as refused:
+        check_port(free_port(), "192.0.2.1")  # TEST-NET-1: never an address of this computer
+    assert "--address" in refused.value.zh and "cannot listen on 192.0.2.1" in refused.value.en
+    assert "already in use" not in refused.value.en

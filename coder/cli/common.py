@@ -55,7 +55,9 @@ class EscapingConsole:
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n") -> None:
         if all(isinstance(o, str) and "\t" not in o for o in objects):
-            (sys.stderr if self.stderr else sys.stdout).write(sep.join(map(escaped, objects)) + end)
+            stream = sys.stderr if self.stderr else sys.stdout
+            stream.write(sep.join(map(escaped, objects)) + end)
+            stream.flush()  # as rich does: a log of stdout and stderr together keeps their order
             return
         self.rich.print(*(escaped(o) if isinstance(o, str) else o for o in objects), sep=sep, end=end)
 
@@ -116,7 +118,18 @@ def friendly(command: Callable) -> Callable:
 
 
 # Database drivers a URL may name; one missing is the database's problem, any other failed import is a bug.
-DRIVERS = ("psycopg", "psycopg2", "pg8000", "asyncpg", "pysqlite2", "sqlite3", "MySQLdb", "pymysql", "oracledb")
+DRIVERS = (
+    "psycopg",
+    "psycopg2",
+    "pg8000",
+    "asyncpg",
+    "pysqlite2",
+    "sqlite3",
+    "_sqlite3",
+    "MySQLdb",
+    "pymysql",
+    "oracledb",
+)
 
 
 def _database_error(exc: Exception) -> bool:

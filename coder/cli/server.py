@@ -48,6 +48,8 @@ def serve_app(
         bar.update(100 - bar.pos)
     for warning in warnings:
         err.print(f"注意 / warning: {warning}")
-    shown = "localhost" if address in ("127.0.0.1", "localhost", "::1") else address
+    shown = (
+        "localhost" if address in ("127.0.0.1", "localhost", "::1") else f"[{address}]" if ":" in address else address
+    )
     err.print(f"应用地址 / the app is at http://{shown}:{port}  （Ctrl-C 停止 / to stop）")
     raise typer.Exit(serve.run(port, url, address))

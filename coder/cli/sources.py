@@ -197,12 +197,14 @@ def id_make(
 
 
 def _existing_ids() -> set[str]:
-    """IDs already in the project, if there is an initialised project; collisions are checked against them."""
+    """IDs already in the project, if there is an initialised project; collisions are checked against them.
+    A database that is there but cannot be read is an error: the check is never skipped in silence."""
+    from coder.errors import NotInitialised
     from coder.sources import listing
 
     try:
         return listing.record_ids(db_url())
-    except QcoderError:
+    except NotInitialised:
         err.print(
             "注意：没有已初始化的项目数据库，未检查编号是否重复 / "
             "note: no initialised project database, so collisions with existing IDs were not checked"

@@ -20,7 +20,7 @@ from sqlmodel import Session, create_engine
 from coder.db import sqlite_file
 from coder.db.redact import describe, display_url
 from coder.db.url import database_url
-from coder.errors import QcoderError
+from coder.errors import NotInitialised, QcoderError
 
 BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another writer's lock; QCODER_BUSY_TIMEOUT_MS overrides
 WRITE_ATTEMPTS = 6  # tries of one write transaction before giving up; QCODER_WRITE_ATTEMPTS overrides
@@ -76,7 +76,7 @@ def current_engine(url: str | None = None) -> Engine:
         raise QcoderError(f"无法使用数据库 {where}：{detail}", f"cannot use database {where}: {detail}") from None
     if not ready:
         where = display_url(database_url(url))
-        raise QcoderError(
+        raise NotInitialised(
             f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
             f"database {where} is not initialised or not at the latest schema: run qcoder init first",
         )

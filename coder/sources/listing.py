@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from coder.db.migrate import HEAD
 from coder.db.url import database_url
-from coder.errors import QcoderError
+from coder.errors import NotInitialised
 
 
 def sources(url: str | None = None) -> list[dict[str, Any]]:
@@ -38,17 +38,19 @@ def record_ids(url: str | None = None) -> set[str]:
     file = _plain_sqlite_file(database_url(url))
     if file is not None and not file.exists():  # as current_engine says it, without connecting (which creates it)
         where = database_url(url)  # a plain SQLite URL holds no password to hide
-        raise QcoderError(
+        raise NotInitialised(
             f"数据库 {where} 尚未初始化或结构不是最新：请先运行 qcoder init",
             f"database {where} is not initialised or not at the latest schema: run qcoder init first",
         )
     if file is not None and file.is_file():
         try:
-            with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            with contextlib.closing(
+                sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
+            ) as connection:
                 if connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]:
                     return {row[0] for row in connection.execute("SELECT id FROM source")}
         except sqlite3.Error:
-            pass
+            pass  # busy, read-only folder, not a database …: SQLAlchemy opens it as every command does, or says why
     from sqlmodel import Session
 
     from coder.db.engine import current_engine
