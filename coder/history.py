@@ -54,8 +54,18 @@ from coder.errors import QcoderError
 from coder.sources.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
-KNOWN_ENTITIES = (*ENTITIES, "suggestions", "consensus_link", "user", "round", "framework_summary", "model", "login")
-PRIVATE = {"name", "interviewee", "person_name", "受访者", "姓名"}  # keys that may hold a real name
+KNOWN_ENTITIES = (
+    *ENTITIES,
+    "suggestions",
+    "consensus_link",
+    "user",
+    "round",
+    "framework_summary",
+    "model",
+    "login",
+    "mask",
+)
+PRIVATE = {"name", "interviewee", "person_name", "受访者", "姓名", "mention"}  # keys that may hold a real name
 PUBLIC_NAMES = {"code", "round", "user"}  # entities whose "name" is a code's, a round's or a coder's
 UNDOABLE = {
     "coding": {"create", "update", "accept", "reject", "recode", "delete"},

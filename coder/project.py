@@ -42,6 +42,7 @@ from coder.evidence import claims
 from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
 from coder.files import undone_on_failure
+from coder.masking import store as mask_store
 from coder.sources import ids, record_checks
 from coder.sources.catalogue import list_sources, show_source, source_ids, update_metadata
 
@@ -637,6 +638,37 @@ class Project:
         self._write(lambda session: claims.delete_claim(session, claim_id, self._by(coder)), "write")
 
     # Memos on sources and codes (see coder.memos; memos on codings are written with the coding)
+    # The mask list (coder.masking): names hidden in what leaves qcoder; the project's design, so its owner's.
+
+    def masks(self, with_names: bool = False) -> list[dict[str, Any]]:
+        """The mask list as a person reviews it; interviewees' names only ``with_names`` (and the right to)."""
+        with Session(self.engine) as session:
+            if with_names and self.user is not None:
+                access.require(session, self.user, "names")
+            return mask_store.listed(session, with_names)
+
+    def add_mask(
+        self, mention: str, kind: str, coder: str | None, replacement: str | None = None, replace: bool = False
+    ) -> dict[str, str]:
+        """Confirm a mention to mask (see coder.masking.store.add); what it will be replaced by."""
+
+        def work(session: Session) -> dict[str, str]:
+            row = mask_store.add(session, mention, kind, self._by(coder), replacement, replace)
+            return {"mention": row.mention, "replacement": row.replacement, "kind": row.kind}
+
+        return self._write(work, "codebook")
+
+    def dismiss_mask(self, mention: str, kind: str, coder: str | None) -> None:
+        self._write(lambda session: mask_store.dismiss(session, mention, kind, self._by(coder)) and None, "codebook")
+
+    def remove_mask(self, mention: str, coder: str | None) -> None:
+        self._write(lambda session: mask_store.remove(session, mention, self._by(coder)), "codebook")
+
+    def mask_suggestions(self) -> list[dict[str, Any]]:
+        """Names the sources may hold that nobody has decided on yet, to confirm or dismiss."""
+        with Session(self.engine) as session:
+            return mask_store.suggestions(session)
+
     def add_memo(self, text: str, coder: str | None, source: str | None = None, code: str | None = None) -> int:
         """A memo on one source or one code; its id."""
         return self._write(lambda session: memos.add_memo(session, text, self._by(coder), source, code).id, "write")
@@ -676,8 +708,9 @@ class Project:
             "codebook",
         )
 
-    def quotes(self, selection: Selection, style: Style | None = None) -> list[dict]:
-        """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes)."""
+    def quotes(self, selection: Selection, style: Style | None = None, masked: bool = True) -> list[dict]:
+        """Coded quotes for a paper, each with its code's triangulation status (see coder.export.quotes);
+        names on the mask list hidden unless ``masked`` is False."""
         from coder import tagging
         from coder.evidence import triangulation
 
@@ -685,15 +718,26 @@ class Project:
             checked = triangulation.check(session, viewer=self.user)
             statuses = {row["code"]: row["status"] for row in checked["codes"]}
             words = tagging.tagger_for(session).words
-            return select_quotes(session, selection, words, style, statuses, viewer=self.user)
+            masker = mask_store.masker(session) if masked else None
+            return select_quotes(session, selection, words, style, statuses, viewer=self.user, masker=masker or None)
 
     def export_quotes(
-        self, selection: Selection, fmt: str, style: Style | None = None, lang: str = "zh", with_ids: bool = False
+        self,
+        selection: Selection,
+        fmt: str,
+        style: Style | None = None,
+        lang: str = "zh",
+        with_ids: bool = False,
+        masked: bool = True,
     ) -> bytes:
-        """Coded quotes as a file (see coder.export.formats); code ids in the headings only ``with_ids``."""
+        """Coded quotes as a file (see coder.export.formats); code ids in the headings only ``with_ids``; names
+        on the mask list hidden, and the file says so, unless ``masked`` is False."""
         from coder.export.formats import render_quotes
 
-        return render_quotes(self.quotes(selection, style), fmt, style, lang, with_ids)
+        with Session(self.engine) as session:
+            entries = mask_store.size(session) if masked else 0
+        rows = self.quotes(selection, style, masked)
+        return render_quotes(rows, fmt, style, lang, with_ids, masked=entries)
 
     def respondents(self) -> list[dict]:
         with Session(self.engine) as session:

@@ -10,7 +10,7 @@ One module per family of commands; each registers its commands on the root ``app
 
 # isort: off
 from coder.cli.common import app
-from coder.cli import server, sources, codebook, coding, evidence, exports, team  # noqa: F401  (they register commands)
+from coder.cli import server, sources, codebook, coding, evidence, exports, masking, team  # noqa: F401  (they register commands)
 # isort: on
 
 __all__ = ["app"]

@@ -30,6 +30,10 @@ def export_quotes(
     with_ids: Annotated[
         bool, typer.Option("--with-ids", help="标题附代码编号 / code ids after the names in headings")
     ] = False,
+    no_mask: Annotated[
+        bool,
+        typer.Option("--no-mask", help="保留屏蔽列表中的真实名称（默认隐去）/ keep the names the mask list hides"),
+    ] = False,
     interview_template: Annotated[str | None, typer.Option(help="访谈出处模板，如 访谈编号：{id}")] = None,
     policy_template: Annotated[str | None, typer.Option(help="政策文本出处模板")] = None,
     media_template: Annotated[str | None, typer.Option(help="媒体报道出处模板")] = None,
@@ -50,7 +54,7 @@ def export_quotes(
         codes=code or [], subcodes=not exact, dimensions=dimension or [], statuses=status or list(EVIDENCE),
         kinds=kind or [], participants=participant or [], max_chars=max_chars, context=context,
     )  # fmt: skip
-    emit(project().export_quotes(selection, fmt, Style(templates, footnotes), lang, with_ids), fmt, output)
+    emit(project().export_quotes(selection, fmt, Style(templates, footnotes), lang, with_ids, not no_mask), fmt, output)
 
 
 @export_app.command("respondents")

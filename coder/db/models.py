@@ -167,6 +167,19 @@ class Coding(SQLModel, table=True):
     selection_guid: str | None = None
 
 
+class MaskEntry(SQLModel, table=True):
+    """A mention masked in everything that leaves qcoder (see coder.masking), or a candidate dismissed as
+    no name. ``mention`` may be a real name: it never leaves the database unasked, as a participant's."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    mention: str = Field(unique=True)
+    replacement: str
+    kind: str = Field(description="person | place | org")
+    status: str = Field(default="confirmed", index=True, description="confirmed | dismissed")
+    origin: str = Field(default="manual", description="manual | suggested")
+    created_at: dt.datetime = _when()
+
+
 class Memo(SQLModel, table=True):
     """A researcher's note on a coding, a source or a code."""
 

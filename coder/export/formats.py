@@ -54,17 +54,24 @@ Title = Callable[[dict[str, Any], str], str]  # a row and "dimension" or "code" 
 
 
 def render_quotes(
-    rows: list[dict[str, Any]], fmt: str, style: Style | None = None, lang: str = "zh", with_ids: bool = False
+    rows: list[dict[str, Any]],
+    fmt: str,
+    style: Style | None = None,
+    lang: str = "zh",
+    with_ids: bool = False,
+    masked: int = 0,
 ) -> bytes:
     """The quotes of :func:`coder.export.quotes.select_quotes` as a file. Markdown and Word headings name the
-    dimensions and codes, with their ids only when ``with_ids`` (a paper prints names, an id is for checking)."""
+    dimensions and codes, with their ids only when ``with_ids`` (a paper prints names, an id is for checking).
+    ``masked``: how many mask-list entries the quotes were masked by; Markdown and Word say so at the end."""
     labels = _labels(fmt, lang)
     rows = clean(rows)
     title = partial(_title, lang=lang, with_ids=with_ids)
+    masked_note = masking_note(masked, lang) if masked else None
     if fmt == "md":
-        return _quotes_markdown(rows, style or Style(), labels, title)
+        return _quotes_markdown(rows, style or Style(), labels, title, masked_note)
     if fmt == "docx":
-        return _quotes_docx(rows, style or Style(), labels, title)
+        return _quotes_docx(rows, style or Style(), labels, title, masked_note)
     return _table(rows, QUOTE_COLUMNS, labels, fmt, labels["quotes"])
 
 
@@ -133,7 +140,19 @@ def _groups(rows: list[dict[str, Any]]) -> list[tuple[dict, list[tuple[dict, lis
     return grouped
 
 
-def _quotes_markdown(rows: list[dict[str, Any]], style: Style, labels: dict[str, str], title: Title) -> bytes:
+def masking_note(entries: int, lang: str) -> str:
+    """The methods sentence every masked output carries."""
+    if lang == "en":
+        return (
+            f"Names of people, places and organisations are masked by the project's mask list ({entries} entries): "
+            "each is replaced consistently, the same way in every output, and interviewees by their initials."
+        )
+    return f"文中人名、地名、机构名已按项目屏蔽列表（{entries} 项）替换：同一对象在所有导出中替换一致，受访者以姓名首字母代替。"
+
+
+def _quotes_markdown(
+    rows: list[dict[str, Any]], style: Style, labels: dict[str, str], title: Title, masked_note: str | None = None
+) -> bytes:
     """Headings, each quote in “” with its citation, and the notes as Markdown footnotes ([^1]) at the end."""
     cite = _Citations(style)
     out = [f"# {labels['quotes']}", ""]
@@ -152,6 +171,8 @@ def _quotes_markdown(rows: list[dict[str, Any]], style: Style, labels: dict[str,
         out += [f"## {labels['source_memos']}", ""]
         for source, text in sources:
             out += _memo_lines(source, text)
+    if masked_note:
+        out += [f"*{md(masked_note)}*", ""]
     out += [f"[^{n}]: {md(text)}" for n, text in enumerate(cite.notes, 1)]
     return ("\n".join(out).rstrip() + "\n").encode()
 
@@ -176,7 +197,9 @@ def _context_lines(row: dict[str, Any], labels: dict[str, str]) -> list[str]:
     return [f"〔{'　'.join(parts)}〕", ""] if parts else []
 
 
-def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str], title: Title) -> bytes:
+def _quotes_docx(
+    rows: list[dict[str, Any]], style: Style, labels: dict[str, str], title: Title, masked_note: str | None = None
+) -> bytes:
     """Headings, each quote in “” with its citation, and every note a Word footnote at the foot of its page."""
     from coder.export import footnotes
 
@@ -208,6 +231,8 @@ def _quotes_docx(rows: list[dict[str, Any]], style: Style, labels: dict[str, str
             paragraph = doc.add_paragraph()
             word.write(paragraph, f"{source}：", bold=True)
             word.write(paragraph, text)
+    if masked_note:
+        word.write(doc.add_paragraph(), masked_note).italic = True
     return word.to_bytes(doc)
 
 

@@ -32,6 +32,7 @@ from coder.db.models import (
 )
 from coder.defaults import MAX_CHARS
 from coder.errors import QcoderError
+from coder.masking.apply import Masker
 from coder.retrieval import with_descendants
 
 SENTENCE_ENDS = "。！？!?…；;"
@@ -57,10 +58,13 @@ def select_quotes(
     style: Style | None = None,
     triangulation: dict[str, str] | None = None,
     viewer: str | None = None,
+    masker: Masker | None = None,
 ) -> list[dict[str, Any]]:
     """One row per coding: its code and dimension, its source's metadata (no names), the quote shortened
     by ``words``' boundaries, its citation, and the triangulation status of its code when given. Only
-    what ``viewer`` may see (see coder.rounds)."""
+    what ``viewer`` may see (see coder.rounds). With a ``masker``, every text a reader sees is masked (the
+    quote read in its source, so a name its edge cuts is hidden whole); offsets stay the stored text's."""
+    hide = masker.mask if masker else _same
     codes = {c.id: c for c in session.exec(select(Code)).all()}
     statement = (
         select(Coding, Coder.name, Source, Participant)
@@ -78,8 +82,14 @@ def select_quotes(
     for coding, coder, source, person in rows:
         code = codes[coding.code_id]
         dimension = codes.get(code.dimension)
-        quote = source.text[coding.start : coding.end]
-        before, after = _context(source.text, sentences.get(source.id, []), coding.start, coding.end, selection.context)
+        quote = (
+            masker.mask_span(source.text, coding.start, coding.end)
+            if masker
+            else source.text[coding.start : coding.end]
+        )
+        before, after = map(
+            hide, _context(source.text, sentences.get(source.id, []), coding.start, coding.end, selection.context)
+        )
         found.append(
             {
                 "dimension": code.dimension,
@@ -91,8 +101,8 @@ def select_quotes(
                 "source": source.id,
                 "kind": source.kind,
                 "date": source.date.isoformat() if source.date else None,
-                "title": source.title,
-                "citation": cite(source.id, source.kind, source.title, source.date, source.meta, style),
+                "title": hide(source.title) if source.title else source.title,
+                "citation": hide(cite(source.id, source.kind, source.title, source.date, source.meta, style)),
                 "quote": trim(quote, selection.max_chars, words),
                 "full_quote": quote,
                 "before": before,
@@ -101,12 +111,12 @@ def select_quotes(
                 "end": coding.end,
                 "status": coding.status,
                 "coder": coder,
-                "memo": "\n".join(on_codings.get(coding.id, [])),
-                "source_memo": "\n".join(notes["source"].get(source.id, [])),
-                "code_memo": "\n".join(notes["code"].get(code.id, [])),
-                "role": (person.role if person else None) or source.meta.get("role"),
-                "organization": (person.organization if person else None) or source.meta.get("organization"),
-                **{key: source.meta.get(key) for key in ("interviewer", "place", "issuer", "doc_number", "outlet")},
+                "memo": hide("\n".join(on_codings.get(coding.id, []))),
+                "source_memo": hide("\n".join(notes["source"].get(source.id, []))),
+                "code_memo": hide("\n".join(notes["code"].get(code.id, []))),
+                "role": _hidden(hide, (person.role if person else None) or source.meta.get("role")),
+                "organization": _hidden(hide, (person.organization if person else None) or source.meta.get("organization")),
+                **{key: _hidden(hide, source.meta.get(key)) for key in ("interviewer", "place", "issuer", "doc_number", "outlet")},
                 "triangulation": (triangulation or {}).get(code.id),
                 "_order": (_position(codes, code.dimension), _position(codes, code.id), source.date is None,
                            source.date, source.id, coding.start, coding.end),
@@ -114,6 +124,15 @@ def select_quotes(
         )  # fmt: skip
     found.sort(key=lambda row: row.pop("_order"))
     return found
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _hidden(hide: Callable[[str], str], value: Any) -> Any:
+    """A metadata value masked when it is text (a front matter value may be a number or a list)."""
+    return hide(value) if isinstance(value, str) else value
 
 
 def restrict(session: Session, statement: Select, selection: Selection, codes: dict[str, Code],

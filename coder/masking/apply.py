@@ -1,0 +1,185 @@
+"""Masking confirmed names in text that leaves qcoder, never in the stored text.
+
+Rules, each with a reason:
+
+* **Longer names win** (欧阳明 over 欧阳, 石桥镇人民政府 over 石桥镇): one Aho-Corasick pass finds every
+  entry in the text, and overlapping mentions are taken longest first, then leftmost.
+* **Words, not substrings**, as the tagger reads them (:mod:`coder.tagger`): a mention counts only where a
+  private jieba tokenizer, told every entry, puts word boundaries at both of its ends — so an entry 张力 is
+  left alone inside 扩张力度 (扩张 / 力度), while 马书记 in 马书记说 is masked.
+* **A mention is masked whole**: a quote that begins or ends inside a name shows the whole replacement, never
+  the part of the name it holds (what is read is the quote; what identifies is the name).
+* **One person, one replacement**: every entry maps to one replacement, in every output.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# jieba cuts runs of Han and alphanumeric characters; punctuation and spaces split its input first.
+_WORD_CHAR = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffffA-Za-z0-9]")
+
+
+def _run_start(text: str, at: int) -> int:
+    """Where the run of word characters that ``text[at]`` continues begins (``at`` itself after punctuation)."""
+    while at > 0 and _WORD_CHAR.match(text, at - 1):
+        at -= 1
+    return at
+
+
+def _run_end(text: str, at: int) -> int:
+    while at < len(text) and _WORD_CHAR.match(text, at):
+        at += 1
+    return at
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One confirmed mention and what is printed instead."""
+
+    text: str
+    replacement: str
+    kind: str = "person"
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    entry: Entry
+
+
+class Masker:
+    """Finds and replaces a project's confirmed entries; build once per output (a few ms per hundred)."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        import ahocorasick
+
+        self.entries = {e.text: e for e in entries if e.text}
+        self._automaton: Any = ahocorasick.Automaton()
+        for text, entry in self.entries.items():
+            self._automaton.add_word(text, entry)
+        if self.entries:
+            self._automaton.make_automaton()
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+        self.longest = max((len(t) for t in self.entries), default=0)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every mention in ``text`` the rules above keep, in order."""
+        if not self.entries:
+            return []
+        found = [Mention(end + 1 - len(entry.text), end + 1, entry) for end, entry in self._automaton.iter(text)]
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: list[Mention] = []
+        cuts: dict[int, set[int]] = {}
+        for mention in found:
+            if any(m.start < mention.end and mention.start < m.end for m in taken):
+                continue
+            if self._on_word_boundaries(text, mention, cuts):
+                taken.append(mention)
+        return sorted(taken, key=lambda m: m.start)
+
+    def mask(self, text: str) -> str:
+        """``text`` with every mention replaced."""
+        return self.mask_span(text, 0, len(text))
+
+    def mask_span(self, text: str, start: int, end: int) -> str:
+        """``text[start:end]`` masked, read in its context: a mention crossing either edge is replaced whole."""
+        # Read from the start of the run of words before the quote to the end of the one after it: jieba
+        # must see the words around a name to cut it as the whole text would be cut.
+        lo = _run_start(text, max(0, start - self.longest))
+        hi = _run_end(text, min(len(text), end + self.longest))
+        out, at = [], start
+        for mention in self.mentions(text[lo:hi]):
+            m_start, m_end = mention.start + lo, mention.end + lo
+            if m_end <= start or m_start >= end:
+                continue
+            out.append(text[at : max(at, m_start)])
+            out.append(mention.entry.replacement)
+            at = max(at, m_end)
+        out.append(text[at:end] if at < end else "")
+        return "".join(out)
+
+    def offsets(self, text: str) -> OffsetMap:
+        """How offsets into ``text`` move once it is masked (for exports that carry positions, .qdpx)."""
+        return OffsetMap(text, self.mentions(text))
+
+    def _on_word_boundaries(self, text: str, mention: Mention, cuts: dict[int, set[int]]) -> bool:
+        """Whether jieba cuts the run of words holding ``mention`` at both of its ends; a mention across
+        punctuation or spaces has them for boundaries. ``cuts`` keeps each run's cuts for the next mention."""
+        start, end = _run_start(text, mention.start), _run_end(text, mention.end)
+        if _run_end(text, mention.start) < mention.end:  # not one run: punctuation inside the mention
+            return True
+        if start not in cuts:
+            at, found = start, {start}
+            for token in self._cut(text[start:end]):
+                at += len(token)
+                found.add(at)
+            cuts[start] = found
+        return mention.start in cuts[start] and mention.end in cuts[start]
+
+    def _cut(self, run: str) -> list[str]:
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    import jieba
+
+                    jieba.setLogLevel(logging.WARNING)
+
+                    tokenizer = jieba.Tokenizer()  # private: jieba's global one is shared by the whole server
+                    for text in self.entries:
+                        tokenizer.add_word(text, freq=max(tokenizer.suggest_freq(text), 1000))
+                    self._tokenizer = tokenizer
+        return self._tokenizer.lcut(run, HMM=True)
+
+
+class OffsetMap:
+    """Offsets of a text before masking, mapped to the masked text. A position inside a mention maps to
+    its replacement's start (or end, for an end offset), so a span never cuts a replacement."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention]) -> None:
+        self.text = text
+        self._starts = [m.start for m in mentions]
+        self._mentions = list(mentions)
+        shifts, shift = [], 0
+        for m in mentions:
+            shift += len(m.entry.replacement) - (m.end - m.start)
+            shifts.append(shift)
+        self._shifts = shifts
+
+    @property
+    def masked(self) -> str:
+        out, at = [], 0
+        for m in self._mentions:
+            out += [self.text[at : m.start], m.entry.replacement]
+            at = m.end
+        return "".join([*out, self.text[at:]])
+
+    def start(self, offset: int) -> int:
+        return self._moved(offset, at_end=False)
+
+    def end(self, offset: int) -> int:
+        return self._moved(offset, at_end=True)
+
+    def _moved(self, offset: int, at_end: bool) -> int:
+        i = bisect.bisect_right(self._starts, offset) - 1  # the last mention starting at or before offset
+        if i < 0:
+            return offset
+        m = self._mentions[i]
+        before = self._shifts[i - 1] if i else 0
+        if offset >= m.end:
+            return offset + self._shifts[i]
+        if offset == m.start:
+            return m.start + before
+        replaced_start = m.start + before
+        return replaced_start + len(m.entry.replacement) if at_end else replaced_start

@@ -1,0 +1,147 @@
+"""A project's mask list: what is masked in everything that leaves qcoder, and by what.
+
+Entries are confirmed by a person (``qcoder mask add``, or a candidate confirmed on the page) or dismissed
+(a candidate that is no name: never proposed again). The interviewees need no entry: their stored names
+are masked by their initials, and so are their surname with any post or form of address (马继强 → MJQ,
+马书记 → M书记, 老马 → 老M) — derived when a masker is built, so the list never repeats a real name the
+participant table already keeps. Every change is audited; a mention's text is private in the log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from coder.audit import coder_named, record, snapshot
+from coder.db.models import MaskEntry, Participant, Source
+from coder.errors import QcoderError
+from coder.masking.apply import Entry, Masker
+from coder.masking.rules import KINDS, PREFIXES, TITLES, default_replacement
+from coder.sources.ids import split_name
+
+MAX_MENTION = 40  # characters: a name, a place or a body's name, never a passage
+
+
+def participant_entries(session: Session) -> list[Entry]:
+    """The interviewees' names and the surname forms that point at them, each with its replacement."""
+    entries = []
+    for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
+        name = (person.name or "").strip()
+        if len(name) < 2:
+            continue
+        surname, _ = split_name(name)
+        entries.append(Entry(name, person.initials, "person"))
+        letter = person.initials[:1]
+        entries += [Entry(surname + title, letter + title, "person") for title in TITLES]
+        entries += [Entry(prefix + surname, prefix + letter, "person") for prefix in PREFIXES]
+    return entries
+
+
+def masker(session: Session) -> Masker:
+    """Everything confirmed, participants first: where a stored entry and a derived one share a text, the
+    person's own entry wins."""
+    confirmed = session.exec(select(MaskEntry).where(MaskEntry.status == "confirmed")).all()
+    derived = {e.text: e for e in participant_entries(session)}
+    own = {row.mention: Entry(row.mention, row.replacement, row.kind) for row in confirmed}
+    return Masker({**derived, **own}.values())
+
+
+def size(session: Session) -> int:
+    """How many people, places and bodies the list masks: its confirmed entries and the named interviewees
+    (each interviewee's surname forms are part of their one entry)."""
+    confirmed = session.exec(select(MaskEntry).where(MaskEntry.status == "confirmed")).all()
+    people = session.exec(select(Participant).where(Participant.name.is_not(None))).all()
+    return len(confirmed) + sum(len((p.name or "").strip()) >= 2 for p in people)
+
+
+def listed(session: Session, with_names: bool = False) -> list[dict[str, Any]]:
+    """The list as a person reviews it; the interviewees' names only ``with_names``."""
+    rows = [
+        {"mention": r.mention, "replacement": r.replacement, "kind": r.kind, "status": r.status, "origin": r.origin}
+        for r in session.exec(select(MaskEntry).order_by(MaskEntry.kind, MaskEntry.mention)).all()
+    ]
+    for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
+        shown = person.name if with_names else f"（受访者 / interviewee {person.initials}）"
+        rows.append({"mention": shown, "replacement": person.initials, "kind": "person", "status": "confirmed",
+                     "origin": "participant"})  # fmt: skip
+    return rows
+
+
+def add(
+    session: Session, mention: str, kind: str, coder: str | None, replacement: str | None = None, replace: bool = False
+) -> MaskEntry:
+    """Confirm ``mention`` (its default replacement unless one is given). An entry already there keeps what
+    it has unless ``replace``: a replacement is never changed in silence (one person, one replacement)."""
+    mention = _checked(mention, kind)
+    replacement = (replacement or "").strip() or default_replacement(kind, mention)
+    if mention in replacement:
+        raise QcoderError(
+            f"“{mention}”的替代词“{replacement}”仍含有它本身",
+            f"the replacement {replacement!r} still contains {mention!r}",
+        )
+    row = session.exec(select(MaskEntry).where(MaskEntry.mention == mention)).first()
+    before = snapshot(row)
+    if row is not None and row.status == "confirmed" and row.replacement != replacement and not replace:
+        raise QcoderError(
+            f"“{mention}”已在屏蔽列表中，替代为“{row.replacement}”；要改为“{replacement}”请加 --replace",
+            f"{mention!r} is on the mask list already, replaced by {row.replacement!r}; add --replace to use "
+            f"{replacement!r} instead",
+        )
+    row = row or MaskEntry(mention=mention, replacement=replacement, kind=kind, origin="manual")
+    row.replacement, row.kind, row.status = replacement, kind, "confirmed"
+    session.add(row)
+    session.flush()
+    record(
+        session, coder_named(session, coder), "update" if before else "create", "mask", row.id, before, snapshot(row)
+    )
+    return row
+
+
+def dismiss(session: Session, mention: str, kind: str, coder: str | None) -> MaskEntry:
+    """Mark a candidate as no name: it is never proposed again, and nothing is masked by it."""
+    mention = _checked(mention, kind)
+    row = session.exec(select(MaskEntry).where(MaskEntry.mention == mention)).first()
+    before = snapshot(row)
+    row = row or MaskEntry(mention=mention, replacement="", kind=kind, origin="suggested")
+    row.status = "dismissed"
+    session.add(row)
+    session.flush()
+    record(
+        session, coder_named(session, coder), "update" if before else "create", "mask", row.id, before, snapshot(row)
+    )
+    return row
+
+
+def remove(session: Session, mention: str, coder: str | None) -> None:
+    row = session.exec(select(MaskEntry).where(MaskEntry.mention == mention.strip())).first()
+    if row is None:
+        raise QcoderError(f"屏蔽列表中没有“{mention}”", f"{mention!r} is not on the mask list")
+    record(session, coder_named(session, coder), "delete", "mask", row.id, before=snapshot(row))
+    session.delete(row)
+
+
+def suggestions(session: Session) -> list[dict[str, Any]]:
+    """Candidates from every source's text, with counts and contexts, leaving out whatever is decided."""
+    from coder.masking.candidates import candidates
+
+    decided = {row.mention for row in session.exec(select(MaskEntry)).all()}
+    decided |= {e.text for e in participant_entries(session)}
+    texts = [(s.id, s.text) for s in session.exec(select(Source).order_by(Source.id)).all()]
+    return [
+        {"mention": c.text, "kind": c.kind, "replacement": c.replacement, "count": c.count,
+         "sources": sorted(c.sources), "contexts": c.contexts}
+        for c in candidates(texts, decided)
+    ]  # fmt: skip
+
+
+def _checked(mention: str, kind: str) -> str:
+    mention = mention.strip()
+    if kind not in KINDS:
+        raise QcoderError(f"类型 {kind} 无效，应为 {'、'.join(KINDS)}", f"kind {kind} is not one of {', '.join(KINDS)}")
+    if not 2 <= len(mention) <= MAX_MENTION:
+        raise QcoderError(
+            f"屏蔽对象“{mention}”应为 2–{MAX_MENTION} 个字符",
+            f"a mention must be 2–{MAX_MENTION} characters: {mention!r}",
+        )
+    return mention

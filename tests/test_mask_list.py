@@ -1,0 +1,80 @@
+"""The mask list (qcoder mask …): confirmed by a person, seeded from the interviewees, audited, never a
+silent change of a replacement; candidates proposed from the texts, never applied unconfirmed."""
+
+import json
+
+from tests.helpers import INTERVIEW, write
+
+OTHER = """---
+id: 20240118CJG
+kind: interview
+date: 2024-01-18
+interviewee: 陈建国
+role: 镇党委副书记
+organization: 石桥镇人民政府
+synthetic: true
+---
+访谈者：您怎么看排名公示？
+CJG：我们石桥镇的马书记一开始不赞成，后来王主任请刘老师来讲了一次课，大家马上就明白了。陈老师我自己也听了。
+"""
+
+
+def imported(cli, tmp_path):
+    write(tmp_path / "in" / "interviews" / "20240115MJQ.txt", INTERVIEW)
+    write(tmp_path / "in" / "interviews" / "20240118CJG.txt", OTHER)
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+
+
+def test_the_interviewees_are_on_the_list_without_their_names_unless_asked(cli, tmp_path):
+    imported(cli, tmp_path)
+    listed = cli("mask", "list", "--json")
+    assert listed.exit_code == 0
+    assert "马继强" not in listed.stdout and "陈建国" not in listed.stdout
+    rows = json.loads(listed.stdout)
+    assert {r["replacement"] for r in rows if r["origin"] == "participant"} == {"MJQ", "CJG"}
+    assert "马继强" in cli("mask", "list", "--with-names").stdout
+
+
+def test_a_confirmed_entry_gets_the_default_replacement_and_a_change_must_be_asked_for(cli):
+    assert cli("mask", "add", "陈老师").exit_code == 0
+    assert cli("mask", "add", "石桥镇", "--kind", "place").exit_code == 0
+    rows = {r["mention"]: r for r in json.loads(cli("mask", "list", "--json").stdout)}
+    assert rows["陈老师"]["replacement"] == "C老师" and rows["石桥镇"]["replacement"] == "S镇"
+    refused = cli("mask", "add", "陈老师", "--as", "某老师")
+    assert refused.exit_code == 1 and "--replace" in refused.stderr and "C老师" in refused.stderr
+    assert cli("mask", "add", "陈老师", "--as", "某老师", "--replace").exit_code == 0
+    assert {r["mention"]: r for r in json.loads(cli("mask", "list", "--json").stdout)}["陈老师"][
+        "replacement"
+    ] == "某老师"
+
+
+def test_a_replacement_that_still_shows_the_name_or_a_wrong_kind_is_refused(cli):
+    shows = cli("mask", "add", "陈老师", "--as", "陈老师（化名）")
+    assert shows.exit_code == 1 and "陈老师" in shows.stderr
+    wrong = cli("mask", "add", "石桥镇", "--kind", "village")
+    assert wrong.exit_code == 1 and "person" in wrong.stderr
+
+
+def test_candidates_are_proposed_from_the_texts_and_a_dismissed_one_never_again(cli, tmp_path):
+    imported(cli, tmp_path)
+    found = {r["mention"]: r for r in json.loads(cli("mask", "suggest", "--json").stdout)}
+    assert {"王主任", "刘老师", "石桥镇"} <= set(found)
+    assert "马上" not in found  # no false friend
+    assert not {"马书记", "陈老师", "马继强"} & set(found)  # the interviewees' surname forms are masked already
+    assert found["石桥镇"]["kind"] == "place" and found["石桥镇"]["sources"] == ["20240118CJG"]
+    assert cli("mask", "dismiss", "刘老师").exit_code == 0
+    assert cli("mask", "add", "石桥镇", "--kind", "place").exit_code == 0
+    again = {r["mention"] for r in json.loads(cli("mask", "suggest", "--json").stdout)}
+    assert "刘老师" not in again and "石桥镇" not in again and "王主任" in again
+
+
+def test_changes_to_the_list_are_audited_without_the_names(cli):
+    assert cli("mask", "add", "陈老师").exit_code == 0
+    assert cli("mask", "remove", "陈老师").exit_code == 0
+    log = cli("audit", "list", "--entity", "mask", "--json")
+    assert log.exit_code == 0
+    events = json.loads(log.stdout)
+    assert [e["action"] for e in events] == ["delete", "create"]
+    assert "陈老师" not in log.stdout
+    missing = cli("mask", "remove", "陈老师")
+    assert missing.exit_code == 1 and "陈老师" in missing.stderr

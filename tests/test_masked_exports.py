@@ -1,0 +1,83 @@
+"""Every quote export hides every confirmed name (issue 19): scanned in each format's own reader, on each
+database; the stored text and its offsets are untouched; names come back only when asked (--no-mask)."""
+
+import io
+import json
+
+import docx
+import openpyxl
+import pytest
+
+from tests.helpers import write
+
+INTERVIEW = """---
+id: 20240118CJG
+kind: interview
+date: 2024-01-18
+interviewee: 陈建国
+role: 镇党委副书记
+organization: 石桥镇人民政府
+synthetic: true
+---
+访谈者：您怎么看排名公示？
+CJG：我们石桥镇的马书记一开始不赞成，后来王主任请刘老师来黄石滩村讲了一次课，大家马上就明白了。陈建国我本人也去听了。
+"""
+NAMES = ("陈建国", "马书记", "王主任", "刘老师", "黄石滩村", "石桥镇")
+
+
+@pytest.fixture
+def coded(cli, tmp_path):
+    write(tmp_path / "in" / "interviews" / "20240118CJG.txt", INTERVIEW)
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    text = json.loads(cli("sources", "show", "20240118CJG", "--json").stdout)["text"]
+    start = text.index("建国我本人")  # the quote begins inside the interviewee's name
+    whole = text.index("我们石桥镇")
+    for begin, end in ((whole, text.index("明白了") + 4), (start, len(text.rstrip()))):
+        added = cli("code", "add", "--source", "20240118CJG", "--start", str(begin), "--end", str(end),
+                    "--code", "structure.tiering", "--coder", "研究者A")  # fmt: skip
+        assert added.exit_code == 0, added.output
+    confirmed = (("马书记", "person"), ("王主任", "person"), ("刘老师", "person"), ("黄石滩村", "place"), ("石桥镇", "place"))
+    for mention, kind in confirmed:
+        assert cli("mask", "add", mention, "--kind", kind).exit_code == 0
+    return cli, text
+
+
+def exported_text(cli, fmt: str, tmp_path, *extra: str) -> str:
+    out = tmp_path / f"quotes.{fmt}"
+    result = cli("export", "quotes", "--format", fmt, "-o", str(out), *extra)
+    assert result.exit_code == 0, result.output
+    if fmt == "docx":
+        document = docx.Document(str(out))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    return out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "xlsx", "csv"])
+def test_no_confirmed_name_is_left_in_any_quote_export(coded, fmt, tmp_path):
+    cli, _ = coded
+    shown = exported_text(cli, fmt, tmp_path)
+    assert [name for name in NAMES if name in shown] == []
+    for replacement in ("CJG", "M书记", "W主任", "L老师", "H村", "S镇"):
+        assert replacement in shown
+    assert "马上" in shown  # a false friend stays as it is
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_a_masked_export_says_so_and_how(coded, fmt, tmp_path):
+    cli, _ = coded
+    shown = exported_text(cli, fmt, tmp_path)
+    assert "已按项目屏蔽列表" in shown and "受访者以姓名首字母代替" in shown
+    english = exported_text(cli, fmt, tmp_path, "--lang", "en")
+    assert "masked by the project's mask list" in english
+
+
+def test_names_come_back_only_when_asked_and_the_stored_text_never_changes(coded, tmp_path):
+    cli, text = coded
+    assert "王主任" in exported_text(cli, "md", tmp_path, "--no-mask")
+    assert json.loads(cli("sources", "show", "20240118CJG", "--json").stdout)["text"] == text
+    quotes = json.loads(cli("code", "list", "--json").stdout)
+    assert all(text[q["start"] : q["end"]] == q["quote"] for q in quotes)  # offsets are the stored text's

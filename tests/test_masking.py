@@ -1,0 +1,71 @@
+"""Masking names in what leaves qcoder (coder.masking): replacements as papers print them, longer names
+first, words not substrings, and a mention cut by a quote's edge hidden whole."""
+
+import pytest
+
+from coder.masking.apply import Entry, Masker
+from coder.masking.rules import default_replacement
+
+
+@pytest.mark.parametrize(
+    ("kind", "mention", "initials", "replacement"),
+    [
+        ("person", "马继强", "MJQ", "MJQ"),  # a participant: their record ID's initials
+        ("person", "马书记", "MJQ", "M书记"),
+        ("person", "老马", "MJQ", "老M"),
+        ("person", "陈老师", None, "C老师"),  # anyone else: the surname's letter and the post
+        ("person", "单主任", None, "S主任"),  # by the surname reading record IDs use (单 Shan)
+        ("person", "欧阳明", None, "OYM"),
+        ("person", "马继强书记", "MJQ", "MJQ书记"),
+        ("place", "石桥镇", None, "S镇"),
+        ("place", "黄石滩村", None, "H村"),
+        ("place", "河湾街道", None, "H街道"),
+        ("org", "石桥镇人民政府", None, "S镇人民政府"),
+        ("org", "城关中学", None, "C中学"),
+    ],
+)
+def test_default_replacements_are_what_a_paper_prints(kind, mention, initials, replacement):
+    assert default_replacement(kind, mention, initials) == replacement
+
+
+def masker(*pairs: tuple[str, str]) -> Masker:
+    return Masker(Entry(text, replacement) for text, replacement in pairs)
+
+
+def test_the_longer_name_wins():
+    names = masker(("欧阳", "OY"), ("欧阳明", "OYM"))
+    assert names.mask("欧阳明说，欧阳也来了。") == "OYM说，OY也来了。"
+
+
+def test_a_name_inside_a_longer_word_is_left_alone_where_jieba_says_it_is_no_name():
+    names = masker(("张力", "ZL"))
+    assert names.mask("扩张力度很大。张力也来了。") == "扩张力度很大。ZL也来了。"
+
+
+def test_words_around_a_name_do_not_hide_it():
+    names = masker(("马书记", "M书记"), ("石桥镇", "S镇"))
+    assert names.mask("马书记说，马上去石桥镇，村口的石桥不算。") == "M书记说，马上去S镇，村口的石桥不算。"
+
+
+def test_a_mention_cut_by_a_quotes_edge_is_masked_whole():
+    text = "访谈者：谁负责？马继强：是我，马继强负责。"
+    names = masker(("马继强", "MJQ"))
+    cut = text.index("继强负责")  # the quote starts inside the name
+    assert names.mask_span(text, cut, len(text)) == "MJQ负责。"
+    assert names.mask_span(text, 0, text.index("继强：")) == "访谈者：谁负责？MJQ"
+
+
+def test_offsets_move_with_the_replacements_and_never_cut_one():
+    text = "马继强说，欧阳明也说。"
+    names = masker(("马继强", "MJQ"), ("欧阳明", "欧阳某某"))
+    moved = names.offsets(text)
+    assert moved.masked == "MJQ说，欧阳某某也说。"
+    said = text.index("也说")
+    assert moved.masked[moved.start(said) : moved.end(said + 2)] == "也说"
+    inside = text.index("阳明")  # a span starting inside a name starts at its replacement
+    assert moved.masked[moved.start(inside) : moved.end(inside + 1)] == "欧阳某某"
+
+
+def test_an_empty_list_masks_nothing():
+    assert not masker()
+    assert masker().mask("马继强说。") == "马继强说。"
