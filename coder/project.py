@@ -35,7 +35,7 @@ from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import redact
 from coder.db.engine import current_engine, database_url, retrying
-from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
+from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, Source, utcnow
 from coder.defaults import MIN_REACH
 from coder.errors import QcoderError
 from coder.evidence import claims
@@ -619,10 +619,23 @@ class Project:
         with Session(self.engine) as session:
             return triangulation.check(session, min_kinds, viewer=self.user)
 
-    def triangulation_report(self, result: dict, fmt: str, lang: str = "zh") -> bytes:
-        """``result`` of :meth:`triangulate` rendered as md, html, docx or json."""
+    def triangulation_report(self, result: dict, fmt: str, lang: str = "zh", masked: bool = True) -> bytes:
+        """``result`` of :meth:`triangulate` rendered as md, html, docx or json; names on the mask list hidden
+        (and the methods paragraph saying so) unless ``masked`` is False."""
         from coder.evidence import report as triangulation_report
+        from coder.masking import outputs
 
+        if masked:
+            with Session(self.engine) as session:
+                masker, entries = mask_store.masker(session), mask_store.size(session)
+                quoted = {
+                    q["source"]
+                    for row in [*result["codes"], *result["claims"]]
+                    for q in row.get("strongest", {}).values()
+                }
+                texts = {s.id: s.text for s in session.exec(select(Source).where(Source.id.in_(quoted))).all()}
+            if masker:
+                result = outputs.triangulation(result, masker, texts, entries)
         return triangulation_report.render(result, fmt, lang)
 
     def claims(self) -> list[dict]:

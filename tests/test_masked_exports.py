@@ -81,3 +81,25 @@ def test_names_come_back_only_when_asked_and_the_stored_text_never_changes(coded
     assert json.loads(cli("sources", "show", "20240118CJG", "--json").stdout)["text"] == text
     quotes = json.loads(cli("code", "list", "--json").stdout)
     assert all(text[q["start"] : q["end"]] == q["quote"] for q in quotes)  # offsets are the stored text's
+
+
+def triangulation_text(cli, fmt: str, tmp_path, *extra: str) -> str:
+    out = tmp_path / f"triangulation.{fmt}"
+    result = cli("triangulate", "--format", fmt, "-o", str(out), *extra)
+    assert result.exit_code == 0, result.output
+    if fmt == "docx":
+        document = docx.Document(str(out))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "json"])
+def test_no_confirmed_name_is_left_in_any_triangulation_report(coded, fmt, tmp_path):
+    cli, _ = coded
+    assert cli("claim", "add", "王主任推动了石桥镇的排名公示", "--code", "structure.tiering").exit_code == 0
+    shown = triangulation_text(cli, fmt, tmp_path)
+    assert [name for name in NAMES if name in shown] == []
+    assert "W主任" in shown and "S镇" in shown
+    assert ("已按项目屏蔽列表" in shown) if fmt != "json" else ('"masked": 6' in shown)
+    assert "王主任" in triangulation_text(cli, fmt, tmp_path, "--no-mask")

@@ -71,6 +71,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文�
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="写入文件 / write to this file")]
 LangOption = Annotated[str, typer.Option(help="语言 zh | en / language of headings")]
 CoderOption = Annotated[str | None, typer.Option("--coder", help="审阅者 / reviewer")]
+NoMaskOption = Annotated[
+    bool, typer.Option("--no-mask", help="保留屏蔽列表中的真实名称（默认隐去）/ keep the names the mask list hides")
+]
 
 
 @app.callback()

@@ -8,6 +8,7 @@ from coder.cli.common import (
     CoderOption,
     JsonOption,
     LangOption,
+    NoMaskOption,
     OutputOption,
     app,
     emit,
@@ -29,6 +30,7 @@ def triangulate(
     fmt: Annotated[str, typer.Option("--format", help="json | md | html | docx")] = "md",
     output: OutputOption = None,
     lang: LangOption = "zh",
+    no_mask: NoMaskOption = False,
 ) -> None:
     """三角验证：每个代码是否得到多类来源佐证 / is every code corroborated across kinds of sources?"""
     from collections import Counter
@@ -37,7 +39,7 @@ def triangulate(
 
     current = project()
     result = current.triangulate(min_kinds)
-    emit(current.triangulation_report(result, fmt, lang), fmt, output)
+    emit(current.triangulation_report(result, fmt, lang, not no_mask), fmt, output)
     statuses = Counter(row["status"] for row in result["codes"] if row["level"] == "code")
     err.print(" · ".join(f"{status} {statuses.get(status, 0)}" for status in STATUSES))
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coder.cli.common import CoderOption, LangOption, OutputOption, app, emit, err, friendly, project
+from coder.cli.common import CoderOption, LangOption, NoMaskOption, OutputOption, app, emit, err, friendly, project
 from coder.defaults import MAX_CHARS
 from coder.errors import QcoderError
 
@@ -30,10 +30,7 @@ def export_quotes(
     with_ids: Annotated[
         bool, typer.Option("--with-ids", help="标题附代码编号 / code ids after the names in headings")
     ] = False,
-    no_mask: Annotated[
-        bool,
-        typer.Option("--no-mask", help="保留屏蔽列表中的真实名称（默认隐去）/ keep the names the mask list hides"),
-    ] = False,
+    no_mask: NoMaskOption = False,
     interview_template: Annotated[str | None, typer.Option(help="访谈出处模板，如 访谈编号：{id}")] = None,
     policy_template: Annotated[str | None, typer.Option(help="政策文本出处模板")] = None,
     media_template: Annotated[str | None, typer.Option(help="媒体报道出处模板")] = None,

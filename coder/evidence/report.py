@@ -148,7 +148,12 @@ def methods(rules: dict[str, Any], lang: str) -> str:
         fact=rules.get("same_fact"),
         quantity=rules.get("same_quantity"),
     )
-    return text + (t["window"].format(**window) if window else t["no_window"])
+    text += t["window"].format(**window) if window else t["no_window"]
+    if rules.get("masked"):
+        from coder.masking.outputs import methods_note
+
+        text += methods_note(rules["masked"], lang)
+    return text
 
 
 def _status(row: dict[str, Any], t: dict[str, str]) -> str:

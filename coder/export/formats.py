@@ -24,6 +24,7 @@ from coder.export import word
 from coder.export.quote_marks import quoted
 from coder.export.respondents import COLUMNS as RESPONDENT_COLUMNS
 from coder.export.text import clean, labels_for, md, md_table, spreadsheet_cell
+from coder.masking.outputs import methods_note
 
 FORMATS = ("md", "docx", "xlsx", "csv")
 QUOTE_COLUMNS = (
@@ -67,7 +68,7 @@ def render_quotes(
     labels = _labels(fmt, lang)
     rows = clean(rows)
     title = partial(_title, lang=lang, with_ids=with_ids)
-    masked_note = masking_note(masked, lang) if masked else None
+    masked_note = methods_note(masked, lang) if masked else None
     if fmt == "md":
         return _quotes_markdown(rows, style or Style(), labels, title, masked_note)
     if fmt == "docx":
@@ -138,16 +139,6 @@ def _groups(rows: list[dict[str, Any]]) -> list[tuple[dict, list[tuple[dict, lis
         codes = [list(quotes) for _, quotes in groupby(in_dimension, key=lambda r: r["code"])]
         grouped.append((codes[0][0], [(quotes[0], quotes) for quotes in codes]))
     return grouped
-
-
-def masking_note(entries: int, lang: str) -> str:
-    """The methods sentence every masked output carries."""
-    if lang == "en":
-        return (
-            f"Names of people, places and organisations are masked by the project's mask list ({entries} entries): "
-            "each is replaced consistently, the same way in every output, and interviewees by their initials."
-        )
-    return f"文中人名、地名、机构名已按项目屏蔽列表（{entries} 项）替换：同一对象在所有导出中替换一致，受访者以姓名首字母代替。"
 
 
 def _quotes_markdown(

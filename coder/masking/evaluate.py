@@ -68,7 +68,7 @@ def load(path: Path) -> list[Passage]:
         for word in [n.text for n in names] + list(keep):
             if not word or word not in text:
                 raise QcoderError(f"{where_zh}：“{word}”不在文本中", f"{where_en}: '{word}' is not in the text")
-        quote = tuple(entry["quote"]) if entry.get("quote") is not None else None
+        quote = (int(entry["quote"][0]), int(entry["quote"][1])) if entry.get("quote") is not None else None
         if quote is not None:
             start, end = quote
             if not 0 <= start < end <= len(text) or not _cut_names(text, names, start, end):
@@ -76,7 +76,7 @@ def load(path: Path) -> list[Passage]:
                     f"{where_zh}：引文 [{start}, {end}] 应在文本之内并切开一个所列名称",
                     f"{where_en}: quote [{start}, {end}] must lie in the text and cut through a listed name",
                 )
-        passages.append(Passage(pid, text, names, keep, quote))  # type: ignore[arg-type]
+        passages.append(Passage(pid, text, names, keep, quote))
     return passages
 
 

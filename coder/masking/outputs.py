@@ -1,0 +1,40 @@
+"""Masking applied to what an output is made from, and the sentence every masked output carries.
+
+The outputs compute on the stored text (offsets, counts, statistics); only what a reader sees is masked,
+and where a quote's place in its source is known it is read there, so a name its edge cuts is hidden whole.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from coder.masking.apply import Masker
+
+
+def methods_note(entries: int, lang: str) -> str:
+    """The methods sentence of a masked output: that names were masked, by what, and how."""
+    if lang == "en":
+        return (
+            f"Names of people, places and organisations are masked by the project's mask list ({entries} entries): "
+            "each is replaced consistently, the same way in every output, and interviewees by their initials."
+        )
+    return f"文中人名、地名、机构名已按项目屏蔽列表（{entries} 项）替换：同一对象在所有导出中替换一致，受访者以姓名首字母代替。"
+
+
+def triangulation(result: dict[str, Any], masker: Masker, texts: dict[str, str], entries: int) -> dict[str, Any]:
+    """A triangulation result (coder.evidence.triangulation.check) as a report may show it: strongest quotes
+    read in their sources, fact statements' quotes, claims and citations masked; ``rules["masked"]`` set."""
+    shown = copy.deepcopy(result)
+    for row in [*shown.get("codes", []), *shown.get("claims", [])]:
+        for quote in row.get("strongest", {}).values():
+            text = texts.get(quote["source"])
+            quote["text"] = masker.mask_span(text, quote["start"], quote["end"]) if text else masker.mask(quote["text"])
+            quote["citation"] = masker.mask(quote["citation"])
+    for claim in shown.get("claims", []):
+        claim["text"] = masker.mask(claim["text"])
+    for fact in shown.get("facts", []):
+        for statement in fact.get("statements", []):
+            statement["quote"] = masker.mask(statement["quote"])
+    shown.setdefault("rules", {})["masked"] = entries
+    return shown
