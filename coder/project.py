@@ -833,11 +833,20 @@ class Project:
         return word_cloud(dict(zip(terms["term"], terms["count"], strict=True)))
 
     def display_report(
-        self, frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.DataFrame | None = None
+        self, frame: pd.DataFrame, fmt: str, lang: str = "zh", kwic: pd.DataFrame | None = None, masked: bool = True
     ) -> bytes:
-        """A display (and a words display's KWIC lines) as md, xlsx, docx, csv or json."""
+        """A display (and a words display's KWIC lines) as md, xlsx, docx, csv or json; names on the mask list
+        hidden, and the notes saying so, unless ``masked`` is False."""
         from coder.export.displays import render_display
+        from coder.masking import outputs
 
+        if masked:
+            with Session(self.engine) as session:
+                masker, entries = mask_store.masker(session), mask_store.size(session)
+            if masker:
+                note = outputs.methods_note(entries, lang)
+                frame = outputs.frame(frame, masker, note)
+                kwic = outputs.frame(kwic, masker, note) if kwic is not None else None
         return render_display(frame, fmt, lang, kwic)
 
 

@@ -103,3 +103,23 @@ def test_no_confirmed_name_is_left_in_any_triangulation_report(coded, fmt, tmp_p
     assert "W主任" in shown and "S镇" in shown
     assert ("已按项目屏蔽列表" in shown) if fmt != "json" else ('"masked": 6' in shown)
     assert "王主任" in triangulation_text(cli, fmt, tmp_path, "--no-mask")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("matrix", "framework", "--rows", "organization"),  # its rows are organisations, its cells quotes
+        ("matrix", "words", "--kwic", "书记"),  # its terms may be names, its KWIC lines hold them
+    ],
+)
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_no_confirmed_name_is_left_in_the_analysis_displays(coded, command, fmt, tmp_path):
+    cli, _ = coded
+    out = tmp_path / f"display.{fmt}"
+    result = cli(*command, "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    shown = out.read_text(encoding="utf-8")
+    assert [name for name in NAMES if name in shown] == []
+    assert "已按项目屏蔽列表" in shown
+    kept = cli(*command, "--format", fmt, "-o", str(out), "--no-mask")
+    assert kept.exit_code == 0 and "石桥镇" in out.read_text(encoding="utf-8")

@@ -105,10 +105,12 @@ DisplayFormatOption = Annotated[
 ]
 
 
-def _display(frame: Any, fmt: str | None, output: Path | None, lang: str, kwic: Any = None) -> None:
+def _display(
+    frame: Any, fmt: str | None, output: Path | None, lang: str, kwic: Any = None, masked: bool = True
+) -> None:
     """A display to ``output`` or stdout, in ``fmt`` or the format the file name says (Markdown otherwise)."""
     fmt = fmt or (output.suffix.lstrip(".").lower() if output is not None and output.suffix else "md")
-    emit(project().display_report(frame, fmt, lang, kwic), fmt, output)
+    emit(project().display_report(frame, fmt, lang, kwic, masked), fmt, output)
 
 
 @matrix_app.command("cooccurrence")
@@ -124,12 +126,13 @@ def matrix_cooccurrence(
     fmt: DisplayFormatOption = None,
     output: OutputOption = None,
     lang: LangOption = "zh",
+    no_mask: NoMaskOption = False,
 ) -> None:
     """代码共现矩阵：同一句子中出现的代码对 / codes × codes: codes coded in the same sentence."""
     from coder.analysis.loading import selection as display_selection
 
     chosen = display_selection(code, dimension, with_suggestions=with_suggestions)
-    _display(project().cooccurrence(chosen, level, c_coefficient), fmt, output, lang)
+    _display(project().cooccurrence(chosen, level, c_coefficient), fmt, output, lang, masked=not no_mask)
 
 
 @matrix_app.command("framework")
@@ -146,13 +149,14 @@ def matrix_framework(
     fmt: DisplayFormatOption = None,
     output: OutputOption = None,
     lang: LangOption = "zh",
+    no_mask: NoMaskOption = False,
 ) -> None:
     """框架矩阵：受访者（单位、身份、来源类型）× 代码，含次数、最有力的引文和研究者摘要 / framework matrix:
     participants (organisations, roles, kinds) × codes with counts, strongest quotes and summaries."""
     from coder.analysis.loading import selection as display_selection
 
     chosen = display_selection(code, dimension, kind, with_suggestions=with_suggestions)
-    _display(project().framework(rows, chosen, level), fmt, output, lang)
+    _display(project().framework(rows, chosen, level), fmt, output, lang, masked=not no_mask)
 
 
 @matrix_app.command("summary")
@@ -183,13 +187,14 @@ def matrix_timeline(
     fmt: DisplayFormatOption = None,
     output: OutputOption = None,
     lang: LangOption = "zh",
+    no_mask: NoMaskOption = False,
 ) -> None:
     """时间序列：各代码按来源日期的月份或季度、分来源类型出现的次数 / codes by month or quarter and kind."""
     from coder.analysis.loading import selection as display_selection
 
     chosen = display_selection(code, dimension, kind, with_suggestions=with_suggestions)
     result = project().timeline(chosen, by, level)
-    _display(result, fmt, output, lang)
+    _display(result, fmt, output, lang, masked=not no_mask)
     if result.attrs["undated"]:
         listed = ", ".join(result.attrs["undated"])
         err.print(f"注意：这些来源没有日期，未计入 / note: these sources have no date and are left out: {listed}")
@@ -212,6 +217,7 @@ def matrix_words(
     ] = None,
     output: OutputOption = None,
     lang: LangOption = "zh",
+    no_mask: NoMaskOption = False,
 ) -> None:
     """词频：所选代码的编码片段或所选来源全文的 jieba 分词频次与上下文 / word frequencies and KWIC lines
     of a code's passages or of the sources' text."""
@@ -230,4 +236,4 @@ def matrix_words(
             raise QcoderError("词云请用 -o 指定 PNG 文件", "write the word cloud with -o FILE.png")
         emit(current.word_cloud(terms), fmt, output)
         return
-    _display(terms, fmt, output, lang, current.kwic(chosen, kwic) if kwic else None)
+    _display(terms, fmt, output, lang, current.kwic(chosen, kwic) if kwic else None, not no_mask)

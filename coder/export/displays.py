@@ -142,7 +142,12 @@ def _name(row: Any, lang: str, suffix: str = "") -> str:
 
 
 def _common(frame: pd.DataFrame, labels: dict[str, str]) -> list[str]:
-    return [labels["suggestions"] if frame.attrs.get("with_suggestions") else labels["evidence"]]
+    return [labels["suggestions"] if frame.attrs.get("with_suggestions") else labels["evidence"], *_masked(frame)]
+
+
+def _masked(frame: pd.DataFrame) -> list[str]:
+    """The masking sentence, when the display's names were masked (see coder.masking.outputs.frame)."""
+    return [frame.attrs["masked_note"]] if frame.attrs.get("masked_note") else []
 
 
 def _legend(codes: list[tuple[str, str]], labels: dict[str, str]) -> Table:
@@ -234,7 +239,7 @@ def _words(frame: pd.DataFrame, labels: dict[str, str], lang: str, kwic: pd.Data
         labels["words_rule"].format(read=labels[f"read_{attrs['read']}"], characters=attrs["characters"],
                                     tokens=attrs["tokens"], stopwords=attrs["stopwords"]),
         labels["selection"].format(what=what),
-        *(_common(frame, labels) if attrs["read"] == "coded" else []),  # whole texts: codings play no part
+        *(_common(frame, labels) if attrs["read"] == "coded" else _masked(frame)),  # whole texts: codings play no part
     ]  # fmt: skip
     terms = Table(
         labels["terms"],

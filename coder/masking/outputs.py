@@ -7,9 +7,12 @@ and where a quote's place in its source is known it is read there, so a name its
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.masking.apply import Masker
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def methods_note(entries: int, lang: str) -> str:
@@ -37,4 +40,21 @@ def triangulation(result: dict[str, Any], masker: Masker, texts: dict[str, str],
         for statement in fact.get("statements", []):
             statement["quote"] = masker.mask(statement["quote"])
     shown.setdefault("rules", {})["masked"] = entries
+    return shown
+
+
+def frame(table: pd.DataFrame, masker: Masker, note: str) -> pd.DataFrame:
+    """An analysis display (or its KWIC lines) with every text cell and label masked: its row labels may
+    be organisations, its cells quotes, its terms names. Counts are the stored text's, computed before."""
+
+    def hide(value: Any) -> Any:
+        return masker.mask(value) if isinstance(value, str) else value
+
+    shown = table.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object or str(shown[column].dtype).startswith("str"):
+            shown[column] = shown[column].map(hide)
+    shown.index = shown.index.map(hide)
+    shown.columns = shown.columns.map(hide)
+    shown.attrs = {**table.attrs, "masked_note": note}
     return shown
