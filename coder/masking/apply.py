@@ -56,7 +56,8 @@ class Mention:
 
 
 class Masker:
-    """Finds and replaces a project's confirmed entries; build once per output (a few ms per hundred)."""
+    """Finds and replaces a project's confirmed entries; build one per output (about 10 ms, and 0.7 s once per
+    process for jieba's dictionary)."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         import ahocorasick
@@ -132,15 +133,33 @@ class Masker:
         if self._tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
-                    import jieba
-
-                    jieba.setLogLevel(logging.WARNING)
-
-                    tokenizer = jieba.Tokenizer()  # private: jieba's global one is shared by the whole server
-                    for text in self.entries:
-                        tokenizer.add_word(text, freq=max(tokenizer.suggest_freq(text), 1000))
-                    self._tokenizer = tokenizer
+                    self._tokenizer = _tokenizer_knowing(self.entries)
         return self._tokenizer.lcut(run, HMM=True)
+
+
+_base: Any = None
+_base_lock = threading.Lock()
+
+
+def _tokenizer_knowing(words: Iterable[str]) -> Any:
+    """A private jieba tokenizer (jieba's global one is shared by the whole server) that knows ``words``.
+    Its dictionary is copied from one loaded once per process: loading it costs 0.7 s, copying it 10 ms,
+    and every export builds its own masker."""
+    import jieba
+
+    global _base
+    if _base is None:
+        with _base_lock:
+            if _base is None:
+                jieba.setLogLevel(logging.WARNING)
+                base = jieba.Tokenizer()
+                base.initialize()
+                _base = base
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_base.FREQ), _base.total, True
+    for word in words:
+        tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000))
+    return tokenizer
 
 
 class OffsetMap:

@@ -46,6 +46,7 @@ _TITLED = re.compile(
     + "|".join(map(re.escape, TITLES))
     + ")"
 )
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _KIND = {"nr": "person", "ns": "place", "nt": "org"}
 
 
@@ -84,25 +85,42 @@ def candidates(texts: Iterable[tuple[str, str]], known: Iterable[str] = ()) -> l
     return sorted(found.values(), key=lambda c: (-c.count, c.text))
 
 
+Token = list  # [start, end, word, flag]
+
+
 def mentions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every candidate mention in ``text``, longest first where two overlap."""
     tagger = _pos()
-    tokens, at = [], 0
+    tokens: list[Token] = []
+    at = 0
     for word, flag in tagger.cut(text):
-        tokens.append((at, at + len(word), word, flag))
+        tokens.append([at, at + len(word), word, flag])
         at += len(word)
     spans: dict[tuple[int, int], str] = {}
+    for start, end, after in _places(tokens):
+        following = tokens[after] if after < len(tokens) else None
+        spans[(start, following[1]) if following and _body(following) else (start, end)] = (
+            "org" if following and _body(following) else "place"
+        )
     for i, (start, end, word, flag) in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        previous = tokens[i - 1] if i else None
+        if flag == "ns" and following and not word.endswith(PLACE_SUFFIXES) and _body(following):
+            if not _common(word + following[2], tagger):  # 城关 + 中学: a named place before a body
+                spans.setdefault((start, following[1]), "org")
+            continue
+        if (name_end := _split_name(tokens, i)) is not None:
+            spans.setdefault((start, name_end), "person")
+            continue
         kind = _KIND.get(flag)
-        if kind == "person" and len(word) >= 3 and word.endswith(PLACE_SUFFIXES):
-            kind = "place"  # jieba reads 石桥镇 as a name after the surname 石: its suffix says it is a place
         if kind is None or not _plausible(word, kind, tagger):
             continue
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if kind == "person" and (word.endswith(PLACE_SUFFIXES) or (previous and previous[3] in {"m", "mq", "q"})):
+            continue  # a place (taken above), or a classifier after a numeral: 三十多 + 张表
         if kind == "place" and following and (following[3] == "nt" or following[2] in ORG_SUFFIXES):
-            spans[(start, following[1])] = "org"  # 石桥镇 + 人民政府: the body of a named place
+            spans.setdefault((start, following[1]), "org")
         elif kind != "org":  # a department alone (民政局, 组织部) names no one: every county has one
-            spans[(start, end)] = kind
+            spans.setdefault((start, end), kind)
     for match in _TITLED.finditer(text):
         if _titled(text, match, tokens, tagger):
             spans.setdefault((match.start(), match.end()), "person")
@@ -113,36 +131,85 @@ def mentions(text: str) -> list[tuple[int, int, str]]:
     return sorted(taken)
 
 
+_PLACE_NAME_TAGS = {"ns", "nz", "nr"}
+_GIVEN_TAGS = {"nr", "x", "a", "dg", "ng", "n", "nz"}
+
+
+def _places(tokens: list[Token]) -> list[tuple[int, int, int]]:
+    """(start, end, index of the token after) of each place: a word with a place suffix, whatever jieba
+    tagged it (石桥镇 comes back ``nr``), with a character jieba cut off its front (黄 + 石滩村); or a name
+    followed by a bare suffix (河湾 + 街道, 云岭 + 县)."""
+    found = []
+    for i, (start, end, word, flag) in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        named = flag in _PLACE_NAME_TAGS or word in COMPOUND_SURNAMES
+        joined = word + following[2] if following else ""
+        bare_suffix_next = following is not None and following[2] in PLACE_SUFFIXES
+        if named and len(word) >= 2 and _HAN.fullmatch(word) and bare_suffix_next and not word.endswith(PLACE_SUFFIXES):
+            if joined not in GENERIC_PLACES:
+                found.append((start, following[1], i + 2))
+            continue
+        if flag in _PLACE_NAME_TAGS | {"nt"} and len(word) >= 3 and _place_word(word):
+            previous = tokens[i - 1] if i else None
+            cut_off = previous and len(previous[2]) == 1 and previous[3] in {"nr", "ns", "a", "nz"}
+            found.append((previous[0] if cut_off and previous[2] not in _NOT_IN_NAMES else start, end, i + 1))
+    return found
+
+
+def _place_word(word: str) -> bool:
+    return (
+        word.endswith(PLACE_SUFFIXES)
+        and word not in GENERIC_PLACES
+        and word[:1] not in "本全该各每我你他"
+        and not _NOT_IN_NAMES & set(word)
+    )
+
+
+def _body(token: Token) -> bool:
+    """A word naming a body (中学, 信访局, 人民政府), not people (干部: its 部 is no department)."""
+    word, flag = token[2], token[3]
+    if flag == "nt":
+        return True
+    return len(word) >= 2 and word.endswith(ORG_SUFFIXES) and flag in {"n", "nt", "j"} and not word.endswith("干部")
+
+
+def _split_name(tokens: list[Token], i: int) -> int | None:
+    """The end of a full name jieba cut apart (郭 + 红梅, 司马 + 红, 上官 + 婉 + 清), or of a compound
+    surname alone (欧阳: no common word) when no post or place suffix follows; None otherwise."""
+    _, end, word, flag = tokens[i]
+    if not (word in COMPOUND_SURNAMES or (len(word) == 1 and word in SURNAMES and flag in {"nr", "n"})):
+        return None
+    j, given = i + 1, ""
+    while j < len(tokens) and len(given) + len(tokens[j][2]) <= 2:
+        part, tag = tokens[j][2], tokens[j][3]
+        if tag not in _GIVEN_TAGS or not _HAN.fullmatch(part) or _NOT_IN_NAMES & set(part):
+            break
+        if part.startswith(TITLES) or part.endswith(PLACE_SUFFIXES) or (len(word) == 1 and tag != "nr"):
+            break
+        given += part
+        j += 1
+    if given:
+        return tokens[j - 1][1]
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    if word in COMPOUND_SURNAMES and not (
+        following and (following[2].startswith(TITLES) or following[2] in PLACE_SUFFIXES)
+    ):
+        return end
+    return None
+
+
 # A word the dictionary knows this often is a word first (谢谢, 段时间, 石桥, 小区), whatever its tag says.
 COMMON = 50
 # Characters no name holds: a tagger's "name" with one of these is a phrase (谢谢您, 老师们).
 _NOT_IN_NAMES = set("您你我他她它们的了吗呢吧啊和与及或在是有就都也还说")
 # Place words that name no place: a kind of place, or a place relative to the speaker.
-GENERIC_PLACES = set(
-    [
-        "城中村",
-        "行政村",
-        "自然村",
-        "新农村",
-        "农村",
-        "乡村",
-        "城区",
-        "郊区",
-        "市区",
-        "乡镇",
-        "村镇",
-        "社区",
-        "小区",
-        "街道",
-        "本村",
-        "全村",
-        "本镇",
-        "全镇",
-        "全县",
-        "全区",
-        "该村",
-        "各村",
-    ]
+GENERIC_PLACES = frozenset(
+    word
+    for line in (
+        "城中村 行政村 自然村 新农村 农村 乡村 城区 郊区 市区 乡镇 村镇 社区 小区 街道 本村 全村 本镇 全镇 全县 全区 该村 各村",
+        "中心镇 重点镇 示范村 试点村 贫困村 空心村 城市社区 农村社区 老旧社区 新建社区",
+    )
+    for word in line.split()
 )
 
 
@@ -160,17 +227,44 @@ def _plausible(word: str, kind: str, tagger: Any) -> bool:
     return True
 
 
-def _titled(text: str, match: re.Match[str], tokens: list[tuple[int, int, str, str]], tagger: Any) -> bool:
-    """马书记, 老周 yes; not 社区主任 (区 belongs to 社区), 小区, or 马总 in 马总体上."""
-    if _common(match.group(), tagger):
-        return False
+# Address forms the dictionary holds as other words: 小区 is no Mr Qu.
+PREFIX_FALSE_FRIENDS = set(
+    [
+        "小区",
+        "老区",
+        "小孔",
+        "小车",
+        "小钱",
+        "小种",
+        "小石",
+        "小金",
+        "小龙",
+        "小于",
+        "小许",
+        "老许",
+        "老长",
+        "小解",
+        "小黑",
+        "小付",
+    ]
+)
+
+
+def _titled(text: str, match: re.Match[str], tokens: list[Token], tagger: Any) -> bool:
+    """马书记, 老周 yes; not 社区主任 (区 belongs to 社区), 小区, 老陈醋, or 马总 in 马总体上."""
+    word = match.group()
     holder = next(t for t in tokens if t[0] <= match.start() < t[1])
-    if holder[0] < match.start() and _common(holder[2], tagger):
+    if word[:1] in PREFIXES and len(word) == 2:
+        # No frequency test: 老马, 老张, 老王 are dictionary words *because* they are forms of address.
+        if word in PREFIX_FALSE_FRIENDS or holder[0] < match.start():
+            return False
+        return match.end() in {t[1] for t in tokens}
+    if _common(word, tagger) or (holder[0] < match.start() and _common(holder[2], tagger)):
         return False
-    if any(match.group().endswith(t) for t in TITLES if len(t) > 1):
+    if any(word.endswith(t) for t in TITLES if len(t) > 1):
         return True
     following = text[match.end() : match.end() + 1]  # 总, 工, 姐 …: only where the word ends there
-    return not following or not ("\u4e00" <= following <= "\u9fff") or following in "说讲们的也还就在和跟对您"
+    return not following or not ("\u4e00" <= following <= "\u9fff") or following in "说讲们的也还就在和跟对您家是"
 
 
 def _pos() -> Any:

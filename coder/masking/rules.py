@@ -34,7 +34,7 @@ PREFIXES = ("老", "小")
 PLACE_SUFFIXES = _longest_first("省 市 县 区 镇 乡 村 街道 社区 开发区 新区 居委会 村委会")
 # Endings of organisation names: what follows the place or proper name (石桥镇人民政府, 城关中学).
 ORG_SUFFIXES = _longest_first(
-    "人民政府 政府 党委 党工委 办事处 委员会 管委会 局 委 办 中心 中学 小学 学校 医院 卫生院 公司 合作社 协会 所 站 院 厅 处 科 部"
+    "人民政府 政府 党委 党工委 办事处 村民委员会 居民委员会 村委会 居委会 委员会 管委会 局 委 办 中心 中学 小学 学校 医院 卫生院 公司 合作社 协会 所 站 院 厅 处 科 部"
 )
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
