@@ -36,7 +36,13 @@ def coded(cli, tmp_path):
         added = cli("code", "add", "--source", "20240118CJG", "--start", str(begin), "--end", str(end),
                     "--code", "structure.tiering", "--coder", "研究者A")  # fmt: skip
         assert added.exit_code == 0, added.output
-    confirmed = (("马书记", "person"), ("王主任", "person"), ("刘老师", "person"), ("黄石滩村", "place"), ("石桥镇", "place"))
+    confirmed = (
+        ("马书记", "person"),
+        ("王主任", "person"),
+        ("刘老师", "person"),
+        ("黄石滩村", "place"),
+        ("石桥镇", "place"),
+    )
     for mention, kind in confirmed:
         assert cli("mask", "add", mention, "--kind", kind).exit_code == 0
     return cli, text

@@ -69,3 +69,8 @@ def test_offsets_move_with_the_replacements_and_never_cut_one():
 def test_an_empty_list_masks_nothing():
     assert not masker()
     assert masker().mask("马继强说。") == "马继强说。"
+
+
+def test_an_interviewees_name_is_masked_even_where_jieba_cuts_across_it():
+    names = Masker([Entry("王刚", "WG", anywhere=True), Entry("张力", "ZL")])
+    assert names.mask("王刚才来过，扩张力度大。") == "WG才来过，扩张力度大。"

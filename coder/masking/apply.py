@@ -46,6 +46,11 @@ class Entry:
     text: str
     replacement: str
     kind: str = "person"
+    # Masked wherever it stands, word boundary or not: an interviewee's own name (王刚才来过 is 王刚's).
+    anywhere: bool = False
+    # Boundaries read as jieba's own dictionary cuts the text, not one told this entry: for forms nobody
+    # confirmed (an interviewee's 区书记 must not win 老区书记 from 老区).
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,11 @@ class Masker:
         found = [Mention(end + 1 - len(entry.text), end + 1, entry) for end, entry in self._automaton.iter(text)]
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Mention] = []
-        cuts: dict[int, set[int]] = {}
+        cuts: dict[tuple[int, bool], set[int]] = {}
         for mention in found:
             if any(m.start < mention.end and mention.start < m.end for m in taken):
                 continue
-            if self._on_word_boundaries(text, mention, cuts):
+            if mention.entry.anywhere or self._on_word_boundaries(text, mention, cuts):
                 taken.append(mention)
         return sorted(taken, key=lambda m: m.start)
 
@@ -115,19 +120,21 @@ class Masker:
         """How offsets into ``text`` move once it is masked (for exports that carry positions, .qdpx)."""
         return OffsetMap(text, self.mentions(text))
 
-    def _on_word_boundaries(self, text: str, mention: Mention, cuts: dict[int, set[int]]) -> bool:
+    def _on_word_boundaries(self, text: str, mention: Mention, cuts: dict[tuple[int, bool], set[int]]) -> bool:
         """Whether jieba cuts the run of words holding ``mention`` at both of its ends; a mention across
         punctuation or spaces has them for boundaries. ``cuts`` keeps each run's cuts for the next mention."""
         start, end = _run_start(text, mention.start), _run_end(text, mention.end)
         if _run_end(text, mention.start) < mention.end:  # not one run: punctuation inside the mention
             return True
-        if start not in cuts:
+        key = (start, mention.entry.strict)
+        if key not in cuts:
             at, found = start, {start}
-            for token in self._cut(text[start:end]):
+            run = text[start:end]
+            for token in _base_cut(run) if mention.entry.strict else self._cut(run):
                 at += len(token)
                 found.add(at)
-            cuts[start] = found
-        return mention.start in cuts[start] and mention.end in cuts[start]
+            cuts[key] = found
+        return mention.start in cuts[key] and mention.end in cuts[key]
 
     def _cut(self, run: str) -> list[str]:
         if self._tokenizer is None:
@@ -139,6 +146,11 @@ class Masker:
 
 _base: Any = None
 _base_lock = threading.Lock()
+
+
+def _base_cut(run: str) -> list[str]:
+    _tokenizer_knowing(())
+    return _base.lcut(run, HMM=True)
 
 
 def _tokenizer_knowing(words: Iterable[str]) -> Any:

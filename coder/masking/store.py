@@ -24,26 +24,32 @@ MAX_MENTION = 40  # characters: a name, a place or a body's name, never a passag
 
 
 def participant_entries(session: Session) -> list[Entry]:
-    """The interviewees' names and the surname forms that point at them, each with its replacement."""
+    """The interviewees' names (masked wherever they stand) and the surname forms that point at them: the
+    surname with a post of two or more characters (马书记, 马主任) or after 老/小 (老马) — never a form that is a
+    common word first (小区 for 区, 老师 for 师, 小时 for 时), and never a one-character title (施 + 工 is 施工)."""
+    from coder.masking.candidates import is_common_word
+
     entries = []
     for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
         name = (person.name or "").strip()
-        if len(name) < 2:
+        if len(name) < 2 or not person.initials:
             continue
         surname, _ = split_name(name)
-        entries.append(Entry(name, person.initials, "person"))
+        entries.append(Entry(name, person.initials, "person", anywhere=True))
         letter = person.initials[:1]
-        entries += [Entry(surname + title, letter + title, "person") for title in TITLES]
-        entries += [Entry(prefix + surname, prefix + letter, "person") for prefix in PREFIXES]
+        forms = [(surname + title, letter + title) for title in TITLES if len(title) > 1]
+        forms += [(prefix + surname, prefix + letter) for prefix in PREFIXES]
+        entries += [Entry(form, shown, "person", strict=True) for form, shown in forms if not is_common_word(form)]
     return entries
 
 
 def masker(session: Session) -> Masker:
     """Everything confirmed, participants first: where a stored entry and a derived one share a text, the
     person's own entry wins."""
-    confirmed = session.exec(select(MaskEntry).where(MaskEntry.status == "confirmed")).all()
-    derived = {e.text: e for e in participant_entries(session)}
-    own = {row.mention: Entry(row.mention, row.replacement, row.kind) for row in confirmed}
+    rows = session.exec(select(MaskEntry)).all()
+    dismissed = {row.mention for row in rows if row.status == "dismissed"}
+    derived = {e.text: e for e in participant_entries(session) if e.anywhere or e.text not in dismissed}
+    own = {r.mention: Entry(r.mention, r.replacement, r.kind) for r in rows if r.status == "confirmed"}
     return Masker({**derived, **own}.values())
 
 
@@ -74,6 +80,7 @@ def add(
     """Confirm ``mention`` (its default replacement unless one is given). An entry already there keeps what
     it has unless ``replace``: a replacement is never changed in silence (one person, one replacement)."""
     mention = _checked(mention, kind)
+    _not_an_interviewee(session, mention)
     replacement = (replacement or "").strip() or default_replacement(kind, mention)
     if mention in replacement:
         raise QcoderError(
@@ -101,7 +108,13 @@ def add(
 def dismiss(session: Session, mention: str, kind: str, coder: str | None) -> MaskEntry:
     """Mark a candidate as no name: it is never proposed again, and nothing is masked by it."""
     mention = _checked(mention, kind)
+    _not_an_interviewee(session, mention)
     row = session.exec(select(MaskEntry).where(MaskEntry.mention == mention)).first()
+    if row is not None and row.status == "confirmed":
+        raise QcoderError(
+            f"“{mention}”已确认屏蔽（替代为“{row.replacement}”）：不再屏蔽请用 qcoder mask remove",
+            f"{mention!r} is confirmed (replaced by {row.replacement!r}): to stop masking it use qcoder mask remove",
+        )
     before = snapshot(row)
     row = row or MaskEntry(mention=mention, replacement="", kind=kind, origin="suggested")
     row.status = "dismissed"
@@ -126,13 +139,23 @@ def suggestions(session: Session) -> list[dict[str, Any]]:
     from coder.masking.candidates import candidates
 
     decided = {row.mention for row in session.exec(select(MaskEntry)).all()}
-    decided |= {e.text for e in participant_entries(session)}
+    decided |= {e.text for e in participant_entries(session) if e.anywhere}  # a surname form may still be proposed
     texts = [(s.id, s.text) for s in session.exec(select(Source).order_by(Source.id)).all()]
     return [
         {"mention": c.text, "kind": c.kind, "replacement": c.replacement, "count": c.count,
          "sources": sorted(c.sources), "contexts": c.contexts}
         for c in candidates(texts, decided)
     ]  # fmt: skip
+
+
+def _not_an_interviewee(session: Session, mention: str) -> None:
+    """An interviewee's name is masked already, by their initials: a second entry would print a real name in
+    the list and could give them a second replacement."""
+    for person in session.exec(select(Participant).where(Participant.name == mention)).all():
+        raise QcoderError(
+            f"这是受访者 {person.initials} 的姓名，已以 {person.initials} 屏蔽",
+            f"this is interviewee {person.initials}'s name, masked as {person.initials} already",
+        )
 
 
 def _checked(mention: str, kind: str) -> str:
