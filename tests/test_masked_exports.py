@@ -129,3 +129,15 @@ def test_no_confirmed_name_is_left_in_the_analysis_displays(coded, command, fmt,
     assert "已按项目屏蔽列表" in shown
     kept = cli(*command, "--format", fmt, "-o", str(out), "--no-mask")
     assert kept.exit_code == 0 and "石桥镇" in out.read_text(encoding="utf-8")
+
+
+def test_the_masked_json_keeps_its_fields_without_pieces_of_names():
+    from coder.masking import outputs
+    from coder.masking.apply import Entry, Masker
+
+    result = {"facts": [{"statements": [{"quote": "黄石滩村的群众满意度达到85%", "terms": ["石滩村", "群众", "满意度"],
+                                         "subject": ["石滩村", "群众"]}]}]}  # fmt: skip
+    shown = outputs.triangulation(result, Masker([Entry("黄石滩村", "H村", "place")]), {}, 1)
+    statement = shown["facts"][0]["statements"][0]
+    assert statement == {"quote": "H村的群众满意度达到85%", "terms": ["群众", "满意度"], "subject": ["群众"]}
+    assert result["facts"][0]["statements"][0]["terms"][0] == "石滩村"  # the result itself is left as it was

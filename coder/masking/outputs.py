@@ -39,11 +39,17 @@ def triangulation(result: dict[str, Any], masker: Masker, texts: dict[str, str],
     for fact in shown.get("facts", []):
         for statement in fact.get("statements", []):
             statement["quote"] = masker.mask(statement["quote"])
-            # jieba's words of the quote (石滩村 of 黄石滩村): pieces a masker cannot recognise, so left out
-            statement.pop("terms", None)
-            statement.pop("subject", None)
+            for key in ("terms", "subject"):  # jieba's words of the quote, as compared
+                if key in statement:
+                    statement[key] = _words(statement[key], masker)
     shown.setdefault("rules", {})["masked"] = entries
     return shown
+
+
+def _words(words: list[str], masker: Masker) -> list[str]:
+    """Words masked, and those that are only a piece of a name left out (石滩村 of 黄石滩村: no entry matches it)."""
+    names = masker.entries
+    return [masker.mask(w) for w in words if not any(w in name and w != name for name in names)]
 
 
 def frame(table: pd.DataFrame, masker: Masker, note: str) -> pd.DataFrame:
