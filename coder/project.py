@@ -627,7 +627,7 @@ class Project:
 
         if masked:
             with Session(self.engine) as session:
-                masker, entries = mask_store.masker(session), mask_store.size(session)
+                masker, entries = mask_store.masking(session)
                 quoted = {
                     q["source"]
                     for row in [*result["codes"], *result["claims"]]
@@ -842,7 +842,7 @@ class Project:
 
         if masked:
             with Session(self.engine) as session:
-                masker, entries = mask_store.masker(session), mask_store.size(session)
+                masker, entries = mask_store.masking(session)
             if masker:
                 note = outputs.methods_note(entries, lang)
                 frame = outputs.frame(frame, masker, note)

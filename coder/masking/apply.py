@@ -148,6 +148,12 @@ _base: Any = None
 _base_lock = threading.Lock()
 
 
+def dictionary_frequency(word: str) -> int:
+    """How often jieba's own dictionary counts ``word`` (0 when it does not know it)."""
+    _tokenizer_knowing(())
+    return _base.FREQ.get(word, 0)
+
+
 def _base_cut(run: str) -> list[str]:
     _tokenizer_knowing(())
     return _base.lcut(run, HMM=True)

@@ -215,7 +215,9 @@ GENERIC_PLACES = frozenset(
 
 def is_common_word(word: str) -> bool:
     """Whether jieba's dictionary knows ``word`` as a word first (小区, 老师), or it is a known false friend."""
-    return word in PREFIX_FALSE_FRIENDS or _common(word, _pos())
+    from coder.masking.apply import dictionary_frequency
+
+    return word in PREFIX_FALSE_FRIENDS or dictionary_frequency(word) > COMMON
 
 
 def _common(word: str, tagger: Any) -> bool:

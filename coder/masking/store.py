@@ -53,6 +53,11 @@ def masker(session: Session) -> Masker:
     return Masker({**derived, **own}.values())
 
 
+def masking(session: Session) -> tuple[Masker, int]:
+    """What a masked output needs: the masker, and how many entries its methods sentence names."""
+    return masker(session), size(session)
+
+
 def size(session: Session) -> int:
     """How many people, places and bodies the list masks: its confirmed entries and the named interviewees
     (each interviewee's surname forms are part of their one entry)."""
