@@ -14,6 +14,7 @@ from bench import (
     bench_coding_page,
     bench_import,
     bench_large_import,
+    bench_masking,
     bench_spacy,
     bench_tagger,
     bench_train,
@@ -34,6 +35,7 @@ def main() -> None:
         bench_tagger,
         bench_train,
         bench_triangulation,
+        bench_masking,  # every quote masked by a 60-entry list (issue 19)
         bench_analysis,
         bench_coding_browser,  # needs Chromium (`make browser`)
     ):

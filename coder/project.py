@@ -500,15 +500,21 @@ class Project:
         return len(self._write(lambda session: review.decide_many(session, selection, decision, by, viewer), "write"))
 
     # REFI-QDA exchange
-    def export_qdpx(self, name: str, with_suggestions: bool = False, with_names: bool = False) -> bytes:
+    def export_qdpx(
+        self, name: str, with_suggestions: bool = False, with_names: bool = False, masked: bool = False
+    ) -> bytes:
         """The project as a REFI-QDA .qdpx for NVivo, ATLAS.ti, MAXQDA … (see coder.export.qdpx), with the
-        codings this person may see."""
+        codings this person may see; ``masked`` (opt-in: the file is usually the researcher's own project for
+        another tool) masks the names on the mask list, and the file says so."""
         from coder.export import qdpx
 
         with Session(self.engine) as session:
             if with_names:
                 self._allow(session, "names")
-            return qdpx.export_project(session, name, with_suggestions, with_names, viewer=self.user)
+            masker, entries = mask_store.masking(session) if masked else (None, 0)
+            return qdpx.export_project(
+                session, name, with_suggestions, with_names, viewer=self.user, masker=masker, entries=entries
+            )
 
     def import_qdpx(
         self,
@@ -843,11 +849,26 @@ class Project:
         if masked:
             with Session(self.engine) as session:
                 masker, entries = mask_store.masking(session)
+                texts = _texts(session, [frame, kwic])
             if masker:
                 note = outputs.methods_note(entries, lang)
-                frame = outputs.frame(frame, masker, note)
-                kwic = outputs.frame(kwic, masker, note) if kwic is not None else None
+                frame = outputs.frame(frame, masker, note, texts)
+                kwic = outputs.frame(kwic, masker, note, texts) if kwic is not None else None
         return render_display(frame, fmt, lang, kwic)
+
+
+def _texts(session: Session, frames: list[pd.DataFrame | None]) -> dict[str, str]:
+    """The stored texts of the sources a display's quotes or KWIC lines come from."""
+    wanted = {
+        str(source)
+        for table in frames
+        if table is not None
+        for column in ("quote_source", "source")
+        if column in table.columns
+        for source in table[column]
+        if source
+    }
+    return {s.id: s.text for s in session.exec(select(Source).where(Source.id.in_(wanted))).all()} if wanted else {}
 
 
 def display_url(url: str | None = None) -> str:

@@ -102,3 +102,44 @@ def test_a_confirmed_entry_is_not_dismissed_in_silence_and_an_interviewee_needs_
     assert refused.exit_code == 1 and "mask remove" in refused.stderr
     twice = cli("mask", "add", "陈建国")
     assert twice.exit_code == 1 and "CJG" in twice.stderr and "陈建国" not in cli("mask", "list").stdout
+
+
+def test_candidates_contexts_show_the_interviewees_by_their_initials(cli, tmp_path):
+    imported(cli, tmp_path)
+    write(tmp_path / "in" / "media" / "2024-02-01-report.txt", "---\nkind: media\ndate: 2024-02-01\n"
+          "title: 合成报道\nsynthetic: true\n---\n记者了解到，陈建国和赵科长一起去了青山乡。\n")  # fmt: skip
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    found = {r["mention"]: r for r in json.loads(cli("mask", "suggest", "--json").stdout)}
+    assert "赵科长" in found  # the candidate itself is shown, to be judged
+    contexts = " ".join(c for r in found.values() for c in r["contexts"])
+    assert "陈建国" not in contexts and "马继强" not in contexts and "CJG和赵科长" in contexts
+
+
+def test_an_interviewees_surname_form_is_turned_off_by_dismiss_and_remove_says_so(cli, tmp_path):
+    imported(cli, tmp_path)
+    removed = cli("mask", "remove", "陈老师")  # derived from 陈建国, never listed
+    assert removed.exit_code == 1 and "CJG" in removed.stderr and "mask dismiss" in removed.stderr
+    assert "陈建国" not in removed.stderr
+    assert cli("mask", "dismiss", "陈老师").exit_code == 0
+
+
+def test_a_mention_typed_in_decomposed_form_masks_the_text_it_names(cli):
+    assert cli("mask", "add", "Jose\u0301 Li", "--as", "JL").exit_code == 0  # José, e + combining accent
+    assert [r["mention"] for r in json.loads(cli("mask", "list", "--json").stdout)] == ["Jos\u00e9 Li"]
+
+
+def test_two_sessions_adding_one_mention_end_in_a_message_not_a_crash(db_url, cli):
+    import pytest
+    from sqlmodel import Session
+
+    from coder.db.engine import make_engine
+    from coder.db.models import MaskEntry
+    from coder.errors import QcoderError
+    from coder.masking import store
+
+    assert cli("mask", "add", "王主任").exit_code == 0  # the other session's add, committed first
+    engine = make_engine(db_url)
+    with Session(engine) as session, pytest.raises(QcoderError) as refused:
+        store._flushed(session, MaskEntry(mention="王主任", replacement="W主任", kind="person", origin="manual"))
+    assert "another session" in str(refused.value) and "另一会话" in str(refused.value)
+    engine.dispose()

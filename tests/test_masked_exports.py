@@ -141,3 +141,51 @@ def test_the_masked_json_keeps_its_fields_without_pieces_of_names():
     statement = shown["facts"][0]["statements"][0]
     assert statement == {"quote": "H村的群众满意度达到85%", "terms": ["群众", "满意度"], "subject": ["群众"]}
     assert result["facts"][0]["statements"][0]["terms"][0] == "石滩村"  # the result itself is left as it was
+
+
+SOURCE = "那天后来马书记说了算，黄石滩村的人都来了。"
+LIST = [("马书记", "M书记", "person"), ("黄石滩村", "H村", "place")]
+
+
+def shown_frame(rows: list[dict], attrs: dict):
+    import pandas as pd
+
+    from coder.masking import outputs
+    from coder.masking.apply import Entry, Masker
+
+    table = pd.DataFrame(rows)
+    table.attrs = attrs
+    return outputs.frame(table, Masker(Entry(*entry) for entry in LIST), "note", {"S1": SOURCE})
+
+
+def test_a_kwic_line_shows_the_name_its_term_is_part_of_whole_and_the_name_its_window_cuts():
+    at = SOURCE.index("书记")  # jieba may read 马 | 书记: the line's term is then a piece of 马书记
+    line = {"source": "S1", "start": at, "end": at + 2, "left": SOURCE[at - 4 : at], "term": "书记",
+            "right": SOURCE[at + 2 : at + 8], "citation": "（访谈记录：S1）"}  # fmt: skip
+    shown = shown_frame([line], {"display": "kwic", "term": "马书记"})
+    assert shown.iloc[0][["left", "term", "right"]].tolist() == ["天后来", "M书记", "说了算，H村"]
+    assert shown.attrs["term"] == "M书记"  # the heading names the searched word masked too
+    assert shown.attrs["masked_note"] == "note"
+
+
+def test_a_framework_quote_starting_inside_a_name_shows_the_whole_replacement():
+    at = SOURCE.index("滩村")
+    cell = {"row_label": "镇政府", "quote": SOURCE[at:], "quote_source": "S1", "quote_start": at,
+            "quote_end": len(SOURCE), "citation": "（访谈记录：S1）"}  # fmt: skip
+    empty = {"row_label": "县委", "quote": "", "quote_source": "", "quote_start": None, "quote_end": None,
+             "citation": ""}  # fmt: skip
+    shown = shown_frame([cell, empty], {"display": "framework"})
+    assert shown["quote"].tolist() == ["H村的人都来了。", ""]
+
+
+def test_a_cooccurrence_quote_is_read_in_its_source():
+    at = SOURCE.index("书记说")
+    quote = {"source": "S1", "start": at, "end": at + 5, "text": SOURCE[at : at + 5], "citation": "c"}
+    assert shown_frame([quote], {"display": "cooccurrence_quotes"})["text"].tolist() == ["M书记说了算"]
+
+
+def test_terms_that_are_only_a_piece_of_a_name_are_left_out_of_the_word_list():
+    terms = [{"rank": 1, "term": "石滩", "count": 3}, {"rank": 2, "term": "马书记", "count": 2},
+             {"rank": 3, "term": "书记", "count": 2}, {"rank": 4, "term": "群众", "count": 2}]  # fmt: skip
+    # 书记 is the part of 马书记 its replacement M书记 keeps: a word like any other
+    assert shown_frame(terms, {"display": "words"})["term"].tolist() == ["M书记", "书记", "群众"]

@@ -17,6 +17,12 @@ from coder.masking.rules import default_replacement
         ("person", "单主任", None, "S主任"),  # by the surname reading record IDs use (单 Shan)
         ("person", "欧阳明", None, "OYM"),
         ("person", "马继强书记", "MJQ", "MJQ书记"),
+        ("person", "小陈老师", None, "小C老师"),  # a form of address and a post together
+        ("person", "王明书记", None, "WM书记"),  # a full name with a post, not a compound surname
+        ("person", "欧阳书记", None, "OY书记"),  # a compound surname keeps both letters
+        ("person", "老欧阳", None, "老OY"),
+        ("person", "马副书记", None, "M副书记"),
+        ("person", "阿依古丽·买买提", None, "A·M"),  # a transliterated name: the letters of its parts
         ("place", "石桥镇", None, "S镇"),
         ("place", "黄石滩村", None, "H村"),
         ("place", "河湾街道", None, "H街道"),
@@ -74,3 +80,15 @@ def test_an_empty_list_masks_nothing():
 def test_an_interviewees_name_is_masked_even_where_jieba_cuts_across_it():
     names = Masker([Entry("王刚", "WG", anywhere=True), Entry("张力", "ZL")])
     assert names.mask("王刚才来过，扩张力度大。") == "WG才来过，扩张力度大。"
+
+
+def test_a_long_unpunctuated_transcript_masks_every_quote_as_its_whole_text_does():
+    # speech-to-text output may come without punctuation: one run jieba cuts once, whatever the quotes
+    text = "我们马书记当时就说要改" * 400 + "黄石滩村的人" + "后来陈老师也来讲课" * 300
+    names = masker(("马书记", "M书记"), ("黄石滩村", "H村"), ("陈老师", "C老师"))
+    whole = names.mask(text)
+    assert "马书记" not in whole and "陈老师" not in whole and whole.count("H村") == 1
+    spans = [(0, 10), (4000, 4500), (text.index("滩村"), text.index("滩村") + 30), (len(text) - 7, len(text))]
+    moved = names.offsets(text)
+    for start, end in spans:
+        assert names.mask_span(text, start, end) == whole[moved.start(start) : moved.end(end)]

@@ -427,3 +427,10 @@ def test_positions_map_from_the_raw_text_to_the_stored_text():
     for char in "甲乙丙丁戊":
         assert stored[positions[raw.index(char)]] == char
     assert positions[len(raw)] == len(stored)
+
+
+def test_a_variable_whose_values_are_all_lists_goes_out_as_json_and_comes_back_a_list():
+    from coder.export import qdpx
+
+    variables = qdpx._variables({"s1": {"keywords": ["考核", "公示"]}, "s2": {"keywords": ["排名"]}, "s3": {}})
+    assert variables["keywords"] == ("Text", True)  # was written as a Python repr, read back as a string

@@ -48,7 +48,7 @@ from coder.rounds import blind_sources
 ROWS = ("participant", "organization", "role", "kind")
 COLUMNS = [
     "row_key", "row_label", "code", "name", "name_en", "count", "quote", "citation", "quote_source",
-    "quote_status", "summary", "summary_by", "summary_at",
+    "quote_start", "quote_end", "quote_status", "summary", "summary_by", "summary_at",
 ]  # fmt: skip
 
 
@@ -92,6 +92,8 @@ def framework(
                     "quote": text[source][quote.start : quote.end] if quote else "",
                     "citation": data.sources.at[source, "citation"] if quote else "",
                     "quote_source": source or "",
+                    "quote_start": quote.start if quote else None,
+                    "quote_end": quote.end if quote else None,
                     "quote_status": status[quote.coding] if quote else "",
                     "summary": note.get("text", ""),
                     "summary_by": note.get("coder", ""),

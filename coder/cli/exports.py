@@ -75,9 +75,17 @@ def export_qdpx(
     with_names: Annotated[
         bool, typer.Option("--with-names", help="写入受访者真实姓名 / write interviewees' real names")
     ] = False,
+    masked: Annotated[
+        bool, typer.Option("--masked", help="屏蔽名单中的姓名与地名 / mask the names on the mask list")
+    ] = False,
 ) -> None:
     """导出 REFI-QDA 项目，供 NVivo、ATLAS.ti、MAXQDA 打开 / export a REFI-QDA project (.qdpx) for other QDA tools."""
-    emit(project().export_qdpx(output.stem, with_suggestions, with_names), "qdpx", output)
+    if masked and with_names:
+        raise QcoderError(
+            f"{output}：--masked（屏蔽姓名）与 --with-names（写入真实姓名）互相矛盾，只能选一个",
+            f"{output}: --masked (mask names) and --with-names (write real names) contradict each other; choose one",
+        )
+    emit(project().export_qdpx(output.stem, with_suggestions, with_names, masked), "qdpx", output)
 
 
 matrix_app = typer.Typer(

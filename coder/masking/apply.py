@@ -18,25 +18,13 @@ import bisect
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 # jieba cuts runs of Han and alphanumeric characters; punctuation and spaces split its input first.
-_WORD_CHAR = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffffA-Za-z0-9]")
-
-
-def _run_start(text: str, at: int) -> int:
-    """Where the run of word characters that ``text[at]`` continues begins (``at`` itself after punctuation)."""
-    while at > 0 and _WORD_CHAR.match(text, at - 1):
-        at -= 1
-    return at
-
-
-def _run_end(text: str, at: int) -> int:
-    while at < len(text) and _WORD_CHAR.match(text, at):
-        at += 1
-    return at
+_RUN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffffA-Za-z0-9]+")
+_CACHED_TEXTS = 512  # whole texts whose mentions a masker keeps: an output reads each source many times
 
 
 @dataclass(frozen=True)
@@ -62,7 +50,8 @@ class Mention:
 
 class Masker:
     """Finds and replaces a project's confirmed entries; build one per output (about 10 ms, and 0.7 s once per
-    process for jieba's dictionary)."""
+    process for jieba's dictionary). A text's mentions are found once, in the whole text, and kept: every
+    quote of a source is then masked from them (a long transcript is cut by jieba once, not once a quote)."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         import ahocorasick
@@ -75,66 +64,71 @@ class Masker:
             self._automaton.make_automaton()
         self._tokenizer: Any = None
         self._lock = threading.Lock()
-        self.longest = max((len(t) for t in self.entries), default=0)
+        self._found: dict[str, tuple[list[Mention], list[int]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention in ``text`` the rules above keep, in order."""
-        if not self.entries:
-            return []
-        found = [Mention(end + 1 - len(entry.text), end + 1, entry) for end, entry in self._automaton.iter(text)]
-        found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken: list[Mention] = []
-        cuts: dict[tuple[int, bool], set[int]] = {}
-        for mention in found:
-            if any(m.start < mention.end and mention.start < m.end for m in taken):
-                continue
-            if mention.entry.anywhere or self._on_word_boundaries(text, mention, cuts):
-                taken.append(mention)
-        return sorted(taken, key=lambda m: m.start)
+        return self._kept(text)[0]
 
     def mask(self, text: str) -> str:
         """``text`` with every mention replaced."""
         return self.mask_span(text, 0, len(text))
 
     def mask_span(self, text: str, start: int, end: int) -> str:
-        """``text[start:end]`` masked, read in its context: a mention crossing either edge is replaced whole."""
-        # Read from the start of the run of words before the quote to the end of the one after it: jieba
-        # must see the words around a name to cut it as the whole text would be cut.
-        lo = _run_start(text, max(0, start - self.longest))
-        hi = _run_end(text, min(len(text), end + self.longest))
+        """``text[start:end]`` masked, read in its whole text: a mention crossing either edge is replaced whole."""
+        mentions, ends = self._kept(text)
         out, at = [], start
-        for mention in self.mentions(text[lo:hi]):
-            m_start, m_end = mention.start + lo, mention.end + lo
-            if m_end <= start or m_start >= end:
-                continue
-            out.append(text[at : max(at, m_start)])
+        for mention in mentions[bisect.bisect_right(ends, start) :]:
+            if mention.start >= end:
+                break
+            out.append(text[at : max(at, mention.start)])
             out.append(mention.entry.replacement)
-            at = max(at, m_end)
+            at = max(at, mention.end)
         out.append(text[at:end] if at < end else "")
         return "".join(out)
+
+    def touching(self, text: str, start: int, end: int) -> list[Mention]:
+        """The mentions of ``text`` that overlap ``text[start:end]``, in order."""
+        mentions, ends = self._kept(text)
+        chosen = []
+        for mention in mentions[bisect.bisect_right(ends, start) :]:
+            if mention.start >= end:
+                break
+            chosen.append(mention)
+        return chosen
 
     def offsets(self, text: str) -> OffsetMap:
         """How offsets into ``text`` move once it is masked (for exports that carry positions, .qdpx)."""
         return OffsetMap(text, self.mentions(text))
 
-    def _on_word_boundaries(self, text: str, mention: Mention, cuts: dict[tuple[int, bool], set[int]]) -> bool:
-        """Whether jieba cuts the run of words holding ``mention`` at both of its ends; a mention across
-        punctuation or spaces has them for boundaries. ``cuts`` keeps each run's cuts for the next mention."""
-        start, end = _run_start(text, mention.start), _run_end(text, mention.end)
-        if _run_end(text, mention.start) < mention.end:  # not one run: punctuation inside the mention
-            return True
-        key = (start, mention.entry.strict)
-        if key not in cuts:
-            at, found = start, {start}
-            run = text[start:end]
-            for token in _base_cut(run) if mention.entry.strict else self._cut(run):
-                at += len(token)
-                found.add(at)
-            cuts[key] = found
-        return mention.start in cuts[key] and mention.end in cuts[key]
+    def _kept(self, text: str) -> tuple[list[Mention], list[int]]:
+        kept = self._found.get(text)
+        if kept is None:
+            mentions = self._find(text)
+            kept = (mentions, [m.end for m in mentions])
+            if len(self._found) >= _CACHED_TEXTS:
+                self._found.pop(next(iter(self._found)))
+            self._found[text] = kept
+        return kept
+
+    def _find(self, text: str) -> list[Mention]:
+        if not self.entries:
+            return []
+        found = [Mention(end + 1 - len(entry.text), end + 1, entry) for end, entry in self._automaton.iter(text)]
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        runs = _Runs(text, self._cut)
+        covered = bytearray(len(text))  # characters a longer mention took already
+        taken: list[Mention] = []
+        for mention in found:
+            if any(covered[mention.start : mention.end]):
+                continue
+            if mention.entry.anywhere or runs.bound(mention):
+                taken.append(mention)
+                covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+        return sorted(taken, key=lambda m: m.start)
 
     def _cut(self, run: str) -> list[str]:
         if self._tokenizer is None:
@@ -142,6 +136,40 @@ class Masker:
                 if self._tokenizer is None:
                     self._tokenizer = _tokenizer_knowing(self.entries)
         return self._tokenizer.lcut(run, HMM=True)
+
+
+class _Runs:
+    """The runs of word characters of one text and where jieba cuts them, each run cut once: a mention
+    counts where it starts and ends on a cut (or on punctuation and spaces, which split jieba's input)."""
+
+    def __init__(self, text: str, cut: Callable[[str], list[str]]) -> None:
+        self.text, self._cut = text, cut
+        self._spans = [(m.start(), m.end()) for m in _RUN.finditer(text)]
+        self._starts = [s for s, _ in self._spans]
+        self._cuts: dict[tuple[int, bool], set[int]] = {}
+
+    def bound(self, mention: Mention) -> bool:
+        """Whether ``mention`` starts and ends on word boundaries."""
+        strict = mention.entry.strict
+        return self.cut_at(mention.start, strict, ends=False) and self.cut_at(mention.end, strict, ends=True)
+
+    def cut_at(self, offset: int, strict: bool, ends: bool) -> bool:
+        """Whether a mention starting (``ends`` False) or ending at ``offset`` has a word boundary there."""
+        inside = offset - 1 if ends else offset  # the character on the mention's side of the boundary
+        i = bisect.bisect_right(self._starts, inside) - 1
+        if i < 0 or not self._spans[i][0] <= inside < self._spans[i][1]:
+            return True  # punctuation or a space is a boundary
+        start, end = self._spans[i]
+        if offset in (start, end):
+            return True
+        key = (start, strict)
+        if key not in self._cuts:
+            at, found = start, {start}
+            for token in _base_cut(self.text[start:end]) if strict else self._cut(self.text[start:end]):
+                at += len(token)
+                found.add(at)
+            self._cuts[key] = found
+        return offset in self._cuts[key]
 
 
 _base: Any = None

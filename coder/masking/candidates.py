@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,9 +67,13 @@ _tagger: Any = None
 _lock = threading.Lock()
 
 
-def candidates(texts: Iterable[tuple[str, str]], known: Iterable[str] = ()) -> list[Candidate]:
+def candidates(
+    texts: Iterable[tuple[str, str]], known: Iterable[str] = (), shown: Callable[[str, int, int], str] | None = None
+) -> list[Candidate]:
     """Candidates in ``texts`` ((source id, text) pairs), most frequent first; ``known`` (entries already
-    confirmed or dismissed) are left out."""
+    confirmed or dismissed) are left out. ``shown(text, start, end)`` renders a context (the stretch as it
+    stands unless given: a caller masks the names already decided)."""
+    shown = shown or (lambda text, start, end: text[start:end])
     skip = set(known)
     found: dict[str, Candidate] = {}
     for source_id, text in texts:
@@ -81,7 +85,7 @@ def candidates(texts: Iterable[tuple[str, str]], known: Iterable[str] = ()) -> l
             candidate.count += 1
             candidate.sources.add(source_id)
             if len(candidate.contexts) < CONTEXTS:
-                candidate.contexts.append(text[max(0, start - CONTEXT) : end + CONTEXT].replace("\n", " "))
+                candidate.contexts.append(shown(text, max(0, start - CONTEXT), end + CONTEXT).replace("\n", " "))
     return sorted(found.values(), key=lambda c: (-c.count, c.text))
 
 

@@ -47,23 +47,77 @@ def triangulation(result: dict[str, Any], masker: Masker, texts: dict[str, str],
 
 
 def _words(words: list[str], masker: Masker) -> list[str]:
-    """Words masked, and those that are only a piece of a name left out (石滩村 of 黄石滩村: no entry matches it)."""
-    names = masker.entries
-    return [masker.mask(w) for w in words if not any(w in name and w != name for name in names)]
+    """Words masked, and those that are a piece of a name left out (石滩村 of 黄石滩村: no entry matches it)."""
+    return [masker.mask(w) for w in words if not _piece_of_a_name(w, masker)]
 
 
-def frame(table: pd.DataFrame, masker: Masker, note: str) -> pd.DataFrame:
+def frame(table: pd.DataFrame, masker: Masker, note: str, texts: dict[str, str] | None = None) -> pd.DataFrame:
     """An analysis display (or its KWIC lines) with every text cell and label masked: its row labels may
-    be organisations, its cells quotes, its terms names. Counts are the stored text's, computed before."""
+    be organisations, its cells quotes, its terms names. Counts are the stored text's, computed before.
+    Quotes and KWIC lines whose place is known are read in ``texts`` (their sources), so a name their edge
+    or jieba's cut splits is hidden whole; terms that are only a piece of a name are left out."""
+    texts = texts or {}
+    shown = table.copy()
+    placed = _mask_placed(shown, masker, texts)
+    if table.attrs.get("display") == "words" and "term" in shown.columns:
+        shown = shown[[not _piece_of_a_name(term, masker) for term in shown["term"]]].copy()
 
     def hide(value: Any) -> Any:
         return masker.mask(value) if isinstance(value, str) else value
 
-    shown = table.copy()
     for column in shown.columns:
+        if column in placed:
+            continue
         if shown[column].dtype == object or str(shown[column].dtype).startswith("str"):
             shown[column] = shown[column].map(hide)
     shown.index = shown.index.map(hide)
     shown.columns = shown.columns.map(hide)
-    shown.attrs = {**table.attrs, "masked_note": note}
+    attrs = {**table.attrs, "masked_note": note}
+    if isinstance(attrs.get("term"), str):  # the searched word heads the KWIC lines
+        attrs["term"] = masker.mask(attrs["term"])
+    shown.attrs = attrs
     return shown
+
+
+# Columns of a display whose text is a stretch of a source: (text column, source, start, end).
+PLACED = [("quote", "quote_source", "quote_start", "quote_end"), ("text", "source", "start", "end")]
+
+
+def _mask_placed(shown: pd.DataFrame, masker: Masker, texts: dict[str, str]) -> set[str]:
+    """Mask, in place, the cells read in their sources; the columns it masked."""
+    columns = set(shown.columns)
+    if {"left", "term", "right", "source", "start", "end"} <= columns:
+        lines = [_kwic_line(masker, texts.get(row.source), row) for row in shown.itertuples(index=False)]
+        for i, column in enumerate(("left", "term", "right")):
+            shown[column] = [line[i] for line in lines]
+        return {"left", "term", "right"}
+    for text, source, start, end in PLACED:
+        if {text, source, start, end} <= columns:
+            shown[text] = [
+                masker.mask_span(texts[s], int(a), int(b)) if s in texts and value else masker.mask(value or "")
+                for value, s, a, b in zip(shown[text], shown[source], shown[start], shown[end], strict=True)
+            ]
+            return {text}
+    return set()
+
+
+def _kwic_line(masker: Masker, text: str | None, row: Any) -> tuple[str, str, str]:
+    """A KWIC line's left context, term and right context masked as the one stretch of ``text`` they are:
+    a name the term is part of (马 | 书记) is shown whole in the term's place, one the window cuts whole."""
+    if text is None:
+        return masker.mask(row.left), masker.mask(row.term), masker.mask(row.right)
+    start, end = int(row.start), int(row.end)
+    lo, hi = start - len(row.left), end + len(row.right)
+    inside = masker.touching(text, start, end)
+    a, b = min([start, *(m.start for m in inside)]), max([end, *(m.end for m in inside)])
+    left = masker.mask_span(text, lo, a) if a > lo else ""
+    right = masker.mask_span(text, b, hi) if hi > b else ""
+    return left, masker.mask_span(text, a, b), right
+
+
+def _piece_of_a_name(term: Any, masker: Masker) -> bool:
+    """Whether ``term`` is the part of a name its replacement hides (石滩村 of 黄石滩村 → H村), not the part it
+    keeps (书记 of 马书记 → M书记)."""
+    if not isinstance(term, str):
+        return False
+    return any(term in name and term != name and term not in e.replacement for name, e in masker.entries.items())

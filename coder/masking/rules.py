@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from coder.sources.ids import initials_of
+from coder.sources.ids import COMPOUND_SURNAMES, initials_of
 
 KINDS = ("person", "place", "org")
 
@@ -38,6 +38,7 @@ ORG_SUFFIXES = _longest_first(
 )
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_PARTS = re.compile(r"[·•‧・.．\s]+")  # the dots between the parts of a transliterated name
 
 
 def letter(text: str) -> str:
@@ -49,24 +50,27 @@ def letter(text: str) -> str:
 
 
 def surname_letter(surname: str) -> str:
-    """A surname's first letter by its surname reading, as record IDs read it (单 → S, 曾 → Z, 欧阳 → O)."""
-    return initials_of(surname + "某").initials[0]
+    """A surname's letters by its surname reading, as record IDs read it (单 → S, 曾 → Z, 欧阳 → OY)."""
+    return initials_of(surname + "某").initials[: len(surname)]
 
 
 def person_replacement(mention: str, initials: str | None = None) -> str:
     """A person's replacement: a full name becomes initials (the participant's own when known), a surname
-    with a title or a prefix keeps the title and prefix (马书记 → M书记, 老马 → 老M)."""
-    for prefix in PREFIXES:
-        if len(mention) in (2, 3) and mention.startswith(prefix) and _is_surname_start(mention[1:]):
-            return prefix + (initials[0] if initials else surname_letter(mention[1:]))
+    keeps its titles and forms of address (马书记 → M书记, 老马 → 老M, 小陈老师 → 小C老师, 欧阳书记 → OY书记,
+    王明书记 → WM书记); a name in parts (阿依古丽·买买提) the letters of its parts (A·M)."""
     for title in TITLES:
         if mention.endswith(title) and len(mention) > len(title):
-            named = mention[: -len(title)]
-            if len(named) <= 2 and _is_surname_start(named):  # surname (or compound surname) + title
-                return (initials[0] if initials else surname_letter(named)) + title
-            return person_replacement(named, initials) + title  # a full name + title: 马继强书记 → MJQ书记
+            return person_replacement(mention[: -len(title)], initials) + title
+    for prefix in PREFIXES:
+        if mention.startswith(prefix) and _is_surname(mention[1:]):
+            return prefix + person_replacement(mention[1:], initials)
+    if _is_surname(mention):
+        return initials[: len(mention)] if initials else surname_letter(mention)
     if initials:
         return initials
+    parts = [part for part in _PARTS.split(mention) if part]
+    if len(parts) > 1:
+        return "·".join(letter(part) for part in parts)
     return initials_of(mention).initials if 2 <= len(mention) <= 6 and _HAN.match(mention) else mention[:1] + "某"
 
 
@@ -96,5 +100,5 @@ def default_replacement(kind: str, mention: str, initials: str | None = None) ->
     return org_replacement(mention)
 
 
-def _is_surname_start(text: str) -> bool:
-    return bool(text) and _HAN.match(text[:1]) is not None and len(text) <= 2
+def _is_surname(text: str) -> bool:
+    return (len(text) == 1 and _HAN.match(text) is not None) or text in COMPOUND_SURNAMES

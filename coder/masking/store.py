@@ -9,8 +9,10 @@ participant table already keeps. Every change is audited; a mention's text is pr
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from coder.audit import coder_named, record, snapshot
@@ -24,23 +26,26 @@ MAX_MENTION = 40  # characters: a name, a place or a body's name, never a passag
 
 
 def participant_entries(session: Session) -> list[Entry]:
-    """The interviewees' names (masked wherever they stand) and the surname forms that point at them: the
+    """Every interviewee's entries (see :func:`participant_entries_of`)."""
+    people = session.exec(select(Participant).where(Participant.name.is_not(None))).all()
+    return [entry for person in people for entry in participant_entries_of(person)]
+
+
+def participant_entries_of(person: Participant) -> list[Entry]:
+    """An interviewee's name (masked wherever it stands) and the surname forms that point at them: the
     surname with a post of two or more characters (马书记, 马主任) or after 老/小 (老马) — never a form that is a
     common word first (小区 for 区, 老师 for 师, 小时 for 时), and never a one-character title (施 + 工 is 施工)."""
     from coder.masking.candidates import is_common_word
 
-    entries = []
-    for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
-        name = (person.name or "").strip()
-        if len(name) < 2 or not person.initials:
-            continue
-        surname, _ = split_name(name)
-        entries.append(Entry(name, person.initials, "person", anywhere=True))
-        letter = person.initials[:1]
-        forms = [(surname + title, letter + title) for title in TITLES if len(title) > 1]
-        forms += [(prefix + surname, prefix + letter) for prefix in PREFIXES]
-        entries += [Entry(form, shown, "person", strict=True) for form, shown in forms if not is_common_word(form)]
-    return entries
+    name = (person.name or "").strip()
+    if len(name) < 2 or not person.initials:
+        return []
+    surname, _ = split_name(name)
+    letter = person.initials[: len(surname)]  # 欧阳明 (OYM): 欧阳书记 → OY书记
+    forms = [(surname + title, letter + title) for title in TITLES if len(title) > 1]
+    forms += [(prefix + surname, prefix + letter) for prefix in PREFIXES]
+    strict = [Entry(form, shown, "person", strict=True) for form, shown in forms if not is_common_word(form)]
+    return [Entry(name, person.initials, "person", anywhere=True), *strict]
 
 
 def masker(session: Session) -> Masker:
@@ -102,8 +107,7 @@ def add(
         )
     row = row or MaskEntry(mention=mention, replacement=replacement, kind=kind, origin="manual")
     row.replacement, row.kind, row.status = replacement, kind, "confirmed"
-    session.add(row)
-    session.flush()
+    _flushed(session, row)
     record(
         session, coder_named(session, coder), "update" if before else "create", "mask", row.id, before, snapshot(row)
     )
@@ -123,8 +127,7 @@ def dismiss(session: Session, mention: str, kind: str, coder: str | None) -> Mas
     before = snapshot(row)
     row = row or MaskEntry(mention=mention, replacement="", kind=kind, origin="suggested")
     row.status = "dismissed"
-    session.add(row)
-    session.flush()
+    _flushed(session, row)
     record(
         session, coder_named(session, coder), "update" if before else "create", "mask", row.id, before, snapshot(row)
     )
@@ -132,8 +135,16 @@ def dismiss(session: Session, mention: str, kind: str, coder: str | None) -> Mas
 
 
 def remove(session: Session, mention: str, coder: str | None) -> None:
-    row = session.exec(select(MaskEntry).where(MaskEntry.mention == mention.strip())).first()
+    mention = _normal(mention)
+    row = session.exec(select(MaskEntry).where(MaskEntry.mention == mention)).first()
     if row is None:
+        derived = _derived_from(session, mention)
+        if derived:
+            raise QcoderError(
+                f"“{mention}”不在列表中：它由受访者 {derived} 的姓名而来；不再屏蔽请用 qcoder mask dismiss",
+                f"{mention!r} is not listed: it comes from interviewee {derived}'s name; to stop masking it use "
+                "qcoder mask dismiss",
+            )
         raise QcoderError(f"屏蔽列表中没有“{mention}”", f"{mention!r} is not on the mask list")
     record(session, coder_named(session, coder), "delete", "mask", row.id, before=snapshot(row))
     session.delete(row)
@@ -143,13 +154,16 @@ def suggestions(session: Session) -> list[dict[str, Any]]:
     """Candidates from every source's text, with counts and contexts, leaving out whatever is decided."""
     from coder.masking.candidates import candidates
 
-    decided = {row.mention for row in session.exec(select(MaskEntry)).all()}
-    decided |= {e.text for e in participant_entries(session) if e.anywhere}  # a surname form may still be proposed
+    rows = session.exec(select(MaskEntry)).all()
+    names = [e for e in participant_entries(session) if e.anywhere]  # a surname form may still be proposed
+    decided = {row.mention for row in rows} | {e.text for e in names}
+    # Contexts are shown and printed: the names already decided are masked in them, the candidate is not.
+    context = Masker([*names, *(Entry(r.mention, r.replacement, r.kind) for r in rows if r.status == "confirmed")])
     texts = [(s.id, s.text) for s in session.exec(select(Source).order_by(Source.id)).all()]
     return [
         {"mention": c.text, "kind": c.kind, "replacement": c.replacement, "count": c.count,
          "sources": sorted(c.sources), "contexts": c.contexts}
-        for c in candidates(texts, decided)
+        for c in candidates(texts, decided, context.mask_span)
     ]  # fmt: skip
 
 
@@ -163,8 +177,37 @@ def _not_an_interviewee(session: Session, mention: str) -> None:
         )
 
 
+def _derived_from(session: Session, mention: str) -> str | None:
+    """The initials of the interviewee whose surname form ``mention`` is, if it is one."""
+    for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
+        one = participant_entries_of(person)
+        if any(e.text == mention for e in one):
+            return person.initials
+    return None
+
+
+def _flushed(session: Session, row: MaskEntry) -> None:
+    """Write ``row`` now: another session adding the same mention at this moment is a message, not a crash
+    (the mention is unique), and nothing is written."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise QcoderError(
+            f"“{row.mention}”刚被另一会话加入屏蔽列表，本次未作更改：请刷新后再试",
+            f"{row.mention!r} was just added to the mask list by another session; nothing changed: reload and "
+            "try again",
+        ) from None
+
+
+def _normal(mention: str) -> str:
+    """One form per mention, the one qcoder stores texts in (Unicode NFC, coder.sources.textfile): a name
+    typed or pasted in decomposed form would otherwise never match the text it names."""
+    return unicodedata.normalize("NFC", mention).strip()
+
+
 def _checked(mention: str, kind: str) -> str:
-    mention = mention.strip()
+    mention = _normal(mention)
     if kind not in KINDS:
         raise QcoderError(f"类型 {kind} 无效，应为 {'、'.join(KINDS)}", f"kind {kind} is not one of {', '.join(KINDS)}")
     if not 2 <= len(mention) <= MAX_MENTION:

@@ -20,6 +20,7 @@ from coder.errors import QcoderError
 from coder.export.formats import heading
 from coder.export.quote_marks import quoted
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
+from coder.ui import mask_review
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, interview_ids, project
@@ -53,6 +54,7 @@ def render() -> None:
     _quotes(codes, interviews)
     _respondents()
     _exchange()
+    mask_review.render()  # the names these files hide, reviewed where they are exported
 
 
 # Quotes ---------------------------------------------------------------------------------------------
@@ -200,10 +202,11 @@ def _exchange() -> None:
     st.header(t("exp_exchange"))
     st.caption(t("exp_exchange_caption"))
     suggestions = st.toggle(t("exp_with_suggestions"), key="exp_qdpx_suggestions")
+    masked = st.toggle(t("exp_qdpx_masked"), key="exp_qdpx_masked", help=t("exp_qdpx_masked_help"))
     project_now = project()
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
-        "QDPX", data=lambda: project_now.export_qdpx("qcoder", suggestions), file_name="qcoder.qdpx",
+        "QDPX", data=lambda: project_now.export_qdpx("qcoder", suggestions, masked=masked), file_name="qcoder.qdpx",
         mime="application/zip", key="exp_qdpx", on_click="ignore", icon=":material/download:",
     )  # fmt: skip
     right.download_button(

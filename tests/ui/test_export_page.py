@@ -101,7 +101,12 @@ def everything(at) -> str:
 
 def test_the_preview_groups_quotes_by_dimension_then_code_and_cites_them(at):
     assert at.title[0].value == "导出"
-    assert [h.value for h in at.header] == ["编码引文", "受访者基本情况表", "与其他质性分析软件交换（REFI-QDA）"]
+    assert [h.value for h in at.header] == [
+        "编码引文",
+        "受访者基本情况表",
+        "与其他质性分析软件交换（REFI-QDA）",
+        "屏蔽名单",
+    ]
     assert count(at) == "**符合条件的引文共 5 条**"
     assert headings(at) == ["#### 场景", "##### 前置场景·求稳求安的幕后空间", "#### 行动", "##### 结果运用公开化"]
     shown = markdown(at)
@@ -228,7 +233,12 @@ def test_english_labels(project):
     at.run()
     assert not at.exception
     assert at.title[0].value == "Export"
-    assert [h.value for h in at.header] == ["Quotes", "Respondents", "Exchange with other QDA tools (REFI-QDA)"]
+    assert [h.value for h in at.header] == [
+        "Quotes",
+        "Respondents",
+        "Exchange with other QDA tools (REFI-QDA)",
+        "Names in exports",
+    ]
     assert count(at) == "**5 quotes match**"
     assert at.multiselect(key="exp_statuses").value == ["accepted", "manual"]
     assert headings(at)[0] == "#### Scenario"
