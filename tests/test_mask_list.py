@@ -143,3 +143,23 @@ def test_two_sessions_adding_one_mention_end_in_a_message_not_a_crash(db_url, cl
         store._flushed(session, MaskEntry(mention="王主任", replacement="W主任", kind="person", origin="manual"))
     assert "another session" in str(refused.value) and "另一会话" in str(refused.value)
     engine.dispose()
+
+
+def test_an_interviewees_forms_of_address_are_masked_but_everyday_words_stay(cli, tmp_path):
+    """老康 and 欧阳 point at their interviewees; 小康社会 and 老师 are words (issue 19's held-out set found 老高 kept)."""
+    person = OTHER.replace("interviewee: 陈建国", "interviewee: 康立新").replace("20240118CJG", "20240118KLX")
+    write(tmp_path / "in" / "interviews" / "20240118KLX.txt", person.replace("CJG：", "KLX：").replace(
+        "大家马上就明白了。", "老康说全面小康社会要靠大家，老师们也来了。"))  # fmt: skip
+    other = OTHER.replace("interviewee: 陈建国", "interviewee: 欧阳明").replace("20240118CJG", "20240119OYM")
+    write(tmp_path / "in" / "interviews" / "20240119OYM.txt", other.replace("CJG：", "OYM：").replace(
+        "大家马上就明白了。", "大家都叫他欧阳。"))  # fmt: skip
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    out = tmp_path / "q.md"
+    for source in ("20240118KLX", "20240119OYM"):
+        text = json.loads(cli("sources", "show", source, "--json").stdout)["text"]
+        assert cli("code", "add", "--source", source, "--start", "0", "--end", str(len(text.rstrip())), "--code",
+                   "structure.tiering").exit_code == 0  # fmt: skip
+    assert cli("export", "quotes", "-o", str(out)).exit_code == 0
+    shown = out.read_text(encoding="utf-8")
+    assert "老K说全面小康社会要靠大家，老师们也来了" in shown
+    assert "大家都叫他OY。" in shown

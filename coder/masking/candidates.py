@@ -218,10 +218,21 @@ GENERIC_PLACES = frozenset(
 
 
 def is_common_word(word: str) -> bool:
-    """Whether jieba's dictionary knows ``word`` as a word first (小区, 老师), or it is a known false friend."""
+    """Whether an interviewee's surname form (老马, 小陈, 马书记) is a word first: a known false friend (小区,
+    小康, 毛主席) or one of jieba's most frequent words (老师, 小时, 小姐). Forms of address are in jieba's
+    dictionary *because* they are forms of address (老马 270, 小马 391, 姚师傅 512), so its frequency alone
+    cannot tell them from words; only the very frequent are words whatever the surname."""
     from coder.masking.apply import dictionary_frequency
 
-    return word in PREFIX_FALSE_FRIENDS or dictionary_frequency(word) > COMMON
+    return word in PREFIX_FALSE_FRIENDS or word in EVERYDAY_WORDS or dictionary_frequency(word) > EVERYDAY
+
+
+EVERYDAY = 1000  # jieba's frequency above which a surname form is a word first (小事 1017, 小孩 1589, 老师 6415)
+# Surname forms below that frequency that transcripts and policy texts use as words (小康社会, 种小米, 老家, 毛主席).
+EVERYDAY_WORDS = set(
+    "小康 小米 小麦 老牛 老乡 老家 老年 老实 老虎 老鼠 老汉 老山 老兵 老城 老将 老伴 老龄 小镇 小城 小岛 小路 小雨 "  # noqa: SIM905
+    "小船 小吃 小山 小河 小村 小店 小队 小桥 小街 小巷 小院 小道 小组 小额 小幅 小型 小户 小农 小商 毛主席".split()
+)
 
 
 def _common(word: str, tagger: Any) -> bool:

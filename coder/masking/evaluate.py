@@ -2,15 +2,26 @@
 
 A passage is a few sentences of transcript, policy or press wording with every mention a careful researcher
 would mask listed (``names``), the false friends that must come out unchanged (``keep``: 马上, 高度, 村口那座
-石桥, 小区 …) and, for some, a coded quote whose edge cuts through a name (``quote``). Two scores:
+石桥, 小区 …), for some a coded quote whose edge cuts through a name (``quote``), and for some the
+interviewee it is from (``interviewee``: name and initials, as the participant table holds them). Four scores:
 
-* **confirmed entries in outputs** — each passage masked with its own names as confirmed entries (default
-  replacements), as an export would print it, and each quote masked as a quote export would: every listed
-  name still readable in an output is a miss (the target is none: a confirmed name never leaves qcoder), and
-  every keep-word the masker touched is a mistake of the other kind;
+* **confirmed entries in outputs, one passage at a time** — each passage masked with its own names as
+  confirmed entries (default replacements) and its interviewee's derived entries (their name and surname
+  forms, :func:`coder.masking.store.participant_entries_of`, standing in for a listed name of the same text:
+  an interviewee needs no entry), as an export would print it, and each quote masked as a quote export
+  would: every listed name still readable in an output is a miss (the target is none: a confirmed name never
+  leaves qcoder), and every keep-word the masker touched is a mistake of the other kind;
+* **confirmed entries in outputs, one masker for the project** — the same, with every passage's names and
+  every interviewee's derived entries in one masker, as a real project has one list for all its texts: a
+  name of one passage can now change a false friend of another (张力 the person in p19, 张力 the word in
+  p18). This is the realistic score; the one-passage score is kept beside it because it tells a rule's
+  failure (seen in both) from a collision between passages (seen only here);
+* **derived forms** — each passage with an interviewee masked by that interviewee's derived entries alone,
+  against the listed person names holding their surname (at the start, or after 老/小): what the participant
+  table hides with nobody confirming anything, and which false friends it touches;
 * **candidates** — :func:`coder.masking.candidates.candidates` run over all passages, its proposals compared
   with each passage's names: precision, recall and F1, overall and per kind, with the proposals wrong and the
-  names missed.
+  names missed (the interviewee field plays no part in it).
 
 Run it with ``python -m coder.masking.evaluate tests/data/masking_passages.yaml`` (``--json`` for the counts
 and every mistake). The passages live with the tests, not here: this module only reads and scores.
@@ -20,15 +31,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from coder.errors import QcoderError
-from coder.masking.rules import KINDS, default_replacement
+from coder.masking.rules import KINDS, PREFIXES, default_replacement
+from coder.sources.ids import split_name
+
+if TYPE_CHECKING:
+    from coder.masking.apply import Entry, Masker
 
 
 @dataclass(frozen=True)
@@ -38,12 +53,21 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Interviewee:
+    """What :func:`coder.masking.store.participant_entries_of` reads of a participant."""
+
+    name: str
+    initials: str
+
+
+@dataclass(frozen=True)
 class Passage:
     id: str
     text: str
     names: tuple[Name, ...]
     keep: tuple[str, ...] = ()
     quote: tuple[int, int] | None = None
+    interviewee: Interviewee | None = None
 
 
 def load(path: Path) -> list[Passage]:
@@ -76,7 +100,16 @@ def load(path: Path) -> list[Passage]:
                     f"{where_zh}：引文 [{start}, {end}] 应在文本之内并切开一个所列名称",
                     f"{where_en}: quote [{start}, {end}] must lie in the text and cut through a listed name",
                 )
-        passages.append(Passage(pid, text, names, keep, quote))
+        interviewee = None
+        if entry.get("interviewee") is not None:
+            person = entry["interviewee"]
+            if not isinstance(person, dict) or not str(person.get("name") or "").strip() or not person.get("initials"):
+                raise QcoderError(
+                    f"{where_zh}：受访者应写作 {{name: 姓名, initials: 首字母}}",
+                    f"{where_en}: an interviewee is written {{name: NAME, initials: INITIALS}}",
+                )
+            interviewee = Interviewee(str(person["name"]).strip(), str(person["initials"]).strip())
+        passages.append(Passage(pid, text, names, keep, quote, interviewee))
     return passages
 
 
@@ -126,14 +159,76 @@ def _mentions(text: str, passage: Passage) -> int:
     return sum(1 for span in names if not _inside(span, names) and not _inside(span, keep))
 
 
-def confirmed(passages: list[Passage]) -> dict[str, Any]:
-    """Every passage's names as confirmed entries: mentions counted, names still visible in an output and
-    keep-words the masker changed listed, and each masked quote (by passage id) to read."""
-    from coder.masking.apply import Entry, Masker
+def derived_entries(interviewee: Interviewee | None) -> list[Entry]:
+    """An interviewee's entries as a project's masker gets them from the participant table."""
+    from coder.masking.store import participant_entries_of
 
+    return participant_entries_of(interviewee) if interviewee is not None else []
+
+
+def _listed(passage: Passage) -> list[Entry]:
+    from coder.masking.apply import Entry
+
+    return [Entry(n.text, default_replacement(n.kind, n.text), n.kind) for n in passage.names]
+
+
+def _one_masker(entries: list[Entry], derived: list[Entry]) -> Masker:
+    """A masker of ``entries`` and ``derived``: a listed name an interviewee's entry has already is theirs (no
+    one adds an interviewee's name or surname form to the list), and the first listing of a text wins."""
+    from coder.masking.apply import Masker
+
+    chosen = {e.text: e for e in reversed(derived)}
+    for entry in entries:
+        chosen.setdefault(entry.text, entry)
+    return Masker(chosen.values())
+
+
+def interviewee_forms(passage: Passage) -> tuple[Name, ...]:
+    """The listed names of ``passage`` that are its interviewee's: their name, and every person name holding
+    their surname at its start or after 老/小 (a set puts no one else of that surname in such a passage)."""
+    if passage.interviewee is None:
+        return ()
+    surname, _ = split_name(passage.interviewee.name)
+    return tuple(
+        n
+        for n in passage.names
+        if n.kind == "person"
+        and (n.text.startswith(surname) or (n.text[:1] in PREFIXES and n.text[1:].startswith(surname)))
+    )
+
+
+def confirmed(passages: list[Passage], project: bool = False) -> dict[str, Any]:
+    """Every passage's names as confirmed entries and its interviewee's derived ones, in a masker of the
+    passage's own (or, ``project``, in one masker of every passage's): mentions counted, names still visible in
+    an output and keep-words the masker changed listed, and each masked quote (by passage id) to read. With
+    ``project``, the texts listed in two passages with different kinds are listed too (the first one wins)."""
+    if not project:
+        return _outputs(passages, lambda p: _one_masker(_listed(p), derived_entries(p.interviewee)))
+    listed = [e for p in passages for e in _listed(p)]
+    derived = [e for p in passages for e in derived_entries(p.interviewee)]
+    masker = _one_masker(listed, derived)
+    result = _outputs(passages, lambda p: masker)
+    kinds: dict[str, set[str]] = {}
+    for entry in listed:
+        kinds.setdefault(entry.text, set()).add(entry.kind)
+    result["entries"] = len(masker.entries)
+    result["conflicts"] = sorted(text for text, seen in kinds.items() if len(seen) > 1)
+    return result
+
+
+def derived(passages: list[Passage]) -> dict[str, Any]:
+    """Each passage with an interviewee masked by their derived entries alone, scored against their forms
+    (:func:`interviewee_forms`): what the participant table hides with no entry confirmed."""
+    scored = [replace(p, names=interviewee_forms(p)) for p in passages if p.interviewee is not None]
+    result = _outputs(scored, lambda p: _one_masker([], derived_entries(p.interviewee)))
+    result["passages"] = len(scored)
+    return result
+
+
+def _outputs(passages: list[Passage], masker_of: Callable[[Passage], Masker]) -> dict[str, Any]:
     mentions, missed, changed, quotes = 0, [], [], {}
     for passage in passages:
-        masker = Masker(Entry(n.text, default_replacement(n.kind, n.text), n.kind) for n in passage.names)
+        masker = masker_of(passage)
         moved = masker.offsets(passage.text)
         masked = moved.masked
         mentions += _mentions(passage.text, passage)
@@ -223,7 +318,10 @@ def score(passages: list[Passage]) -> dict[str, Any]:
     return {
         "passages": len(passages),
         "names": sum(len(p.names) for p in passages),
+        "interviewees": len({p.interviewee for p in passages if p.interviewee is not None}),
         "confirmed": confirmed(passages),
+        "project": confirmed(passages, project=True),
+        "derived": derived(passages),
         "candidates": candidate_scores(passages),
     }
 
@@ -242,17 +340,28 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return
     for path, result in results.items():
-        c = result["confirmed"]
-        print(f"{path}: {result['passages']} passages, {result['names']} names listed")
         print(
-            f"  confirmed entries in outputs: recall {_show(c['recall'])} "
-            f"({c['visible']} of {c['mentions']} mentions visible), keep-words changed {len(c['changed'])}"
+            f"{path}: {result['passages']} passages, {result['names']} names listed, {result['interviewees']} interviewees"
         )
-        for miss in c["missed"]:
-            part = f" (part {miss['part']})" if "part" in miss else ""
-            print(f"    {miss['passage']}: {miss['name']}{part} visible in “{miss['output']}”")
-        for change in c["changed"]:
-            print(f"    {change['passage']}: keep-word {change['keep']} shown as {change['shown']}")
+        for label, key in (
+            ("confirmed entries in outputs, one passage at a time", "confirmed"),
+            ("confirmed entries in outputs, one masker for the project", "project"),
+            ("derived forms of the interviewees alone", "derived"),
+        ):
+            c = result[key]
+            extra = f", {c['entries']} entries" if "entries" in c else ""
+            extra += f", {c['passages']} passages" if "passages" in c else ""
+            print(
+                f"  {label}{extra}: recall {_show(c['recall'])} "
+                f"({c['visible']} of {c['mentions']} mentions visible), keep-words changed {len(c['changed'])}"
+            )
+            for miss in c["missed"]:
+                part = f" (part {miss['part']})" if "part" in miss else ""
+                print(f"    {miss['passage']}: {miss['name']}{part} visible in “{miss['output']}”")
+            for change in c["changed"]:
+                print(f"    {change['passage']}: keep-word {change['keep']} shown as {change['shown']}")
+            if c.get("conflicts"):
+                print(f"    listed with two kinds (the first wins): {'，'.join(c['conflicts'])}")
         s = result["candidates"]
         print(f"  candidates  {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}")
         for kind in ("all", *KINDS):

@@ -10,7 +10,7 @@ participant table already keeps. Every change is audited; a mention's text is pr
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -31,10 +31,18 @@ def participant_entries(session: Session) -> list[Entry]:
     return [entry for person in people for entry in participant_entries_of(person)]
 
 
-def participant_entries_of(person: Participant) -> list[Entry]:
+class Named(Protocol):
+    """What a participant's entries are derived from (a Participant row, or an evaluation's interviewee)."""
+
+    name: str | None
+    initials: str | None
+
+
+def participant_entries_of(person: Named) -> list[Entry]:
     """An interviewee's name (masked wherever it stands) and the surname forms that point at them: the
-    surname with a post of two or more characters (马书记, 马主任) or after 老/小 (老马) — never a form that is a
-    common word first (小区 for 区, 老师 for 师, 小时 for 时), and never a one-character title (施 + 工 is 施工)."""
+    surname with a post of two or more characters (马书记, 马主任), after 老/小 (老马), or alone when it is a
+    compound one (欧阳) — never a form that is a word first (小区 for 区, 老师 for 师, 小时 for 时, see
+    :func:`coder.masking.candidates.is_common_word`), and never a one-character title (施 + 工 is 施工)."""
     from coder.masking.candidates import is_common_word
 
     name = (person.name or "").strip()
@@ -44,6 +52,8 @@ def participant_entries_of(person: Participant) -> list[Entry]:
     letter = person.initials[: len(surname)]  # 欧阳明 (OYM): 欧阳书记 → OY书记
     forms = [(surname + title, letter + title) for title in TITLES if len(title) > 1]
     forms += [(prefix + surname, prefix + letter) for prefix in PREFIXES]
+    if len(surname) > 1:  # a compound surname alone names its bearer: 大家都叫他欧阳
+        forms.append((surname, letter))
     strict = [Entry(form, shown, "person", strict=True) for form, shown in forms if not is_common_word(form)]
     return [Entry(name, person.initials, "person", anywhere=True), *strict]
 
