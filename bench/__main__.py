@@ -15,6 +15,7 @@ from bench import (
     bench_import,
     bench_large_import,
     bench_masking,
+    bench_search,
     bench_spacy,
     bench_tagger,
     bench_train,
@@ -37,6 +38,7 @@ def main() -> None:
         bench_triangulation,
         bench_masking,  # every quote masked by a 60-entry list (issue 19)
         bench_analysis,
+        bench_search,  # the Retrieve page's whole-text search (issue 20)
         bench_coding_browser,  # needs Chromium (`make browser`)
     ):
         for result in module.run():

@@ -1,7 +1,8 @@
 """The audit log read back — who changed what, when — and undo.
 
-:func:`events` lists AuditEvents newest first as plain dicts with a one-line summary of before → after;
-a participant's real name never appears (it is taken out of every before/after shown).
+:func:`events` lists AuditEvents newest first as plain dicts with a one-line summary of before → after
+(identifiers and values, for the command line) and the same as data (``facts``, see coder.history_facts)
+that the app says as a sentence in its language; a participant's real name never appears (it is taken out of every before/after shown).
 
 :func:`undo` reverts one change: it puts every row the change touched back into the state it had
 before, in one transaction, and records that as an AuditEvent of its own (action ``undo``, ``after =
@@ -51,6 +52,7 @@ from coder.db.models import (
     utcnow,
 )
 from coder.errors import QcoderError
+from coder.history_facts import facts
 from coder.sources.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
@@ -100,6 +102,7 @@ def events(
         query = query.where(AuditEvent.at >= as_utc(since))
     rows = session.exec(query.order_by(AuditEvent.id.desc()).limit(max(limit, 0))).all()
     names = dict(session.exec(select(Coder.id, Coder.name)).all())
+    codes = code_names(session)
     undone = undone_map(session, min((event.id for event, _ in rows), default=0))
     listed = []
     for event, name in rows:
@@ -113,6 +116,8 @@ def events(
                 "entity": event.entity,
                 "entity_id": event.entity_id,
                 "summary": summary(event.entity, event.action, before, after, names),
+                # The same as data, for the interface to say in its language (coder.history_facts).
+                "facts": facts(event.entity, event.action, event.entity_id, before, after, names, codes),
                 "before": before,
                 "after": after,
                 "undone_by": undone.get(event.id),
@@ -124,6 +129,11 @@ def events(
             }
         )
     return listed
+
+
+def code_names(session: Session) -> dict[str, dict[str, str | None]]:
+    """Every code's names, for the facts of events (coder.history_facts)."""
+    return {c: {"name": n, "name_en": e} for c, n, e in session.exec(select(Code.id, Code.name, Code.name_en))}
 
 
 def coders_in_log(session: Session) -> list[str]:
@@ -399,7 +409,18 @@ def _why_not(event: AuditEvent) -> tuple[str, str]:
             "它是共识编码的一部分：请撤销该共识编码的创建",
             "it is part of a consensus coding: undo that coding's creation",
         )
-    return f"{event.entity} 的 {event.action} 不支持撤销", f"undo does not cover {event.action} of a {event.entity}"
+    if event.entity == "mask":
+        return (
+            "屏蔽名单的更改请在屏蔽名单中修改（导出页，或 qcoder mask）",
+            "the mask list is changed on the mask list itself (the Export page, or qcoder mask)",
+        )
+    if event.entity == "framework_summary":
+        return "框架摘要请在分析页的框架矩阵中修改", "framework summaries are changed in the Analysis page's matrix"
+    what = _ENTITY_ZH.get(event.entity, event.entity)
+    return (
+        f"这类更改（{what}）不支持撤销",
+        f"undo does not cover this kind of change ({event.action} of a {event.entity})",
+    )
 
 
 def _plan_coding(session: Session, event: AuditEvent) -> list[Change]:

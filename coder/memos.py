@@ -145,7 +145,9 @@ def list_memos(
 
 
 def matching(session: Session, query: Query, viewer: str | None = None) -> list[dict[str, Any]]:
-    """The memos on what a Retrieve ``query`` selects, whose text contains ``query.text``.
+    """The memos on what a Retrieve ``query`` selects, whose text holds ``query.text`` as the search of
+    the sources finds it: a substring (ignoring case), or with ``query.match == "words"`` any of its words
+    as whole words of the memo (see coder.search.matching).
 
     Each filter that is set must hold for the memo: code filters (codes with their sub-codes, a
     dimension) keep memos on those codes and on codings of them; source filters (kinds, roles) keep
@@ -171,7 +173,22 @@ def matching(session: Session, query: Query, viewer: str | None = None) -> list[
         and (row.status is None or not query.statuses or row.status in query.statuses)
         and (not query.coders or row.coder in query.coders)
     ]
+    if query.match == "words" and query.text.strip():
+        from coder.search.matching import Matcher
+        from coder.tagging import tagger_for  # jieba: loaded only for a search by words
+
+        matcher = Matcher(_normalised(query.text), "words", tagger_for(session).words)
+        return [_as_dict(row) for row in rows if matcher.matches(row.memo.text)]
     return [_as_dict(row) for row in _containing(rows, query.text)]
+
+
+def on_codings(session: Session, coding_ids: set[int], viewer: str | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Coding id → the memos on it that ``viewer`` may see, oldest first (as :func:`list_memos` lists them)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in _visible_rows(session, viewer):
+        if row.memo.coding_id in coding_ids:
+            found.setdefault(row.memo.coding_id, []).append(_as_dict(row))
+    return found
 
 
 def memo_texts(session: Session, source_ids: set[str], code_ids: set[str], viewer: str | None = None) -> dict:

@@ -426,6 +426,30 @@ class Project:
         with Session(self.engine) as session:
             return retrieval.retrieve(session, query, viewer=self.user)
 
+    def search(self, query: retrieval.Query) -> dict:
+        """The whole text of the sources searched, each hit coded or uncoded, with the codings and memos this
+        person may see (see coder.search.hits)."""
+        from coder.search import search
+
+        with Session(self.engine) as session:
+            return search(session, query, viewer=self.user)
+
+    def export_search(
+        self, query: retrieval.Query, fmt: str, lang: str = "zh", masked: bool = True, style: Style | None = None
+    ) -> bytes:
+        """The hits of :meth:`search` as md, docx, xlsx, csv or json, each cited as the quote export cites it;
+        names on the mask list hidden, and the file says so, unless ``masked`` is False (coder.search.files)."""
+        from coder import tagging
+        from coder.export.text import labels_for
+        from coder.search import files, search
+
+        labels_for(fmt, files.FORMATS, lang, files.LABELS)  # an unknown format is refused before any work
+        with Session(self.engine) as session:
+            found = search(session, query, viewer=self.user)
+            masking = mask_store.masking(session) if masked else (None, 0)
+            words = tagging.tagger_for(session).words
+            return files.render(session, found, query.text, fmt, words, lang, masking, style, self.user)
+
     def filter_values(self) -> dict[str, list[str]]:
         """What the Retrieve filters can offer: participant roles and coder names."""
         with Session(self.engine) as session:
@@ -488,10 +512,18 @@ class Project:
 
     def decide(
         self, coding_id: int, decision: str, coder: str, version: int | None = None, new_code: str | None = None
-    ) -> None:
-        """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review."""
+    ) -> str:
+        """Accept or reject one suggestion (or accept it under ``new_code``); see coder.review. The code the
+        decision is of."""
         by, viewer = self._by(coder), self.user
-        self._write(lambda s: review.decide(s, coding_id, decision, by, version, new_code, viewer=viewer), "write")
+        return self._write(
+            lambda s: review.decide(s, coding_id, decision, by, version, new_code, viewer=viewer).code_id, "write"
+        )
+
+    def pending(self, source: str, coder: str) -> int:
+        """How many suggestions in ``source`` this person has yet to review (see coder.review.suggestions)."""
+        with Session(self.engine) as session:
+            return len(review.suggestions(session, review.Selection(source=source), self._by(coder), self.user))
 
     def decide_all(self, source: str, code: str, decision: str, coder: str) -> int:
         """The same decision for every suggestion of ``code`` in ``source``; how many were decided."""
@@ -762,10 +794,21 @@ class Project:
         with Session(self.engine) as session:
             return respondents(session)
 
-    def export_respondents(self, fmt: str, lang: str = "zh") -> bytes:
+    def export_respondents(self, fmt: str, lang: str = "zh", masked: bool = True) -> bytes:
+        """The respondent table as a file; organisations, places, posts and interviewers on the mask list
+        hidden (a paper's table 1 names the township as surely as a quote), and the file says so, unless
+        ``masked`` is False."""
         from coder.export.formats import render_respondents
 
-        return render_respondents(self.respondents(), fmt, lang)
+        rows, entries = self.respondents(), 0
+        if masked:
+            with Session(self.engine) as session:
+                masker, entries = mask_store.masking(session)
+            if masker:
+                rows = [{k: masker.mask(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+            else:
+                entries = 0
+        return render_respondents(rows, fmt, lang, masked=entries)
 
     # Analysis displays
     def cooccurrence(self, selection: Selection, level: str = "code", c_coefficient: bool = False) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from coder import history
 from coder.db.models import AuditEvent, Coder
+from coder.history_facts import facts
 
 CODING_ACTIONS = ("create", "accept", "recode", "update")  # the ones that leave a code applied by the person
 SCANNED = 500  # newest events of the person looked at: recent work is recent
@@ -38,7 +39,8 @@ def recent_codes(session: Session, coder: str, limit: int = 5) -> list[str]:
 
 
 def last_undoable(session: Session, coder: str, source: str) -> dict[str, Any] | None:
-    """``coder``'s newest change to a coding of ``source`` that is not undone yet: {id, summary_zh, summary_en}."""
+    """``coder``'s newest change to a coding of ``source`` that is not undone yet: {id, summary_zh, summary_en}
+    and the event as coder.history lists it (coder, action, entity, entity_id, facts)."""
     person = _person(session, coder)
     if person is None:
         return None
@@ -54,12 +56,17 @@ def last_undoable(session: Session, coder: str, source: str) -> dict[str, Any] |
     undone = history.undone_map(session, mine[-1].id)
     for event in mine:
         if event.action != "undo" and event.id not in undone:
-            words = history.summary(event.entity, event.action, event.before, event.after, {person.id: person.name})
+            names = {person.id: person.name}
+            words = history.summary(event.entity, event.action, event.before, event.after, names)
             return {
                 "id": event.id,
                 "summary_zh": f"撤销 #{event.id}（{_ACTION_ZH.get(event.action, event.action)}）：{words}",
                 "summary_en": f"undo #{event.id} ({event.action}): {words}",
-            }
+                # The change as data, for the app to say in its language (coder.history_facts).
+                "coder": person.name, "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
+                "facts": facts(event.entity, event.action, event.entity_id, event.before, event.after, names,
+                               history.code_names(session)),
+            }  # fmt: skip
     return None
 
 

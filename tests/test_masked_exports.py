@@ -154,7 +154,7 @@ SOURCE = "那天后来马书记说了算，黄石滩村的人都来了。"
 LIST = [("马书记", "M书记", "person"), ("黄石滩村", "H村", "place")]
 
 
-def shown_frame(rows: list[dict], attrs: dict):
+def shown_frame(rows: list[dict], attrs: dict, extra: list[tuple[str, str, str]] = ()):
     import pandas as pd
 
     from coder.masking import outputs
@@ -162,7 +162,7 @@ def shown_frame(rows: list[dict], attrs: dict):
 
     table = pd.DataFrame(rows)
     table.attrs = attrs
-    return outputs.frame(table, Masker(Entry(*entry) for entry in LIST), "note", {"S1": SOURCE})
+    return outputs.frame(table, Masker(Entry(*entry) for entry in [*LIST, *extra]), "note", {"S1": SOURCE})
 
 
 def test_a_kwic_line_shows_the_name_its_term_is_part_of_whole_and_the_name_its_window_cuts():
@@ -196,3 +196,34 @@ def test_terms_that_are_only_a_piece_of_a_name_are_left_out_of_the_word_list():
              {"rank": 3, "term": "书记", "count": 2}, {"rank": 4, "term": "群众", "count": 2}]  # fmt: skip
     # 书记 is the part of 马书记 its replacement M书记 keeps: a word like any other
     assert shown_frame(terms, {"display": "words"})["term"].tolist() == ["M书记", "书记", "群众"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "xlsx", "csv"])
+def test_the_respondent_table_hides_the_places_and_bodies_on_the_list(coded, fmt, tmp_path):
+    cli, _ = coded
+    out = tmp_path / f"respondents.{fmt}"
+    assert cli("export", "respondents", "--format", fmt, "-o", str(out)).exit_code == 0
+    shown = read_back(out, fmt)
+    assert "石桥镇" not in shown and "S镇人民政府" in shown  # the organisation of a paper's table 1
+    assert ("已按项目屏蔽列表" in shown) == (fmt in ("md", "docx"))
+    assert cli("export", "respondents", "--format", fmt, "-o", str(out), "--no-mask").exit_code == 0
+    assert "石桥镇人民政府" in read_back(out, fmt)
+
+
+def test_a_code_named_by_what_was_said_is_masked_in_the_triangulation_result():
+    from coder.masking import outputs
+    from coder.masking.apply import Entry, Masker
+
+    result = {"codes": [{"code": "action.invivo", "name": "马书记说了算", "strongest": {}}], "claims": []}
+    shown = outputs.triangulation(result, Masker([Entry("马书记", "M书记")]), {}, 1)
+    assert shown["codes"][0]["name"] == "M书记说了算"
+
+
+def test_a_searched_piece_of_a_name_heads_its_lines_as_the_names_replacement():
+    rows = [{"rank": 1, "term": "石桥镇", "count": 2}, {"rank": 2, "term": "桥镇", "count": 1}]
+    shown = shown_frame(
+        rows, {"display": "words"}, extra=[("石桥镇人民政府", "S镇人民政府", "org"), ("石桥镇", "S镇", "place")]
+    )
+    assert shown["term"].tolist() == ["S镇"]  # an entry of its own inside a longer one is masked, not left out
+    heading = shown_frame([], {"display": "kwic", "term": "石滩"})
+    assert heading.attrs["term"] == "H村"

@@ -92,3 +92,13 @@ def test_a_long_unpunctuated_transcript_masks_every_quote_as_its_whole_text_does
     moved = names.offsets(text)
     for start, end in spans:
         assert names.mask_span(text, start, end) == whole[moved.start(start) : moved.end(end)]
+
+
+def test_an_interviewees_form_of_address_is_found_where_jieba_joins_it_to_the_next_word():
+    # jieba's own dictionary reads 老陈说 as 老 | 陈说; 老区书记 as 老区 | 书记 (no 区书记 there)
+    names = Masker([Entry("老陈", "老C", strict=True), Entry("区书记", "O书记", strict=True)])
+    assert names.mask("老陈说过，老区书记也来了。") == "老C说过，老区书记也来了。"
+
+
+def test_an_empty_span_is_empty_even_inside_a_name():
+    assert masker(("陈建国", "CJG")).mask_span("陈建国说", 1, 1) == ""

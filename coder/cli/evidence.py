@@ -1,4 +1,4 @@
-"""Triangulation and the claims it checks: ``triangulate``, ``claim``."""
+"""Evidence: ``search`` of the whole text, triangulation and the claims it checks: ``triangulate``, ``claim``."""
 
 from typing import Annotated
 
@@ -19,6 +19,47 @@ from coder.cli.common import (
     print_table,
     project,
 )
+from coder.errors import QcoderError
+
+
+@app.command()
+@friendly
+def search(
+    text: Annotated[
+        str, typer.Argument(help="查找的文字（不给则列出已编码段落）/ what to find (none: the coded passages)")
+    ] = "",
+    any_word: Annotated[
+        bool, typer.Option("--any-word", help="按分词查找其中任一词 / any of its words, as whole words")
+    ] = False,
+    uncoded: Annotated[bool, typer.Option("--uncoded", help="只要未编码的 / only hits nobody coded")] = False,
+    coded: Annotated[bool, typer.Option("--coded", help="只要已编码的 / only coded hits")] = False,
+    code: Annotated[list[str] | None, typer.Option("--code", help="代码（含下级代码）/ code, with sub-codes")] = None,
+    dimension: Annotated[str | None, typer.Option(help="维度 / dimension")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="interview | policy | media")] = None,
+    role: Annotated[list[str] | None, typer.Option("--role", help="受访者身份 / participant role")] = None,
+    coder: Annotated[list[str] | None, typer.Option("--coder", help="编码者 / coder")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="默认 accepted、manual / statuses")] = None,
+    no_questions: Annotated[
+        bool, typer.Option("--no-questions", help="不查访谈者的提问 / leave out the interviewer's lines")
+    ] = False,
+    no_mask: NoMaskOption = False,
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx | csv | json")] = "md",
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    """在全部来源文本中查找，结果按引文格式导出 / search the whole text of the sources; the hits as cited quotes."""
+    from coder.retrieval import EVIDENCE, Query
+
+    if coded and uncoded:
+        raise QcoderError(
+            "--coded 与 --uncoded 互相矛盾，只能选一个", "--coded and --uncoded contradict each other; choose one"
+        )
+    query = Query(
+        codes=code or [], dimension=dimension, kinds=kind or [], roles=role or [], coders=coder or [],
+        statuses=status or list(EVIDENCE), text=text, match="words" if any_word else "substring",
+        coded="coded" if coded else "uncoded" if uncoded else "both", questions=not no_questions,
+    )  # fmt: skip
+    emit(project().export_search(query, fmt, lang, not no_mask), fmt, output)
 
 
 @app.command()

@@ -60,9 +60,10 @@ def export_respondents(
     fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx | csv")] = "md",
     output: OutputOption = None,
     lang: LangOption = "zh",
+    no_mask: NoMaskOption = False,
 ) -> None:
     """导出受访者基本情况表（不含姓名）/ export the respondent table (never with names)."""
-    emit(project().export_respondents(fmt, lang), fmt, output)
+    emit(project().export_respondents(fmt, lang, not no_mask), fmt, output)
 
 
 @export_app.command("qdpx")

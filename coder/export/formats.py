@@ -61,11 +61,15 @@ def render_quotes(
     lang: str = "zh",
     with_ids: bool = False,
     masked: int = 0,
+    title: str | None = None,
 ) -> bytes:
     """The quotes of :func:`coder.export.quotes.select_quotes` as a file. Markdown and Word headings name the
     dimensions and codes, with their ids only when ``with_ids`` (a paper prints names, an id is for checking).
-    ``masked``: how many mask-list entries the quotes were masked by; Markdown and Word say so at the end."""
+    ``masked``: how many mask-list entries the quotes were masked by; Markdown and Word say so at the end.
+    ``title``: the file's title and sheet name instead of 编码引文 / Coded quotes (a search's results, say)."""
     labels = _labels(fmt, lang)
+    if title:
+        labels = {**labels, "quotes": title}
     rows = clean(rows)
     title = partial(_title, lang=lang, with_ids=with_ids)
     masked_note = methods_note(masked, lang) if masked else None
@@ -76,18 +80,23 @@ def render_quotes(
     return _table(rows, QUOTE_COLUMNS, labels, fmt, labels["quotes"])
 
 
-def render_respondents(rows: list[dict[str, Any]], fmt: str, lang: str = "zh") -> bytes:
-    """The respondent table of :func:`coder.export.respondents.respondents` as a file."""
+def render_respondents(rows: list[dict[str, Any]], fmt: str, lang: str = "zh", masked: int = 0) -> bytes:
+    """The respondent table of :func:`coder.export.respondents.respondents` as a file; ``masked``: how many
+    mask-list entries its cells were masked by (Markdown and Word say so under the table)."""
     labels = _labels(fmt, lang)
     rows = clean(rows)
     header = [labels[c] for c in RESPONDENT_COLUMNS]
     cells = [["" if row[c] is None else str(row[c]) for c in RESPONDENT_COLUMNS] for row in rows]
+    note = methods_note(masked, lang) if masked else None
     if fmt == "md":
-        return "\n".join([f"# {labels['respondents']}", "", *md_table(header, cells)]).encode()
+        lines = [f"# {labels['respondents']}", "", *md_table(header, cells)]
+        return "\n".join([*lines, *(["", f"*{md(note)}*"] if note else [])]).encode()
     if fmt == "docx":
         doc = word.document(landscape=True)
         word.heading(doc, labels["respondents"], 0)
         word.table(doc, header, cells)
+        if note:
+            word.write(doc.add_paragraph(), note).italic = True
         return word.to_bytes(doc)
     return _table(rows, RESPONDENT_COLUMNS, labels, fmt, labels["respondents"])
 

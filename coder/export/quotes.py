@@ -93,11 +93,12 @@ def select_quotes(
         found.append(
             {
                 "dimension": code.dimension,
-                "dimension_name": dimension.name if dimension else code.dimension,
+                # an in-vivo code is named by what was said (马书记说了算): its name is a text a reader sees
+                "dimension_name": hide(dimension.name) if dimension else code.dimension,
                 "code": code.id,
-                "code_name": code.name,
-                "dimension_name_en": dimension.name_en if dimension else None,
-                "code_name_en": code.name_en,
+                "code_name": hide(code.name),
+                "dimension_name_en": _hidden(hide, dimension.name_en) if dimension else None,
+                "code_name_en": _hidden(hide, code.name_en),
                 "source": source.id,
                 "kind": source.kind,
                 "date": source.date.isoformat() if source.date else None,

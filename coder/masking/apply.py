@@ -18,6 +18,7 @@ import bisect
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 # jieba cuts runs of Han and alphanumeric characters; punctuation and spaces split its input first.
 _RUN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffffA-Za-z0-9]+")
 _CACHED_TEXTS = 512  # whole texts whose mentions a masker keeps: an output reads each source many times
+_CACHED_LENGTH = 500  # characters: shorter strings (citations, cells, labels) are cheaper to read again
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Masker:
             self._automaton.make_automaton()
         self._tokenizer: Any = None
         self._lock = threading.Lock()
-        self._found: dict[str, tuple[list[Mention], list[int]]] = {}
+        self._found: OrderedDict[str, tuple[list[Mention], list[int]]] = OrderedDict()
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -79,6 +81,8 @@ class Masker:
 
     def mask_span(self, text: str, start: int, end: int) -> str:
         """``text[start:end]`` masked, read in its whole text: a mention crossing either edge is replaced whole."""
+        if start >= end:
+            return ""
         mentions, ends = self._kept(text)
         out, at = [], start
         for mention in mentions[bisect.bisect_right(ends, start) :]:
@@ -105,13 +109,18 @@ class Masker:
         return OffsetMap(text, self.mentions(text))
 
     def _kept(self, text: str) -> tuple[list[Mention], list[int]]:
+        """A text's mentions and their ends; a long text's are kept, the least recently read evicted first
+        (an export reads quotes code by code, its sources interleaved; citations and cells are short)."""
         kept = self._found.get(text)
-        if kept is None:
-            mentions = self._find(text)
-            kept = (mentions, [m.end for m in mentions])
-            if len(self._found) >= _CACHED_TEXTS:
-                self._found.pop(next(iter(self._found)))
+        if kept is not None:
+            self._found.move_to_end(text)
+            return kept
+        mentions = self._find(text)
+        kept = (mentions, [m.end for m in mentions])
+        if len(text) >= _CACHED_LENGTH:
             self._found[text] = kept
+            if len(self._found) > _CACHED_TEXTS:
+                self._found.popitem(last=False)
         return kept
 
     def _find(self, text: str) -> list[Mention]:
@@ -149,9 +158,12 @@ class _Runs:
         self._cuts: dict[tuple[int, bool], set[int]] = {}
 
     def bound(self, mention: Mention) -> bool:
-        """Whether ``mention`` starts and ends on word boundaries."""
-        strict = mention.entry.strict
-        return self.cut_at(mention.start, strict, ends=False) and self.cut_at(mention.end, strict, ends=True)
+        """Whether ``mention`` starts and ends on word boundaries. A strict entry's start is read by jieba's
+        own dictionary (老区书记 is 老区 | 书记: no 区书记 there), its end by the tokenizer told every entry, as
+        any entry's: jieba's dictionary alone reads 老陈说 as 老 | 陈说, and 老陈 must be found there."""
+        return self.cut_at(mention.start, mention.entry.strict, ends=False) and self.cut_at(
+            mention.end, False, ends=True
+        )
 
     def cut_at(self, offset: int, strict: bool, ends: bool) -> bool:
         """Whether a mention starting (``ends`` False) or ending at ``offset`` has a word boundary there."""
@@ -178,19 +190,15 @@ _base_lock = threading.Lock()
 
 def dictionary_frequency(word: str) -> int:
     """How often jieba's own dictionary counts ``word`` (0 when it does not know it)."""
-    _tokenizer_knowing(())
-    return _base.FREQ.get(word, 0)
+    return _loaded_base().FREQ.get(word, 0)
 
 
 def _base_cut(run: str) -> list[str]:
-    _tokenizer_knowing(())
-    return _base.lcut(run, HMM=True)
+    return _loaded_base().lcut(run, HMM=True)
 
 
-def _tokenizer_knowing(words: Iterable[str]) -> Any:
-    """A private jieba tokenizer (jieba's global one is shared by the whole server) that knows ``words``.
-    Its dictionary is copied from one loaded once per process: loading it costs 0.7 s, copying it 10 ms,
-    and every export builds its own masker."""
+def _loaded_base() -> Any:
+    """jieba's dictionary, loaded once per process (0.7 s) into a tokenizer of qcoder's own."""
     import jieba
 
     global _base
@@ -201,8 +209,18 @@ def _tokenizer_knowing(words: Iterable[str]) -> Any:
                 base = jieba.Tokenizer()
                 base.initialize()
                 _base = base
+    return _base
+
+
+def _tokenizer_knowing(words: Iterable[str]) -> Any:
+    """A private jieba tokenizer (jieba's global one is shared by the whole server) that knows ``words``.
+    Its dictionary is copied from the one loaded once per process: loading it costs 0.7 s, copying it 10 ms,
+    and every export builds its own masker."""
+    import jieba
+
+    base = _loaded_base()
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_base.FREQ), _base.total, True
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(base.FREQ), base.total, True
     for word in words:
         tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000))
     return tokenizer

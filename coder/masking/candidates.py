@@ -14,6 +14,7 @@ find one in every line). Each candidate comes with how often it occurs and a few
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import threading
@@ -125,14 +126,29 @@ def mentions(text: str) -> list[tuple[int, int, str]]:
             spans.setdefault((start, following[1]), "org")
         elif kind != "org":  # a department alone (民政局, 组织部) names no one: every county has one
             spans.setdefault((start, end), kind)
+    cuts = _Cuts(tokens)
     for match in _TITLED.finditer(text):
-        if _titled(text, match, tokens, tagger):
+        if _titled(text, match, cuts, tagger):
             spans.setdefault((match.start(), match.end()), "person")
     taken: list[tuple[int, int, str]] = []
+    covered = bytearray(len(text))  # characters a longer candidate took already
     for (start, end), kind in sorted(spans.items(), key=lambda s: (s[0][0] - s[0][1], s[0][0])):
-        if all(end <= s or start >= e for s, e, _ in taken):
+        if not any(covered[start:end]):
             taken.append((start, end, kind))
+            covered[start:end] = b"\x01" * (end - start)
     return sorted(taken)
+
+
+class _Cuts:
+    """A text's tokens, found by position: the one holding a character, and whether a word ends somewhere."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self._starts = [t[0] for t in tokens]
+        self.ends = {t[1] for t in tokens}
+
+    def holding(self, at: int) -> Token:
+        return self.tokens[bisect.bisect_right(self._starts, at) - 1]
 
 
 _PLACE_NAME_TAGS = {"ns", "nz", "nr"}
@@ -272,15 +288,15 @@ PREFIX_FALSE_FRIENDS = set(
 )
 
 
-def _titled(text: str, match: re.Match[str], tokens: list[Token], tagger: Any) -> bool:
+def _titled(text: str, match: re.Match[str], cuts: _Cuts, tagger: Any) -> bool:
     """马书记, 老周 yes; not 社区主任 (区 belongs to 社区), 小区, 老陈醋, or 马总 in 马总体上."""
     word = match.group()
-    holder = next(t for t in tokens if t[0] <= match.start() < t[1])
+    holder = cuts.holding(match.start())
     if word[:1] in PREFIXES and len(word) == 2:
         # No frequency test: 老马, 老张, 老王 are dictionary words *because* they are forms of address.
         if word in PREFIX_FALSE_FRIENDS or holder[0] < match.start():
             return False
-        return match.end() in {t[1] for t in tokens}
+        return match.end() in cuts.ends
     if _common(word, tagger) or (holder[0] < match.start() and _common(holder[2], tagger)):
         return False
     if any(word.endswith(t) for t in TITLES if len(t) > 1):

@@ -26,9 +26,12 @@ def methods_note(entries: int, lang: str) -> str:
 
 
 def triangulation(result: dict[str, Any], masker: Masker, texts: dict[str, str], entries: int) -> dict[str, Any]:
-    """A triangulation result (coder.evidence.triangulation.check) as a report may show it: strongest quotes
-    read in their sources, fact statements' quotes, claims and citations masked; ``rules["masked"]`` set."""
+    """A triangulation result (coder.evidence.triangulation.check) as a report may show it: code names,
+    strongest quotes read in their sources, fact statements' quotes, claims and citations masked;
+    ``rules["masked"]`` set."""
     shown = copy.deepcopy(result)
+    for row in shown.get("codes", []):  # an in-vivo code is named by what was said (马书记说了算)
+        row["name"] = masker.mask(row["name"]) if isinstance(row.get("name"), str) else row.get("name")
     for row in [*shown.get("codes", []), *shown.get("claims", [])]:
         for quote in row.get("strongest", {}).values():
             text = texts.get(quote["source"])
@@ -73,8 +76,8 @@ def frame(table: pd.DataFrame, masker: Masker, note: str, texts: dict[str, str] 
     shown.index = shown.index.map(hide)
     shown.columns = shown.columns.map(hide)
     attrs = {**table.attrs, "masked_note": note}
-    if isinstance(attrs.get("term"), str):  # the searched word heads the KWIC lines
-        attrs["term"] = masker.mask(attrs["term"])
+    if isinstance(attrs.get("term"), str):  # the searched word heads the KWIC lines: a piece of a name too
+        attrs["term"] = _hidden_term(attrs["term"], masker)
     shown.attrs = attrs
     return shown
 
@@ -117,7 +120,21 @@ def _kwic_line(masker: Masker, text: str | None, row: Any) -> tuple[str, str, st
 
 def _piece_of_a_name(term: Any, masker: Masker) -> bool:
     """Whether ``term`` is the part of a name its replacement hides (石滩村 of 黄石滩村 → H村), not the part it
-    keeps (书记 of 马书记 → M书记)."""
-    if not isinstance(term, str):
-        return False
-    return any(term in name and term != name and term not in e.replacement for name, e in masker.entries.items())
+    keeps (书记 of 马书记 → M书记), nor an entry of its own (石桥镇 of 石桥镇人民政府: masked as S镇)."""
+    return _name_holding(term, masker) is not None
+
+
+def _name_holding(term: Any, masker: Masker) -> str | None:
+    """The replacement of a name ``term`` is a hidden piece of, if it is one."""
+    if not isinstance(term, str) or term in masker.entries:
+        return None
+    for name, entry in masker.entries.items():
+        if term in name and term != name and term not in entry.replacement:
+            return entry.replacement
+    return None
+
+
+def _hidden_term(term: str, masker: Masker) -> str:
+    """A searched word as a heading shows it: masked, or a piece of a name as that name's replacement
+    (晓梅 of 周晓梅 → ZXM)."""
+    return _name_holding(term, masker) or masker.mask(term)

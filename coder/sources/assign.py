@@ -156,7 +156,7 @@ def date_of(
             day = ids.calendar_date(declared, str(path))
         except ids.IdError as exc:
             raise FileProblem(exc.zh, exc.en) from None
-        return Found(day, "元数据 date", "front matter date")
+        return Found(day, "元数据中的日期", "front matter date")
     if day := find_date(path.stem, today):
         return Found(day, "文件名", "the file name")
     lines = [line for line in text.splitlines() if line.strip()]

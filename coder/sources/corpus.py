@@ -27,7 +27,7 @@ from coder.audit import coder_named, record
 from coder.db.engine import retrying
 from coder.db.models import SOURCE_KINDS, Participant, Segment, Source
 from coder.db.redact import describe
-from coder.errors import QcoderError
+from coder.errors import Bilingual, QcoderError, both
 from coder.limits import NoAliasLoader
 from coder.sources import assign, ids, segments
 from coder.sources.catalogue import ids_to_number_from
@@ -163,13 +163,17 @@ def read_source(
     unknown = sorted(set(source.meta) - KNOWN_KEYS)
     if unknown:
         source.warnings.append(
-            f"未知的元数据字段 {'、'.join(unknown)}，已作为元数据保存（会显示在导出中）；"
-            f"unknown front-matter keys {', '.join(unknown)} are kept as metadata (and shown in outputs)"
+            Bilingual(
+                f"未知的元数据字段 {'、'.join(unknown)}，已作为元数据保存（会显示在导出中）",
+                f"unknown front-matter keys {', '.join(unknown)} are kept as metadata (and shown in outputs)",
+            )
         )
     if source.date != id_date:
         source.warnings.append(
-            f"编号日期 {id_date} 与元数据日期 {source.date} 不一致；"
-            f"ID date {id_date} differs from metadata date {source.date}"
+            Bilingual(
+                f"编号日期 {id_date} 与元数据日期 {source.date} 不一致",
+                f"ID date {id_date} differs from metadata date {source.date}",
+            )
         )
     return source
 
@@ -273,8 +277,10 @@ def _person(source: ParsedSource, initials: str, front: dict[str, Any]) -> None:
     source.person_name = name
     if declared and declared.upper() != initials:
         source.warnings.append(
-            f"元数据首字母 {declared} 与编号首字母 {initials} 不一致；"
-            f"initials {declared} differ from the ID's {initials}"
+            Bilingual(
+                f"元数据首字母 {declared} 与编号首字母 {initials} 不一致",
+                f"initials {declared} differ from the ID's {initials}",
+            )
         )
     if name:
         try:
@@ -283,8 +289,10 @@ def _person(source: ParsedSource, initials: str, front: dict[str, Any]) -> None:
             derived = None
         if derived and derived != initials:
             source.warnings.append(
-                f"受访者姓名的拼音首字母为 {derived}，编号中为 {initials}；"
-                f"the interviewee's initials are {derived}, the ID says {initials}"
+                Bilingual(
+                    f"受访者姓名的拼音首字母为 {derived}，编号中为 {initials}",
+                    f"the interviewee's initials are {derived}, the ID says {initials}",
+                )
             )
     # The key recognises a person across interviews without storing the name in it.
     explicit = _optional_str(front.get("participant"))
@@ -394,7 +402,7 @@ def _assign(session: Session, parsed: ParsedSource) -> str | None:
         parsed.path = parsed.path.with_name(f"{made.id}_{parsed.path.name}")
     parsed.person_key = parsed.person_key or f"record:{made.id}"
     parsed.warnings.extend(made.warnings)
-    parsed.assigned = " / ".join(parsed.plan.explain(made.id))
+    parsed.assigned = Bilingual(*parsed.plan.explain(made.id), " / ")
     return None
 
 
@@ -441,9 +449,11 @@ def _participant(session: Session, parsed: ParsedSource) -> int:
         session.flush()
     elif role and person.role and role != person.role:
         parsed.warnings.append(
-            f"同一受访者此前的身份为 {person.role}，本次为 {role}；若不是同一人，请在元数据中写 participant: 区分；"
-            f"this interviewee's role was {person.role} before and is {role} now; "
-            "if these are different people, tell them apart with participant:"
+            Bilingual(
+                f"同一受访者此前的身份为 {person.role}，本次为 {role}；若不是同一人，请在元数据中写 participant: 区分",
+                f"this interviewee's role was {person.role} before and is {role} now; "
+                "if these are different people, tell them apart with participant:",
+            )
         )
     return person.id
 
@@ -518,23 +528,25 @@ def import_read(
         path = parsed.path  # an upload named by the ID it was just given
         return FileResult(str(path), status, parsed.id, parsed.kind, warnings=parsed.warnings, assigned=parsed.assigned)
     except FileProblem as problem:
-        return FileResult(str(path), "failed", message=str(problem))
+        return FileResult(str(path), "failed", message=both(problem))
     except QcoderError as busy:  # the database stayed busy past every retry (or an ID rule refused a value)
         record_id = parsed.id if parsed else None
-        return FileResult(str(path), "failed", record_id, message=f"{path}：{busy.zh} / {path}: {busy.en}")
+        return FileResult(
+            str(path), "failed", record_id, message=Bilingual(f"{path}：{busy.zh}", f"{path}: {busy.en}", " / ")
+        )
     except IntegrityError:
         # Another process stored the same ID between our check and our insert; nothing of ours was kept.
         message = QcoderError(
             f"{path}：编号 {parsed.id} 刚被另一进程导入，本文件未写入，请重试",
             f"{path}: ID {parsed.id} was just imported by another process; nothing was written, try again",
         )
-        return FileResult(str(path), "failed", parsed.id, message=str(message))
+        return FileResult(str(path), "failed", parsed.id, message=both(message))
     except Exception as exc:  # described, never str(exc): a database's would quote the row (names, text)
         detail = describe(exc, engine.url)
         message = QcoderError(
             f"{path}：导入失败，未写入任何内容（{detail}）", f"{path}: import failed, nothing was written ({detail})"
         )
-        return FileResult(str(path), "failed", parsed.id if parsed else None, message=str(message))
+        return FileResult(str(path), "failed", parsed.id if parsed else None, message=both(message))
 
 
 ASSIGN_ATTEMPTS = 5  # concurrent imports drawing the same number: each retry draws the next free one

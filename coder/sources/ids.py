@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from coder.errors import QcoderError
+from coder.errors import Bilingual, QcoderError
 
 KINDS = ("interview", "policy", "media")
 DOCUMENT_LETTER = {"policy": "P", "media": "M"}
@@ -330,8 +330,10 @@ def _heteronym_warnings(given: str) -> list[str]:
         letters = sorted({r[0].upper() for r in readings if r})
         if len(letters) > 1:
             warnings.append(
-                f"“{char}”有多个读音（{'/'.join(readings)}），首字母可能是 {'/'.join(letters)}，请核对；"
-                f"“{char}” has several readings ({'/'.join(readings)}): check the initial"
+                Bilingual(
+                    f"“{char}”有多个读音（{'/'.join(readings)}），首字母可能是 {'/'.join(letters)}，请核对",
+                    f"“{char}” has several readings ({'/'.join(readings)}): check the initial",
+                )
             )
     return warnings
 
@@ -369,7 +371,7 @@ def make(
         while f"{base}-{n}" in existing:
             n += 1
         made.id = f"{base}-{n}"
-        made.warnings.append(f"与 {base} 重名，已加后缀 -{n}；collides with {base}: suffix -{n} added")
+        made.warnings.append(Bilingual(f"与 {base} 重名，已加后缀 -{n}", f"collides with {base}: suffix -{n} added"))
     return made
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from coder.db.models import Source
-from coder.errors import FileProblem, QcoderError
+from coder.errors import Bilingual, FileProblem, QcoderError, both
 from coder.files import unwritable, write_atomically
 from coder.sources import assign, ids
 from coder.sources.catalogue import source_ids
@@ -51,12 +51,12 @@ def preview(
     try:
         parsed = read_source(Path(name), kind, raw=data)
     except QcoderError as problem:
-        return UploadPlan(name, "failed", kind=kind, message=str(problem))
+        return UploadPlan(name, "failed", kind=kind, message=both(problem))
     except Exception as exc:  # a reader library's own failure: named, never a traceback on the page
         message = FileProblem(
             f"{name}：无法读取（{type(exc).__name__}）", f"{name}: cannot be read ({type(exc).__name__})"
         )
-        return UploadPlan(name, "failed", kind=kind, message=str(message))
+        return UploadPlan(name, "failed", kind=kind, message=both(message))
     upload = UploadPlan(name, "new", parsed.kind, parsed.id or None, declared=parsed.plan is None)
     upload.warnings = list(parsed.warnings)
     with Session(engine) as session:
@@ -66,11 +66,11 @@ def preview(
             return upload
         if parsed.plan is not None:
             made = parsed.plan.make(source_ids(session) | set(taken))
-            upload.id, upload.assigned = made.id, " / ".join(parsed.plan.explain(made.id))
+            upload.id, upload.assigned = made.id, Bilingual(*parsed.plan.explain(made.id), " / ")
             upload.warnings += made.warnings
         elif session.get(Source, parsed.id) is not None:
             upload.status = "failed"
-            upload.message = str(
+            upload.message = both(
                 FileProblem(
                     f"{name}：编号 {parsed.id} 已被另一份内容不同的来源使用；不会覆盖",
                     f"{name}: ID {parsed.id} is taken by another source with other content; nothing is overwritten",
@@ -100,7 +100,7 @@ def import_upload(
     try:
         typed = _typed(name, record_id)
     except FileProblem as problem:
-        return FileResult(name, "failed", message=str(problem))
+        return FileResult(name, "failed", message=both(problem))
     file_name = f"{typed}_{name}" if typed else name
 
     def read() -> ParsedSource:
@@ -114,7 +114,7 @@ def import_upload(
         parsed.path = corpus / KIND_FOLDER_NAMES[parsed.kind] / file_name  # its own kind's folder
         parsed.name_with_id = parsed.plan is not None
         if typed:
-            parsed.assigned = f"编号 {typed} 由上传者指定 / ID {typed} given at upload"
+            parsed.assigned = Bilingual(f"编号 {typed} 由上传者指定", f"ID {typed} given at upload", " / ")
         if parsed.plan is None:
             _refuse_other_file_at(parsed.path, data)
         return parsed
@@ -158,8 +158,10 @@ def _keep(target: Path, data: bytes, result: FileResult) -> None:
     if target.exists():
         if target.read_bytes() != data:
             result.warnings.append(
-                f"已导入，但 {target} 已存在且内容不同，文件未保存到语料文件夹；"
-                f"imported, but {target} exists with other content, so the file was not kept in the corpus folder"
+                Bilingual(
+                    f"已导入，但 {target} 已存在且内容不同，文件未保存到语料文件夹",
+                    f"imported, but {target} exists with other content, so the file was not kept in the corpus folder",
+                )
             )
         return
     try:
@@ -168,9 +170,9 @@ def _keep(target: Path, data: bytes, result: FileResult) -> None:
     except OSError as exc:
         problem = unwritable(target, exc)
         result.warnings.append(
-            f"已导入，但文件未能保存：{problem.zh}；imported, but the file was not kept: {problem.en}"
+            Bilingual(f"已导入，但文件未能保存：{problem.zh}", f"imported, but the file was not kept: {problem.en}")
         )
     except QcoderError as problem:
         result.warnings.append(
-            f"已导入，但文件未能保存：{problem.zh}；imported, but the file was not kept: {problem.en}"
+            Bilingual(f"已导入，但文件未能保存：{problem.zh}", f"imported, but the file was not kept: {problem.en}")
         )

@@ -25,7 +25,7 @@ from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
-from coder.ui.text import blockquote, code_names, plain
+from coder.ui.text import blockquote, code_label, code_names, plain
 
 UNITS = ("sentence", "turn", "character")  # the choice on the page → (unit, segment) of Project.agreement
 FILES = ("md", "xlsx", "docx")
@@ -227,12 +227,12 @@ def _unit(unit: dict[str, Any], coders: list[str], names: dict[str, str], writab
             column.caption(t("icr_none"))
         lines = []
         for code in codes:
-            label = plain(f"{names.get(code, code)}（{code}）")
+            label = plain(code_label(code, names))
             lines.append(f"- **{label}**" if code in unit["differ"] else f"- {label}")
         if lines:
             column.markdown("\n".join(lines))
     for code in unit["differ"]:
-        label = f"{names.get(code, code)}（{code}）"
+        label = code_label(code, names)
         if code in unit["consensus"]:
             st.caption(plain(t("icr_settled").format(code=label, id=unit["consensus"][code])))
         elif writable and st.button(

@@ -20,11 +20,12 @@ from coder.analysis.framework import ROWS
 from coder.analysis.loading import LEVELS, selection
 from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
+from coder.ui.charts import BAR_ROWS, readable
 from coder.ui.feedback import act, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, interview_ids, project
-from coder.ui.text import blockquote, code_names, plain
+from coder.ui.text import blockquote, code_label, code_names, plain
 
 DISPLAYS = ("cooccurrence", "framework", "timeline", "words")
 FORMATS = ("xlsx", "md", "docx")
@@ -129,7 +130,9 @@ def _heatmap(prefix: str, cells: pd.DataFrame, legend: str, tooltip: list[alt.To
     # Width and height include the names beside and above the cells: Streamlit fits the whole chart into them.
     chart = alt.layer(rects, text).properties(width=40 * len(x_order) + 300, height=26 * len(y_order) + 210)
     key = f"{prefix}_chart-{st.session_state.get(f'{prefix}_round', 0)}"
-    st.altair_chart(chart, on_select=partial(_picked, prefix, key), selection_mode="cell", key=key, width="content")
+    st.altair_chart(
+        readable(chart), on_select=partial(_picked, prefix, key), selection_mode="cell", key=key, width="content"
+    )
 
 
 def _picked(prefix: str, key: str) -> None:
@@ -310,7 +313,8 @@ def _timeline(names: dict[str, str], dimensions: list[str]) -> None:
     st.caption(t("an_tl_caption"))
     _marked(frame)
     if undated := frame.attrs.get("undated"):
-        st.warning(plain(t("an_tl_undated").format(list="、".join(f"{s}（{n}）" for s, n in undated.items()))))
+        listed = t("list_sep").join(t("an_tl_undated_one").format(source=s, n=n) for s, n in undated.items())
+        st.warning(plain(t("an_tl_undated").format(list=listed)))
     if frame.empty or not frame["count"].any():
         st.info(t("an_nothing"))
         return
@@ -329,9 +333,9 @@ def _timeline(names: dict[str, str], dimensions: list[str]) -> None:
             tooltip=[alt.Tooltip("label:N", title=t("code")), alt.Tooltip("period:O", title=t("an_tl_period")),
                      alt.Tooltip("count:Q", title=t("an_fw_count"))],
         )
-        .properties(height=max(22 * len(label), 48))
+        .properties(height=BAR_ROWS)  # a row per code, each with its own label
     )  # fmt: skip
-    st.altair_chart(heat, width="stretch", key="an_tl_heatmap")
+    st.altair_chart(readable(heat), width="stretch", key="an_tl_heatmap")
     code = st.selectbox(
         t("an_tl_code"),
         list(label),
@@ -355,7 +359,7 @@ def _timeline(names: dict[str, str], dimensions: list[str]) -> None:
         )
         .properties(height=260)
     )  # fmt: skip
-    st.altair_chart(bars, width="stretch", key="an_tl_bars")
+    st.altair_chart(readable(bars), width="stretch", key="an_tl_bars")
     _downloads("an_tl_download", "timeline", frame)
 
 
@@ -365,7 +369,7 @@ def _timeline(names: dict[str, str], dimensions: list[str]) -> None:
 def _words(names: dict[str, str], leaves: list[str], interviews: list[str]) -> None:
     first, second, third = st.columns(3)
     code = first.selectbox(
-        t("an_wd_code"), leaves, index=None, format_func=lambda c: f"{names.get(c, c)}（{c}）", key="an_wd_code",
+        t("an_wd_code"), leaves, index=None, format_func=lambda c: code_label(c, names), key="an_wd_code",
         placeholder=t("an_wd_whole_text"),
     )  # fmt: skip
     kinds = second.multiselect(
@@ -403,14 +407,14 @@ def _word_chart(terms: pd.DataFrame) -> None:
         alt.Chart(terms)
         .mark_bar()
         .encode(
-            x=alt.X("count:Q", title=t("an_wd_count")),
+            x=alt.X("count:Q", title=t("an_wd_count"), axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y("term:N", sort="-x", title=None),
             tooltip=[alt.Tooltip("term:N", title=t("an_wd_term")), alt.Tooltip("count:Q", title=t("an_wd_count")),
                      alt.Tooltip("sources:Q", title=t("an_wd_sources"))],
         )
-        .properties(height=max(18 * len(terms), 60))
+        .properties(height=BAR_ROWS)  # one row per word, each with its own label
     )  # fmt: skip
-    st.altair_chart(bars, width="stretch", key="an_wd_chart")
+    st.altair_chart(readable(bars), width="stretch", key="an_wd_chart")
 
 
 def _kwic(chosen: Any, terms: pd.DataFrame) -> pd.DataFrame | None:

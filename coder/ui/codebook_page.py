@@ -10,9 +10,12 @@ from coder import codebook
 from coder.errors import QcoderError
 from coder.ui import memos
 from coder.ui.feedback import act, show_outcome
-from coder.ui.i18n import language, t
+from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
-from coder.ui.text import plain
+from coder.ui.text import code_label, code_name, code_names, plain
+
+TERM_COLUMNS = ("term", "accepted", "rejected", "base", "weight")
+PROPOSAL_COLUMNS = ("term", "score", "in_code", "sentences_in_corpus")
 
 
 def render() -> None:
@@ -21,59 +24,71 @@ def render() -> None:
     try:
         book = cached("codes", True)
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(exc)}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
-    st.caption(f"{t('codebook_version')}：{book['version'] or '—'}")
+    st.caption(f"{t('codebook_version')}{t('colon')}{book['version'] or '—'}")
+    names = code_names(book["codes"])
     histories: dict[str, list[dict]] = {}
     for row in cached("term_histories"):
         histories.setdefault(row["code"], []).append(row)
     for dimension in [c for c in book["codes"] if not c["parent"]]:
-        st.subheader(plain(f"{dimension['name']} {dimension['name_en'] or ''}"))
+        st.subheader(plain(code_name(dimension)))
         for code in [c for c in book["codes"] if c["dimension"] == dimension["id"] and c["parent"]]:
-            _code(code, histories.get(code["id"], []))
+            _code(code, histories.get(code["id"], []), names)
     _code_memos(book["codes"])
     _learning()
     _editor()
 
 
-def _code(code: dict, histories: list[dict]) -> None:
-    with st.expander(plain(f"{code['name']}（{code['id']}）")):
+def _code(code: dict, histories: list[dict], names: dict[str, str]) -> None:
+    gap = t("field_gap")
+    with st.expander(plain(code_label(code["id"], names))):
         st.markdown(
             f"<span style='background:{code['color']};padding:0 1em'>&nbsp;</span> {plain(code['brief'] or '')}",
             unsafe_allow_html=True,
         )  # fmt: skip  (the colour is validated #RRGGBB; the text is escaped)
         for field in ("definition", "when_to_use", "when_not_to_use", "example"):
             if code[field]:
-                st.markdown(f"**{t(field)}**　{plain(code[field])}")
-        st.markdown(f"**{t('keywords')}**　{plain('、'.join(code['keywords']))}")
+                st.markdown(f"**{t(field)}**{gap}{plain(code[field])}")
+        st.markdown(f"**{t('keywords')}**{gap}{plain(t('list_sep').join(code['keywords']))}")
         if code["exclude"]:
-            st.markdown(f"**{t('exclude')}**　{plain('、'.join(code['exclude']))}")
+            st.markdown(f"**{t('exclude')}**{gap}{plain(t('list_sep').join(code['exclude']))}")
         if histories:
             _term_histories(histories)
         if st.button(t("propose"), key=f"propose-{code['id']}"):
             try:
                 proposals = project().propose_keywords(code["id"])
             except QcoderError as exc:
-                st.info(plain(exc))
+                st.info(plain(message(exc)))
             else:
-                st.dataframe(pd.DataFrame(proposals), hide_index=True)
+                st.dataframe(_headed(pd.DataFrame(proposals, columns=PROPOSAL_COLUMNS)), hide_index=True)
 
 
 def _term_histories(histories: list[dict]) -> None:
     """How each term's suggestions for this code were decided, and the weight that follows (coder.priors)."""
     st.markdown(f"**{t('learned_weights')}**")
-    for row in histories[:3]:  # most decided first
-        total = row["accepted"] + row["rejected"]
-        st.caption(plain(t("term_history").format(total=total, **row)))
-    table = pd.DataFrame(histories).drop(columns=["code"])
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    for row in histories[:3]:  # most decided first; "rejected 0 times" is not said
+        key = (
+            "term_history_accepted"
+            if not row["rejected"]
+            else "term_history"
+            if row["accepted"]
+            else "term_history_rejected"
+        )
+        st.caption(plain(t(key).format(**row)))
+    st.dataframe(_headed(pd.DataFrame(histories)[list(TERM_COLUMNS)]), hide_index=True, width="stretch")
+
+
+def _headed(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of the codebook page with its headers in the interface language."""
+    return table.rename(columns={c: t(f"cb_col_{c}") for c in table.columns})
 
 
 def _code_memos(codes: list[dict]) -> None:
     """Read and write the memos of one code (or dimension) at a time (see coder.memos)."""
     st.subheader(t("code_memos"))
     st.caption(t("code_memos_caption"))
-    names = {c["id"]: f"{c['name']}（{c['id']}）" for c in codes}
+    names = {c["id"]: code_label(c["id"], code_names(codes)) for c in codes}
     chosen = st.selectbox(t("code"), list(names), format_func=names.get, key="cb_memo_code")
     if chosen is None:
         return
@@ -122,8 +137,8 @@ def _learning() -> None:
         if auto != state["auto_retrain"]:
             act("codebook", lambda: project().set_auto_retrain(auto, coder_name()), t("saved"))
     else:
-        st.text(f"{t('suggester_mode')}：{modes[state['mode']]}")
-        st.text(f"{t('auto_retrain')}：{'✓' if state['auto_retrain'] else '✗'}")
+        st.text(f"{t('suggester_mode')}{t('colon')}{modes[state['mode']]}")
+        st.text(f"{t('auto_retrain')}{t('colon')}{'✓' if state['auto_retrain'] else '✗'}")
 
 
 def _editor() -> None:
@@ -141,7 +156,7 @@ def _editor() -> None:
             try:
                 report = project().save_codebook(path, text, coder_name())
             except QcoderError as exc:
-                st.error(plain(exc))
+                st.error(plain(message(exc)))
             else:
                 st.success(
                     plain(

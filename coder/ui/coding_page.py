@@ -14,7 +14,7 @@ from coder.errors import QcoderError
 from coder.ui.i18n import language, message, t
 from coder.ui.retag_notice import show_retag_notice
 from coder.ui.state import cached, coder_name, project
-from coder.ui.text import plain
+from coder.ui.text import code_names, plain
 from coder.ui.workbench import workbench
 from coder.ui.workbench.actions import answer, payload
 
@@ -48,16 +48,30 @@ def render() -> None:
     if not sources:
         st.info(t("no_sources"))
         return
-    asked = st.query_params.get("source")  # a link from Retrieve opens its source
-    if asked in sources and "coding_source" not in st.session_state:
+    asked = st.query_params.get("source")  # a link from Retrieve opens its source, at its passage
+    link = (asked, st.query_params.get("start"), st.query_params.get("end"))
+    if asked in sources and ("coding_source" not in st.session_state or st.session_state.get("coding_link") != link):
         st.session_state["coding_source"] = asked
+        st.session_state["coding_link"] = link  # a new link chooses again; a source picked since stays
     source_id = st.selectbox(t("source"), sources, key="coding_source")
     st.session_state[WHOLE_RUN] = True
-    _workbench(source_id)
+    _workbench(source_id, _focus(source_id))
+
+
+def _focus(source_id: str) -> list[int] | None:
+    """The passage a link asked for in this source, as [start, end] code points (the workbench checks it
+    against the text), or None."""
+    if st.query_params.get("source") != source_id:
+        return None
+    try:
+        start, end = int(st.query_params.get("start", "")), int(st.query_params.get("end", ""))
+    except ValueError:
+        return None
+    return [start, end] if 0 <= start < end else None
 
 
 @st.fragment
-def _workbench(source_id: str) -> None:
+def _workbench(source_id: str, focus: list[int] | None = None) -> None:
     key = f"workbench-{source_id}"
     current = project()
     try:
@@ -67,9 +81,12 @@ def _workbench(source_id: str) -> None:
     except QcoderError as exc:
         st.error(f"{t('db_error')}：{plain(message(exc))}")
         return
-    st.caption(
-        plain(f"{detail['title'] or ''}  ·  {detail['characters']} 字 / characters  ·  {t('coder')}：{coder_name()}")
+    about = (
+        detail["title"],
+        t("characters_count").format(n=detail["characters"]),
+        f"{t('coder')}{t('colon')}{coder_name()}",
     )
+    st.caption(plain("  ·  ".join(part for part in about if part)))
     if st.session_state.pop("coding_training", False):
         st.info(t("training_started"))
     show_retag_notice(source_id)
@@ -79,6 +96,7 @@ def _workbench(source_id: str) -> None:
         del data["text"], data["units"]
     data["done"] = st.session_state.get("workbench_done", {})
     data["labels"] = {name: t(string) for name, string in LABELS.items()}
+    data["focus"] = focus
     workbench(data, key, on_action=lambda: _answer(key, source_id))
 
 
@@ -90,7 +108,8 @@ def _answer(key: str, source_id: str) -> None:
     batch = sent.get("batch") if isinstance(sent, dict) else None
     if isinstance(sent, dict) and sent.get("need_text"):
         st.session_state[WHOLE_RUN] = True
-    if answer(project(), coder_name(), source_id, batch, done, t, message):
+    names = code_names(cached("codes")["codes"])  # the messages name codes as the page does
+    if answer(project(), coder_name(), source_id, batch, done, t, message, names, language()):
         _learn()
 
 

@@ -24,7 +24,7 @@ from coder.ui import mask_review
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, interview_ids, project
-from coder.ui.text import blockquote, code_names, plain
+from coder.ui.text import blockquote, code_label, code_names, plain
 
 KINDS = ("interview", "policy", "media")
 STATUSES = ("accepted", "manual", "suggested", "rejected")
@@ -82,7 +82,7 @@ def _choices(
 ) -> tuple[Selection, Style | None, bool]:
     """The filters and options, and whether headings show code ids; the style is None (and the error shown)
     when a template is wrong."""
-    labels = {c["id"]: ("　" * (c["id"].count(".") - 1)) + f"{names[c['id']]}（{c['id']}）" for c in codes}
+    labels = {c["id"]: ("\u2003" * (c["id"].count(".") - 1)) + code_label(c["id"], names) for c in codes}
     dimensions = [c["id"] for c in codes if not c["parent"]]
     left, middle, right = st.columns(3)
     chosen_codes = left.multiselect(

@@ -14,7 +14,8 @@ import streamlit as st
 from coder.errors import QcoderError
 from coder.history import ENTITIES, local_time
 from coder.ui.feedback import act, show_outcome
-from coder.ui.i18n import STRINGS, language, message, t
+from coder.ui.history_words import action_label, coder_label, entity_label, sentence, what
+from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -32,7 +33,10 @@ def render() -> None:
         return
     left, middle, right = st.columns([2, 2, 1])
     coder = left.selectbox(
-        t("hist_coder"), [None, *coders], format_func=lambda c: t("hist_all") if c is None else c, key="hist_coder"
+        t("hist_coder"),
+        [None, *coders],
+        format_func=lambda c: t("hist_all") if c is None else coder_label(c, language()),
+        key="hist_coder",
     )
     entity = middle.selectbox(
         t("hist_entity"), [None, *ENTITIES], format_func=lambda e: t("hist_all") if e is None else _entity(e),
@@ -54,16 +58,15 @@ def _table(events: list[dict[str, Any]]) -> None:
     header = st.columns(WIDTHS)
     for column, key in zip(header, ("time", "who", "action", "what", "summary", "undo"), strict=True):
         column.markdown(f"**{t(f'hist_col_{key}')}**")
+    lang = language()
     for event in events:
         with st.container(border=True):
-            time, who, action, what, summary, undo = st.columns(WIDTHS, vertical_alignment="center")
+            time, who, action, thing, summary, undo = st.columns(WIDTHS, vertical_alignment="center")
             time.caption(local_time(event["at"]))
-            who.markdown(plain(event["coder"] or "—"))
-            action.markdown(plain(_action(event["action"])))
-            number = "#" if event["entity_id"].isdigit() else ""
-            what.markdown(plain(f"{_entity(event['entity'])} {number}{event['entity_id']}"))
-            words = event.get("words")  # a re-tag's report reads as a sentence (coder.retag_report)
-            summary.markdown(plain(words[language()] if words else event["summary"]))
+            who.markdown(plain(coder_label(event["coder"], lang) or "—"))
+            action.markdown(plain(action_label(event["action"], lang)))
+            thing.markdown(plain(what(event, lang)))
+            summary.markdown(plain(sentence(event, lang)))  # the event's facts as a sentence (history_words)
             if event["undone_by"]:
                 undo.caption(t("hist_undone_by").format(id=event["undone_by"]))
             elif event["undoable"]:
@@ -76,16 +79,10 @@ def _table(events: list[dict[str, Any]]) -> None:
             else:
                 why_not = event.get("why_not")
                 if why_not:  # the reason on hover: the column is narrow
-                    undo.caption(t("hist_not_undoable"), help=plain(why_not[language()]))
+                    undo.caption(t("hist_not_undoable"), help=plain(why_not[lang]))
                 else:
                     undo.caption("—")
 
 
 def _entity(entity: str) -> str:
-    key = f"hist_entity_{entity}"
-    return t(key) if key in STRINGS else entity
-
-
-def _action(action: str) -> str:
-    key = f"hist_action_{action}"
-    return t(key) if key in STRINGS else action
+    return entity_label(entity, language())

@@ -8,11 +8,29 @@ from coder.errors import QcoderError
 from coder.ui.i18n import t
 from coder.ui.state import logged_in, project
 
+# Streamlit's bundled Material Symbols font, not emoji: a system without an emoji font (Debian's Chromium)
+# draws emoji as empty boxes. Names: https://fonts.google.com/icons (checked by tests/ui/test_icons.py).
+ICONS = {
+    "overview": ":material/dashboard:",
+    "sources": ":material/library_books:",
+    "coding": ":material/ink_highlighter:",
+    "retrieve": ":material/manage_search:",
+    "triangulation": ":material/change_history:",
+    "analysis": ":material/analytics:",
+    "agreement": ":material/handshake:",
+    "export": ":material/file_export:",
+    "codebook": ":material/menu_book:",
+    "history": ":material/history:",
+    "team": ":material/group:",
+    "login": ":material/login:",
+    "unavailable": ":material/error:",
+}
+
 
 def coding() -> st.Page:
     from coder.ui import coding_page
 
-    return st.Page(coding_page.render, title=t("coding"), icon="🖍️", url_path="coding")
+    return st.Page(coding_page.render, title=t("coding"), icon=ICONS["coding"], url_path="coding")
 
 
 def all_pages() -> list[st.Page]:
@@ -28,15 +46,17 @@ def all_pages() -> list[st.Page]:
     )
 
     return [
-        st.Page(overview_page.render, title=t("overview"), icon="📊", url_path="overview", default=True),
-        st.Page(sources_page.render, title=t("sources"), icon="📚", url_path="sources"),
+        st.Page(overview_page.render, title=t("overview"), icon=ICONS["overview"], url_path="overview", default=True),
+        st.Page(sources_page.render, title=t("sources"), icon=ICONS["sources"], url_path="sources"),
         coding(),
-        st.Page(retrieve_page.render, title=t("retrieve"), icon="🔎", url_path="retrieve"),
-        st.Page(triangulation_page.render, title=t("triangulation"), icon="🔺", url_path="triangulation"),
-        st.Page(analysis_page.render, title=t("an_title"), icon="🧮", url_path="analysis"),
-        st.Page(agreement_page.render, title=t("icr_title"), icon="🤝", url_path="agreement"),
-        st.Page(export_page.render, title=t("export"), icon="📤", url_path="export"),
-        st.Page(codebook_page.render, title=t("codebook"), icon="🗂️", url_path="codebook"),
+        st.Page(retrieve_page.render, title=t("retrieve"), icon=ICONS["retrieve"], url_path="retrieve"),
+        st.Page(
+            triangulation_page.render, title=t("triangulation"), icon=ICONS["triangulation"], url_path="triangulation"
+        ),
+        st.Page(analysis_page.render, title=t("an_title"), icon=ICONS["analysis"], url_path="analysis"),
+        st.Page(agreement_page.render, title=t("icr_title"), icon=ICONS["agreement"], url_path="agreement"),
+        st.Page(export_page.render, title=t("export"), icon=ICONS["export"], url_path="export"),
+        st.Page(codebook_page.render, title=t("codebook"), icon=ICONS["codebook"], url_path="codebook"),
     ]
 
 
@@ -53,11 +73,11 @@ def navigation() -> list[st.Page]:
     except QcoderError as exc:
         return [_unavailable(exc)]  # nothing of the project is shown while it cannot be checked
     if team and logged_in() is None:
-        return [st.Page(login_page.render, title=t("login"), icon="🔑", url_path="login", default=True)]
+        return [st.Page(login_page.render, title=t("login"), icon=ICONS["login"], url_path="login", default=True)]
     pages = all_pages()
     if role == "owner":
-        pages.append(st.Page(history_page.render, title=t("hist_title"), icon="🕘", url_path="history"))
-        pages.append(st.Page(team_page.render, title=t("team"), icon="👥", url_path="team"))
+        pages.append(st.Page(history_page.render, title=t("hist_title"), icon=ICONS["history"], url_path="history"))
+        pages.append(st.Page(team_page.render, title=t("team"), icon=ICONS["team"], url_path="team"))
     return pages
 
 
@@ -66,4 +86,4 @@ def _unavailable(problem: QcoderError) -> st.Page:
         st.title(t("app_title"))
         st.error(f"{t('db_error')}：{problem.zh}\n\n{problem.en}")
 
-    return st.Page(render, title=t("db_error"), icon="⚠️", url_path="unavailable", default=True)
+    return st.Page(render, title=t("db_error"), icon=ICONS["unavailable"], url_path="unavailable", default=True)

@@ -38,7 +38,7 @@ def show_retag_notice(open_source: str | None) -> None:
         return
     for report in reports[:SHOWN]:
         zh, en = describe(report, open_source)
-        st.info(plain(en if language() == "en" else zh), icon="🔄")
+        st.info(plain(en if language() == "en" else zh), icon=":material/sync:")
     if st.button(t("retag_notice_ok"), key="retag_notice_ok"):
         st.session_state[SEEN] = reports[0]["id"]
         st.rerun()

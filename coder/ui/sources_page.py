@@ -10,7 +10,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui import upload
-from coder.ui.i18n import t
+from coder.ui.i18n import message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
 
@@ -29,11 +29,11 @@ def corpus_folder() -> Path:
 
 def render() -> None:
     st.title(t("sources"))
-    st.caption(plain(f"{t('sources_caption')}  ·  {t('coder')}：{coder_name()}"))
+    st.caption(plain(f"{t('sources_caption')}  ·  {t('coder')}{t('colon')}{coder_name()}"))
     try:
         rows = cached("sources")
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(exc)}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     _upload()
     if not rows:
@@ -41,6 +41,7 @@ def render() -> None:
         return
     frame = pd.DataFrame(rows)
     frame["kind"] = frame["kind"].map(lambda kind: t(f"kind_{kind}"))
+    frame[["date", "who", "title"]] = frame[["date", "who", "title"]].fillna("")  # a missing value shows as empty
     # st.dataframe renders values as text, never as HTML, so transcript content cannot inject markup.
     st.dataframe(frame[COLUMNS].rename(columns={c: t(f"col_{c}") for c in COLUMNS}), hide_index=True, width="stretch")
     _edit([r["id"] for r in rows])
@@ -66,7 +67,7 @@ def _tag() -> None:
     try:
         result = project().tag(progress=step)
     except QcoderError as exc:
-        st.error(plain(exc))
+        st.error(plain(message(exc)))
         return
     st.success(t("tagged").format(**result))
 
@@ -78,17 +79,30 @@ def _edit(source_ids: list[str]) -> None:
     detail = project().source(source_id, with_names=owner and st.session_state.get("show_names", False))
     if "participant" in detail:
         person = detail["participant"]
-        st.caption(plain(f"{person['initials']} · {person['role'] or '—'} · {person['organization'] or '—'}"))
+        st.caption(plain(" · ".join(v for v in (person["initials"], person["role"], person["organization"]) if v)))
         if owner and st.checkbox(t("show_names"), key="show_names") and person.get("name"):
             st.caption(plain(person["name"]))
     with st.form(key=f"meta-{source_id}"):
-        title = st.text_input(t("col_title"), detail["title"] or "")
-        date = st.text_input(t("col_date"), detail["date"] or "")
-        fields = {key: st.text_input(key, str(detail["meta"].get(key, ""))) for key in META_BY_KIND[detail["kind"]]}
+        title = st.text_input(t("meta_title"), detail["title"] or "")
+        date = st.text_input(t("meta_date"), detail["date"] or "")
+        fields = {
+            key: st.text_input(t(f"meta_{key}"), _shown(detail["meta"].get(key)), help=_help(key))
+            for key in META_BY_KIND[detail["kind"]]
+        }
         if st.form_submit_button(t("save")):
             try:
                 project().update_metadata(source_id, {"title": title, "date": date, **fields}, coder_name())
             except QcoderError as exc:
-                st.error(plain(exc))
+                st.error(plain(message(exc)))
             else:
                 st.toast(t("saved"))
+
+
+def _shown(value: object) -> str:
+    """A metadata value as its input starts: empty for a missing one, so saving keeps it missing (never the
+    word "None")."""
+    return "" if value is None else str(value)
+
+
+def _help(key: str) -> str | None:
+    return t(f"meta_{key}_help") if key == "derived_from" else None

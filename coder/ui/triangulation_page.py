@@ -23,7 +23,7 @@ from coder.ui import pages
 from coder.ui.feedback import act, show_outcome
 from coder.ui.i18n import STRINGS, language, message, t
 from coder.ui.state import cached, coder_name, project
-from coder.ui.text import blockquote, code_names, plain
+from coder.ui.text import blockquote, code_label, code_names, plain
 
 KINDS = ("interview", "policy", "media")
 STATUS_COLORS = {
@@ -112,7 +112,7 @@ def _status_label(status: str) -> str:
 def _row_label(row: dict[str, Any], names: dict[str, str]) -> str:
     """A dimension row reads 【name】, a code row is indented under it."""
     name = names.get(row["code"], row["name"])
-    return f"【{name}】" if row["level"] == "dimension" else f"　{name}"
+    return t("tri_dimension_row").format(name=name) if row["level"] == "dimension" else f"\u2003{name}"
 
 
 # The heatmap ---------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def _heatmap(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
     labels = {r["code"]: _row_label(r, names) for r in rows}
     repeated = {label for label in labels.values() if list(labels.values()).count(label) > 1}
     labels = {
-        code: f"{label}（{code}）" if label in repeated else label for code, label in labels.items()
+        code: f"{label}{t('paren').format(code)}" if label in repeated else label for code, label in labels.items()
     }  # rows by label
     order = [labels[r["code"]] for r in rows]
     kind_order = [t(f"kind_{k}") for k in KINDS]
@@ -240,7 +240,7 @@ def _cell_quotes(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
     row = by_code[code]
     counted = set(row["sources"][kind])  # a derived source is listed under its origin's kind
     evidence = [e for e in cached("retrieve", Query(codes=[code])) if e["source"] in counted]
-    heading = f"{names.get(code, row['name'])}（{code}） × {t(f'kind_{kind}')} · {_status_label(row['status'])}"
+    heading = f"{code_label(code, {code: names.get(code, row['name'])})} × {t(f'kind_{kind}')} · {_status_label(row['status'])}"
     st.markdown(f"**{plain(heading)}**")
     st.caption(
         t("tri_cell_counts").format(n=row["counts"][kind], independent=row["independent"][kind], docs=len(counted))
@@ -358,7 +358,7 @@ def _claims(claims: list[dict[str, Any]], names: dict[str, str]) -> None:
         codes = st.multiselect(
             t("code"),
             list(names),
-            format_func=lambda c: f"{names[c]}（{c}）",
+            format_func=lambda c: code_label(c, names),
             key="tri_claim_codes",
             placeholder=t("tri_choose_codes"),
         )

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.ui.i18n import t
+from coder.ui.i18n import message, t
 from coder.ui.state import cached, project
 from coder.ui.text import plain
 
@@ -81,10 +81,10 @@ def _note(plan: dict[str, Any]) -> str:
     if plan["status"] == "unchanged":
         return t("upload_already").format(id=plan["id"])
     if plan["status"] == "failed":
-        return plan["message"] or ""
+        return message(plan["message"]) if plan["message"] else ""
     if plan["declared"]:
         return t("upload_declared")
-    return plan["assigned"] or ""
+    return message(plan["assigned"]) if plan["assigned"] else ""
 
 
 def _import(files: list[Any], kinds: list[str], typed: list[str | None], corpus: Path) -> None:
@@ -94,7 +94,7 @@ def _import(files: list[Any], kinds: list[str], typed: list[str | None], corpus:
         try:
             results.append(project().import_upload(corpus, upload.name, upload.getvalue(), kind, record_id))
         except QcoderError as exc:  # e.g. a viewer's account may not import
-            results.append({"path": upload.name, "status": "failed", "message": str(exc), "warnings": []})
+            results.append({"path": upload.name, "status": "failed", "message": exc, "warnings": []})
         bar.progress(number / len(files), text=plain(upload.name))  # the text is Markdown
     st.session_state[_RESULTS] = [(upload.name, result) for upload, result in zip(files, results, strict=True)]
     st.session_state[_GENERATION] += 1  # a fresh uploader: these files are never kept or imported again
@@ -104,14 +104,14 @@ def _import(files: list[Any], kinds: list[str], typed: list[str | None], corpus:
 def _show_results() -> None:
     for name, result in st.session_state.get(_RESULTS, []):
         if result["status"] == "failed":
-            st.error(plain(result["message"] or name))
+            st.error(plain(message(result["message"]) if result["message"] else name))
             continue
         key = "upload_imported" if result["status"] == "imported" else "upload_unchanged"
         st.success(plain(t(key).format(id=result["id"], name=name)))
         if result.get("assigned"):
-            st.caption(plain(result["assigned"]))
-        for warning in result["warnings"]:
-            st.warning(plain(warning))
+            st.caption(plain(message(result["assigned"])))
+        for warning in result["warnings"]:  # each in the interface language (coder.errors.Bilingual)
+            st.warning(plain(message(warning)))
 
 
 def _id_maker() -> None:
@@ -130,8 +130,8 @@ def _id_maker() -> None:
         try:
             made = project().make_id(day, kind, name.strip() or None)
         except QcoderError as exc:
-            st.error(plain(exc))
+            st.error(plain(message(exc)))
             return
         st.code(made["id"], language=None)
         for warning in made["warnings"]:
-            st.warning(plain(warning))
+            st.warning(plain(message(warning)))

@@ -75,13 +75,13 @@ def test_core_flow_accept_code_a_selection_and_find_it_in_retrieve(page, server)
     shot(page, "coding")
     status = page.get_by_test_id("qc-status")
     page.get_by_test_id("qc-suggestion").first.locator('button[data-action="accept"]').click()
-    expect(status).to_have_text("已接受", timeout=20_000)
+    expect(status).to_contain_text("已接受：", timeout=20_000)  # what was accepted, and what is left
     settle(page)
 
     phrase = "干好干坏一个样"
     select_in_reader(page, phrase)
     page.get_by_test_id("qc-picker").locator("button.qc-code").first.click()
-    expect(status).to_have_text("已编码", timeout=20_000)
+    expect(status).to_contain_text("已编码为“", timeout=20_000)
 
     page.goto(f"{server}/retrieve")  # a fresh page load: what Retrieve shows comes from the database
     expect(page.get_by_role("heading", name="检索")).to_be_visible(timeout=20_000)

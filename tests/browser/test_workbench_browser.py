@@ -69,7 +69,7 @@ def test_suggestions_are_underlined_evidence_is_filled_and_the_legend_names_the_
     item = bench.get_by_test_id("qc-suggestion").first
     coding_id = int(item.get_attribute("data-id"))
     item.locator('button[data-action="accept"]').click()
-    expect(bench.get_by_test_id(STATUS)).to_have_text("已接受", timeout=20_000)
+    expect(bench.get_by_test_id(STATUS)).to_contain_text("已接受：", timeout=20_000)
     accepted = stored(database, coding_id)
     evidence = bench.locator("span.qc-mark.qc-ev").first
     assert evidence.evaluate("s => getComputedStyle(s).backgroundColor") != "rgba(0, 0, 0, 0)"
@@ -124,7 +124,7 @@ def test_a_selection_shows_recent_codes_codes_at_once_and_clears(bench, database
     expect(picker).to_be_hidden()
     assert bench.evaluate("() => document.getSelection().isCollapsed")  # one more click cannot code it twice
     expect(bench.locator(f'span.qc-mark.qc-ev[data-codes~="{code}"]', has_text=phrase).first).to_be_visible()
-    expect(bench.get_by_test_id(STATUS)).to_have_text("已编码", timeout=20_000)
+    expect(bench.get_by_test_id(STATUS)).to_contain_text("已编码为“", timeout=20_000)
     start = text_of(database).index(phrase)
     manual = [c for c in Project.open(database).codings(source=SOURCE, status="manual") if c["code"] == code]
     assert [(c["start"], c["end"]) for c in manual] == [(start, start + len(phrase))]
@@ -164,7 +164,7 @@ def test_a_new_code_from_the_selection_goes_into_the_codebook(bench, database):
     expect(picker.get_by_test_id("qc-invivo-name")).to_have_value(phrase)  # in vivo: the words are its name
     picker.get_by_test_id("qc-invivo-dimension").select_option("structure")
     picker.get_by_test_id("qc-invivo-create").click()
-    expect(bench.get_by_test_id(STATUS)).to_have_text("已新建编码并编码", timeout=20_000)
+    expect(bench.get_by_test_id(STATUS)).to_contain_text("已新建代码“", timeout=20_000)
     codebook = Path(database.removeprefix("sqlite:///")).parent / "codebook.yaml"
     assert phrase in codebook.read_text(encoding="utf-8")
     code = next(c for c in Project.open(database).codes()["codes"] if c["name"] == phrase)
@@ -183,7 +183,7 @@ def test_the_last_coding_is_undone_from_the_workbench(bench, database):
     phrase = "考核科"
     select_in_reader(bench, phrase)
     bench.get_by_test_id("qc-picker").locator("button.qc-code").first.click()
-    expect(bench.get_by_test_id(STATUS)).to_have_text("已编码", timeout=20_000)
+    expect(bench.get_by_test_id(STATUS)).to_contain_text("已编码为“", timeout=20_000)
     start = text_of(database).index(phrase)
 
     def coded() -> bool:
@@ -196,7 +196,7 @@ def test_the_last_coding_is_undone_from_the_workbench(bench, database):
     undo = bench.get_by_test_id("qc-undo")
     expect(undo).to_be_enabled()
     undo.click()
-    expect(bench.get_by_test_id(STATUS)).to_have_text("已撤销", timeout=20_000)
+    expect(bench.get_by_test_id(STATUS)).to_contain_text("已撤销", timeout=20_000)
     assert not coded()
 
 

@@ -20,9 +20,9 @@ def at(monkeypatch, sqlite_cli):
 def test_the_tree_shows_every_code_with_its_definition(at):
     assert not at.exception
     assert [s.value for s in at.subheader] == [
-        "场景 Scenario",
-        "结构 Structure",
-        "行动 Action",
+        "场景",
+        "结构",
+        "行动",
         "代码备忘",
         "会学习的建议",
     ]
@@ -34,7 +34,7 @@ def test_an_invalid_edit_names_the_line_and_changes_nothing(at, sqlite_cli):
     before = (sqlite_cli.folder / "codebook.yaml").read_text(encoding="utf-8")
     at.text_area(key="codebook_yaml").input(before.replace('color: "#C5B0D5"', 'color: "purple"', 1))
     at.button(key="codebook_save").click().run()
-    assert "bad colour" in at.error[0].value and "line" in at.error[0].value
+    assert "颜色 'purple' 无效" in at.error[0].value and "第 " in at.error[0].value
     assert (sqlite_cli.folder / "codebook.yaml").read_text(encoding="utf-8") == before
 
 
@@ -50,7 +50,7 @@ def test_a_valid_edit_is_saved_and_synced(at, sqlite_cli):
 
 def test_keyword_proposals_explain_when_there_is_nothing_to_learn_from(at):
     at.button(key="propose-action.open_call").click().run()
-    assert "no accepted or manual codings" in at.info[0].value
+    assert "还没有已接受或手工的编码" in at.info[0].value
 
 
 def test_a_term_rejected_for_a_code_shows_its_history_and_new_weight(monkeypatch, sqlite_cli, tmp_path):
@@ -63,8 +63,8 @@ def test_a_term_rejected_for_a_code_shows_its_history_and_new_weight(monkeypatch
     monkeypatch.setenv("QCODER_CODEBOOK", str(sqlite_cli.folder / "codebook.yaml"))
     at = page_app("codebook_page").run()
     assert not at.exception
-    lines = [c.value for c in at.caption if "被拒绝" in c.value]
-    assert any(plain("“公示”在此代码下被拒绝 1/1 次（权重 0.45 → 0.36）") == line for line in lines)
+    lines = [c.value for c in at.caption if "公示" in c.value]
+    assert plain("“公示”在此代码下的建议：拒绝 1 条（权重 0.45 → 0.36）") in lines  # no "accepted 0"
 
 
 def test_only_the_owner_chooses_the_suggester_and_a_model_is_described(at, sqlite_cli):

@@ -127,7 +127,7 @@ def test_a_stale_version_is_refused_with_its_reason_and_the_rest_still_goes_thro
         {"kind": "accept", "id": two["id"], "version": two["version"]},
     )
     assert done["n0"]["ok"] is False and "version" in done["n0"]["message"]
-    assert done["n1"] == {"ok": True, "message": "wb_done_accept"}
+    assert done["n1"]["ok"] is True and done["n1"]["message"].startswith("wb_done_accept")
     after = {c["id"]: c["status"] for c in codings(tagged)}
     assert (after[one["id"]], after[two["id"]]) == ("suggested", "accepted")
 

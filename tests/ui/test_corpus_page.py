@@ -30,8 +30,8 @@ def shown(cli):
 def test_metadata_edits_are_saved_and_the_text_is_not_editable(at, sqlite_cli):
     assert not at.exception
     labels = [w.label for w in at.text_input]
-    assert "role" in labels and not any(label == "text" for label in labels)
-    at.text_input[labels.index("role")].input("居委会主任")
+    assert "身份" in labels and not any(label in ("text", "正文") for label in labels)  # fields by their names
+    at.text_input[labels.index("身份")].input("居委会主任")
     save(at).click().run()
     assert shown(sqlite_cli)["meta"]["role"] == "居委会主任"
 
@@ -39,7 +39,7 @@ def test_metadata_edits_are_saved_and_the_text_is_not_editable(at, sqlite_cli):
 def test_a_bad_date_is_refused_in_the_page(at, sqlite_cli):
     next(w for w in at.text_input if w.label == "日期").input("2024-02-30")
     save(at).click().run()
-    assert "is not a real" in at.error[0].value  # (the page shows it with Markdown escaped)
+    assert "应为真实存在的" in at.error[0].value  # in the interface language (Markdown escaped)
     assert shown(sqlite_cli)["date"] == "2024-01-15"
 
 

@@ -37,8 +37,8 @@ def test_the_log_lists_changes_newest_first_with_undo_only_where_it_applies(proj
     assert not at.exception
     assert at.title[0].value == "日志"
     texts = shown(at)
-    assert "研究者A" in texts and "tagger" in texts
-    assert any("scenario.backstage" in t and SOURCE in t for t in texts)
+    assert "研究者A" in texts and "自动标注" in texts  # the tagger by what it is, in the interface language
+    assert any(t.startswith("研究者A把") and "前置场景" in t and SOURCE in t for t in texts)  # a sentence
     assert "导入" in texts and "马继强" not in " ".join(texts)
     created = event(project, "coding", "create")
     imported = event(project, "source", "import")
@@ -83,11 +83,11 @@ def test_a_refusal_is_shown_in_the_interface_language(project, language, words):
 def test_the_filters_narrow_the_log(project):
     at = page_app("history_page").run()
     at.selectbox(key="hist_coder").set_value("tagger").run()
-    assert "研究者A" not in shown(at) and "tagger" in shown(at)
+    assert "研究者A" not in shown(at) and "自动标注" in shown(at)
     at.selectbox(key="hist_coder").set_value(None)
     at.selectbox(key="hist_entity").set_value("memo").run()
     texts = shown(at)
-    assert any("第一印象" in t for t in texts) and "tagger" not in texts
+    assert any("第一印象" in t for t in texts) and "自动标注" not in texts
 
 
 def test_in_team_mode_a_coder_is_told_the_log_is_the_owner_s(project):

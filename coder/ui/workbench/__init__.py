@@ -10,7 +10,8 @@ Data in (``data``): ``source``, ``text``, ``codes`` [{id, name, color, dim, dim_
 [{id, name}], ``codings`` [[id, start, end, code, status, version, score, terms, coder]] (accepted,
 manual and suggested; never rejected), ``units`` {sentences, turns: [[start, end]]}, ``recent`` [code
 ids], ``undo`` {id, summary} | None, ``may_undo``, ``may_edit_codebook``, ``readonly``, ``memos``
-[{id, text, coder}], ``threshold``, ``done`` {nonce: {ok, message}}, ``labels``. Offsets are code points.
+[{id, text, coder}], ``threshold``, ``done`` {nonce: {ok, message}}, ``labels``, ``focus`` [start, end] | None
+(a passage a link asked for: outlined, and scrolled into view once). Offsets are code points.
 ``text`` and ``units`` come only with a run of the whole page; the fragment's own reruns leave them out.
 
 Trigger out (``action``): ``{"batch": [action, ...]}``, every unanswered action with its ``nonce``

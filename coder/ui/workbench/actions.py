@@ -14,6 +14,9 @@ from typing import Any
 from coder.access import ALLOWED
 from coder.errors import QcoderError
 from coder.project import Project
+from coder.ui.history_words import sentence
+from coder.ui.i18n import STRINGS
+from coder.ui.text import code_names
 
 # Each kind: the fields it needs and their types. Memos are optional on codings.
 FIELDS: dict[str, dict[str, type]] = {
@@ -34,21 +37,28 @@ KEPT = 500  # answers remembered: an action resent after its answer was forgotte
 log = logging.getLogger(__name__)
 
 
-def perform(project: Project, coder: str, source: str, action: dict[str, Any]) -> str:
-    """Carry out one action on ``source``; the key of the words that say it was done (``wb_done_<kind>``).
-    A new code goes into the app's codebook file (see coder.codebook.app_path)."""
+DECISIONS = ("accept", "reject", "recode", "accept_all", "reject_all")  # their words say what is left to review
+
+
+def perform(project: Project, coder: str, source: str, action: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Carry out one action on ``source``; the key of the words that say it was done (``wb_done_<kind>``)
+    and what they name: ``code`` (an id, or the new code's name), ``n`` (how many were decided),
+    ``undone`` (the event an undo took back). A new code goes into the app's codebook file (see
+    coder.codebook.app_path)."""
     kind = _checked(action)
+    values: dict[str, Any] = {"code": action.get("code")}
     if kind in ("accept", "reject"):
-        project.decide(action["id"], kind, coder, action["version"])
+        values["code"] = project.decide(action["id"], kind, coder, action["version"])
     elif kind == "recode":
         project.decide(action["id"], "accept", coder, action["version"], new_code=action["code"])
     elif kind in ("accept_all", "reject_all"):
-        project.decide_all(source, action["code"], kind.split("_")[0], coder)
+        values["n"] = project.decide_all(source, action["code"], kind.split("_")[0], coder)
     elif kind == "code":
         project.add_coding(source, action["start"], action["end"], action["code"], coder, _memo(action))
     elif kind == "new_code":
         code = project.create_code(action["dimension"], action["name"], coder)
         project.add_coding(source, action["start"], action["end"], code, coder, _memo(action))
+        values["code"] = action["name"]
     elif kind == "delete":
         project.delete_coding(action["id"], coder, action["version"])
     elif kind == "move":
@@ -58,9 +68,24 @@ def perform(project: Project, coder: str, source: str, action: dict[str, Any]) -
         if last is None:
             raise QcoderError(f"来源 {source} 中没有可撤销的更改", f"nothing to undo in source {source}")
         project.undo(last["id"], coder)
+        values["undone"] = last
     elif kind == "source_memo":
         project.add_memo(action["text"], coder, source=source)
-    return f"wb_done_{kind}"
+    if kind in DECISIONS:
+        values["left"] = project.pending(source, coder)
+    return f"wb_done_{kind}", values
+
+
+def words(key: str, values: dict[str, Any], say: Callable[[str], str], names: dict[str, str], lang: str) -> str:
+    """The message for a done action in the interface language: what was done, to which code, and how many
+    suggestions are left — "已接受：能上能下 · 还有 12 条待审" / "Accepted: … · 12 left to review"."""
+    code = values.get("code")
+    line = say(key).format(code=names.get(code, code) if code else "", n=values.get("n", 0))
+    if values.get("undone"):
+        line += say("colon") + sentence(values["undone"], lang)
+    if "left" in values:
+        line += say("wb_left").format(n=values["left"]) if values["left"] else say("wb_left_none")
+    return line
 
 
 def answer(
@@ -71,9 +96,12 @@ def answer(
     done: dict[str, dict[str, Any]],
     say: Callable[[str], str],
     explain: Callable[[Exception], str],
+    names: dict[str, str] | None = None,
+    lang: str = "zh",
 ) -> int:
     """Carry out the actions of ``batch`` not answered yet, each on its own, recording in ``done`` (nonce →
-    ``{"ok", "message"}``) what became of it; how many were new. One refused action never stops the next."""
+    ``{"ok", "message"}``) what became of it, in the words ``say`` gives (``t``) with codes by ``names``;
+    how many were new. One refused action never stops the next."""
     if not isinstance(batch, list):
         return 0
     new = 0
@@ -83,7 +111,8 @@ def answer(
             continue
         new += 1
         try:
-            done[nonce] = {"ok": True, "message": say(perform(project, coder, source, action))}
+            key, values = perform(project, coder, source, action)
+            done[nonce] = {"ok": True, "message": words(key, values, say, names or {}, lang)}
         except QcoderError as exc:
             done[nonce] = {"ok": False, "message": explain(exc)}
         except Exception as exc:  # an answer in any case: unanswered, the browser would wait and resend for ever
@@ -123,12 +152,12 @@ def payload(
     """The data the workbench draws for the source ``detail`` (``Project.source``) as ``coder`` sees it;
     its labels and the answers to earlier actions are the page's to add."""
     source = detail["id"]
-    by_id = {c["id"]: c for c in codes["codes"]}
-    dims = [{"id": c["id"], "name": c["name"]} for c in codes["codes"] if not c["parent"]]
+    names = code_names(codes["codes"], lang)  # in the interface language, as every page names codes
+    dims = [{"id": c["id"], "name": names[c["id"]]} for c in codes["codes"] if not c["parent"]]
     leaves = [
         {
-            "id": c["id"], "name": c["name"], "color": c["color"], "dim": c["parent"],
-            "dim_name": by_id.get(c["parent"], {}).get("name", c["parent"]),
+            "id": c["id"], "name": names[c["id"]], "color": c["color"], "dim": c["parent"],
+            "dim_name": names.get(c["parent"], c["parent"]),
         }
         for c in codes["codes"] if c["parent"]
     ]  # fmt: skip
@@ -161,4 +190,6 @@ def payload(
 
 def _undo(project: Project, coder: str, source: str, lang: str) -> dict[str, Any] | None:
     last = project.last_undoable(coder, source)
-    return None if last is None else {"id": last["id"], "summary": last[f"summary_{lang}"]}
+    if last is None:
+        return None
+    return {"id": last["id"], "summary": STRINGS["wb_undo_what"][lang].format(id=last["id"], what=sentence(last, lang))}

@@ -143,6 +143,32 @@ class Workbench {
     }));
     this.redraw();
     this.root.dataset.ready = "1";
+    const focus = this.focus();
+    if (focus && `${focus.start}:${focus.end}` !== this.focused) {
+      this.focused = `${focus.start}:${focus.end}`;  // once: later redraws leave the reader where the person put it
+      this.scrollToFocus(3);
+    }
+  }
+
+  // ---- the passage a link asked for (data.focus): outlined, and brought into view once ------------------
+
+  focus() {
+    const [start, end] = Array.isArray(this.data.focus) ? this.data.focus : [];
+    return Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start < end && end <= this.length
+      ? { start, end } : null;
+  }
+
+  scrollToFocus(tries) {
+    // Rows out of sight have an estimated height (content-visibility): once the rows near the passage are
+    // laid out it may have moved, so look again until it stays in view.
+    requestAnimationFrame(() => setTimeout(() => {
+      const node = this.reader.querySelector(".qc-focus");
+      if (!node || !node.isConnected) return;
+      const box = this.reader.getBoundingClientRect(), at = node.getBoundingClientRect();
+      const seen = at.top >= box.top && at.bottom <= box.bottom && at.top >= 0 && at.bottom <= window.innerHeight;
+      if (!seen) node.scrollIntoView({ block: "center" });
+      if (tries > 1) this.scrollToFocus(tries - 1);
+    }, 120));
   }
 
   prepareText(text) {
@@ -213,6 +239,8 @@ class Workbench {
     const valid = codings.filter((c) => c.start >= 0 && c.start < c.end && c.end <= this.length);
     const cuts = new Set([...this.lineStarts, this.length]);
     for (const c of valid) { cuts.add(c.start); cuts.add(c.end); }
+    const focus = this.focus();
+    if (focus) { cuts.add(focus.start); cuts.add(focus.end); }
     const sorted = Array.from(cuts).sort((a, b) => a - b);
     const starts = [...valid].sort((a, b) => a.start - b.start);
     const ends = [...valid].sort((a, b) => a.end - b.end);
@@ -227,10 +255,10 @@ class Workbench {
       while (j < ends.length && ends[j].end <= a) active.delete(ends[j++]);
       while (row + 1 < rows.length && rows[row + 1].start <= a) row++;
       const act = Array.from(active).sort((x, y) => x.start - y.start || x.id - y.id);
-      rows[row].pieces.push({ a, b, act });
+      rows[row].pieces.push({ a, b, act, focus: !!focus && focus.start <= a && b <= focus.end });
     }
     for (const r of rows) {
-      r.sig = r.pieces.map((p) => `${p.a}:${p.act.map((c) => `${c.id}/${c.code}/${c.status}`).join(",")}`).join(";");
+      r.sig = r.pieces.map((p) => `${p.a}${p.focus ? "F" : ""}:${p.act.map((c) => `${c.id}/${c.code}/${c.status}`).join(",")}`).join(";");
     }
     return rows;
   }
@@ -243,6 +271,7 @@ class Workbench {
     for (const piece of row.pieces) {
       const span = el("span", { "data-start": piece.a }, this.slice(piece.a, piece.b));
       if (piece.act.length) this.paint(span, piece.act);
+      if (piece.focus) span.classList.add("qc-focus");
       for (const c of piece.act) covering.set(c.code, (covering.get(c.code) || false) || isEvidence(c));
       line.appendChild(span);
     }
