@@ -52,7 +52,7 @@ from coder.db.models import (
     utcnow,
 )
 from coder.errors import QcoderError
-from coder.history_facts import facts
+from coder.history_facts import facts, short
 from coder.sources.record_checks import FIELDWORK, fieldwork
 
 ENTITIES = ("coding", "memo", "claim", "source", "code", "setting")  # what the log is usually filtered by
@@ -106,7 +106,7 @@ def events(
     undone = undone_map(session, min((event.id for event, _ in rows), default=0))
     listed = []
     for event, name in rows:
-        before, after = _redact(event.entity, event.before), _redact(event.entity, event.after)
+        before, after = redacted(event.entity, event.before), redacted(event.entity, event.after)
         listed.append(
             {
                 "id": event.id,
@@ -147,14 +147,14 @@ def local_time(at: str) -> str:
     return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _redact(entity: str, value: Any) -> Any:
+def redacted(entity: str, value: Any) -> Any:
     """``value`` without any key that may hold a participant's real name (at any depth)."""
     if entity in PUBLIC_NAMES:
         return value
     if isinstance(value, dict):
-        return {k: _redact(entity, v) for k, v in value.items() if k not in PRIVATE}
+        return {k: redacted(entity, v) for k, v in value.items() if k not in PRIVATE}
     if isinstance(value, list):
-        return [_redact(entity, v) for v in value]
+        return [redacted(entity, v) for v in value]
     return value
 
 
@@ -193,7 +193,7 @@ def summary(entity: str, action: str, before: Any, after: Any, names: dict[int, 
         return _coding_summary(action, before, after, names)
     if entity == "memo":
         memo = after or before or {}
-        text = _short(memo.get("text", ""))
+        text = short(memo.get("text", ""))
         if memo.get("coding_id"):
             return f"#{memo['coding_id']} “{text}”"
         on = memo.get("source_id") or memo.get("code_id")
@@ -201,7 +201,7 @@ def summary(entity: str, action: str, before: Any, after: Any, names: dict[int, 
     if entity == "claim":
         claim = after or before or {}
         links = [*(claim.get("codes") or []), *(f"#{c}" for c in claim.get("codings") or [])]
-        return f"“{_short(claim.get('text', ''))}” ← {', '.join(links)}"
+        return f"“{short(claim.get('text', ''))}” ← {', '.join(links)}"
     if entity == "setting" and isinstance(before, dict) and "window" in before:
         return f"{_window(before['window'])} → {_window((after or {}).get('window'))}"
     if isinstance(before, dict) and isinstance(after, dict):
@@ -241,16 +241,11 @@ def _retag_summary(after: dict) -> str:
         line += " · " + ", ".join(losing)
     if after.get("deferred"):
         line += " · ⏸ " + ", ".join(after["deferred"])
-    return _short(line, 200)
+    return short(line, 200)
 
 
 def _who(coding: dict, names: dict[int, str]) -> str:
     return names.get(coding.get("coder_id"), f"#{coding.get('coder_id')}")
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _window(window: Any) -> str:
@@ -276,9 +271,9 @@ def _flatten(value: dict, prefix: str = "") -> dict[str, Any]:
 
 def _fields(value: Any) -> str:
     if not isinstance(value, dict):
-        return "" if value is None else _short(str(value), 80)
+        return "" if value is None else short(str(value), 80)
     shown = [f"{k}={_value(v)}" for k, v in value.items() if k not in ("sha256", "terms") and v not in (None, "", [])]
-    return _short(" ".join(shown), 120)
+    return short(" ".join(shown), 120)
 
 
 def _value(value: Any) -> str:
@@ -286,7 +281,7 @@ def _value(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return _short(str(value))
+    return short(str(value))
 
 
 # Undo -----------------------------------------------------------------------------------------------
@@ -597,7 +592,7 @@ def _same(entity: str, current: dict | None, expected: dict | None) -> bool:
 def _state_text(entity: str, state: dict | None) -> str:
     if state is None:
         return "已删除 / deleted"
-    return summary(entity, "create", None, _redact(entity, state))
+    return summary(entity, "create", None, redacted(entity, state))
 
 
 # Reading and writing each kind of row ----------------------------------------------------------------

@@ -106,7 +106,7 @@ def _memo(action: str, entity_id: str, before: dict | None, after: dict | None, 
         on = {"on": "code", "target": memo["code_id"], "code": memo["code_id"]}
     else:
         on = {"on": "project"}
-    return {"say": say, "text": _short(memo.get("text", "")), **on}
+    return {"say": say, "text": short(memo.get("text", "")), **on}
 
 
 def _claim(action: str, entity_id: str, before: dict | None, after: dict | None, names: dict[int, str]) -> dict:
@@ -114,7 +114,7 @@ def _claim(action: str, entity_id: str, before: dict | None, after: dict | None,
     say = {"create": "claim_made", "delete": "claim_deleted"}.get(action)
     if say is None:
         return None
-    return {"say": say, "text": _short(claim.get("text", "")), "code_list": list(claim.get("codes") or []),
+    return {"say": say, "text": short(claim.get("text", "")), "code_list": list(claim.get("codes") or []),
             "codings": list(claim.get("codings") or [])}  # fmt: skip
 
 
@@ -195,7 +195,7 @@ def _framework_summary(action: str, entity_id: str, before: dict | None, after: 
     row_key, _, code = rest.rpartition(":")
     text = (after or before or {}).get("text", "")
     say = "summary_deleted" if action == "delete" else "summary_written"
-    return {"say": say, "rows": row_kind, "row": row_key, "code": code, "text": _short(text)}
+    return {"say": say, "rows": row_kind, "row": row_key, "code": code, "text": short(text)}
 
 
 def _model(action: str, entity_id: str, before: dict | None, after: dict | None, names: dict[int, str]) -> dict:
@@ -259,13 +259,14 @@ def _value(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return _short(str(value))
+    return short(str(value))
 
 
 def _window(window: Any) -> list[str] | None:
     return [str(window[0]), str(window[1])] if window and all(window) else None
 
 
-def _short(text: str, limit: int = MEMO_TEXT) -> str:
+def short(text: str, limit: int = MEMO_TEXT) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -39,8 +39,8 @@ def recent_codes(session: Session, coder: str, limit: int = 5) -> list[str]:
 
 
 def last_undoable(session: Session, coder: str, source: str) -> dict[str, Any] | None:
-    """``coder``'s newest change to a coding of ``source`` that is not undone yet: {id, summary_zh, summary_en}
-    and the event as coder.history lists it (coder, action, entity, entity_id, facts)."""
+    """``coder``'s newest change to a coding of ``source`` that is not undone yet: its id and the event as
+    coder.history lists it (coder, action, entity, entity_id, facts)."""
     person = _person(session, coder)
     if person is None:
         return None
@@ -57,21 +57,15 @@ def last_undoable(session: Session, coder: str, source: str) -> dict[str, Any] |
     for event in mine:
         if event.action != "undo" and event.id not in undone:
             names = {person.id: person.name}
-            words = history.summary(event.entity, event.action, event.before, event.after, names)
+            before, after = history.redacted(event.entity, event.before), history.redacted(event.entity, event.after)
+            # The change as data, for the app to say in its language (coder.history_facts).
             return {
-                "id": event.id,
-                "summary_zh": f"撤销 #{event.id}（{_ACTION_ZH.get(event.action, event.action)}）：{words}",
-                "summary_en": f"undo #{event.id} ({event.action}): {words}",
-                # The change as data, for the app to say in its language (coder.history_facts).
-                "coder": person.name, "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
-                "facts": facts(event.entity, event.action, event.entity_id, event.before, event.after, names,
+                "id": event.id, "coder": person.name, "action": event.action, "entity": event.entity,
+                "entity_id": event.entity_id,
+                "facts": facts(event.entity, event.action, event.entity_id, before, after, names,
                                history.code_names(session)),
             }  # fmt: skip
     return None
-
-
-_ACTION_ZH = {"create": "新建编码", "accept": "接受建议", "reject": "拒绝建议", "recode": "改码接受",
-              "update": "调整编码", "delete": "删除编码"}  # fmt: skip
 
 
 def _source_of(event: AuditEvent) -> str | None:

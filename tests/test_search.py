@@ -237,3 +237,17 @@ def test_the_json_of_hits_is_the_rows_of_the_files(cli, project):
     assert (row["source"], row["citation"], row["code"]) == (SOURCE, "访谈记录：20240305LHM", "uncoded")
     assert row["quote"] == "今年还加了群众打分，LHM自己也被约谈过一次。"
     assert cli("search", "x", "--coded", "--uncoded").exit_code == 1
+
+
+def test_a_code_named_by_what_was_said_is_masked_in_the_hits_file_as_in_the_quote_export(cli, project, tmp_path):
+    code(cli, "排名靠后的科室要写说明", "action.public_results", "甲")
+    assert cli("mask", "add", "结果运用公开化", "--kind", "org", "--as", "某项做法").exit_code == 0
+    shown = downloaded(cli, tmp_path, "md", "排名")
+    assert "结果运用公开化" not in shown and "### 某项做法" in shown
+
+
+def test_what_a_person_searched_for_is_one_escaped_line_in_the_files_title(cli, project, tmp_path):
+    shown = downloaded(cli, tmp_path, "md", "排名\n# 插入的标题 <script>x</script> **粗**")
+    title = shown.splitlines()[0]
+    assert title.startswith("# 检索结果：排名 ") and "&lt;script&gt;" in title and "\\*\\*粗\\*\\*" in title
+    assert "\n# 插入的标题" not in shown

@@ -214,3 +214,30 @@ def test_upgrading_a_project_with_codings_keeps_them_and_its_foreign_keys(db_url
         assert connection.execute(text("SELECT coder_id FROM coding")).scalar_one() == 7
         if engine.dialect.name == "sqlite":
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_upgrading_removes_the_word_none_the_old_metadata_form_saved(db_url):
+    """Migration 0011: the Sources page once saved an empty field back as "None"; no citation may print it."""
+    from alembic import command
+
+    from coder.db import migrate
+
+    engine = make_engine(db_url)
+    command.upgrade(migrate.alembic_config(engine), "0010")
+    with engine.begin() as connection:
+        for source_id, title, meta in (
+            ("20240301-M01", "None", {"outlet": "None", "author": "记者甲", "url": None}),
+            ("20240302-M02", "县里的报道", {"outlet": "云江日报"}),
+        ):
+            connection.execute(text("INSERT INTO source (id, kind, title, text, sha256, filename, meta, imported_at) "
+                                    "VALUES (:id, 'media', :title, '正文。', :id, 'x.txt', :meta, :t)"),
+                               {"id": source_id, "title": title, "meta": json.dumps(meta, ensure_ascii=False),
+                                "t": "2024-03-01T00:00:00+00:00"})  # fmt: skip
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT id, title FROM source ORDER BY id")).all())
+        metas = [json.loads(m) if isinstance(m, str) else m for m in
+                 connection.execute(text("SELECT meta FROM source ORDER BY id")).scalars()]  # fmt: skip
+    assert rows == {"20240301-M01": None, "20240302-M02": "县里的报道"}
+    assert metas == [{"author": "记者甲", "url": None}, {"outlet": "云江日报"}]
+    engine.dispose()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0010"  # the newest migration's revision: raise it with every new file in migrations/versions/
+HEAD = "0011"  # the newest migration's revision: raise it with every new file in migrations/versions/
 
 
 def alembic_config(engine: Engine) -> Config:

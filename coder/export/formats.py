@@ -68,8 +68,8 @@ def render_quotes(
     ``masked``: how many mask-list entries the quotes were masked by; Markdown and Word say so at the end.
     ``title``: the file's title and sheet name instead of 编码引文 / Coded quotes (a search's results, say)."""
     labels = _labels(fmt, lang)
-    if title:
-        labels = {**labels, "quotes": title}
+    if title:  # it may hold what a person typed (a search): one line, whatever it holds
+        labels = {**labels, "quotes": " ".join(title.split())}
     rows = clean(rows)
     title = partial(_title, lang=lang, with_ids=with_ids)
     masked_note = methods_note(masked, lang) if masked else None
@@ -155,7 +155,7 @@ def _quotes_markdown(
 ) -> bytes:
     """Headings, each quote in “” with its citation, and the notes as Markdown footnotes ([^1]) at the end."""
     cite = _Citations(style)
-    out = [f"# {labels['quotes']}", ""]
+    out = [f"# {md(labels['quotes'])}", ""]
     for dimension, codes in _groups(rows):
         out += [f"## {md(title(dimension, 'dimension'))}", ""]
         for code, quotes in codes:

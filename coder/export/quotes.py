@@ -64,7 +64,7 @@ def select_quotes(
     by ``words``' boundaries, its citation, and the triangulation status of its code when given. Only
     what ``viewer`` may see (see coder.rounds). With a ``masker``, every text a reader sees is masked (the
     quote read in its source, so a name its edge cuts is hidden whole); offsets stay the stored text's."""
-    hide = masker.mask if masker else _same
+    hide = masker.mask if masker else same
     codes = {c.id: c for c in session.exec(select(Code)).all()}
     statement = (
         select(Coding, Coder.name, Source, Participant)
@@ -81,7 +81,6 @@ def select_quotes(
     found = []
     for coding, coder, source, person in rows:
         code = codes[coding.code_id]
-        dimension = codes.get(code.dimension)
         quote = (
             masker.mask_span(source.text, coding.start, coding.end)
             if masker
@@ -92,18 +91,8 @@ def select_quotes(
         )
         found.append(
             {
-                "dimension": code.dimension,
-                # an in-vivo code is named by what was said (马书记说了算): its name is a text a reader sees
-                "dimension_name": hide(dimension.name) if dimension else code.dimension,
-                "code": code.id,
-                "code_name": hide(code.name),
-                "dimension_name_en": _hidden(hide, dimension.name_en) if dimension else None,
-                "code_name_en": _hidden(hide, code.name_en),
-                "source": source.id,
-                "kind": source.kind,
-                "date": source.date.isoformat() if source.date else None,
-                "title": hide(source.title) if source.title else source.title,
-                "citation": hide(cite(source.id, source.kind, source.title, source.date, source.meta, style)),
+                **code_fields(codes, code, hide),
+                **source_fields(source, person, hide, style),
                 "quote": trim(quote, selection.max_chars, words),
                 "full_quote": quote,
                 "before": before,
@@ -115,9 +104,6 @@ def select_quotes(
                 "memo": hide("\n".join(on_codings.get(coding.id, []))),
                 "source_memo": hide("\n".join(notes["source"].get(source.id, []))),
                 "code_memo": hide("\n".join(notes["code"].get(code.id, []))),
-                "role": _hidden(hide, (person.role if person else None) or source.meta.get("role")),
-                "organization": _hidden(hide, (person.organization if person else None) or source.meta.get("organization")),
-                **{key: _hidden(hide, source.meta.get(key)) for key in ("interviewer", "place", "issuer", "doc_number", "outlet")},
                 "triangulation": (triangulation or {}).get(code.id),
                 "_order": (_position(codes, code.dimension), _position(codes, code.id), source.date is None,
                            source.date, source.id, coding.start, coding.end),
@@ -127,7 +113,42 @@ def select_quotes(
     return found
 
 
-def _same(text: str) -> str:
+def code_fields(codes: dict[str, Code], code: Code, hide: Callable[[str], str]) -> dict[str, Any]:
+    """A quote row's code and dimension, named as a reader sees them: an in-vivo code is named by what was
+    said (马书记说了算), so its names are masked as quotes are."""
+    dimension = codes.get(code.dimension)
+    return {
+        "dimension": code.dimension,
+        "dimension_name": hide(dimension.name) if dimension else code.dimension,
+        "code": code.id,
+        "code_name": hide(code.name),
+        "dimension_name_en": _hidden(hide, dimension.name_en) if dimension else None,
+        "code_name_en": _hidden(hide, code.name_en),
+    }
+
+
+def source_fields(
+    source: Source, person: Participant | None, hide: Callable[[str], str], style: Style | None
+) -> dict[str, Any]:
+    """A quote row's source: its ID, kind, date, title and citation, and the metadata a paper's table of
+    sources prints (never a name), masked as quotes are."""
+    return {
+        "source": source.id,
+        "kind": source.kind,
+        "date": source.date.isoformat() if source.date else None,
+        "title": hide(source.title) if source.title else source.title,
+        "citation": hide(cite(source.id, source.kind, source.title, source.date, source.meta, style)),
+        "role": _hidden(hide, (person.role if person else None) or source.meta.get("role")),
+        "organization": _hidden(hide, (person.organization if person else None) or source.meta.get("organization")),
+        **{key: _hidden(hide, source.meta.get(key)) for key in SOURCE_META},
+    }
+
+
+SOURCE_META = ("interviewer", "place", "issuer", "doc_number", "outlet")  # metadata a quote row carries
+
+
+def same(text: str) -> str:
+    """No masking: what ``hide`` is when an output keeps the names."""
     return text
 
 

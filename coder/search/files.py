@@ -17,9 +17,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from coder import memos
-from coder.citation import Style, cite
+from coder.citation import Style
 from coder.db.models import Code, Participant, Source
 from coder.defaults import MAX_CHARS
+from coder.export.quotes import code_fields, same, source_fields
 from coder.export.text import clean
 from coder.masking.apply import Masker
 
@@ -30,7 +31,6 @@ LABELS = {
     "en": {"title": "Search results", "query": "Search results: {text}", "uncoded": "Uncoded",
            "uncoded_code": "Uncoded passages"},
 }  # fmt: skip
-META = ("interviewer", "place", "issuer", "doc_number", "outlet")
 
 
 def render(
@@ -70,7 +70,7 @@ def quote_rows(
     """The rows :func:`coder.export.formats.render_quotes` takes (the keys of coder.export.quotes.select_quotes)."""
     from coder.export.quotes import trim
 
-    hide = masker.mask if masker else _same
+    hide = masker.mask if masker else same
     ids = {hit["source"] for hit in hits}
     sources = {s.id: s for s in session.exec(select(Source).where(Source.id.in_(ids)))} if ids else {}
     wanted = {s.participant_id for s in sources.values() if s.participant_id is not None}
@@ -86,16 +86,11 @@ def quote_rows(
         piece = _piece(masker, source.text)
         quote = piece(hit["start"], hit["end"])
         base = {
-            "source": source.id, "kind": source.kind, "date": source.date.isoformat() if source.date else None,
-            "title": hide(source.title) if source.title else source.title,
-            "citation": hide(cite(source.id, source.kind, source.title, source.date, source.meta, style)),
+            **source_fields(source, person, hide, style),
             "quote": trim(quote, MAX_CHARS, words), "full_quote": quote,
             "before": piece(hit["context"][0], hit["start"]), "after": piece(hit["end"], hit["context"][1]),
             "start": hit["start"], "end": hit["end"],
             "source_memo": hide("\n".join(notes["source"].get(source.id, []))),
-            "role": _hidden(hide, (person.role if person else None) or source.meta.get("role")),
-            "organization": _hidden(hide, (person.organization if person else None) or source.meta.get("organization")),
-            **{key: _hidden(hide, source.meta.get(key)) for key in META},
             "triangulation": None,
         }  # fmt: skip
         order = (source.date is None, source.date, source.id, hit["start"], hit["end"])
@@ -103,15 +98,12 @@ def quote_rows(
         for coding in hit["codings"]:
             by_code.setdefault(coding["code"], []).append(coding)
         for code_id, codings in by_code.items():
-            code = codes.get(code_id)
-            dimension = codes.get(code.dimension) if code else None
+            code = codes[code_id]
+            dimension = codes.get(code.dimension)
             on = {c["id"] for c in codings}
             rows.append({
                 **base,
-                "dimension": code.dimension if code else code_id, "code": code_id,
-                "dimension_name": dimension.name if dimension else (code.dimension if code else code_id),
-                "dimension_name_en": dimension.name_en if dimension else None,
-                "code_name": code.name if code else code_id, "code_name_en": code.name_en if code else None,
+                **code_fields(codes, code, hide),
                 "status": "、".join(dict.fromkeys(c["status"] for c in codings)),
                 "coder": "、".join(dict.fromkeys(c["coder"] for c in codings)),
                 "memo": hide("\n".join(m["text"] for m in hit["memos"] if m["coding"] in on)),
@@ -139,11 +131,3 @@ def _piece(masker: Masker | None, text: str) -> Callable[[int, int], str]:
 def _position(codes: dict[str, Code], code_id: str | None) -> tuple[int, str]:
     code = codes.get(code_id) if code_id else None
     return (code.position if code else 0, code_id or "")
-
-
-def _same(text: str) -> str:
-    return text
-
-
-def _hidden(hide: Callable[[str], str], value: Any) -> Any:
-    return hide(value) if isinstance(value, str) else value

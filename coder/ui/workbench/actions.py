@@ -71,8 +71,6 @@ def perform(project: Project, coder: str, source: str, action: dict[str, Any]) -
         values["undone"] = last
     elif kind == "source_memo":
         project.add_memo(action["text"], coder, source=source)
-    if kind in DECISIONS:
-        values["left"] = project.pending(source, coder)
     return f"wb_done_{kind}", values
 
 
@@ -104,15 +102,15 @@ def answer(
     how many were new. One refused action never stops the next."""
     if not isinstance(batch, list):
         return 0
-    new = 0
+    new, performed = 0, {}
     for action in batch[:MAX_BATCH]:
         nonce = str(action.get("nonce", "")) if isinstance(action, dict) else ""
         if not nonce or nonce in done:
             continue
         new += 1
         try:
-            key, values = perform(project, coder, source, action)
-            done[nonce] = {"ok": True, "message": words(key, values, say, names or {}, lang)}
+            performed[nonce] = perform(project, coder, source, action)
+            done[nonce] = {"ok": True, "message": ""}
         except QcoderError as exc:
             done[nonce] = {"ok": False, "message": explain(exc)}
         except Exception as exc:  # an answer in any case: unanswered, the browser would wait and resend for ever
@@ -122,9 +120,24 @@ def answer(
                 f"the action failed ({type(exc).__name__}); nothing changed",
             )
             done[nonce] = {"ok": False, "message": explain(failed)}
+    # What is left to review is counted once a batch, after all of it: a count per decision was a query each.
+    decided = any(key.removeprefix("wb_done_") in DECISIONS for key, _ in performed.values())
+    left = _left(project, source, coder) if decided else None
+    for nonce, (key, values) in performed.items():
+        if left is not None and key.removeprefix("wb_done_") in DECISIONS:
+            values["left"] = left
+        done[nonce]["message"] = words(key, values, say, names or {}, lang)
     for old in list(done)[: max(0, len(done) - KEPT)]:
         del done[old]  # the browser has its answers: keep only the latest
     return new
+
+
+def _left(project: Project, source: str, coder: str) -> int | None:
+    """How many suggestions are left to review; None when that cannot be counted (the decisions stand)."""
+    try:
+        return project.pending(source, coder)
+    except QcoderError:
+        return None
 
 
 def _checked(action: Any) -> str:
