@@ -39,10 +39,10 @@ def render() -> None:
         coders = cached("icr_coders")
         names = code_names(cached("codes")["codes"])
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     if len(coders) < 2:
-        st.info(t("icr_need_two").format(coders="、".join(coders) or "—"))
+        st.info(t("icr_need_two").format(coders=t("list_sep").join(coders) or "—"))
         return
     left, middle, right = st.columns([2, 1.4, 1.2])
     chosen = left.multiselect(t("icr_coders"), coders, default=coders, key="icr_coders")
@@ -66,7 +66,7 @@ def render() -> None:
     except QcoderError as exc:
         _refused(exc, asked, skip)
         return
-    st.caption(plain(t("icr_sources").format(n=len(result["sources"]), sources="、".join(result["sources"]))))
+    st.caption(plain(t("icr_sources").format(n=len(result["sources"]), sources=t("list_sep").join(result["sources"]))))
     _unfinished(result)
     _table(result, names)
     st.markdown(f"**{t('icr_method')}**")
@@ -147,7 +147,7 @@ def _unfinished(result: dict[str, Any]) -> None:
         st.warning(f"{plain(warning[lang])}\n\n{t('icr_unfinished_hint')}")
     if result["skipped_sources"]:
         st.info(plain(t("icr_skipped").format(n=len(result["skipped_sources"]),
-                                              sources="、".join(result["skipped_sources"]))))  # fmt: skip
+                                              sources=t("list_sep").join(result["skipped_sources"]))))  # fmt: skip
 
 
 def _coverage(result: dict[str, Any]) -> None:

@@ -40,7 +40,7 @@ def render() -> None:
         codes = cached("codes")["codes"]
         interviews = interview_ids()
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     names = code_names(codes)
     dimensions = [c["id"] for c in codes if c["parent"] is None]

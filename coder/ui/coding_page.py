@@ -43,7 +43,7 @@ def render() -> None:
     try:
         sources = [s["id"] for s in cached("sources")]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     if not sources:
         st.info(t("no_sources"))
@@ -79,7 +79,7 @@ def _workbench(source_id: str, focus: list[int] | None = None) -> None:
         detail = cached("source", source_id)
         data = payload(current, detail, coder_name(), cached("codes"), cached("suggester")["threshold"], language())
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     about = (
         detail["title"],

@@ -49,7 +49,7 @@ def render() -> None:
         codes = cached("codes")["codes"]
         interviews = interview_ids()
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     _quotes(codes, interviews)
     _respondents()
@@ -158,12 +158,14 @@ def _preview(rows: list[dict[str, Any]], names: dict[str, str], style: Style, wi
                 st.markdown(blockquote(quoted(row["quote"])))
                 if style.footnotes:
                     note += 1
-                    st.caption(plain(f"{t('exp_note')} {note}：{row['citation']}"))
+                    st.caption(plain(f"{t('exp_note')} {note}{t('colon')}{row['citation']}"))
                 else:
                     st.caption(plain(f"（{row['citation']}）"))
-                context = [f"{t(f'exp_{side}')}：{row[side]}" for side in ("before", "after") if row.get(side)]
+                context = [
+                    f"{t(f'exp_{side}')}{t('colon')}{row[side]}" for side in ("before", "after") if row.get(side)
+                ]
                 if context:
-                    st.caption(plain("〔" + "　".join(context) + "〕"))
+                    st.caption(plain(t("exp_context_shown").format(t("exp_context_sep").join(context))))
     if len(rows) > PREVIEW:
         st.caption(t("exp_more").format(n=len(rows) - PREVIEW))
 

@@ -16,7 +16,8 @@ from coder.ui.text import code_name
 
 
 def say(key: str, lang: str, **values: Any) -> str:
-    return STRINGS[key][lang].format(**values)
+    """The string ``key`` in ``lang`` with ``values``; a value an event lacks (None) is said as nothing."""
+    return STRINGS[key][lang].format(**{name: "" if value is None else value for name, value in values.items()})
 
 
 def coder_label(name: str | None, lang: str) -> str:
@@ -40,6 +41,8 @@ def sentence(event: dict[str, Any], lang: str) -> str:
     key = f"hw_{kind}"
     if kind == "other" or key not in STRINGS:
         return _other(values, event, lang)
+    if kind in _BARE and values.get(_BARE[kind]) in (None, ""):
+        key += "_bare"  # the sentence without the clause the event has nothing for
     return say(key, lang, **_named(values, lang))
 
 
@@ -134,9 +137,8 @@ def _undid(values: dict[str, Any], lang: str) -> str:
             id=c["id"])
         for c in values.get("changes") or []
     ]  # fmt: skip
-    return say(
-        "hw_undid", lang, who=values["who"], undoes=values.get("undoes"), changes=say("clause_sep", lang).join(parts)
-    )
+    key = "hw_undid" if values.get("undoes") is not None else "hw_undid_bare"
+    return say(key, lang, who=values["who"], undoes=values.get("undoes"), changes=say("clause_sep", lang).join(parts))
 
 
 def _code_changed(values: dict[str, Any], lang: str) -> str:
@@ -217,6 +219,11 @@ def _status(status: str | None, lang: str) -> str:
     key = f"status_{status}"
     return say(key, lang) if key in STRINGS else str(status or "")
 
+
+# Sentences with a clause an event may have nothing for (an old event, written before the field was kept):
+# the kind of sentence → the field; without it the sentence is said without the clause (``hw_…_bare``).
+_BARE = {"user_added": "role", "user_changed": "role", "round_opened": "name", "imported": "kind",
+         "stopwords": "count"}  # fmt: skip
 
 _SPECIAL = {
     "coded": _coded,

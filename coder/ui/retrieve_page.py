@@ -15,19 +15,18 @@ from typing import Any
 
 import streamlit as st
 
-from coder.audit import TAGGER
+from coder.db.models import CODING_STATUSES, EVIDENCE, SOURCE_KINDS
 from coder.errors import QcoderError
-from coder.retrieval import EVIDENCE, Query
+from coder.retrieval import Query
+from coder.search import CODED, MATCHES
 from coder.ui import memos, pages
 from coder.ui.files import download_buttons
+from coder.ui.history_words import coder_label
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, project
 from coder.ui.text import code_names, plain
 
-KINDS = ("interview", "policy", "media")
-STATUSES = ("accepted", "manual", "suggested", "rejected")
-MATCHES = ("substring", "words")
-CODED = ("both", "coded", "uncoded")
+STATUSES = (*EVIDENCE, *(s for s in CODING_STATUSES if s not in EVIDENCE))  # what counts as evidence first
 FILES = ("md", "docx", "xlsx")
 INDENT = "\u2003"  # an em space a level: codes indented under their dimension, in either language
 PAGE = 50  # hits on one page
@@ -46,14 +45,13 @@ def render() -> None:
     label = t("r_code_label")
     names = {c["id"]: INDENT * c["id"].count(".") + label.format(name=named[c["id"]], id=c["id"]) for c in codes}
     query = _query(names, [c["id"] for c in codes if not c["parent"]], values)
-    short = {code: name.strip() for code, name in names.items()}
     try:
         found = cached("search", query)
     except QcoderError as exc:
         st.error(plain(message(exc)))
         return
-    _hits(found, query, short)
-    _memos(query, short)
+    _hits(found, query, named)  # by name alone: the filters above show each code's id
+    _memos(query, named)
 
 
 def _query(names: dict[str, str], dimensions: list[str], values: dict[str, list[str]]) -> Query:
@@ -63,9 +61,9 @@ def _query(names: dict[str, str], dimensions: list[str], values: dict[str, list[
         "dimension": left.selectbox(
             t("dimension"), [None, *dimensions], format_func=lambda d: names.get(d, "—"), key="r_dimension"
         ),
-        "kinds": middle.multiselect(t("kind"), KINDS, format_func=lambda k: t(f"kind_{k}"), key="r_kinds"),
+        "kinds": middle.multiselect(t("kind"), SOURCE_KINDS, format_func=lambda k: t(f"kind_{k}"), key="r_kinds"),
         "roles": middle.multiselect(t("role"), values["roles"], key="r_roles"),
-        "coders": right.multiselect(t("coders"), values["coders"], format_func=_who, key="r_coders"),
+        "coders": right.multiselect(t("coders"), values["coders"], format_func=_coder, key="r_coders"),
         "statuses": right.multiselect(
             t("status"), STATUSES, default=list(EVIDENCE), format_func=lambda s: t(f"status_{s}"), key="r_statuses"
         ),
@@ -86,7 +84,8 @@ def _query(names: dict[str, str], dimensions: list[str], values: dict[str, list[
 
 def _hits(found: dict[str, Any], query: Query, names: dict[str, str]) -> None:
     hits = found["hits"]
-    st.caption(t("r_count").format(n=len(hits), coded=found["coded"], uncoded=found["uncoded"]))
+    count = "r_count_one" if len(hits) == 1 else "r_count"
+    st.caption(t(count).format(n=len(hits), coded=found["coded"], uncoded=found["uncoded"]))
     if not query.text:
         st.caption(t("r_no_text"))
     elif query.match == "words":
@@ -133,12 +132,11 @@ def _hit(hit: dict[str, Any], names: dict[str, str]) -> None:
 
 def _coding(coding: dict[str, Any], names: dict[str, str]) -> str:
     code, status = names.get(coding["code"], coding["code"]), t(f"status_{coding['status']}")
-    return t("r_coding").format(code=code, status=status, coder=_who(coding["coder"]))
+    return t("r_coding").format(code=code, status=status, coder=_coder(coding["coder"]))
 
 
-def _who(coder: str) -> str:
-    """A coder as the interface names them: the tagger by what it is."""
-    return t("r_tagger") if coder == TAGGER else coder
+def _coder(name: str) -> str:
+    return coder_label(name, language())
 
 
 def _marked(hit: dict[str, Any]) -> str:

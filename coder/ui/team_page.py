@@ -90,7 +90,7 @@ def _rounds(rounds: list[dict[str, Any]], sources: list[str]) -> None:
         with st.container(border=True):
             state = t("team_round_open") if item["open"] else t("team_round_closed")
             st.markdown(plain(f"#{item['id']} {item['name']} · {state} · {item['opened_by']}"))
-            st.caption(plain("、".join(item["sources"])))
+            st.caption(plain(t("list_sep").join(item["sources"])))
             if item["open"] and st.button(t("team_close_round"), key=f"team_close_{item['id']}"):
                 act("team", lambda r=item["id"]: project().close_round(r), t("team_round_closed"))
     with st.form("team_round", clear_on_submit=True):

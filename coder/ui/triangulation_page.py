@@ -67,7 +67,7 @@ def render() -> None:
         result = cached("triangulate", int(min_kinds))
         names = code_names(cached("codes")["codes"])
     except QcoderError as exc:
-        st.error(f"{t('db_error')}：{plain(message(exc))}")
+        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
         return
     st.caption(t("tri_rule").format(n=int(min_kinds)))
     st.caption(status_legend(int(min_kinds)))
@@ -281,7 +281,7 @@ def _status_table(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
                 **{t(f"kind_{kind}"): r["counts"][kind] for kind in KINDS},
                 t("tri_col_interviewees"): r["interviewees"],
                 t("tri_col_documents"): r["documents"],
-                t("tri_col_flags"): "；".join(t(f"tri_flag_{f}") for f in r["flags"]),
+                t("tri_col_flags"): t("clause_sep").join(t(f"tri_flag_{f}") for f in r["flags"]),
             }
             for r in rows
         ]
@@ -315,7 +315,7 @@ def _facts(facts: list[dict[str, Any]], names: dict[str, str]) -> None:
 
 def _fact(fact: dict[str, Any], names: dict[str, str]) -> None:
     codes = sorted({c for s in fact["statements"] for c in s["codes"]})
-    about = "、".join(names.get(c, c) for c in codes)
+    about = t("list_sep").join(names.get(c, c) for c in codes)
     st.markdown(f"**{t('tri_fact')} {fact['id']}** · {plain(_measure(fact['measure']))} · {plain(about)}")
     for column, value in zip(st.columns(len(fact["values"])), fact["values"], strict=True):
         with column:
@@ -328,7 +328,7 @@ def _fact(fact: dict[str, Any], names: dict[str, str]) -> None:
 
 def _measured(statement: dict[str, Any]) -> list[str]:
     """What the figure was read to measure, and on what: why it stands with the others."""
-    quantity, subject = statement.get("quantity"), "、".join(statement.get("subject", []))
+    quantity, subject = statement.get("quantity"), t("list_sep").join(statement.get("subject", []))
     if not quantity:
         return []
     return [t("tri_measured_of" if subject else "tri_measured").format(quantity=quantity, subject=subject)]
@@ -349,7 +349,7 @@ def _claims(claims: list[dict[str, Any]], names: dict[str, str]) -> None:
             text.markdown(plain(claim["text"]))
             links = [names.get(c, c) for c in claim["codes"]] + [f"#{c}" for c in claim["codings"]]
             counts = " · ".join(f"{t(f'kind_{k}')} {claim['counts'][k]}" for k in KINDS)
-            text.caption(plain(f"{'、'.join(links)} · {counts} · {claim['author']}"))
+            text.caption(plain(f"{t('list_sep').join(links)} · {counts} · {claim['author']}"))
             if button.button(t("delete"), key=f"tri-delete-claim-{claim['id']}"):
                 act("tri", lambda c=claim["id"]: project().delete_claim(c, coder_name()), t("tri_claim_deleted"))
     with st.form("tri_claim_form"):
@@ -404,7 +404,7 @@ def _warnings(warnings: list[dict[str, str]]) -> None:
         st.caption(t("tri_no_warnings"))
         return
     field = "en" if language() == "en" else "zh"
-    st.markdown("\n".join(f"- {plain(w['source'])}：{plain(w[field])}" for w in warnings))
+    st.markdown("\n".join(f"- {plain(w['source'])}{t('colon')}{plain(w[field])}" for w in warnings))
 
 
 def _downloads(result: dict[str, Any]) -> None:

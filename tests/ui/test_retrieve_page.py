@@ -143,5 +143,21 @@ def test_hits_are_paged_with_a_count_and_downloadable(at, sqlite_cli, tmp_path):
 def test_the_search_speaks_english(at):
     at.session_state["language"] = "en"
     at.text_input(key="r_text").input("帮带").run()
-    assert "1 hits (0 coded, 1 uncoded)" in captions(at) and hit_captions(at)[0].endswith("uncoded")
+    assert "1 hit (0 coded, 1 uncoded)" in captions(at) and hit_captions(at)[0].endswith("uncoded")
     assert at.radio(key="r_match").options == ["Exact substring", "Any of the words"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_hits_codings_are_said_by_code_name_status_and_coder(at, language):
+    """Code names without their ids (the filters show those), statuses and the tagger in the interface's words."""
+    app = page_app("retrieve_page")
+    app.session_state["language"] = language
+    app.session_state["r_text"] = "人人称职"
+    app.session_state["r_statuses"] = ["accepted", "manual", "suggested", "rejected"]
+    said = {
+        "zh": "20240115MJQ · MJQ · 已编码：前置场景·求稳求安的幕后空间（待审建议，自动标注）；"
+        "前置场景·求稳求安的幕后空间（手工，甲）",
+        "en": "20240115MJQ · MJQ · coded: Stability-seeking backstage (suggested, The tagger); "
+        "Stability-seeking backstage (manual, 甲)",
+    }
+    assert [c.replace("\\", "") for c in hit_captions(app.run())] == [said[language]]

@@ -176,7 +176,7 @@ def payload(
     ]  # fmt: skip
     codings = [
         [c["id"], c["start"], c["end"], c["code"], c["status"], c["version"], c.get("score") or 0.0,
-         "、".join(c.get("terms") or []), c["coder"]]
+         STRINGS["list_sep"][lang].join(c.get("terms") or []), c["coder"]]
         for c in project.codings(source=source) if c["status"] != "rejected"
     ]  # fmt: skip
     role = project.role()
