@@ -60,7 +60,7 @@ def _coding(action: str, entity_id: str, before: dict | None, after: dict | None
         return {"say": "accepted" if action == "accept" else "rejected", **where,
                 **({"merged_into": merged} if merged else {})}  # fmt: skip
     if action == "recode" and before and after:
-        return {"say": "recoded", "id": str(before.get("id")), "code_before": before.get("code_id"),
+        return {"say": "recoded", "id": str(before.get("id") or entity_id), "code_before": before.get("code_id"),
                 "code": after.get("code_id"), "source": after.get("source_id"), "new_id": after.get("id")}  # fmt: skip
     if action == "create":
         return {"say": "coded", **where, "consensus": coding.get("origin") == "consensus"}

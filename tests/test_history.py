@@ -352,3 +352,10 @@ def test_undo_from_the_command_line(proj, cli):
     assert f"#{event}" in result.output and coding(proj, new) is None
     again = cli("audit", "undo", str(event), "--coder", OWNER)
     assert again.exit_code == 1 and "undone already" in again.output
+
+
+def test_a_recode_event_without_the_suggestions_id_is_named_by_its_own_entity():
+    from coder.history_facts import facts
+
+    found = facts("coding", "recode", "42", {"code_id": "a"}, {"code_id": "b", "source_id": "S", "id": 43}, {}, {})
+    assert (found["say"], found["id"], found["new_id"]) == ("recoded", "42", 43)

@@ -98,7 +98,9 @@ def quote_rows(
         for coding in hit["codings"]:
             by_code.setdefault(coding["code"], []).append(coding)
         for code_id, codings in by_code.items():
-            code = codes[code_id]
+            code = codes.get(code_id)
+            if code is None:
+                continue  # removed since the search read its codings
             dimension = codes.get(code.dimension)
             on = {c["id"] for c in codings}
             rows.append({

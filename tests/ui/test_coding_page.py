@@ -166,3 +166,19 @@ def test_a_source_memo_is_stored_on_the_source(tagged):
     project = Project.open(tagged.url)
     data = payload(project, project.source(SOURCE), CODER, project.codes(), 0.3)
     assert [m["text"] for m in data["memos"]] == ["<b>受访者</b>对分层考核有保留"]
+
+
+def test_every_action_of_a_batch_is_answered_even_when_one_carries_junk_the_words_cannot_name(tagged):
+    text = json.loads(tagged("sources", "show", SOURCE, "--json").stdout)["text"]
+    start = text.index("人人称职")
+    run(tagged, {"kind": "code", "code": "scenario.backstage", "start": start, "end": start + 4})
+    [manual] = codings(tagged, "manual")
+    first = codings(tagged, "suggested")[0]
+    done = run(
+        tagged,
+        {"nonce": "a", "kind": "accept", "id": first["id"], "version": first["version"]},
+        {"nonce": "d", "kind": "delete", "id": manual["id"], "version": manual["version"], "code": [1]},  # junk
+    )
+    assert [outcome["ok"] for outcome in done.values()] == [True, True]
+    assert all(outcome["message"] for outcome in done.values())  # said, not left empty
+    assert codings(tagged, "manual") == []

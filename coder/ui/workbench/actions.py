@@ -77,7 +77,7 @@ def perform(project: Project, coder: str, source: str, action: dict[str, Any]) -
 def words(key: str, values: dict[str, Any], say: Callable[[str], str], names: dict[str, str], lang: str) -> str:
     """The message for a done action in the interface language: what was done, to which code, and how many
     suggestions are left — "已接受：能上能下 · 还有 12 条待审" / "Accepted: … · 12 left to review"."""
-    code = values.get("code")
+    code = values.get("code") if isinstance(values.get("code"), str) else None  # from the browser: any JSON
     line = say(key).format(code=names.get(code, code) if code else "", n=values.get("n", 0))
     if values.get("undone"):
         line += say("colon") + sentence(values["undone"], lang)
@@ -126,7 +126,11 @@ def answer(
     for nonce, (key, values) in performed.items():
         if left is not None and key.removeprefix("wb_done_") in DECISIONS:
             values["left"] = left
-        done[nonce]["message"] = words(key, values, say, names or {}, lang)
+        try:
+            done[nonce]["message"] = words(key, values, say, names or {}, lang)
+        except Exception:  # the action was carried out: say so, plainly, whatever its words could not hold
+            log.exception("workbench message for %s failed", key)
+            done[nonce]["message"] = say("saved")
     for old in list(done)[: max(0, len(done) - KEPT)]:
         del done[old]  # the browser has its answers: keep only the latest
     return new
@@ -136,7 +140,8 @@ def _left(project: Project, source: str, coder: str) -> int | None:
     """How many suggestions are left to review; None when that cannot be counted (the decisions stand)."""
     try:
         return project.pending(source, coder)
-    except QcoderError:
+    except Exception:  # a database gone away meanwhile: the decisions are made, only the count is missing
+        log.exception("counting what is left to review in %s failed", source)
         return None
 
 

@@ -8,6 +8,7 @@ An empty front-matter field (``outlet:``) is stored as null; the metadata form s
 saved, stored that word. The form no longer does; this removes the word from what it left behind, so no
 citation, export or page prints "None" for a missing outlet. The key goes, as an empty value removes it
 (coder.sources.catalogue.update_metadata); the audit log keeps what was saved, as it keeps every change.
+Titles are left alone: the form never wrote "None" there, and a front matter ``title: None`` is a title.
 """
 
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SOURCE = sa.table("source", sa.column("id", sa.String), sa.column("meta", sa.JSON), sa.column("title", sa.String))
+SOURCE = sa.table("source", sa.column("id", sa.String), sa.column("meta", sa.JSON))
 
 
 def upgrade() -> None:
@@ -29,7 +30,6 @@ def upgrade() -> None:
         if isinstance(meta, dict) and "None" in meta.values():
             kept = {key: value for key, value in meta.items() if value != "None"}
             connection.execute(sa.update(SOURCE).where(SOURCE.c.id == source_id).values(meta=kept))
-    connection.execute(sa.update(SOURCE).where(SOURCE.c.title == "None").values(title=None))
 
 
 def downgrade() -> None:
