@@ -24,6 +24,7 @@ from coder.db.models import (
     utcnow,
 )
 from coder.errors import QcoderError
+from coder.sources import catalogue
 
 
 def add_coding(
@@ -252,8 +253,7 @@ def list_codings(
         ).all():
             memos.setdefault(coding_id, []).append(text)
     # Each source's text is read once, however many codings it has.
-    wanted = {coding.source_id for coding, _ in rows}
-    texts = dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(wanted))).all()) if wanted else {}
+    texts = catalogue.texts(session, {coding.source_id for coding, _ in rows})
     return [
         {
             "id": coding.id,

@@ -28,8 +28,9 @@ from sqlmodel import Session, select
 from coder import known, reliability, rounds
 from coder.audit import coder_named, record, snapshot
 from coder.coding import insert_manual, sees
-from coder.db.models import Coder, Coding, ConsensusLink, Source
+from coder.db.models import Coder, Coding, ConsensusLink
 from coder.errors import QcoderError
+from coder.sources import catalogue
 
 CONSENSUS = reliability.CONSENSUS  # the origin of a consensus coding and the name of the coder it belongs to
 
@@ -149,7 +150,7 @@ def disagreements(
     for index, unit in zip(span.tolist(), where.tolist(), strict=True):
         behind[unit].append(index)
     wanted = sorted({mat.sources[s] for s in found.unit_source[units].tolist()})
-    texts = dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(wanted))).all()) if wanted else {}
+    texts = catalogue.texts(session, wanted)
     settled = _consensus(session, mat, found, wanted)
     rows = []
     for unit in units.tolist():

@@ -35,7 +35,7 @@ from coder.citation import Style
 from coder.coding import add_coding, adjust_coding, delete_coding, list_codings
 from coder.db import redact
 from coder.db.engine import current_engine, database_url, retrying
-from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, Source, utcnow
+from coder.db.models import EVIDENCE, AuditEvent, Coder, Segment, utcnow
 from coder.defaults import MIN_REACH
 from coder.errors import QcoderError
 from coder.evidence import claims
@@ -43,7 +43,7 @@ from coder.export.quotes import Selection, select_quotes
 from coder.export.respondents import respondents
 from coder.files import undone_on_failure
 from coder.masking import store as mask_store
-from coder.sources import ids, record_checks
+from coder.sources import catalogue, ids, record_checks
 from coder.sources.catalogue import list_sources, show_source, source_ids, update_metadata
 
 if TYPE_CHECKING:
@@ -671,7 +671,7 @@ class Project:
                     for row in [*result["codes"], *result["claims"]]
                     for q in row.get("strongest", {}).values()
                 }
-                texts = {s.id: s.text for s in session.exec(select(Source).where(Source.id.in_(quoted))).all()}
+                texts = catalogue.texts(session, quoted)
             if masker:
                 result = outputs.triangulation(result, masker, texts, entries)
         return triangulation_report.render(result, fmt, lang)
@@ -911,7 +911,7 @@ def _texts(session: Session, frames: list[pd.DataFrame | None]) -> dict[str, str
         for source in table[column]
         if source
     }
-    return {s.id: s.text for s in session.exec(select(Source).where(Source.id.in_(wanted))).all()} if wanted else {}
+    return catalogue.texts(session, wanted)
 
 
 def display_url(url: str | None = None) -> str:

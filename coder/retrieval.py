@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from coder import rounds
 from coder.db.models import EVIDENCE, Code, Coder, Coding, Participant, Source
+from coder.sources import catalogue
 
 
 @dataclass
@@ -34,8 +35,7 @@ def retrieve(session: Session, query: Query, viewer: str | None = None) -> list[
     """Matching codings with their quote and context, by source date and position; what ``viewer`` may
     see (see coder.rounds)."""
     rows = coding_rows(session, query, viewer)
-    wanted = {row.source_id for row in rows}
-    texts = dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(wanted))).all()) if wanted else {}
+    texts = catalogue.texts(session, {row.source_id for row in rows})
     found = []
     for row in rows:
         text = texts[row.source_id]

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
-from coder.analysis.loading import load, merge_spans, meta, names, texts, units
+from coder.analysis.loading import load, merge_spans, meta, names, units
 from coder.export.quotes import Selection
+from coder.sources.catalogue import texts
 
 RULE = {
     "zh": "共现规则：以句子为单位。一条编码属于它至少覆盖一个字符的每个句子，因此相互重叠的两条编码必然共现；"

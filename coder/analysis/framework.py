@@ -28,7 +28,6 @@ from coder.analysis.loading import (
     names,
     passages,
     source_table,
-    texts,
 )
 from coder.audit import coder_named, record
 from coder.db.models import (
@@ -44,6 +43,7 @@ from coder.errors import QcoderError
 from coder.evidence.triangulation import Evidence, count_agreement, strength
 from coder.export.quotes import Selection
 from coder.rounds import blind_sources
+from coder.sources.catalogue import texts
 
 ROWS = ("participant", "organization", "role", "kind")
 COLUMNS = [

@@ -205,13 +205,6 @@ def passages(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates(["source_id", "start", "end", "column"])
 
 
-def texts(session: Session, source_ids: set[str]) -> dict[str, str]:
-    """The text of just these sources."""
-    if not source_ids:
-        return {}
-    return dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(sorted(source_ids)))).all())
-
-
 def meta(data: Codings, display: str, **extra: Any) -> dict[str, Any]:
     """What every display's ``attrs`` say: which display, at which level, and whether suggestions count."""
     return {"display": display, "level": data.level, "with_suggestions": data.with_suggestions,

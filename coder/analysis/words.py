@@ -27,10 +27,11 @@ from pathlib import Path
 import pandas as pd
 from sqlmodel import Session, select
 
-from coder.analysis.loading import Codings, chosen_sources, load, merge_spans, meta, texts, units
+from coder.analysis.loading import Codings, chosen_sources, load, merge_spans, meta, units
 from coder.audit import coder_named, record
 from coder.db.models import Participant, Segment, Setting
 from coder.export.quotes import Selection
+from coder.sources.catalogue import texts
 from coder.sources.segments import SPEAKER_LABEL
 from coder.tagger import INTERVIEWER
 from coder.tagging import tagger_for

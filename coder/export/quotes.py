@@ -105,7 +105,7 @@ def select_quotes(
                 "source_memo": hide("\n".join(notes["source"].get(source.id, []))),
                 "code_memo": hide("\n".join(notes["code"].get(code.id, []))),
                 "triangulation": (triangulation or {}).get(code.id),
-                "_order": (_position(codes, code.dimension), _position(codes, code.id), source.date is None,
+                "_order": (position(codes, code.dimension), position(codes, code.id), source.date is None,
                            source.date, source.id, coding.start, coding.end),
             }
         )  # fmt: skip
@@ -195,7 +195,8 @@ def _check(session: Session, selection: Selection, codes: dict[str, Code]) -> li
     return known.check_interviews(session, selection.participants)
 
 
-def _position(codes: dict[str, Code], code_id: str) -> tuple[int, str]:
+def position(codes: dict[str, Code], code_id: str) -> tuple[int, str]:
+    """Where a code (or dimension) stands in the codebook: what quote files are ordered by."""
     code = codes.get(code_id)
     return (code.position if code else 0, code_id)
 

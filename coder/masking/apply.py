@@ -83,11 +83,8 @@ class Masker:
         """``text[start:end]`` masked, read in its whole text: a mention crossing either edge is replaced whole."""
         if start >= end:
             return ""
-        mentions, ends = self._kept(text)
         out, at = [], start
-        for mention in mentions[bisect.bisect_right(ends, start) :]:
-            if mention.start >= end:
-                break
+        for mention in self.touching(text, start, end):
             out.append(text[at : max(at, mention.start)])
             out.append(mention.entry.replacement)
             at = max(at, mention.end)

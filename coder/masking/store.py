@@ -27,8 +27,11 @@ MAX_MENTION = 40  # characters: a name, a place or a body's name, never a passag
 
 def participant_entries(session: Session) -> list[Entry]:
     """Every interviewee's entries (see :func:`participant_entries_of`)."""
-    people = session.exec(select(Participant).where(Participant.name.is_not(None))).all()
-    return [entry for person in people for entry in participant_entries_of(person)]
+    return [entry for person in _named(session) for entry in participant_entries_of(person)]
+
+
+def _named(session: Session) -> list[Participant]:
+    return list(session.exec(select(Participant).where(Participant.name.is_not(None))).all())
 
 
 class Named(Protocol):
@@ -61,24 +64,27 @@ def participant_entries_of(person: Named) -> list[Entry]:
 def masker(session: Session) -> Masker:
     """Everything confirmed, participants first: where a stored entry and a derived one share a text, the
     person's own entry wins."""
-    rows = session.exec(select(MaskEntry)).all()
-    dismissed = {row.mention for row in rows if row.status == "dismissed"}
-    derived = {e.text: e for e in participant_entries(session) if e.anywhere or e.text not in dismissed}
-    own = {r.mention: Entry(r.mention, r.replacement, r.kind) for r in rows if r.status == "confirmed"}
-    return Masker({**derived, **own}.values())
+    return masking(session)[0]
 
 
 def masking(session: Session) -> tuple[Masker, int]:
-    """What a masked output needs: the masker, and how many entries its methods sentence names."""
-    return masker(session), size(session)
+    """What a masked output needs: the masker, and how many entries its methods sentence names (see
+    :func:`size`), from one read of the list and the participants."""
+    rows, people = session.exec(select(MaskEntry)).all(), _named(session)
+    dismissed = {row.mention for row in rows if row.status == "dismissed"}
+    derived = {e.text: e for p in people for e in participant_entries_of(p) if e.anywhere or e.text not in dismissed}
+    own = {r.mention: Entry(r.mention, r.replacement, r.kind) for r in rows if r.status == "confirmed"}
+    return Masker({**derived, **own}.values()), _counted(rows, people)
 
 
 def size(session: Session) -> int:
     """How many people, places and bodies the list masks: its confirmed entries and the named interviewees
     (each interviewee's surname forms are part of their one entry)."""
-    confirmed = session.exec(select(MaskEntry).where(MaskEntry.status == "confirmed")).all()
-    people = session.exec(select(Participant).where(Participant.name.is_not(None))).all()
-    return len(confirmed) + sum(len((p.name or "").strip()) >= 2 for p in people)
+    return _counted(session.exec(select(MaskEntry).where(MaskEntry.status == "confirmed")).all(), _named(session))
+
+
+def _counted(rows: list[MaskEntry], people: list[Participant]) -> int:
+    return sum(row.status == "confirmed" for row in rows) + sum(len((p.name or "").strip()) >= 2 for p in people)
 
 
 def listed(session: Session, with_names: bool = False) -> list[dict[str, Any]]:
@@ -87,7 +93,7 @@ def listed(session: Session, with_names: bool = False) -> list[dict[str, Any]]:
         {"mention": r.mention, "replacement": r.replacement, "kind": r.kind, "status": r.status, "origin": r.origin}
         for r in session.exec(select(MaskEntry).order_by(MaskEntry.kind, MaskEntry.mention)).all()
     ]
-    for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
+    for person in _named(session):
         shown = person.name if with_names else f"（受访者 / interviewee {person.initials}）"
         rows.append({"mention": shown, "replacement": person.initials, "kind": "person", "status": "confirmed",
                      "origin": "participant"})  # fmt: skip
@@ -181,7 +187,7 @@ def suggestions(session: Session) -> list[dict[str, Any]]:
 def _not_an_interviewee(session: Session, mention: str) -> None:
     """An interviewee's name is masked already, by their initials: a second entry would print a real name in
     the list and could give them a second replacement."""
-    for person in session.exec(select(Participant).where(Participant.name == mention)).all():
+    if person := session.exec(select(Participant).where(Participant.name == mention)).first():
         raise QcoderError(
             f"这是受访者 {person.initials} 的姓名，已以 {person.initials} 屏蔽",
             f"this is interviewee {person.initials}'s name, masked as {person.initials} already",
@@ -190,9 +196,8 @@ def _not_an_interviewee(session: Session, mention: str) -> None:
 
 def _derived_from(session: Session, mention: str) -> str | None:
     """The initials of the interviewee whose surname form ``mention`` is, if it is one."""
-    for person in session.exec(select(Participant).where(Participant.name.is_not(None))).all():
-        one = participant_entries_of(person)
-        if any(e.text == mention for e in one):
+    for person in _named(session):
+        if any(e.text == mention for e in participant_entries_of(person)):
             return person.initials
     return None
 

@@ -20,7 +20,7 @@ from coder import memos
 from coder.citation import Style
 from coder.db.models import Code, Participant, Source
 from coder.defaults import MAX_CHARS
-from coder.export.quotes import code_fields, same, source_fields
+from coder.export.quotes import code_fields, position, same, source_fields
 from coder.export.text import clean
 from coder.masking.apply import Masker
 
@@ -101,7 +101,6 @@ def quote_rows(
             code = codes.get(code_id)
             if code is None:
                 continue  # removed since the search read its codings
-            dimension = codes.get(code.dimension)
             on = {c["id"] for c in codings}
             rows.append({
                 **base,
@@ -110,7 +109,7 @@ def quote_rows(
                 "coder": "、".join(dict.fromkeys(c["coder"] for c in codings)),
                 "memo": hide("\n".join(m["text"] for m in hit["memos"] if m["coding"] in on)),
                 "code_memo": hide("\n".join(notes["code"].get(code_id, []))),
-                "_order": (0, _position(codes, dimension.id if dimension else None), _position(codes, code_id), *order),
+                "_order": (0, position(codes, code.dimension), position(codes, code_id), *order),
             })  # fmt: skip
         if not by_code:
             rows.append({
@@ -127,9 +126,4 @@ def _piece(masker: Masker | None, text: str) -> Callable[[int, int], str]:
     """``text[start:end]``, masked as read in the whole text when there is a masker."""
     if masker is None:
         return lambda start, end: text[start:end]
-    return lambda start, end: masker.mask_span(text, start, end) if end > start else ""
-
-
-def _position(codes: dict[str, Code], code_id: str | None) -> tuple[int, str]:
-    code = codes.get(code_id) if code_id else None
-    return (code.position if code else 0, code_id or "")
+    return lambda start, end: masker.mask_span(text, start, end)

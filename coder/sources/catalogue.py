@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func
@@ -142,3 +143,11 @@ def sentences_of(session: Session, source_id: str) -> list[Span]:
         .order_by(Segment.start)
     ).all()
     return [Span("sentence", start, end, speaker) for start, end, speaker in rows]
+
+
+def texts(session: Session, source_ids: Iterable[str]) -> dict[str, str]:
+    """The stored text of just these sources, each read once however many quotes come from it."""
+    wanted = sorted(set(source_ids))
+    if not wanted:
+        return {}
+    return dict(session.exec(select(Source.id, Source.text).where(Source.id.in_(wanted))).all())

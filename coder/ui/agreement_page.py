@@ -21,7 +21,7 @@ import streamlit as st
 from coder.errors import QcoderError
 from coder.export.agreement import LABELS, coverage_legend, coverage_table
 from coder.reliability import MIN_REACH, unfinished_rule
-from coder.ui.feedback import act, show_outcome
+from coder.ui.feedback import act, show_db_error, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
@@ -39,7 +39,7 @@ def render() -> None:
         coders = cached("icr_coders")
         names = code_names(cached("codes")["codes"])
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     if len(coders) < 2:
         st.info(t("icr_need_two").format(coders=t("list_sep").join(coders) or "—"))

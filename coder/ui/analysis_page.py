@@ -21,7 +21,7 @@ from coder.analysis.loading import LEVELS, selection
 from coder.db.models import SOURCE_KINDS
 from coder.errors import QcoderError
 from coder.ui.charts import BAR_ROWS, readable
-from coder.ui.feedback import act, show_outcome
+from coder.ui.feedback import act, show_db_error, show_outcome
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, interview_ids, project
@@ -40,7 +40,7 @@ def render() -> None:
         codes = cached("codes")["codes"]
         interviews = interview_ids()
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     names = code_names(codes)
     dimensions = [c["id"] for c in codes if c["parent"] is None]

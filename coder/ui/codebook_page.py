@@ -9,7 +9,7 @@ import streamlit as st
 from coder import codebook
 from coder.errors import QcoderError
 from coder.ui import memos
-from coder.ui.feedback import act, show_outcome
+from coder.ui.feedback import act, show_db_error, show_outcome
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import code_label, code_name, code_names, plain
@@ -24,7 +24,7 @@ def render() -> None:
     try:
         book = cached("codes", True)
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     st.caption(f"{t('codebook_version')}{t('colon')}{book['version'] or '—'}")
     names = code_names(book["codes"])

@@ -11,6 +11,7 @@ import secrets
 import streamlit as st
 
 from coder.errors import QcoderError
+from coder.ui.feedback import show_db_error
 from coder.ui.i18n import language, message, t
 from coder.ui.retag_notice import show_retag_notice
 from coder.ui.state import cached, coder_name, project
@@ -43,7 +44,7 @@ def render() -> None:
     try:
         sources = [s["id"] for s in cached("sources")]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     if not sources:
         st.info(t("no_sources"))
@@ -79,7 +80,7 @@ def _workbench(source_id: str, focus: list[int] | None = None) -> None:
         detail = cached("source", source_id)
         data = payload(current, detail, coder_name(), cached("codes"), cached("suggester")["threshold"], language())
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     about = (
         detail["title"],

@@ -21,6 +21,7 @@ from coder.export.formats import heading
 from coder.export.quote_marks import quoted
 from coder.export.quotes import EVIDENCE, MAX_CHARS, Selection
 from coder.ui import mask_review
+from coder.ui.feedback import show_db_error
 from coder.ui.files import download_buttons
 from coder.ui.i18n import language, message, t
 from coder.ui.state import cached, interview_ids, project
@@ -49,7 +50,7 @@ def render() -> None:
         codes = cached("codes")["codes"]
         interviews = interview_ids()
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     _quotes(codes, interviews)
     _respondents()

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.ui.i18n import message
+from coder.ui.i18n import message, t
 from coder.ui.text import plain
 
 
@@ -33,3 +33,9 @@ def show_outcome(page: str) -> None:
         st.success(flash)
     for key in st.session_state.pop(f"{page}_forget", ()):
         st.session_state.pop(key, None)
+
+
+def show_db_error(problem: Exception) -> None:
+    """What a page shows in place of its content when the project cannot be read: why, in the interface
+    language, escaped (a message may quote a file name or a value)."""
+    st.error(f"{t('db_error')}{t('colon')}{plain(message(problem))}")

@@ -8,7 +8,8 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui.charts import BAR_ROWS, readable, unique_labels
-from coder.ui.i18n import message, t
+from coder.ui.feedback import show_db_error
+from coder.ui.i18n import t
 from coder.ui.state import cached, coder_name
 from coder.ui.text import code_names, plain
 
@@ -21,7 +22,7 @@ def render() -> None:
         data = cached("overview", with_suggestions)
         codebook = cached("codes")["codes"]
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     for column, kind in zip(st.columns(3), ("interview", "policy", "media"), strict=True):
         column.metric(t(f"kind_{kind}"), data["kinds"].get(kind, 0))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from coder.errors import QcoderError
-from coder.ui.i18n import message, t
+from coder.ui.feedback import show_db_error
+from coder.ui.i18n import t
 from coder.ui.state import logged_in, project
-from coder.ui.text import plain
 
 # Streamlit's bundled Material Symbols font, not emoji: a system without an emoji font (Debian's Chromium)
 # draws emoji as empty boxes. Names: https://fonts.google.com/icons (checked by tests/ui/test_icons_and_charts.py).
@@ -85,6 +85,6 @@ def navigation() -> list[st.Page]:
 def _unavailable(problem: QcoderError) -> st.Page:
     def render() -> None:
         st.title(t("app_title"))
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(problem))}")
+        show_db_error(problem)
 
     return st.Page(render, title=t("db_error"), icon=ICONS["unavailable"], url_path="unavailable", default=True)

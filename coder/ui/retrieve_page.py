@@ -20,6 +20,7 @@ from coder.errors import QcoderError
 from coder.retrieval import Query
 from coder.search import CODED, MATCHES
 from coder.ui import memos, pages
+from coder.ui.feedback import show_db_error
 from coder.ui.files import download_buttons
 from coder.ui.history_words import coder_label
 from coder.ui.i18n import language, message, t
@@ -39,7 +40,7 @@ def render() -> None:
         codes = cached("codes")["codes"]
         values = cached("filter_values")
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     named = code_names(codes)  # in the interface language where the codebook has an English name
     label = t("r_code_label")

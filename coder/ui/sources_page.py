@@ -10,6 +10,7 @@ import streamlit as st
 
 from coder.errors import QcoderError
 from coder.ui import upload
+from coder.ui.feedback import show_db_error
 from coder.ui.i18n import message, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import plain
@@ -33,7 +34,7 @@ def render() -> None:
     try:
         rows = cached("sources")
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     _upload()
     if not rows:

@@ -20,8 +20,8 @@ from coder.errors import QcoderError
 from coder.evidence.triangulation import STATUSES
 from coder.retrieval import Query
 from coder.ui import pages
-from coder.ui.feedback import act, show_outcome
-from coder.ui.i18n import STRINGS, language, message, t
+from coder.ui.feedback import act, show_db_error, show_outcome
+from coder.ui.i18n import STRINGS, language, t
 from coder.ui.state import cached, coder_name, project
 from coder.ui.text import blockquote, code_label, code_names, plain
 
@@ -67,7 +67,7 @@ def render() -> None:
         result = cached("triangulate", int(min_kinds))
         names = code_names(cached("codes")["codes"])
     except QcoderError as exc:
-        st.error(f"{t('db_error')}{t('colon')}{plain(message(exc))}")
+        show_db_error(exc)
         return
     st.caption(t("tri_rule").format(n=int(min_kinds)))
     st.caption(status_legend(int(min_kinds)))
